@@ -1,0 +1,236 @@
+//! Authorization request URLs (RFC 6749 §4.1.1 with RFC 7636 §4.3).
+
+use crate::encoding::encode_component;
+use crate::error::{Error, ErrorCode, Result};
+use crate::pkce::Pkce;
+use crate::url::{parse_endpoint, MAX_URL_LEN};
+
+/// Parameters the builder sets itself; `extra_params` may not repeat them.
+const RESERVED: &[&str] = &[
+    "response_type",
+    "client_id",
+    "redirect_uri",
+    "scope",
+    "state",
+    "code_challenge",
+    "code_challenge_method",
+];
+
+/// Everything an authorization request URL carries.
+#[derive(Clone, Debug, Default)]
+pub struct AuthorizationRequest<'a> {
+    /// The authorization endpoint (https, or http on loopback). May carry a query.
+    pub authorization_endpoint: &'a str,
+    /// `client_id`.
+    pub client_id: &'a str,
+    /// `redirect_uri` (https, or http on loopback), if the server needs it.
+    pub redirect_uri: Option<&'a str>,
+    /// Scopes, joined by single spaces into `scope` (RFC 6749 §3.3).
+    pub scopes: &'a [&'a str],
+    /// `state`.
+    pub state: Option<&'a str>,
+    /// The S256 `code_challenge` (the method is always S256).
+    pub code_challenge: &'a str,
+    /// More parameters, in order (e.g. `prompt`, `audience`).
+    pub extra_params: &'a [(&'a str, &'a str)],
+}
+
+fn push_param(url: &mut String, first: &mut bool, k: &str, v: &str) {
+    url.push(if *first { '?' } else { '&' });
+    *first = false;
+    encode_component(k, url);
+    url.push('=');
+    encode_component(v, url);
+}
+
+fn non_empty(value: &str, name: &str) -> Result<()> {
+    if value.is_empty() {
+        Err(Error::new(
+            ErrorCode::InvalidArgument,
+            [name, " must not be empty"].concat(),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+impl AuthorizationRequest<'_> {
+    /// The URL to send the user to. Parameters are percent-encoded per
+    /// RFC 3986 (space as `%20`), in a fixed order.
+    pub fn build(&self) -> Result<String> {
+        let endpoint = parse_endpoint(self.authorization_endpoint, "authorizationEndpoint")?;
+        non_empty(self.client_id, "clientId")?;
+        if let Some(r) = self.redirect_uri {
+            parse_endpoint(r, "redirectUri")?;
+        }
+        if self.code_challenge.len() != 43
+            || !self
+                .code_challenge
+                .bytes()
+                .all(crate::encoding::is_unreserved)
+        {
+            return Err(Error::new(
+                ErrorCode::InvalidArgument,
+                "codeChallenge must be an S256 challenge: 43 base64url characters (RFC 7636 §4.2)",
+            ));
+        }
+        for s in self.scopes {
+            if s.is_empty()
+                || s.bytes()
+                    .any(|b| b == b' ' || b < 0x21 || b == b'"' || b == b'\\' || b == 0x7f)
+            {
+                return Err(Error::new(
+                    ErrorCode::InvalidArgument,
+                    "a scope is a non-empty run of printable characters without space, \" or \\ (RFC 6749 §3.3)",
+                ));
+            }
+        }
+        if let Some(st) = self.state {
+            non_empty(st, "state")?;
+        }
+        for (i, (k, _)) in self.extra_params.iter().enumerate() {
+            non_empty(k, "an extra parameter's name")?;
+            if RESERVED.contains(k) {
+                return Err(Error::new(
+                    ErrorCode::DuplicateParameter,
+                    [
+                        "extra parameter \"",
+                        k,
+                        "\" would override one the library sets",
+                    ]
+                    .concat(),
+                ));
+            }
+            if self.extra_params[..i].iter().any(|(k2, _)| k2 == k) {
+                return Err(Error::new(
+                    ErrorCode::DuplicateParameter,
+                    ["extra parameter \"", k, "\" is given twice (RFC 6749 §3.1)"].concat(),
+                ));
+            }
+        }
+
+        let mut url = String::with_capacity(256);
+        url.push_str(endpoint.as_str());
+        let mut first = !endpoint.has_query();
+        push_param(&mut url, &mut first, "response_type", "code");
+        push_param(&mut url, &mut first, "client_id", self.client_id);
+        if let Some(r) = self.redirect_uri {
+            push_param(&mut url, &mut first, "redirect_uri", r);
+        }
+        if !self.scopes.is_empty() {
+            push_param(&mut url, &mut first, "scope", &self.scopes.join(" "));
+        }
+        if let Some(st) = self.state {
+            push_param(&mut url, &mut first, "state", st);
+        }
+        push_param(&mut url, &mut first, "code_challenge", self.code_challenge);
+        push_param(&mut url, &mut first, "code_challenge_method", Pkce::METHOD);
+        for (k, v) in self.extra_params {
+            push_param(&mut url, &mut first, k, v);
+        }
+        if url.len() > MAX_URL_LEN {
+            return Err(Error::new(
+                ErrorCode::InvalidArgument,
+                "the authorization URL would be longer than 8 KiB",
+            ));
+        }
+        Ok(url)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    const CH: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+
+    fn req<'a>() -> AuthorizationRequest<'a> {
+        AuthorizationRequest {
+            authorization_endpoint: "https://auth.pleo.io/oauth/authorize",
+            client_id: "my client",
+            redirect_uri: Some("https://app.example.com/cb?x=1&y=2"),
+            scopes: &["export:read", "export:write"],
+            state: Some("s t/ä"),
+            code_challenge: CH,
+            extra_params: &[("prompt", "consent")],
+        }
+    }
+
+    #[test]
+    fn full_url_is_encoded_in_order() {
+        assert_eq!(
+            req().build().unwrap(),
+            "https://auth.pleo.io/oauth/authorize?response_type=code&client_id=my%20client\
+             &redirect_uri=https%3A%2F%2Fapp.example.com%2Fcb%3Fx%3D1%26y%3D2\
+             &scope=export%3Aread%20export%3Awrite&state=s%20t%2F%C3%A4\
+             &code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM\
+             &code_challenge_method=S256&prompt=consent"
+        );
+    }
+
+    #[test]
+    fn endpoint_with_query_gets_ampersand() {
+        let mut r = req();
+        r.authorization_endpoint = "https://idp.example.com/authorize?tenant=a";
+        r.redirect_uri = None;
+        r.scopes = &[];
+        r.state = None;
+        r.extra_params = &[];
+        assert_eq!(
+            r.build().unwrap(),
+            format!("https://idp.example.com/authorize?tenant=a&response_type=code&client_id=my%20client&code_challenge={CH}&code_challenge_method=S256")
+        );
+    }
+
+    #[test]
+    fn refusals() {
+        type Mutation = Box<dyn Fn(&mut AuthorizationRequest)>;
+        let cases: Vec<(Mutation, ErrorCode)> = vec![
+            (
+                Box::new(|r| r.authorization_endpoint = "http://auth.pleo.io/x"),
+                ErrorCode::InsecureUrl,
+            ),
+            (
+                Box::new(|r| r.redirect_uri = Some("http://evil.example/cb")),
+                ErrorCode::InsecureUrl,
+            ),
+            (
+                Box::new(|r| r.redirect_uri = Some("https://a.b/cb#f")),
+                ErrorCode::InvalidUrl,
+            ),
+            (Box::new(|r| r.client_id = ""), ErrorCode::InvalidArgument),
+            (
+                Box::new(|r| r.code_challenge = "short"),
+                ErrorCode::InvalidArgument,
+            ),
+            (
+                Box::new(|r| r.scopes = &["a b"]),
+                ErrorCode::InvalidArgument,
+            ),
+            (Box::new(|r| r.scopes = &[""]), ErrorCode::InvalidArgument),
+            (Box::new(|r| r.state = Some("")), ErrorCode::InvalidArgument),
+            (
+                Box::new(|r| r.extra_params = &[("state", "x")]),
+                ErrorCode::DuplicateParameter,
+            ),
+            (
+                Box::new(|r| r.extra_params = &[("a", "1"), ("a", "2")]),
+                ErrorCode::DuplicateParameter,
+            ),
+        ];
+        for (i, (mutate, code)) in cases.iter().enumerate() {
+            let mut r = req();
+            mutate(&mut r);
+            assert_eq!(r.build().unwrap_err().code(), *code, "case {i}");
+        }
+    }
+
+    #[test]
+    fn loopback_redirect_is_allowed() {
+        let mut r = req();
+        r.redirect_uri = Some("http://127.0.0.1:8787/callback");
+        assert!(r.build().is_ok());
+    }
+}

@@ -1,0 +1,229 @@
+//! Small encoders and decoders the protocols need: base64url (RFC 4648 §5),
+//! `application/x-www-form-urlencoded` (WHATWG URL Standard §5, which is what
+//! `URLSearchParams` does), and RFC 3986 query-component encoding.
+
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use base64::Engine;
+
+/// base64url without padding, as PKCE (RFC 7636 §3) and JWS (RFC 7515 §2) use.
+pub fn b64url(bytes: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Standard base64 with padding, as HTTP Basic uses (RFC 7617 §2).
+pub fn b64_standard(bytes: &[u8]) -> String {
+    STANDARD.encode(bytes)
+}
+
+/// base64url decoder that accepts input with or without `=` padding.
+const B64URL_LENIENT: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::URL_SAFE,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
+
+/// Decodes base64url, padded or not. `None` on any invalid character or length.
+pub fn b64url_decode(s: &str) -> Option<Vec<u8>> {
+    B64URL_LENIENT.decode(s).ok()
+}
+
+/// Whether `b` is an RFC 3986 unreserved character (`ALPHA / DIGIT / "-" / "." / "_" / "~"`).
+pub const fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
+}
+
+/// An integer in decimal, without `core::fmt` (which costs kilobytes of wasm).
+pub fn decimal(n: i64) -> String {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut m = n.unsigned_abs();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (m % 10) as u8;
+        m /= 10;
+        if m == 0 {
+            break;
+        }
+    }
+    let mut out = String::with_capacity(21);
+    if n < 0 {
+        out.push('-');
+    }
+    for &d in &digits[i..] {
+        out.push(d as char);
+    }
+    out
+}
+
+const HEX: &[u8; 16] = b"0123456789ABCDEF";
+
+fn push_pct(out: &mut String, b: u8) {
+    out.push('%');
+    out.push(HEX[(b >> 4) as usize] as char);
+    out.push(HEX[(b & 15) as usize] as char);
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters; spaces become
+/// `%20`. Safe for any query component, and what authorize URLs use.
+pub fn encode_component(s: &str, out: &mut String) {
+    for &b in s.as_bytes() {
+        if is_unreserved(b) {
+            out.push(b as char);
+        } else {
+            push_pct(out, b);
+        }
+    }
+}
+
+/// `application/x-www-form-urlencoded` byte serializer (WHATWG URL §5.2):
+/// keeps `*-._` and alphanumerics, turns space into `+`, encodes the rest.
+/// RFC 6749 §2.3.1 asks for this encoding of client_id and client_secret
+/// before they go into HTTP Basic, and token request bodies use it (§4.1.3).
+pub fn encode_form_component(s: &str, out: &mut String) {
+    for &b in s.as_bytes() {
+        match b {
+            b' ' => out.push('+'),
+            b'*' | b'-' | b'.' | b'_' => out.push(b as char),
+            _ if b.is_ascii_alphanumeric() => out.push(b as char),
+            _ => push_pct(out, b),
+        }
+    }
+}
+
+/// `application/x-www-form-urlencoded` string of the pairs.
+pub fn form_encode<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    let mut out = String::new();
+    for (k, v) in pairs {
+        if !out.is_empty() {
+            out.push('&');
+        }
+        encode_form_component(k, &mut out);
+        out.push('=');
+        encode_form_component(v, &mut out);
+    }
+    out
+}
+
+fn hex_val(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Decodes one form-urlencoded component the way `URLSearchParams` does:
+/// `+` is a space, a `%` not followed by two hex digits stays as it is, and
+/// bytes that are not UTF-8 become U+FFFD.
+pub fn decode_form_component(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b'%' if i + 2 < b.len() => match (hex_val(b[i + 1]), hex_val(b[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push(h << 4 | l);
+                    i += 3;
+                }
+                _ => {
+                    out.push(b'%');
+                    i += 1;
+                }
+            },
+            c => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// Splits a query string (without `?`) into decoded pairs, as `URLSearchParams` does.
+pub fn parse_query(q: &str) -> Vec<(String, String)> {
+    q.split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (decode_form_component(k), decode_form_component(v))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn form_encoding_matches_urlsearchparams() {
+        // Expected values are what `new URLSearchParams({k: v}).toString()` prints.
+        let table: &[(&str, &str)] = &[
+            ("a b", "a+b"),
+            ("a+b", "a%2Bb"),
+            ("x:y", "x%3Ay"),
+            ("*-._~", "*-._%7E"),
+            ("é", "%C3%A9"),
+            ("=&?/", "%3D%26%3F%2F"),
+            ("", ""),
+        ];
+        for (input, want) in table {
+            let mut s = String::new();
+            encode_form_component(input, &mut s);
+            assert_eq!(&s, want, "input {input:?}");
+            assert_eq!(decode_form_component(want), *input);
+        }
+    }
+
+    #[test]
+    fn component_encoding_is_rfc3986() {
+        let mut s = String::new();
+        encode_component("export:read export:write~", &mut s);
+        assert_eq!(s, "export%3Aread%20export%3Awrite~");
+    }
+
+    #[test]
+    fn lenient_percent_decoding() {
+        assert_eq!(decode_form_component("100%"), "100%");
+        assert_eq!(decode_form_component("%zz%4"), "%zz%4");
+        assert_eq!(decode_form_component("%41%42"), "AB");
+        assert_eq!(decode_form_component("%FF"), "\u{FFFD}");
+    }
+
+    #[test]
+    fn query_parsing() {
+        let q = parse_query("code=abc&state=x%20y&&empty=&flag");
+        assert_eq!(
+            q,
+            vec![
+                ("code".into(), "abc".into()),
+                ("state".into(), "x y".into()),
+                ("empty".into(), "".into()),
+                ("flag".into(), "".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn decimals() {
+        for n in [0i64, 7, -7, 42, 1_700_000_000, i64::MIN, i64::MAX] {
+            assert_eq!(decimal(n), n.to_string());
+        }
+    }
+
+    #[test]
+    fn base64url_padding_is_optional() {
+        assert_eq!(b64url_decode("YQ").as_deref(), Some(&b"a"[..]));
+        assert_eq!(b64url_decode("YQ==").as_deref(), Some(&b"a"[..]));
+        assert_eq!(b64url_decode("Y"), None);
+        assert_eq!(b64url_decode("Y+Q"), None);
+        assert_eq!(b64url(&[0xfb, 0xff]), "-_8");
+    }
+}

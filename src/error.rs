@@ -1,0 +1,243 @@
+//! One error type for the whole crate, with stable string codes.
+//!
+//! Every failure the library reports is an [`Error`] whose [`ErrorCode`] has a
+//! stable string form (`Error::code().as_str()`), so that callers in Rust and in
+//! JavaScript (where it becomes `err.code`) can branch on it. Messages are for
+//! humans and may change; codes do not.
+//!
+//! Messages never contain tokens, codes, verifiers or client secrets: the
+//! constructors here take only descriptions of *what* was wrong, and server
+//! answers contribute only their `error` / `error_description` / `error_uri`
+//! fields (which servers send to be shown), truncated.
+
+use core::fmt;
+
+/// Stable error codes. The string forms (see [`ErrorCode::as_str`]) are part of
+/// the public API and never change meaning.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// An argument is missing, of the wrong type, or out of range.
+    InvalidArgument,
+    /// A PKCE code verifier is not 43–128 characters of `[A-Za-z0-9-._~]` (RFC 7636 §4.1).
+    InvalidCodeVerifier,
+    /// A URL could not be parsed, or has a fragment where none is allowed.
+    InvalidUrl,
+    /// A URL uses `http:` (or another scheme) for a non-loopback host.
+    InsecureUrl,
+    /// A parameter appears more than once (RFC 6749 §3.1), or an extra
+    /// parameter tries to override one the library sets.
+    DuplicateParameter,
+    /// The callback's `state` does not match the expected one.
+    StateMismatch,
+    /// The callback carries no `state` but one was expected.
+    MissingState,
+    /// The callback carries neither `code` nor `error`.
+    MissingCode,
+    /// The authorization server redirected back with `error=` (RFC 6749 §4.1.2.1).
+    AuthorizationError,
+    /// A token is not a well-formed JWT (segments, base64url, JSON object).
+    InvalidJwt,
+    /// A JWT lacks the claim that was asked for.
+    MissingClaim,
+    /// The platform's CSPRNG failed.
+    RandomUnavailable,
+    /// The token endpoint (or another server) answered with an OAuth error
+    /// body (`error`, `error_description`) or Spendesk's `errors[]` body.
+    OAuthError,
+    /// The refresh token is gone (invalid_grant, or Spendesk's 401/403 on
+    /// refresh): the user must connect again.
+    ReconnectRequired,
+    /// The server answered with an unexpected HTTP status and no usable error body.
+    HttpError,
+    /// A 5xx answer.
+    ServerError,
+    /// The answer was not what the protocol says (not JSON, not an object,
+    /// missing `access_token`, wrong `token_type`, bad `expires_in`).
+    InvalidResponse,
+    /// The answer's body is larger than the library accepts.
+    ResponseTooLarge,
+    /// The server answered with a redirect where none is expected.
+    UnexpectedRedirect,
+    /// `fetch` failed: DNS, connection refused or reset, CORS.
+    NetworkError,
+    /// The request took longer than the configured timeout.
+    Timeout,
+    /// The caller's `AbortSignal` aborted the request.
+    Aborted,
+    /// An API answered 401 to a request made with the access token.
+    Unauthorized,
+    /// A static token (ProSpend) has expired.
+    TokenExpired,
+    /// A flow that needs a client secret was called in a browser page
+    /// without the explicit opt-in.
+    SecretInBrowser,
+    /// The app's token store callback failed; the new tokens were not saved.
+    StoreFailed,
+    /// The session has no refresh token and its access token is expired.
+    NoRefreshToken,
+}
+
+impl ErrorCode {
+    /// The stable string form, e.g. `"STATE_MISMATCH"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidArgument => "INVALID_ARGUMENT",
+            ErrorCode::InvalidCodeVerifier => "INVALID_CODE_VERIFIER",
+            ErrorCode::InvalidUrl => "INVALID_URL",
+            ErrorCode::InsecureUrl => "INSECURE_URL",
+            ErrorCode::DuplicateParameter => "DUPLICATE_PARAMETER",
+            ErrorCode::StateMismatch => "STATE_MISMATCH",
+            ErrorCode::MissingState => "MISSING_STATE",
+            ErrorCode::MissingCode => "MISSING_CODE",
+            ErrorCode::AuthorizationError => "AUTHORIZATION_ERROR",
+            ErrorCode::InvalidJwt => "INVALID_JWT",
+            ErrorCode::MissingClaim => "MISSING_CLAIM",
+            ErrorCode::RandomUnavailable => "RANDOM_UNAVAILABLE",
+            ErrorCode::OAuthError => "OAUTH_ERROR",
+            ErrorCode::ReconnectRequired => "RECONNECT_REQUIRED",
+            ErrorCode::HttpError => "HTTP_ERROR",
+            ErrorCode::ServerError => "SERVER_ERROR",
+            ErrorCode::InvalidResponse => "INVALID_RESPONSE",
+            ErrorCode::ResponseTooLarge => "RESPONSE_TOO_LARGE",
+            ErrorCode::UnexpectedRedirect => "UNEXPECTED_REDIRECT",
+            ErrorCode::NetworkError => "NETWORK_ERROR",
+            ErrorCode::Timeout => "TIMEOUT",
+            ErrorCode::Aborted => "ABORTED",
+            ErrorCode::Unauthorized => "UNAUTHORIZED",
+            ErrorCode::TokenExpired => "TOKEN_EXPIRED",
+            ErrorCode::SecretInBrowser => "SECRET_IN_BROWSER",
+            ErrorCode::StoreFailed => "STORE_FAILED",
+            ErrorCode::NoRefreshToken => "NO_REFRESH_TOKEN",
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Longest server-supplied text kept in an error (bytes, cut on a char boundary).
+const MAX_SERVER_TEXT: usize = 512;
+
+/// A failure, with a stable [`ErrorCode`], a human message, and — for answers
+/// from a server — the HTTP status and the OAuth `error` fields.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error {
+    code: ErrorCode,
+    message: String,
+    status: Option<u16>,
+    error: Option<String>,
+    error_description: Option<String>,
+    error_uri: Option<String>,
+}
+
+impl Error {
+    /// A new error. `message` must not contain secrets.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Error {
+            code,
+            message: message.into(),
+            status: None,
+            error: None,
+            error_description: None,
+            error_uri: None,
+        }
+    }
+
+    /// Attaches the HTTP status of the answer that caused it.
+    pub fn with_status(mut self, status: u16) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    /// Attaches the server's `error`, `error_description` and `error_uri`
+    /// (each truncated to a sane length).
+    pub fn with_server_error(
+        mut self,
+        error: Option<&str>,
+        description: Option<&str>,
+        uri: Option<&str>,
+    ) -> Self {
+        self.error = error.map(truncate);
+        self.error_description = description.map(truncate);
+        self.error_uri = uri.map(truncate);
+        self
+    }
+
+    /// The stable code.
+    pub fn code(&self) -> ErrorCode {
+        self.code
+    }
+    /// The human-readable message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+    /// The HTTP status, for errors caused by a server's answer.
+    pub fn status(&self) -> Option<u16> {
+        self.status
+    }
+    /// The server's OAuth `error` code (or Spendesk's `errors[0].code`).
+    pub fn error(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+    /// The server's `error_description` (or Spendesk's `errors[0].detail`).
+    pub fn error_description(&self) -> Option<&str> {
+        self.error_description.as_deref()
+    }
+    /// The server's `error_uri`.
+    pub fn error_uri(&self) -> Option<&str> {
+        self.error_uri.as_deref()
+    }
+}
+
+fn truncate(s: &str) -> String {
+    if s.len() <= MAX_SERVER_TEXT {
+        return s.to_owned();
+    }
+    let mut end = MAX_SERVER_TEXT;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut out = s[..end].to_owned();
+    out.push('…');
+    out
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// The crate's result type.
+pub type Result<T> = core::result::Result<T, Error>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn codes_are_stable_strings() {
+        assert_eq!(ErrorCode::StateMismatch.as_str(), "STATE_MISMATCH");
+        assert_eq!(ErrorCode::ReconnectRequired.as_str(), "RECONNECT_REQUIRED");
+        let e = Error::new(ErrorCode::InvalidJwt, "bad").with_status(400);
+        assert_eq!(e.to_string(), "INVALID_JWT: bad");
+        assert_eq!(e.status(), Some(400));
+    }
+
+    #[test]
+    fn server_text_is_truncated_on_char_boundary() {
+        let long = "é".repeat(600);
+        let e = Error::new(ErrorCode::OAuthError, "x").with_server_error(Some(&long), None, None);
+        let got = e.error().unwrap_or_default();
+        assert!(got.len() <= MAX_SERVER_TEXT + '…'.len_utf8());
+        assert!(got.ends_with('…'));
+    }
+}

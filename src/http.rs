@@ -1,0 +1,190 @@
+//! HTTP requests and responses as plain data: the core builds the former and
+//! reads the latter; the skin (or a native caller) moves them over the wire.
+
+use crate::error::{Error, ErrorCode, Result};
+use core::fmt;
+
+/// Largest response body read (bytes). Token answers are a few hundred bytes;
+/// a body larger than this is refused with `RESPONSE_TOO_LARGE`.
+pub const MAX_BODY_LEN: usize = 256 * 1024;
+
+/// `application/x-www-form-urlencoded` (RFC 6749 §4.1.3 and others).
+pub const FORM: &str = "application/x-www-form-urlencoded;charset=UTF-8";
+/// `application/json`.
+pub const JSON: &str = "application/json";
+
+/// A request to send. `Debug` hides header values and the body, which carry
+/// secrets (Basic credentials, codes, refresh tokens).
+#[derive(Clone, PartialEq, Eq)]
+pub struct HttpRequest {
+    /// `GET` or `POST`.
+    pub method: &'static str,
+    /// Absolute URL.
+    pub url: String,
+    /// Header names (lower case) and values.
+    pub headers: Vec<(&'static str, String)>,
+    /// The body, if any.
+    pub body: Option<String>,
+}
+
+impl HttpRequest {
+    /// The value of header `name` (lower case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+impl fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = self.headers.iter().map(|(k, _)| *k).collect();
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &names)
+            .field("body", &self.body.as_ref().map(|_| "[redacted]"))
+            .finish()
+    }
+}
+
+/// A response received.
+#[derive(Clone, PartialEq, Eq)]
+pub struct HttpResponse {
+    /// HTTP status. `0` stands for a browser's opaque redirect.
+    pub status: u16,
+    /// `Content-Type`, if sent.
+    pub content_type: Option<String>,
+    /// The body as text.
+    pub body: String,
+}
+
+impl fmt::Debug for HttpResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpResponse")
+            .field("status", &self.status)
+            .field("content_type", &self.content_type)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
+/// `Basic base64(user ":" password)` (RFC 7617 §2).
+pub fn basic_auth(user: &str, password: &str) -> String {
+    let mut s = String::with_capacity(user.len() + password.len() + 1);
+    s.push_str(user);
+    s.push(':');
+    s.push_str(password);
+    ["Basic ", &crate::encoding::b64_standard(s.as_bytes())].concat()
+}
+
+/// RFC 6749 §2.3.1: client_id and client_secret are form-urlencoded before
+/// they go into HTTP Basic.
+pub fn basic_auth_rfc6749(client_id: &str, client_secret: &str) -> String {
+    let mut id = String::new();
+    let mut secret = String::new();
+    crate::encoding::encode_form_component(client_id, &mut id);
+    crate::encoding::encode_form_component(client_secret, &mut secret);
+    basic_auth(&id, &secret)
+}
+
+/// A JSON object of string members, for the providers that take JSON bodies.
+pub fn json_body(pairs: &[(&str, &str)]) -> String {
+    let mut out = String::from("{");
+    for (i, (k, v)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        json_string(k, &mut out);
+        out.push(':');
+        json_string(v, &mut out);
+    }
+    out.push('}');
+    out
+}
+
+/// Appends `s` as a JSON string literal (RFC 8259 §7).
+pub fn json_string(s: &str, out: &mut String) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                out.push_str("\\u00");
+                out.push(HEX[(c as usize) >> 4] as char);
+                out.push(HEX[(c as usize) & 15] as char);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// Checks a body's size against [`MAX_BODY_LEN`].
+pub fn check_body_len(len: usize) -> Result<()> {
+    if len > MAX_BODY_LEN {
+        Err(Error::new(
+            ErrorCode::ResponseTooLarge,
+            "the response body is larger than 256 KiB",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn spendesk_documented_basic_value() {
+        // spendesk-authentication.txt: "my_id:my_secret" -> "bXlfaWQ6bXlfc2VjcmV0"
+        assert_eq!(
+            basic_auth("my_id", "my_secret"),
+            "Basic bXlfaWQ6bXlfc2VjcmV0"
+        );
+    }
+
+    #[test]
+    fn rfc6749_basic_form_encodes_first() {
+        // "a+b" / "c:d é" -> "a%2Bb:c%3Ad+%C3%A9"
+        assert_eq!(
+            basic_auth_rfc6749("a+b", "c:d é"),
+            basic_auth("a%2Bb", "c%3Ad+%C3%A9")
+        );
+        assert_eq!(
+            basic_auth_rfc6749("plain", "secret"),
+            basic_auth("plain", "secret")
+        );
+    }
+
+    #[test]
+    fn json_bodies_escape() {
+        assert_eq!(
+            json_body(&[("a", "x\"y\\z\n\u{1}"), ("b", "é")]),
+            "{\"a\":\"x\\\"y\\\\z\\n\\u0001\",\"b\":\"é\"}"
+        );
+    }
+
+    #[test]
+    fn debug_redacts() {
+        let r = HttpRequest {
+            method: "POST",
+            url: "https://a.b/token".into(),
+            headers: vec![("authorization", basic_auth("id", "SECRET"))],
+            body: Some("refresh_token=RT".into()),
+        };
+        let d = format!("{r:?}");
+        assert!(
+            !d.contains("SECRET") && !d.contains("RT") && !d.contains(&basic_auth("id", "SECRET"))
+        );
+    }
+}

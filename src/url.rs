@@ -1,0 +1,225 @@
+//! Just enough URL handling for endpoints and redirect URIs, without the `url`
+//! crate (which brings IDNA tables into every user's wasm). We do not
+//! normalise URLs: we check that they are absolute `https:` URLs (or `http:` on
+//! a loopback host), have no fragment, and split off the query.
+
+use crate::error::{Error, ErrorCode, Result};
+
+/// Longest URL accepted anywhere (bytes).
+pub const MAX_URL_LEN: usize = 8 * 1024;
+
+/// An absolute URL that passed [`parse_endpoint`]: `https:`, or `http:` on a
+/// loopback host; no fragment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Endpoint {
+    url: String,
+    query_start: Option<usize>,
+}
+
+impl Endpoint {
+    /// The whole URL as given.
+    pub fn as_str(&self) -> &str {
+        &self.url
+    }
+    /// Whether the URL already carries a query (new parameters are added with `&`).
+    pub fn has_query(&self) -> bool {
+        self.query_start.is_some()
+    }
+    /// The URL with `path` appended to its path (for base URL + endpoint path).
+    pub fn join(&self, path: &str) -> Result<Endpoint> {
+        if self.has_query() {
+            return Err(Error::new(
+                ErrorCode::InvalidUrl,
+                "a base URL must not carry a query",
+            ));
+        }
+        let base = self.url.trim_end_matches('/');
+        parse_endpoint(&[base, path].concat(), "endpoint")
+    }
+}
+
+/// Whether `host` (without port; IPv6 in brackets) is a loopback address:
+/// `localhost`, `127.0.0.0/8`, or `[::1]`.
+pub fn is_loopback_host(host: &str) -> bool {
+    if host.eq_ignore_ascii_case("localhost") || host == "[::1]" {
+        return true;
+    }
+    let mut parts = host.split('.');
+    if parts.next() != Some("127") {
+        return false;
+    }
+    let rest: Vec<&str> = parts.collect();
+    rest.len() == 3
+        && rest.iter().all(|p| {
+            !p.is_empty()
+                && p.len() <= 3
+                && p.bytes().all(|b| b.is_ascii_digit())
+                && p.parse::<u16>().is_ok_and(|n| n <= 255)
+        })
+}
+
+/// Splits `scheme://authority/rest` and returns (scheme, host, rest-after-authority).
+fn split(url: &str) -> Option<(&str, &str, &str)> {
+    let (scheme, after) = url.split_once("://")?;
+    if scheme.is_empty()
+        || !scheme.as_bytes()[0].is_ascii_alphabetic()
+        || !scheme
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+    {
+        return None;
+    }
+    let end = after.find(['/', '?', '#']).unwrap_or(after.len());
+    let authority = &after[..end];
+    let rest = &after[end..];
+    // userinfo is not accepted: it has no place in an OAuth endpoint.
+    if authority.is_empty() || authority.contains('@') {
+        return None;
+    }
+    let host = if authority.starts_with('[') {
+        let close = authority.find(']')?;
+        let port = &authority[close + 1..];
+        if !(port.is_empty() || valid_port(port.strip_prefix(':')?)) {
+            return None;
+        }
+        &authority[..=close]
+    } else {
+        match authority.rsplit_once(':') {
+            Some((h, port)) if valid_port(port) => h,
+            Some(_) => return None,
+            None => authority,
+        }
+    };
+    if host.is_empty() {
+        return None;
+    }
+    Some((scheme, host, rest))
+}
+
+fn valid_port(p: &str) -> bool {
+    p.is_empty()
+        || (p.len() <= 5
+            && p.bytes().all(|b| b.is_ascii_digit())
+            && p.parse::<u32>().is_ok_and(|n| n <= 65535))
+}
+
+/// Checks an endpoint or redirect URI. `what` names it in the error message.
+///
+/// - absolute, with `scheme://host`; no whitespace or control characters;
+/// - `https:`, or `http:` when the host is loopback (RFC 8252 §7.3 allows
+///   loopback redirects; Spendesk's docs: redirect_uri "should start with
+///   https", localhost being the usual development exception);
+/// - no fragment (RFC 6749 §3.1, §3.1.2).
+pub fn parse_endpoint(url: &str, what: &str) -> Result<Endpoint> {
+    if url.len() > MAX_URL_LEN {
+        return Err(Error::new(
+            ErrorCode::InvalidUrl,
+            [what, " is longer than 8 KiB"].concat(),
+        ));
+    }
+    if url.bytes().any(|b| b <= b' ' || b == 0x7f) {
+        return Err(Error::new(
+            ErrorCode::InvalidUrl,
+            [what, " contains whitespace or control characters"].concat(),
+        ));
+    }
+    let (scheme, host, rest) = split(url).ok_or_else(|| {
+        Error::new(
+            ErrorCode::InvalidUrl,
+            [what, " is not an absolute URL (scheme://host/...)"].concat(),
+        )
+    })?;
+    if rest.contains('#') {
+        return Err(Error::new(
+            ErrorCode::InvalidUrl,
+            [what, " must not contain a fragment (#)"].concat(),
+        ));
+    }
+    let secure = scheme.eq_ignore_ascii_case("https")
+        || (scheme.eq_ignore_ascii_case("http") && is_loopback_host(host));
+    if !secure {
+        return Err(Error::new(
+            ErrorCode::InsecureUrl,
+            [
+                what,
+                " must use https (http is allowed only for loopback hosts)",
+            ]
+            .concat(),
+        ));
+    }
+    Ok(Endpoint {
+        url: url.to_owned(),
+        query_start: url.find('?').map(|i| i + 1),
+    })
+}
+
+/// The query part of a URL or of a bare query string: everything after the
+/// first `?` and before `#`. Input without `?` and without `://` is taken as a
+/// bare query.
+pub fn query_of(input: &str) -> &str {
+    let no_frag = input.split('#').next().unwrap_or("");
+    match no_frag.split_once('?') {
+        Some((_, q)) => q,
+        None if no_frag.contains("://") => "",
+        None => no_frag,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn endpoint_table() {
+        // (url, Ok or error code)
+        let table: &[(&str, Option<ErrorCode>)] = &[
+            ("https://auth.pleo.io/oauth/authorize", None),
+            ("https://auth.pleo.io:8443/oauth/authorize?x=1", None),
+            ("HTTPS://AUTH.PLEO.IO/", None),
+            ("http://127.0.0.1:8787/cb", None),
+            ("http://127.10.0.1/cb", None),
+            ("http://localhost:3000/cb", None),
+            ("http://[::1]:3000/cb", None),
+            ("http://example.com/cb", Some(ErrorCode::InsecureUrl)),
+            ("http://127.0.0.1.evil.com/cb", Some(ErrorCode::InsecureUrl)),
+            ("http://localhost.evil.com/", Some(ErrorCode::InsecureUrl)),
+            ("http://128.0.0.1/", Some(ErrorCode::InsecureUrl)),
+            ("ftp://example.com/", Some(ErrorCode::InsecureUrl)),
+            ("https://a.b/c#frag", Some(ErrorCode::InvalidUrl)),
+            ("https://user:pw@a.b/", Some(ErrorCode::InvalidUrl)),
+            ("https:///path", Some(ErrorCode::InvalidUrl)),
+            ("https://a.b:99999/", Some(ErrorCode::InvalidUrl)),
+            ("https://a.b:x/", Some(ErrorCode::InvalidUrl)),
+            ("/relative", Some(ErrorCode::InvalidUrl)),
+            ("https://a b/", Some(ErrorCode::InvalidUrl)),
+            ("", Some(ErrorCode::InvalidUrl)),
+            ("://x", Some(ErrorCode::InvalidUrl)),
+        ];
+        for (url, want) in table {
+            let got = parse_endpoint(url, "url").err().map(|e| e.code());
+            assert_eq!(got, *want, "{url}");
+        }
+    }
+
+    #[test]
+    fn join_and_query() {
+        let e = parse_endpoint("https://public-api.spendesk.com/", "base").unwrap();
+        assert_eq!(
+            e.join("/oauth2/authorize").unwrap().as_str(),
+            "https://public-api.spendesk.com/oauth2/authorize"
+        );
+        assert!(parse_endpoint("https://a.b/?x=1", "b")
+            .unwrap()
+            .join("/p")
+            .is_err());
+        assert_eq!(
+            query_of("https://a.b/cb?code=1&state=2#x"),
+            "code=1&state=2"
+        );
+        assert_eq!(query_of("?code=1"), "code=1");
+        assert_eq!(query_of("code=1"), "code=1");
+        assert_eq!(query_of("https://a.b/cb"), "");
+    }
+}
