@@ -316,6 +316,12 @@ fn base(options: &JsValue, hosts: &Hosts, key: &str) -> std::result::Result<Endp
         .map_err(js_error)
 }
 
+/// An API base URL as the `apiBaseUrl` getters give it and paths are appended
+/// to: without a trailing `/`.
+fn api_base_str(base: &Endpoint) -> String {
+    base.as_str().trim_end_matches('/').to_owned()
+}
+
 fn join(base: &Endpoint, path: &str) -> std::result::Result<Endpoint, JsValue> {
     base.join(path).map_err(js_error)
 }
@@ -437,7 +443,7 @@ impl Pleo {
                 ),
                 scopes: scopes_opt(&options)?,
                 fetch: fetch_options(&options)?,
-                api_base: Some(api_base.as_str().to_owned()),
+                api_base: Some(api_base_str(&api_base)),
             }),
         })
     }
@@ -491,7 +497,7 @@ impl Spendesk {
                 ),
                 scopes: scopes_opt(&options)?,
                 fetch: fetch_options(&options)?,
-                api_base: Some(api.as_str().trim_end_matches('/').to_owned()),
+                api_base: Some(api_base_str(&api)),
             }),
             api_key,
             api_key_url: join(&api, p::SPENDESK_API_KEY_PATH)?,
@@ -572,7 +578,7 @@ impl Findity {
                 authorization_endpoint: None,
                 scopes: scopes_opt(&options)?,
                 fetch: fetch_options(&options)?,
-                api_base: Some(b.as_str().trim_end_matches('/').to_owned()),
+                api_base: Some(api_base_str(&b)),
             }),
             grant_url: join(&b, p::FINDITY_AUTHORIZATION_GRANT_PATH)?,
         })
@@ -663,7 +669,7 @@ impl ProSpend {
         Ok(ProSpend {
             token: Secret::new(token),
             expires_at,
-            api_base: api.as_str().trim_end_matches('/').to_owned(),
+            api_base: api_base_str(&api),
             fetch: fetch_options(&options)?,
         })
     }

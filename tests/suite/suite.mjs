@@ -268,6 +268,7 @@ export function defineSuite({ lib, sandboxUrl, runtime }) {
     ok(t2.refreshToken !== t.refreshToken, "rotated");
     const api = await new lib.TokenSession({ client: c, tokens: t2 }).fetch(`${c.apiBaseUrl}/v1/expenses`);
     eq(api.status, 200);
+    eq(pleo({ apiBaseUrl: `${S}/pleo/` }).apiBaseUrl, `${S}/pleo`, "apiBaseUrl without a trailing /, as for the other providers");
     await rejectsCode(c.refresh(t.refreshToken), "RECONNECT_REQUIRED");
     // Pleo: reusing an old refresh token revokes the whole authorisation.
     await rejectsCode(c.refresh(t2.refreshToken), "RECONNECT_REQUIRED");
