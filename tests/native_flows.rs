@@ -129,6 +129,16 @@ fn code_flow(
     .unwrap()
 }
 
+fn refresh(sb: &mut Sandbox, c: &ClientConfig, rt: &Secret) -> expense_auth::Result<TokenSet> {
+    grant(
+        sb,
+        c,
+        Grant::RefreshToken {
+            refresh_token: rt.expose(),
+        },
+    )
+}
+
 fn refresh_state(sb: &mut Sandbox, t: &Secret) -> String {
     let r = sb.handle(&Request::get(&format!(
         "/_sandbox/refresh-token-state?token={}",
@@ -151,24 +161,10 @@ fn generic_oauth_code_refresh_rotation_and_client_credentials() {
     let t = code_flow(&mut sb, &c, "/oauth/authorize", None);
     assert_eq!(t.expires_at, Some(now_ms(&sb) + 3_600_000.0));
     let rt = t.refresh_token.clone().unwrap();
-    let t2 = grant(
-        &mut sb,
-        &c,
-        Grant::RefreshToken {
-            refresh_token: rt.expose(),
-        },
-    )
-    .unwrap();
+    let t2 = refresh(&mut sb, &c, &rt).unwrap();
     assert_ne!(t2.refresh_token, t.refresh_token);
     assert!(refresh_state(&mut sb, &rt).contains("used"));
-    let e = grant(
-        &mut sb,
-        &c,
-        Grant::RefreshToken {
-            refresh_token: rt.expose(),
-        },
-    )
-    .unwrap_err();
+    let e = refresh(&mut sb, &c, &rt).unwrap_err();
     assert_eq!(e.code(), ErrorCode::ReconnectRequired);
     let post = config(
         Dialect::Rfc6749,
@@ -221,26 +217,12 @@ fn spendesk_oauth_and_api_key() {
         "wallet-2"
     );
     let rt = t.refresh_token.clone().unwrap();
-    let t2 = grant(
-        &mut sb,
-        &c,
-        Grant::RefreshToken {
-            refresh_token: rt.expose(),
-        },
-    )
-    .unwrap();
+    let t2 = refresh(&mut sb, &c, &rt).unwrap();
     assert_eq!(
         jwt::spendesk_wallet_id(t2.access_token.expose(), None).unwrap(),
         "wallet-2"
     );
-    let e = grant(
-        &mut sb,
-        &c,
-        Grant::RefreshToken {
-            refresh_token: rt.expose(),
-        },
-    )
-    .unwrap_err();
+    let e = refresh(&mut sb, &c, &rt).unwrap_err();
     assert_eq!(
         (e.code(), e.status()),
         (ErrorCode::ReconnectRequired, Some(401))
@@ -275,33 +257,12 @@ fn pleo_units_rotation_and_family_revocation() {
     let t = code_flow(&mut sb, &c, "/pleo/oauth/authorize", None);
     assert_eq!(t.expires_at, Some(now_ms(&sb) + 600_000.0), "600 s");
     let rt1 = t.refresh_token.clone().unwrap();
-    let t2 = grant(
-        &mut sb,
-        &c,
-        Grant::RefreshToken {
-            refresh_token: rt1.expose(),
-        },
-    )
-    .unwrap();
+    let t2 = refresh(&mut sb, &c, &rt1).unwrap();
     assert_eq!(t2.expires_at, Some(now_ms(&sb) + 600_000.0), "600000 ms");
     let rt2 = t2.refresh_token.clone().unwrap();
-    let e = grant(
-        &mut sb,
-        &c,
-        Grant::RefreshToken {
-            refresh_token: rt1.expose(),
-        },
-    )
-    .unwrap_err();
+    let e = refresh(&mut sb, &c, &rt1).unwrap_err();
     assert_eq!(e.code(), ErrorCode::ReconnectRequired);
-    let e = grant(
-        &mut sb,
-        &c,
-        Grant::RefreshToken {
-            refresh_token: rt2.expose(),
-        },
-    )
-    .unwrap_err();
+    let e = refresh(&mut sb, &c, &rt2).unwrap_err();
     assert_eq!(
         e.code(),
         ErrorCode::ReconnectRequired,
@@ -322,22 +283,8 @@ fn findity_client_credentials_refresh_and_user_token() {
     );
     let org = grant(&mut sb, &c, Grant::ClientCredentials { scopes: &[] }).unwrap();
     let rt = org.refresh_token.clone().unwrap();
-    assert!(grant(
-        &mut sb,
-        &c,
-        Grant::RefreshToken {
-            refresh_token: rt.expose()
-        }
-    )
-    .is_ok());
-    let e = grant(
-        &mut sb,
-        &c,
-        Grant::RefreshToken {
-            refresh_token: rt.expose(),
-        },
-    )
-    .unwrap_err();
+    assert!(refresh(&mut sb, &c, &rt).is_ok());
+    let e = refresh(&mut sb, &c, &rt).unwrap_err();
     assert_eq!(e.code(), ErrorCode::ReconnectRequired, "single use");
     let url = parse_endpoint(
         &format!("{BASE}/findity/api/oauth/authorization-grant"),
