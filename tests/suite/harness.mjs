@@ -54,3 +54,20 @@ export async function runTests(tests, { filter, log = () => {} } = {}) {
   const passed = results.filter((r) => r.ok).length;
   return { passed, failed: results.length - passed, results };
 }
+
+/**
+ * Runs the browser suite on a test page (`?sandbox=` gives the sandbox URL):
+ * the log goes into `#out`, the outcome into `window.__results`, which the
+ * Chromium driver reads.
+ */
+export async function runOnPage(defineSuite, lib) {
+  const out = document.getElementById("out");
+  const sandboxUrl = new URLSearchParams(location.search).get("sandbox");
+  try {
+    const r = await runTests(defineSuite({ lib, sandboxUrl, runtime: "browser" }), { log: (l) => (out.textContent += "\n" + l) });
+    out.textContent += `\n${r.passed} passed, ${r.failed} failed`;
+    window.__results = r;
+  } catch (e) {
+    window.__results = { fatal: String(e?.stack ?? e) };
+  }
+}

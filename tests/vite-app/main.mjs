@@ -4,15 +4,7 @@
 // "sideEffects" flag: the bundler would drop the entry's wasm initialisation.)
 import { Findity, OAuth2Client, Pleo, ProSpend, Spendesk, TokenSession, buildAuthorizationUrl, createPkce, decodeJwtUnverified, parseCallback, parseTokenResponse, pkceChallenge, pleoAuthorizationUrl, randomState, spendeskAuthorizationUrl, spendeskWalletClaims, spendeskWalletId, statesEqual } from "expense-auth";
 import { defineSuite } from "../suite/suite.mjs";
-import { runTests } from "../suite/harness.mjs";
+import { runOnPage } from "../suite/harness.mjs";
 
 const lib = { Findity, OAuth2Client, Pleo, ProSpend, Spendesk, TokenSession, buildAuthorizationUrl, createPkce, decodeJwtUnverified, parseCallback, parseTokenResponse, pkceChallenge, pleoAuthorizationUrl, randomState, spendeskAuthorizationUrl, spendeskWalletClaims, spendeskWalletId, statesEqual };
-const out = document.getElementById("out");
-const sandboxUrl = new URLSearchParams(location.search).get("sandbox");
-try {
-  const r = await runTests(defineSuite({ lib, sandboxUrl, runtime: "browser" }), { log: (l) => (out.textContent += "\n" + l) });
-  out.textContent += `\n${r.passed} passed, ${r.failed} failed`;
-  window.__results = r;
-} catch (e) {
-  window.__results = { fatal: String(e?.stack ?? e) };
-}
+await runOnPage(defineSuite, lib);
