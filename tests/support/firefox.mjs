@@ -66,14 +66,16 @@ export const OFFLINE_PREFS = {
   "toolkit.telemetry.server": "",
 };
 
+// A release build honours services.settings.server only with this set.
+export const FIREFOX_ENV = { MOZ_REMOTE_SETTINGS_DEVTOOLS: "1" };
+
 export function launchFirefox() {
   return puppeteer.launch({
     browser: "firefox",
     executablePath: FIREFOX,
     headless: true,
     extraPrefsFirefox: OFFLINE_PREFS,
-    // A release build honours services.settings.server only with this set.
-    env: { ...process.env, MOZ_REMOTE_SETTINGS_DEVTOOLS: "1" },
+    env: { ...process.env, ...FIREFOX_ENV },
   });
 }
 
