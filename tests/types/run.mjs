@@ -8,6 +8,8 @@
 //  - every ```js / ```ts block of README.md, extracted into its own module
 //    (js blocks with checkJs), so the README and the checks cannot drift;
 //    what the blocks leave to the reader is declared in readme-globals.d.ts;
+//    a block that is not meant to compile against this package is fenced
+//    with more than the language (e.g. ```js no-check) and skipped;
 //  - that `ErrorCode` is exactly the set of codes in src/error.rs.
 // Then that api.mts uses every value export and every class member the
 // package declares ("types coverage").
