@@ -218,18 +218,18 @@ export interface AuthorizationUrlOptions {
   /** The `client_id`. */
   clientId: string;
   /** The `redirect_uri`: `https:` (`http:` only for a loopback host), no fragment. */
-  redirectUri?: string;
+  redirectUri?: string | undefined;
   /** The `scope`: a list, joined with spaces, or one space-separated string. */
-  scopes?: string[] | string;
+  scopes?: string[] | string | undefined;
   /** The `state`, e.g. from {@link randomState}. */
-  state?: string;
+  state?: string | undefined;
   /** The S256 `code_challenge`, e.g. from {@link createPkce}. */
   codeChallenge: string;
   /**
    * More query parameters (e.g. `prompt`). They may not repeat one the builder sets
    * (`DUPLICATE_PARAMETER`) nor carry a secret such as `code_verifier` or `client_secret`.
    */
-  extraParams?: Record<string, string>;
+  extraParams?: Record<string, string> | undefined;
 }
 
 /**
@@ -239,9 +239,9 @@ export interface AuthorizationUrlOptions {
  */
 export interface PleoAuthorizationUrlOptions extends Omit<AuthorizationUrlOptions, "authorizationEndpoint"> {
   /** `"production"` (`https://auth.pleo.io`, the default) or `"staging"` (`https://auth.staging.pleo.io`). */
-  environment?: "production" | "staging";
+  environment?: "production" | "staging" | undefined;
   /** The auth host instead, e.g. the local sandbox's `http://127.0.0.1:8787/pleo`. */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
 }
 
 /**
@@ -254,9 +254,9 @@ export interface SpendeskAuthorizationUrlOptions extends Omit<AuthorizationUrlOp
    * `"production"` (`https://public-api.spendesk.com`, the default) or `"sandbox"`
    * (`https://sandbox-public-api.spendesk.com`).
    */
-  environment?: "production" | "sandbox";
+  environment?: "production" | "sandbox" | undefined;
   /** The API host root instead (`/v1` is appended), e.g. the local sandbox's `http://127.0.0.1:8787/spendesk`. */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
 }
 
 /**
@@ -434,11 +434,20 @@ export interface TokenSet {
 }
 
 /**
- * A token set as your store gives it back: the access token at least.
+ * A token set as your store gives it back: the access token at least. Every {@link TokenSet} is one.
  *
  * @group Clients and token sets
  */
-export type TokenSetInput = Pick<TokenSet, "accessToken"> & Partial<TokenSet>;
+export interface TokenSetInput {
+  accessToken: string;
+  tokenType?: "Bearer" | undefined;
+  /** In ms since the epoch. */
+  expiresAt?: number | undefined;
+  refreshToken?: string | undefined;
+  scope?: string | undefined;
+  walletId?: string | undefined;
+  raw?: Record<string, unknown> | undefined;
+}
 
 /**
  * Input of {@link parseTokenResponse}: a token endpoint's answer you fetched yourself.
@@ -451,13 +460,13 @@ export interface ParseTokenResponseOptions {
   /** The response body, as text. */
   body: string;
   /** The `Content-Type` header, if you have it. */
-  contentType?: string;
+  contentType?: string | undefined;
   /** Whose dialect to read: `"oauth2"` (RFC 6749, the default), `"spendesk"`, `"pleo"` or `"findity"`. */
-  provider?: "oauth2" | "spendesk" | "pleo" | "findity";
+  provider?: "oauth2" | "spendesk" | "pleo" | "findity" | undefined;
   /** The grant the request was: `"authorization_code"` (the default), `"refresh_token"` or `"client_credentials"`. */
-  grant?: "authorization_code" | "refresh_token" | "client_credentials";
+  grant?: "authorization_code" | "refresh_token" | "client_credentials" | undefined;
   /** The clock in ms since the epoch, read before the request was sent (default `Date.now()`). */
-  now?: number;
+  now?: number | undefined;
 }
 
 /**
@@ -485,7 +494,7 @@ export declare function parseTokenResponse(options: ParseTokenResponseOptions): 
  */
 export interface CallOptions {
   /** Aborts the request: the Promise rejects with `ABORTED`. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -495,7 +504,7 @@ export interface CallOptions {
  */
 export interface ClientCredentialsOptions extends CallOptions {
   /** The `scope` to ask for: a list, or one space-separated string. */
-  scopes?: string[] | string;
+  scopes?: string[] | string | undefined;
 }
 
 /**
@@ -505,13 +514,13 @@ export interface ClientCredentialsOptions extends CallOptions {
  */
 export interface AuthorizationUrlParams {
   /** The `scope`; default: the client's `scopes` option. */
-  scopes?: string[] | string;
+  scopes?: string[] | string | undefined;
   /** The `state`; default: a new {@link randomState}. */
-  state?: string;
+  state?: string | undefined;
   /** The PKCE code verifier; default: a new one (43 characters). */
-  codeVerifier?: string;
+  codeVerifier?: string | undefined;
   /** More query parameters; see {@link AuthorizationUrlOptions.extraParams}. */
-  extraParams?: Record<string, string>;
+  extraParams?: Record<string, string> | undefined;
 }
 
 /**
@@ -535,19 +544,19 @@ export interface AuthorizationUrlResult {
  */
 export interface ClientCommonOptions {
   /** A fetch-compatible function to use instead of the global `fetch`. */
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
   /**
    * Time limit per request in ms (default 30 000): a positive number up to 2 147 483 647, or `0`
    * or `Infinity` for none. A request over time rejects with `TIMEOUT`.
    */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /**
    * Client secrets belong on servers: in a browser page (`window` and `document` present) a client
    * with a secret is refused with `SECRET_IN_BROWSER` unless this is `true`.
    */
-  allowSecretInBrowser?: boolean;
+  allowSecretInBrowser?: boolean | undefined;
   /** Default scopes for `authorizationUrl()`: a list, or one space-separated string. */
-  scopes?: string[] | string;
+  scopes?: string[] | string | undefined;
 }
 
 /**
@@ -626,26 +635,26 @@ export interface TokenClient {
  */
 export interface OAuth2ClientOptions extends ClientCommonOptions {
   /** The authorization endpoint (needed for `authorizationUrl()`): `https:`, or `http:` on a loopback host. */
-  authorizationEndpoint?: string;
+  authorizationEndpoint?: string | undefined;
   /** The token endpoint: `https:`, or `http:` on a loopback host. */
   tokenEndpoint: string;
   /** The `client_id`. */
   clientId: string;
   /** The client secret, for confidential clients (servers). */
-  clientSecret?: string;
+  clientSecret?: string | undefined;
   /**
    * How the client authenticates at the token endpoint: `"basic"` (HTTP Basic, RFC 6749 §2.3.1;
    * the default with a secret), `"post"` (`client_id` + `client_secret` in the form body) or
    * `"none"` (public client: `client_id` only; the default without a secret).
    */
-  clientAuth?: "basic" | "post" | "none";
+  clientAuth?: "basic" | "post" | "none" | undefined;
   /** The `redirect_uri`: `https:`, or `http:` on a loopback host; no fragment. */
-  redirectUri?: string;
+  redirectUri?: string | undefined;
   /**
    * `false` lets `exchangeCode(code)` run without a PKCE verifier, for a server that does not
    * support PKCE. Default `true`: a code exchange without a verifier is refused (RFC 9700 §2.1.1).
    */
-  pkce?: boolean;
+  pkce?: boolean | undefined;
 }
 
 /**
@@ -685,11 +694,11 @@ export interface PleoOptions extends ClientCommonOptions {
   /** The redirect URI registered with Pleo. */
   redirectUri: string;
   /** `"production"` (`https://auth.pleo.io`, `https://external.pleo.io`; the default) or `"staging"`. */
-  environment?: "production" | "staging";
+  environment?: "production" | "staging" | undefined;
   /** The auth host instead, e.g. the local sandbox's `http://127.0.0.1:8787/pleo`. */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   /** The API host instead. */
-  apiBaseUrl?: string;
+  apiBaseUrl?: string | undefined;
 }
 
 /**
@@ -723,22 +732,22 @@ export declare class Pleo implements TokenClient {
  */
 export interface SpendeskOptions extends ClientCommonOptions {
   /** The OAuth2 partner client ID. */
-  clientId?: string;
+  clientId?: string | undefined;
   /** The OAuth2 partner client secret (sent in the body of the token requests). */
-  clientSecret?: string;
+  clientSecret?: string | undefined;
   /** The redirect URI registered with Spendesk (https). */
-  redirectUri?: string;
+  redirectUri?: string | undefined;
   /** The API key's ID, for {@link Spendesk.apiKeyToken}; goes with `apiKeySecret`. */
-  apiKeyId?: string;
+  apiKeyId?: string | undefined;
   /** The API key's secret; goes with `apiKeyId`. */
-  apiKeySecret?: string;
+  apiKeySecret?: string | undefined;
   /**
    * `"production"` (`https://public-api.spendesk.com`, the default) or `"sandbox"`
    * (`https://sandbox-public-api.spendesk.com`).
    */
-  environment?: "production" | "sandbox";
+  environment?: "production" | "sandbox" | undefined;
   /** The API host root instead (`/v1` is appended), e.g. the local sandbox's `http://127.0.0.1:8787/spendesk`. */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
 }
 
 /**
@@ -793,11 +802,11 @@ export interface FindityOptions extends ClientCommonOptions {
   /** The API key's client ID. */
   clientId: string;
   /** The API key's client secret (sent in the form body); not needed to `refresh()`. */
-  clientSecret?: string;
+  clientSecret?: string | undefined;
   /** `"production"` (`https://expense.findity.com`, the default) or `"stage"` (`https://stage-expense.findity.com`). */
-  environment?: "production" | "stage";
+  environment?: "production" | "stage" | undefined;
   /** The host instead, e.g. the local sandbox's `http://127.0.0.1:8787/findity`. */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
 }
 
 /**
@@ -853,13 +862,13 @@ export interface ProSpendOptions {
   /** The JWT an admin issued on `https://<site>.prospend.com` (Setup → API Tokens). */
   token: string;
   /** `"production"` (`https://api.apac.prospend.io`, the default) or `"sandbox"` (`https://sandbox.prospend.io`). */
-  environment?: "production" | "sandbox";
+  environment?: "production" | "sandbox" | undefined;
   /** The API host instead, e.g. the local sandbox's `http://127.0.0.1:8787/prospend`. */
-  apiBaseUrl?: string;
+  apiBaseUrl?: string | undefined;
   /** A fetch-compatible function to use instead of the global `fetch`. */
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
   /** Time limit per request in ms; see {@link ClientCommonOptions.timeoutMs}. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 }
 
 /**
@@ -920,9 +929,9 @@ export interface Refresher {
  */
 export interface TokenSessionOptions {
   /** Refreshes the tokens: any client class here (anything with `refresh(refreshToken)`). */
-  client?: Refresher;
+  client?: Refresher | undefined;
   /** The tokens from your store. */
-  tokens?: TokenSetInput;
+  tokens?: TokenSetInput | undefined;
   /**
    * Your store: called with every new token set (`next`) and the one it replaces (`previous`,
    * `undefined` the first time), so a shared store can compare-and-swap. Awaited before any access
@@ -930,32 +939,32 @@ export interface TokenSessionOptions {
    * `storeTimeoutMs`, the call fails with `STORE_FAILED`; the new tokens stay pending in memory and
    * are offered again on the next call.
    */
-  onTokens?: (next: TokenSet, previous: TokenSet | undefined) => void | Promise<void>;
+  onTokens?: ((next: TokenSet, previous: TokenSet | undefined) => void | Promise<void>) | undefined;
   /**
    * Gets a whole new token set when there is no refresh token (API keys, client credentials),
    * e.g. `() => spendesk.apiKeyToken()`.
    */
-  renew?: () => Promise<TokenSet>;
+  renew?: (() => Promise<TokenSet>) | undefined;
   /**
    * Refresh this long before the access token expires, in ms (default 60 000); clamped to half
    * the token's lifetime, so short-lived tokens are not refreshed on every call.
    */
-  skewMs?: number;
+  skewMs?: number | undefined;
   /** How long `onTokens` may take, in ms (default 10 000), before the call fails with `STORE_FAILED`. */
-  storeTimeoutMs?: number;
+  storeTimeoutMs?: number | undefined;
   /** The clock in ms since the epoch (default `Date.now`). */
-  now?: () => number;
+  now?: (() => number) | undefined;
   /** A fetch-compatible function for {@link TokenSession.fetch} instead of the global `fetch`. */
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
   /**
    * The origins (`https://host[:port]`) {@link TokenSession.fetch} may send the access token to.
    * Default: the origin of the client's API base URL for Pleo, Spendesk, Findity and ProSpend; any
    * https origin for a generic {@link OAuth2Client} or no client. Plain `http:` is only ever
    * allowed for loopback hosts.
    */
-  allowedOrigins?: string[];
+  allowedOrigins?: string[] | undefined;
   /** Time limit per request of {@link TokenSession.fetch}, in ms; see {@link ClientCommonOptions.timeoutMs}. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 }
 
 /**

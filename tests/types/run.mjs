@@ -78,7 +78,7 @@ const PACKAGE = "expense-auth's declarations";
 // ---------------------------------------------------------------- tsc runs
 let failedAny = false;
 const tsc = join(root, "node_modules/typescript/bin/tsc");
-for (const config of ["nodenext", "bundler"]) {
+for (const config of ["nodenext", "bundler", "nodenext-exact"]) {
   const project = `tests/types/tsconfig.${config}.json`;
   const r = spawnSync(process.execPath, [tsc, "--noEmit", "--pretty", "false", "-p", project], { cwd: root, encoding: "utf8" });
   const diagnostics = new Map(); // checked file (or PACKAGE) -> messages
