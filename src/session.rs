@@ -1113,3 +1113,7 @@ impl<T: Clone> Session<T> {
 #[cfg(test)]
 #[path = "session_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "session_sim.rs"]
+mod sim;

@@ -241,9 +241,17 @@ fn not_sent_keeps_the_refresh_token_usable() {
 
 #[test]
 fn refused_is_sticky_until_set_tokens() {
-    let mut s = session(Some(toks("a1", Some("r1"), Some(T0))));
-    let (rid, _) = expect_refresh(&get(&mut s, T0, 1));
-    assert!(get(&mut s, T0, 2).is_empty());
+    // With renew available and an access token that has not expired, a
+    // refusal still stops everything: no token, no renew.
+    let cfg = SessionConfig {
+        can_renew: true,
+        ..SessionConfig::default()
+    };
+    let mut s = Session::new(cfg, T0, Some(toks("a1", Some("r1"), Some(T0 + 10 * MIN))));
+    s.call(T0, CallId(1), CallKind::ForceRefresh);
+    let (rid, _) = expect_refresh(&drain(&mut s));
+    s.call(T0, CallId(2), CallKind::ForceRefresh);
+    assert!(drain(&mut s).is_empty());
     s.refresh_done(
         T0,
         rid,
