@@ -9,10 +9,10 @@ use super::convert::{
 };
 use super::fetch::{self, FetchOptions};
 use crate::error::{Error, ErrorCode, Result};
-use crate::providers::{self as p, Hosts};
-use crate::token::{self, ClientAuth, ClientConfig, Dialect, Grant, GrantKind, TokenSet};
-use crate::url::{parse_endpoint, Endpoint};
-use crate::{authorize, pkce, state, Secret};
+use crate::providers::{Endpoints, Provider};
+use crate::token::{self, ClientAuth, ClientConfig, ClientOptions, Grant, GrantKind, TokenSet};
+use crate::url::parse_endpoint;
+use crate::{pkce, state, Secret};
 use js_sys::{Function, Promise, Reflect};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -40,10 +40,8 @@ pub fn in_browser_page() -> bool {
 /// What every client class holds.
 pub struct Common {
     pub config: ClientConfig,
-    pub authorization_endpoint: Option<String>,
     pub scopes: Vec<String>,
     pub fetch: FetchOptions,
-    pub api_base: Option<String>,
 }
 
 fn arg_err(msg: &str) -> JsValue {
@@ -91,12 +89,6 @@ pub fn fetch_options(options: &JsValue) -> std::result::Result<FetchOptions, JsV
     })
 }
 
-fn endpoint_opt(options: &JsValue, key: &str) -> std::result::Result<Option<Endpoint>, JsValue> {
-    get_str(options, key)?
-        .map(|u| parse_endpoint(&u, key).map_err(js_error))
-        .transpose()
-}
-
 /// Per-call options (`{ signal }`).
 fn call_options(
     base: &FetchOptions,
@@ -115,7 +107,7 @@ fn call_options(
 }
 
 /// A token set as the JS object users get.
-pub fn token_set_to_js(t: TokenSet, dialect: Dialect) -> JsValue {
+pub fn token_set_to_js(t: TokenSet, provider: Provider) -> JsValue {
     let o = obj();
     set(&o, "accessToken", t.access_token.expose());
     set(&o, "tokenType", t.token_type.as_str());
@@ -128,7 +120,7 @@ pub fn token_set_to_js(t: TokenSet, dialect: Dialect) -> JsValue {
     if let Some(s) = &t.scope {
         set(&o, "scope", s.as_str());
     }
-    if dialect == Dialect::Spendesk {
+    if provider == Provider::Spendesk {
         if let Ok(w) = crate::jwt::spendesk_wallet_id(t.access_token.expose(), None) {
             set(&o, "walletId", w);
         }
@@ -146,15 +138,11 @@ impl Common {
         let t = self
             .config
             .process_token_response(grant.kind(), &resp, now)?;
-        Ok(token_set_to_js(t, self.config.dialect))
+        Ok(token_set_to_js(t, self.config.provider()))
     }
 
     /// `{ url, state, codeVerifier }` with fresh state and PKCE unless given.
     pub fn authorization_url(&self, options: &JsValue) -> std::result::Result<JsValue, JsValue> {
-        let endpoint = self
-            .authorization_endpoint
-            .as_deref()
-            .ok_or_else(|| arg_err("this client has no authorizationEndpoint"))?;
         let opts = if options.is_undefined() || options.is_null() {
             JsValue::from(obj())
         } else {
@@ -184,17 +172,10 @@ impl Common {
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
-        let url = authorize::AuthorizationRequest {
-            authorization_endpoint: endpoint,
-            client_id: &self.config.client_id,
-            redirect_uri: self.config.redirect_uri.as_deref(),
-            scopes: &scope_refs,
-            state: Some(&state),
-            code_challenge: &challenge,
-            extra_params: &extra_refs,
-        }
-        .build()
-        .map_err(js_error)?;
+        let url = self
+            .config
+            .authorization_url(&scope_refs, Some(&state), &challenge, &extra_refs)
+            .map_err(js_error)?;
         let o = obj();
         set(&o, "url", url);
         set(&o, "state", state);
@@ -292,7 +273,7 @@ macro_rules! common_methods {
             /// The API base URL (for calls made with the tokens), if the client knows one.
             #[wasm_bindgen(getter, js_name = apiBaseUrl)]
             pub fn api_base_url(&self) -> Option<String> {
-                self.inner.api_base.clone()
+                self.inner.config.api_base_url().map(str::to_owned)
             }
         }
     };
@@ -308,36 +289,51 @@ fn scopes_opt(options: &JsValue) -> std::result::Result<Vec<String>, JsValue> {
     get_string_list(options, "scopes")
 }
 
-fn base(options: &JsValue, hosts: &Hosts, key: &str) -> std::result::Result<Endpoint, JsValue> {
-    let env = get_str(options, "environment")?;
-    let over = get_str(options, key)?;
-    hosts
-        .base(env.as_deref(), over.as_deref())
-        .map_err(js_error)
+/// `environment`, `baseUrl`, `apiBaseUrl` as the profile constructor takes them.
+struct Place {
+    environment: Option<String>,
+    base_url: Option<String>,
+    api_base_url: Option<String>,
 }
 
-/// An API base URL as the `apiBaseUrl` getters give it and paths are appended
-/// to: without a trailing `/`.
-fn api_base_str(base: &Endpoint) -> String {
-    base.as_str().trim_end_matches('/').to_owned()
+fn place(options: &JsValue, base_key: bool, api_key: bool) -> std::result::Result<Place, JsValue> {
+    Ok(Place {
+        environment: get_str(options, "environment")?,
+        base_url: if base_key {
+            get_str(options, "baseUrl")?
+        } else {
+            None
+        },
+        api_base_url: if api_key {
+            get_str(options, "apiBaseUrl")?
+        } else {
+            None
+        },
+    })
 }
 
-fn join(base: &Endpoint, path: &str) -> std::result::Result<Endpoint, JsValue> {
-    base.join(path).map_err(js_error)
+/// A preset's configuration from its profile.
+fn preset_config(
+    provider: Provider,
+    redirect: Option<&str>,
+    place: &Place,
+    client_id: &str,
+    secret: Option<&Secret>,
+) -> std::result::Result<ClientConfig, JsValue> {
+    let mut o = ClientOptions::new(provider);
+    o.environment = place.environment.as_deref();
+    o.base_url = place.base_url.as_deref();
+    o.api_base_url = place.api_base_url.as_deref();
+    o.client_id = client_id;
+    o.client_secret = secret.map(Secret::expose);
+    o.redirect_uri = redirect;
+    ClientConfig::new(&o).map_err(js_error)
 }
 
 fn required(options: &JsValue, key: &str) -> std::result::Result<String, JsValue> {
     get_str(options, key)?
         .filter(|s| !s.is_empty())
         .ok_or_else(|| arg_err(&["options.", key, " is required"].concat()))
-}
-
-fn redirect(options: &JsValue) -> std::result::Result<Option<String>, JsValue> {
-    let r = get_str(options, "redirectUri")?;
-    if let Some(u) = &r {
-        parse_endpoint(u, "redirectUri").map_err(js_error)?;
-    }
-    Ok(r)
 }
 
 // ---------------------------------------------------------------- OAuth2Client
@@ -361,41 +357,40 @@ impl OAuth2Client {
         let secret = secret_opt(&options, "clientSecret")?;
         check_secret_placement(&options, secret.is_some())?;
         let auth = match get_str(&options, "clientAuth")?.as_deref() {
-            Some("basic") => ClientAuth::Basic,
-            Some("post") => ClientAuth::Post,
-            Some("none") => ClientAuth::None,
-            None if secret.is_some() => ClientAuth::Basic,
-            None => ClientAuth::None,
+            Some("basic") => Some(ClientAuth::Basic),
+            Some("post") => Some(ClientAuth::Post),
+            Some("none") => Some(ClientAuth::None),
+            None => None,
             Some(_) => {
                 return Err(arg_err(
                     "options.clientAuth must be \"basic\", \"post\" or \"none\"",
                 ))
             }
         };
-        if auth != ClientAuth::None && secret.is_none() {
-            return Err(arg_err(
-                "clientAuth \"basic\" and \"post\" need clientSecret",
-            ));
-        }
-        let token_endpoint = endpoint_opt(&options, "tokenEndpoint")?
+        let pkce = match get(&options, "pkce")? {
+            None => true,
+            Some(v) => v
+                .as_bool()
+                .ok_or_else(|| arg_err("options.pkce must be a boolean"))?,
+        };
+        let client_id = required(&options, "clientId")?;
+        let token_endpoint = get_str(&options, "tokenEndpoint")?
             .ok_or_else(|| arg_err("options.tokenEndpoint is required"))?;
-        let authorization_endpoint =
-            endpoint_opt(&options, "authorizationEndpoint")?.map(|e| e.as_str().to_owned());
+        let authorization_endpoint = get_str(&options, "authorizationEndpoint")?;
+        let redirect = get_str(&options, "redirectUri")?;
+        let mut o = ClientOptions::new(Provider::Rfc6749);
+        o.token_endpoint = Some(&token_endpoint);
+        o.authorization_endpoint = authorization_endpoint.as_deref();
+        o.client_id = &client_id;
+        o.client_secret = secret.as_ref().map(Secret::expose);
+        o.client_auth = auth;
+        o.redirect_uri = redirect.as_deref();
+        o.pkce = pkce;
         Ok(OAuth2Client {
             inner: Rc::new(Common {
-                config: ClientConfig {
-                    dialect: Dialect::Rfc6749,
-                    token_endpoint,
-                    refresh_endpoint: None,
-                    client_id: required(&options, "clientId")?,
-                    client_secret: secret,
-                    auth,
-                    redirect_uri: redirect(&options)?,
-                },
-                authorization_endpoint,
+                config: ClientConfig::new(&o).map_err(js_error)?,
                 scopes: scopes_opt(&options)?,
                 fetch: fetch_options(&options)?,
-                api_base: None,
             }),
         })
     }
@@ -423,27 +418,19 @@ impl Pleo {
         super::convert::options_object(&options)?;
         let secret = secret_opt(&options, "clientSecret")?;
         check_secret_placement(&options, secret.is_some())?;
-        let auth_base = base(&options, &p::PLEO_AUTH, "baseUrl")?;
-        let api_base = base(&options, &p::PLEO_API, "apiBaseUrl")?;
+        let client_id = required(&options, "clientId")?;
+        let config = preset_config(
+            Provider::Pleo,
+            get_str(&options, "redirectUri")?.as_deref(),
+            &place(&options, true, true)?,
+            &client_id,
+            secret.as_ref(),
+        )?;
         Ok(Pleo {
             inner: Rc::new(Common {
-                config: ClientConfig {
-                    dialect: Dialect::Pleo,
-                    token_endpoint: join(&auth_base, p::PLEO_TOKEN_PATH)?,
-                    refresh_endpoint: None,
-                    client_id: required(&options, "clientId")?,
-                    client_secret: secret,
-                    auth: ClientAuth::Basic,
-                    redirect_uri: redirect(&options)?,
-                },
-                authorization_endpoint: Some(
-                    join(&auth_base, p::PLEO_AUTHORIZE_PATH)?
-                        .as_str()
-                        .to_owned(),
-                ),
+                config,
                 scopes: scopes_opt(&options)?,
                 fetch: fetch_options(&options)?,
-                api_base: Some(api_base_str(&api_base)),
             }),
         })
     }
@@ -460,7 +447,6 @@ common_methods!(Pleo, "Pleo");
 pub struct Spendesk {
     inner: Rc<Common>,
     api_key: Option<(String, Secret)>,
-    api_key_url: Endpoint,
 }
 
 #[wasm_bindgen]
@@ -475,32 +461,26 @@ impl Spendesk {
         let secret = secret_opt(&options, "clientSecret")?;
         let key_secret = secret_opt(&options, "apiKeySecret")?;
         check_secret_placement(&options, secret.is_some() || key_secret.is_some())?;
-        let api = base(&options, &p::SPENDESK_API, "baseUrl")?;
         let api_key = match (get_str(&options, "apiKeyId")?, key_secret) {
             (Some(id), Some(s)) => Some((id, s)),
             (None, None) => None,
             _ => return Err(arg_err("apiKeyId and apiKeySecret go together")),
         };
+        let client_id = get_str(&options, "clientId")?.unwrap_or_default();
+        let config = preset_config(
+            Provider::Spendesk,
+            get_str(&options, "redirectUri")?.as_deref(),
+            &place(&options, true, false)?,
+            &client_id,
+            secret.as_ref(),
+        )?;
         Ok(Spendesk {
             inner: Rc::new(Common {
-                config: ClientConfig {
-                    dialect: Dialect::Spendesk,
-                    token_endpoint: join(&api, p::SPENDESK_TOKEN_CREATE_PATH)?,
-                    refresh_endpoint: Some(join(&api, p::SPENDESK_TOKEN_REFRESH_PATH)?),
-                    client_id: get_str(&options, "clientId")?.unwrap_or_default(),
-                    client_secret: secret,
-                    auth: ClientAuth::Post,
-                    redirect_uri: redirect(&options)?,
-                },
-                authorization_endpoint: Some(
-                    join(&api, p::SPENDESK_AUTHORIZE_PATH)?.as_str().to_owned(),
-                ),
+                config,
                 scopes: scopes_opt(&options)?,
                 fetch: fetch_options(&options)?,
-                api_base: Some(api_base_str(&api)),
             }),
             api_key,
-            api_key_url: join(&api, p::SPENDESK_API_KEY_PATH)?,
         })
     }
 
@@ -516,14 +496,19 @@ impl Spendesk {
             .clone()
             .ok_or_else(|| arg_err("this client has no apiKeyId / apiKeySecret"))?;
         let f = call_options(&self.inner.fetch, &options)?;
-        let url = self.api_key_url.clone();
+        let inner = self.inner.clone();
         Ok(run(async move {
-            let req = token::spendesk_api_key_request(&url, &id, secret.expose())?;
+            let grant = Grant::ApiKey {
+                key_id: &id,
+                key_secret: secret.expose(),
+            };
+            let req = inner.config.token_request(&grant)?;
             let now = now_ms();
             let resp = fetch::send(&req, &f).await?;
-            let t =
-                token::process_token_response(Dialect::Spendesk, GrantKind::ApiKey, &resp, now)?;
-            Ok(token_set_to_js(t, Dialect::Spendesk))
+            let t = inner
+                .config
+                .process_token_response(GrantKind::ApiKey, &resp, now)?;
+            Ok(token_set_to_js(t, Provider::Spendesk))
         }))
     }
 
@@ -549,7 +534,6 @@ common_methods!(Spendesk, "Spendesk");
 #[wasm_bindgen]
 pub struct Findity {
     inner: Rc<Common>,
-    grant_url: Endpoint,
 }
 
 #[wasm_bindgen]
@@ -563,24 +547,20 @@ impl Findity {
         super::convert::options_object(&options)?;
         let secret = secret_opt(&options, "clientSecret")?;
         check_secret_placement(&options, secret.is_some())?;
-        let b = base(&options, &p::FINDITY, "baseUrl")?;
+        let client_id = required(&options, "clientId")?;
+        let config = preset_config(
+            Provider::Findity,
+            None,
+            &place(&options, true, false)?,
+            &client_id,
+            secret.as_ref(),
+        )?;
         Ok(Findity {
             inner: Rc::new(Common {
-                config: ClientConfig {
-                    dialect: Dialect::Findity,
-                    token_endpoint: join(&b, p::FINDITY_TOKEN_PATH)?,
-                    refresh_endpoint: None,
-                    client_id: required(&options, "clientId")?,
-                    client_secret: secret,
-                    auth: ClientAuth::Post,
-                    redirect_uri: None,
-                },
-                authorization_endpoint: None,
+                config,
                 scopes: scopes_opt(&options)?,
                 fetch: fetch_options(&options)?,
-                api_base: Some(api_base_str(&b)),
             }),
-            grant_url: join(&b, p::FINDITY_AUTHORIZATION_GRANT_PATH)?,
         })
     }
 
@@ -596,9 +576,9 @@ impl Findity {
         let org = string_arg(&org_access_token, "orgAccessToken")?;
         let user = string_arg(&user_id, "userId")?;
         let f = call_options(&self.inner.fetch, &options)?;
-        let url = self.grant_url.clone();
+        let inner = self.inner.clone();
         Ok(run(async move {
-            grant_code(&url, &org, &user, &f)
+            grant_code(&inner.config, &org, &user, &f)
                 .await
                 .map(|c| JsValue::from_str(c.expose()))
         }))
@@ -616,10 +596,9 @@ impl Findity {
         let org = string_arg(&org_access_token, "orgAccessToken")?;
         let user = string_arg(&user_id, "userId")?;
         let f = call_options(&self.inner.fetch, &options)?;
-        let url = self.grant_url.clone();
         let inner = self.inner.clone();
         Ok(run(async move {
-            let code = grant_code(&url, &org, &user, &f).await?;
+            let code = grant_code(&inner.config, &org, &user, &f).await?;
             inner
                 .token(
                     Grant::AuthorizationCode {
@@ -634,8 +613,13 @@ impl Findity {
 }
 common_methods!(Findity, "Findity");
 
-async fn grant_code(url: &Endpoint, org: &str, user: &str, f: &FetchOptions) -> Result<Secret> {
-    let req = token::findity_authorization_grant_request(url, org, user)?;
+async fn grant_code(
+    config: &ClientConfig,
+    org: &str,
+    user: &str,
+    f: &FetchOptions,
+) -> Result<Secret> {
+    let req = config.authorization_grant_request(org, user)?;
     let resp = fetch::send(&req, f).await?;
     token::process_findity_authorization_grant(&resp)
 }
@@ -665,11 +649,20 @@ impl ProSpend {
         super::convert::options_object(&options)?;
         let token = required(&options, "token")?;
         let expires_at = token::check_static_jwt(&token, now_ms()).map_err(js_error)?;
-        let api = base(&options, &p::PROSPEND_API, "apiBaseUrl")?;
+        let p = place(&options, false, true)?;
+        let api = Endpoints::resolve(
+            Provider::ProSpend,
+            p.environment.as_deref(),
+            None,
+            p.api_base_url.as_deref(),
+        )
+        .map_err(js_error)?
+        .api_base
+        .unwrap_or_default();
         Ok(ProSpend {
             token: Secret::new(token),
             expires_at,
-            api_base: api_base_str(&api),
+            api_base: api,
             fetch: fetch_options(&options)?,
         })
     }

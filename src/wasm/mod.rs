@@ -108,19 +108,20 @@ pub fn build_authorization_url(
     authorization_url(&options, &endpoint)
 }
 
-fn preset_endpoint(
-    options: &JsValue,
-    hosts: &providers::Hosts,
-    path: &str,
-) -> Result<String, JsValue> {
+fn preset_endpoint(options: &JsValue, provider: providers::Provider) -> Result<String, JsValue> {
     convert::options_object(options)?;
     let env = get_str(options, "environment")?;
     let base = get_str(options, "baseUrl")?;
-    hosts
-        .base(env.as_deref(), base.as_deref())
-        .and_then(|b| b.join(path))
+    providers::Endpoints::resolve(provider, env.as_deref(), base.as_deref(), None)
+        .map_err(js_error)?
+        .authorization
         .map(|e| e.as_str().to_owned())
-        .map_err(js_error)
+        .ok_or_else(|| {
+            js_error(Error::new(
+                ErrorCode::InvalidArgument,
+                "no authorization endpoint",
+            ))
+        })
 }
 
 /// `pleoAuthorizationUrl(options)`: Pleo's authorize URL
@@ -129,26 +130,19 @@ fn preset_endpoint(
 pub fn pleo_authorization_url(
     #[wasm_bindgen(unchecked_param_type = "PleoAuthorizationUrlOptions")] options: JsValue,
 ) -> Result<String, JsValue> {
-    let endpoint = preset_endpoint(
-        &options,
-        &providers::PLEO_AUTH,
-        providers::PLEO_AUTHORIZE_PATH,
-    )?;
+    let endpoint = preset_endpoint(&options, providers::Provider::Pleo)?;
     authorization_url(&options, &endpoint)
 }
 
 /// `spendeskAuthorizationUrl(options)`: Spendesk's authorize URL
-/// (`/oauth2/authorize` on `https://public-api.spendesk.com`, sandbox
-/// `https://sandbox-public-api.spendesk.com`).
+/// (`https://public-api.spendesk.com/v1/oauth2/authorize`, sandbox
+/// `https://sandbox-public-api.spendesk.com/v1/...`; a `baseUrl` is the host
+/// root and `/v1` is appended).
 #[wasm_bindgen(js_name = spendeskAuthorizationUrl)]
 pub fn spendesk_authorization_url(
     #[wasm_bindgen(unchecked_param_type = "SpendeskAuthorizationUrlOptions")] options: JsValue,
 ) -> Result<String, JsValue> {
-    let endpoint = preset_endpoint(
-        &options,
-        &providers::SPENDESK_API,
-        providers::SPENDESK_AUTHORIZE_PATH,
-    )?;
+    let endpoint = preset_endpoint(&options, providers::Provider::Spendesk)?;
     authorization_url(&options, &endpoint)
 }
 
@@ -227,7 +221,8 @@ pub fn spendesk_wallet_claims() -> JsValue {
 pub fn parse_token_response(
     #[wasm_bindgen(unchecked_param_type = "ParseTokenResponseOptions")] options: JsValue,
 ) -> JsResult {
-    use crate::token::{Dialect, GrantKind};
+    use crate::providers::Provider;
+    use crate::token::GrantKind;
     convert::options_object(&options)?;
     let bad = |m: &str| js_error(Error::new(ErrorCode::InvalidArgument, m));
     let status = convert::get(&options, "status")?
@@ -236,16 +231,13 @@ pub fn parse_token_response(
         .ok_or_else(|| bad("options.status must be an HTTP status number"))?
         as u16;
     let body = get_str(&options, "body")?.ok_or_else(|| bad("options.body must be a string"))?;
-    let dialect = match get_str(&options, "provider")?.as_deref() {
-        None | Some("oauth2") => Dialect::Rfc6749,
-        Some("spendesk") => Dialect::Spendesk,
-        Some("pleo") => Dialect::Pleo,
-        Some("findity") => Dialect::Findity,
-        Some(_) => {
-            return Err(bad(
-                "options.provider must be \"oauth2\", \"spendesk\", \"pleo\" or \"findity\"",
-            ))
-        }
+    let provider = match get_str(&options, "provider")?.as_deref() {
+        None => Provider::Rfc6749,
+        Some(name) => Provider::from_name(name)
+            .filter(|p| *p != Provider::ProSpend)
+            .ok_or_else(|| {
+                bad("options.provider must be \"oauth2\", \"spendesk\", \"pleo\" or \"findity\"")
+            })?,
     };
     let kind = match get_str(&options, "grant")?.as_deref() {
         None | Some("authorization_code") => GrantKind::AuthorizationCode,
@@ -265,6 +257,6 @@ pub fn parse_token_response(
         content_type: get_str(&options, "contentType")?,
         body,
     };
-    let t = crate::token::process_token_response(dialect, kind, &resp, now).map_err(js_error)?;
-    Ok(client::token_set_to_js(t, dialect))
+    let t = crate::token::process_token_response(provider, kind, &resp, now).map_err(js_error)?;
+    Ok(client::token_set_to_js(t, provider))
 }
