@@ -31,9 +31,12 @@ mod findity;
 pub mod jwt;
 mod oauth;
 mod prospend;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod server;
 mod spendesk;
 mod util;
+#[cfg(target_arch = "wasm32")]
+mod wasm;
 
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, HashMap};
@@ -495,10 +498,7 @@ impl Sandbox {
     pub fn now(&self) -> u64 {
         let base = match self.start {
             Some(t) => t,
-            None => std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_secs())
-                .unwrap_or(0),
+            None => unix_now_secs(),
         };
         base.saturating_add(self.offset)
     }
@@ -751,6 +751,22 @@ impl Sandbox {
             },
         }
     }
+}
+
+/// The real unix time in seconds.
+#[cfg(not(target_arch = "wasm32"))]
+fn unix_now_secs() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// The real unix time in seconds: wasm32-unknown-unknown has no `SystemTime` (it panics),
+/// so the JS binding reads `Date.now()`.
+#[cfg(target_arch = "wasm32")]
+fn unix_now_secs() -> u64 {
+    wasm::unix_now_secs()
 }
 
 /// `Bearer <token>` (scheme case-insensitive, RFC 6750 §2.1).
