@@ -151,12 +151,17 @@ struct World {
     refused_access: HashSet<String>,
     /// Tokens handed out (to pick 401s from).
     handed_out: Vec<String>,
+    /// Access token → its expiry as given to the session.
+    expiry: HashMap<String, Option<u64>>,
+
     /// The set the app's store holds.
     app_store: Option<(String, Option<String>, Option<u64>)>,
     /// A refusal was applied: nothing may be sent until `set_tokens`.
     sticky: bool,
     steps: u64,
     counts: Counts,
+    /// `SESSION_SIM_TRACE=1`: print every input and action.
+    trace: bool,
 }
 
 #[derive(Default, Clone, Debug)]
@@ -166,6 +171,12 @@ struct Counts {
     refreshes: u64,
     renews: u64,
     stores: u64,
+    /// Answers that arrived after the session's deadline and were used.
+    late_answers_used: u64,
+    /// Answers to requests started before a `set_tokens` (ignored).
+    stale_answers: u64,
+    /// Rotated refresh tokens kept from answers that failed validation.
+    invalid_answers_kept: u64,
 }
 
 fn tokens_of(i: &Issued, now: u64, payload: u64) -> Tokens<u64> {
@@ -206,10 +217,13 @@ impl World {
         };
         let mut server = Server::default();
         let mut stored_access = HashSet::new();
+        let mut expiry = HashMap::new();
         let initial = if rng.pct(85) {
             let i = server.new_family(&mut rng);
             stored_access.insert(i.access.clone());
-            Some(tokens_of(&i, now, 0))
+            let t = tokens_of(&i, now, 0);
+            expiry.insert(i.access.clone(), t.expires_at);
+            Some(t)
         } else {
             None
         };
@@ -233,12 +247,14 @@ impl World {
             calls: HashMap::new(),
             next_call: 0,
             stored_access,
+            expiry,
             refused_access: HashSet::new(),
             handed_out: Vec::new(),
             app_store,
             sticky: false,
             steps: 0,
             counts: Counts::default(),
+            trace: std::env::var("SESSION_SIM_TRACE").is_ok(),
         }
     }
 
@@ -320,6 +336,7 @@ impl World {
                             ),
                             _ => {
                                 let t = tokens_of(&i, self.now, payload);
+                                self.expiry.insert(i.access.clone(), t.expires_at);
                                 (Outcome::Issued(t), Some(i.refresh))
                             }
                         },
@@ -341,6 +358,7 @@ impl World {
                     _ => {
                         let i = self.server.new_family(&mut self.rng);
                         let mut t = tokens_of(&i, self.now, payload);
+                        self.expiry.insert(i.access.clone(), t.expires_at);
                         let rt = if self.rng.pct(50) {
                             t.refresh_token = None;
                             None
@@ -361,8 +379,27 @@ impl World {
     }
 
     /// Executes and checks the session's actions.
+    fn log(&self, what: core::fmt::Arguments<'_>) {
+        if self.trace {
+            eprintln!("[{}] {what}", self.now);
+        }
+    }
+
     fn pump(&mut self) {
         while let Some(a) = self.s.poll_action() {
+            if self.trace {
+                // The simulation's tokens are not secrets: show them.
+                let text = match &a {
+                    Action::Refresh { id, refresh_token } => {
+                        format!("Refresh {id:?} {}", refresh_token.expose())
+                    }
+                    Action::Resolve { call, access_token } => {
+                        format!("Resolve {call:?} {}", access_token.expose())
+                    }
+                    other => format!("{other:?}"),
+                };
+                self.log(format_args!("  -> {text}"));
+            }
             match a {
                 Action::Refresh { id, refresh_token } => {
                     assert!(self.cfg.can_refresh, "refresh without a refresher");
@@ -419,6 +456,11 @@ impl World {
                     assert!(
                         !self.refused_access.contains(&t),
                         "a token that got a 401 was handed out again"
+                    );
+                    let exp = self.expiry.get(&t).copied().flatten();
+                    assert!(
+                        exp.is_none_or(|e| self.now < e),
+                        "an expired access token {t} was handed out"
                     );
                     self.handed_out.push(t);
                 }
@@ -491,6 +533,10 @@ impl World {
                 answered: false,
             },
         );
+        self.log(format_args!(
+            "call {id:?} {kind:?} avoid={:?}",
+            self.calls.get(&id).and_then(|c| c.avoid.clone())
+        ));
         self.s.call(self.now, id, kind);
         self.pump();
         if self.sticky {
@@ -510,9 +556,15 @@ impl World {
             // The user connected again.
             _ => {
                 let i = self.server.new_family(&mut self.rng);
-                tokens_of(&i, self.now, self.rng.next())
+                let mut t = tokens_of(&i, self.now, self.rng.next());
+                if self.rng.pct(10) {
+                    t.refresh_token = None;
+                }
+                t
             }
         };
+        self.expiry
+            .insert(t.access_token.expose().to_owned(), t.expires_at);
         let rt = t.refresh_token.as_ref().map(|r| r.expose().to_owned());
         for r in self.requests.values_mut() {
             if r.carried.is_none() || r.carried != rt {
@@ -524,6 +576,10 @@ impl World {
         self.refused_access.remove(t.access_token.expose());
         self.app_store = Some((t.access_token.expose().to_owned(), rt, t.expires_at));
         self.sticky = false;
+        self.log(format_args!(
+            "set_tokens {:?} exp={:?}",
+            self.app_store, t.expires_at
+        ));
         self.s.set_tokens(self.now, t);
         self.pump();
     }
@@ -536,6 +592,14 @@ impl World {
         let before = snapshot(&self.s);
         let info = self.requests.get(&p.id);
         let replaced = info.is_some_and(|r| r.replaced);
+        let timed_out = info.is_some_and(|r| r.closed);
+        let invalid_rotated = matches!(
+            p.outcome,
+            Outcome::IssuedInvalid {
+                refresh_token: Some(_),
+                ..
+            }
+        );
         let carried = info.and_then(|r| r.carried.clone());
         let latest = self.latest_request == Some(p.id);
         // The session still knows this request and nothing replaced its tokens.
@@ -550,8 +614,28 @@ impl World {
         if let Some(r) = self.requests.get_mut(&p.id) {
             r.closed = true;
         }
+
+        if self.trace {
+            let o = match &p.outcome {
+                Outcome::Issued(t) => format!(
+                    "Issued {} {:?} exp={:?}",
+                    t.access_token.expose(),
+                    t.refresh_token.as_ref().map(|r| r.expose()),
+                    t.expires_at
+                ),
+                other => format!("{other:?}"),
+            };
+            self.log(format_args!("refresh_done {:?} {o}", p.id));
+        }
         self.s.refresh_done(self.now, p.id, p.outcome);
+        if live && timed_out && snapshot(&self.s) != before {
+            self.counts.late_answers_used += 1;
+        }
+        if live && invalid_rotated {
+            self.counts.invalid_answers_kept += 1;
+        }
         if replaced {
+            self.counts.stale_answers += 1;
             assert_eq!(
                 snapshot(&self.s),
                 before,
@@ -584,6 +668,11 @@ impl World {
         } else {
             Err(Self::err(ErrorCode::StoreFailed))
         };
+        self.log(format_args!(
+            "store_done {:?} {:?}",
+            p.id,
+            result.as_ref().map_err(|e| e.code())
+        ));
         self.s.store_done(self.now, p.id, result);
         self.pump();
     }
@@ -597,6 +686,7 @@ impl World {
                 }
             }
         }
+        self.log(format_args!("handle_timeout"));
         self.s.handle_timeout(now);
         self.pump();
     }
@@ -706,8 +796,12 @@ fn simulation() {
                 total.refreshes += c.refreshes;
                 total.renews += c.renews;
                 total.stores += c.stores;
+                total.late_answers_used += c.late_answers_used;
+                total.stale_answers += c.stale_answers;
+                total.invalid_answers_kept += c.invalid_answers_kept;
             }
             Err(e) => {
+                eprintln!("session simulation: schedule SESSION_SIM_SEED={seed} failed");
                 std::panic::resume_unwind(Box::new(format!(
                     "schedule with SESSION_SIM_SEED={seed} failed: {:?}",
                     e.downcast_ref::<String>()
@@ -720,5 +814,9 @@ fn simulation() {
     println!("session simulation: {schedules} schedules, {steps} steps, {total:?}");
     // The schedules reach every kind of action.
     assert!(total.resolves > 0 && total.refreshes > 0 && total.stores > 0);
-    assert!(total.renews > 0 || schedules < 100);
+    if schedules >= 1_000 {
+        assert!(total.renews > 0);
+        assert!(total.late_answers_used > 0 && total.stale_answers > 0);
+        assert!(total.invalid_answers_kept > 0);
+    }
 }

@@ -512,14 +512,31 @@ fn skew_is_clamped_to_half_the_lifetime() {
 }
 
 #[test]
-fn just_issued_token_is_handed_out_even_inside_the_skew() {
-    let mut s = session(Some(toks("a1", Some("r1"), Some(T0))));
-    let (rid, _) = expect_refresh(&get(&mut s, T0, 1));
-    // The server issues a token that expires at once.
-    s.refresh_done(T0, rid, issued("a2", Some("r2"), Some(T0)));
-    let (sid, ..) = expect_store(&drain(&mut s));
-    s.store_done(T0, sid, Ok(()));
-    assert_eq!(resolved(&drain(&mut s)), vec![(1, "a2".to_owned())]);
+fn just_issued_token_is_handed_out_inside_the_skew_but_not_once_expired() {
+    // A 10 s token: fresh (clamped skew 5 s) until +5 s, valid until +10 s.
+    let run = |ack_at: u64, answer_exp: u64| {
+        let mut s = session(Some(toks("a1", Some("r1"), Some(T0))));
+        let (rid, _) = expect_refresh(&get(&mut s, T0, 1));
+        s.refresh_done(T0, rid, issued("a2", Some("r2"), Some(answer_exp)));
+        let (sid, ..) = expect_store(&drain(&mut s));
+        s.store_done(ack_at, sid, Ok(()));
+        drain(&mut s)
+    };
+    // The slow store acknowledges inside the skew: the waiter gets it.
+    assert_eq!(
+        resolved(&run(T0 + 6_000, T0 + 10_000)),
+        vec![(1, "a2".to_owned())]
+    );
+    // ... but not once it has expired.
+    assert_eq!(
+        rejected(&run(T0 + 10_000, T0 + 10_000)),
+        vec![(1, ErrorCode::Timeout)]
+    );
+    // A token that was expired when issued.
+    assert_eq!(
+        rejected(&run(T0, T0)),
+        vec![(1, ErrorCode::InvalidResponse)]
+    );
 }
 
 #[test]
@@ -614,10 +631,14 @@ fn unknown_ids_and_odd_inputs_are_harmless() {
     let mut s = Session::new(cfg, u64::MAX, Some(toks("a", Some("r"), Some(u64::MAX))));
     let (rid, _) = expect_refresh(&get(&mut s, u64::MAX, 2));
     assert_eq!(s.poll_timeout(), Some(u64::MAX));
-    s.refresh_done(0, rid, issued("b", Some("r2"), Some(0)));
+    s.refresh_done(0, rid, issued("b", Some("r2"), Some(1)));
     let (sid, ..) = expect_store(&drain(&mut s));
     s.store_done(0, sid, Ok(()));
     assert_eq!(resolved(&drain(&mut s)), vec![(2, "b".to_owned())]);
+    // The clock jumps past everything.
+    s.handle_timeout(u64::MAX);
+    assert_eq!(rejected(&get(&mut s, u64::MAX, 3)).len(), 0);
+    assert!(s.poll_timeout().is_some());
 }
 
 #[test]
