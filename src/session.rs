@@ -36,30 +36,38 @@
 //!   callers get `STORE_FAILED`; the new set stays pending and is offered to
 //!   the store again on the next call. A late success of an abandoned store
 //!   of the set still pending counts as an acknowledgement; a late failure is
-//!   ignored.
+//!   ignored. One store is in flight at a time, but a store abandoned at its
+//!   deadline may still be running when the set is offered again, so the
+//!   app's store should be idempotent (a compare-and-swap on `previous` is).
 //! - **A refresh token is never presented twice once a request carrying it
 //!   may have reached the server.** It is marked spent when the request is
 //!   handed to the driver, and only an answer that proves otherwise un-spends
 //!   it: [`RefreshOutcome::NotSent`] (the request never left), or a success
 //!   without a new refresh token (RFC 6749 §6: the server keeps the old one
-//!   valid). After an *ambiguous* failure ([`RefreshOutcome::Failed`]: a
-//!   network error, a timeout, a 5xx, an unreadable answer) the session
-//!   cannot know whether the server rotated the token, and on Pleo presenting
-//!   a rotated token again revokes the whole authorisation ("a refresh token
-//!   can only be used once", Findity). So the callers waiting on that request
-//!   get its error (e.g. `TIMEOUT`) unless the current access token has not
-//!   expired yet (see below), which is handed out until it does; once new tokens are needed the session uses
-//!   `renew` if it has one, and otherwise fails with `RECONNECT_REQUIRED`
-//!   ([`Session::reconnect_required`] is then `true`) until the app gives it
-//!   new tokens ([`Session::set_tokens`]) — the same thing a user of a
-//!   rotating-refresh-token library has to do after a refused token, and
-//!   better than risking a revocation of every session of that user.
+//!   valid). After any other failure ([`RefreshOutcome::Failed`]: a network
+//!   error, a timeout, a 5xx, an unreadable answer, or any error answer but
+//!   a refusal) the session cannot know whether the server rotated the
+//!   token. The providers rotate on every refresh — Findity: "a refresh
+//!   token can only be used once" (findity-authentication.txt); Spendesk:
+//!   "When a new refresh token is issued it invalidates the previous one"
+//!   (spendesk-authentication.txt); Pleo's answer carries "a new
+//!   refresh_token, which you will need to store in replacement of the
+//!   previously used refresh token" (pleo-quickstart.txt) — and a server
+//!   that detects reuse of a rotated token revokes the whole grant (RFC 9700
+//!   §4.14.2; Pleo does, issue 9). So the token is not sent again: once new
+//!   tokens are needed the session uses `renew` if it has one, and otherwise
+//!   fails with `RECONNECT_REQUIRED` ([`Session::reconnect_required`] is then
+//!   `true`) until the app gives it new tokens ([`Session::set_tokens`]) —
+//!   what a user of a rotating-refresh-token library has to do after a
+//!   refused token anyway, and better than risking a revocation of every
+//!   session of that user. The callers waiting on the failed request get its
+//!   error (e.g. `TIMEOUT`), except as the next point says.
+//!   [`Session::set_tokens`] with a refresh token that is already spent
+//!   does not make it usable again.
 //! - **A failed refresh does not fail a caller who can do without it.** When
 //!   a refresh started inside the skew fails (or cannot be made), callers who
 //!   only want a valid token get the current one as long as it has not
 //!   actually expired; `ForceRefresh` and 401 callers get the error.
-//!   [`Session::set_tokens`] with a refresh token that is already spent
-//!   does not make it usable again.
 //! - **Newer tokens win.** After [`Session::set_tokens`], no result of a
 //!   request started earlier replaces the tokens (a generation counter). The
 //!   one exception is a set whose refresh token is the very one that request
@@ -950,7 +958,8 @@ impl<T: Clone> Session<T> {
                 from_server: true,
             });
         }
-        self.reject_all(&e);
+        // As after `Failed` (the set, if any, is not stored yet: no fallback).
+        self.fail_waiters(now, &e);
     }
 
     fn bump_seq(&mut self) -> u64 {
