@@ -386,6 +386,45 @@ impl<T> RefreshOutcome<T> {
     }
 }
 
+/// Classifies the answer `resp` to a refresh request, given what the token
+/// client made of it (`result`, e.g. `process_token_response`): a valid set
+/// is [`Issued`](RefreshOutcome::Issued) (its expiry clamped, see
+/// [`expires_at_from_f64`]); `RECONNECT_REQUIRED` is
+/// [`Refused`](RefreshOutcome::Refused); a 2xx answer that failed
+/// validation but carries a `refresh_token` is
+/// [`IssuedInvalid`](RefreshOutcome::IssuedInvalid), so the rotated token is
+/// kept; anything else is [`Failed`](RefreshOutcome::Failed) (the request
+/// reached a server). For a request that got no answer at all, use
+/// [`RefreshOutcome::from_error`].
+pub fn refresh_outcome<T>(
+    resp: &crate::http::HttpResponse,
+    result: Result<crate::token::TokenSet, Error>,
+    payload: T,
+) -> RefreshOutcome<T> {
+    use crate::json::JsonObject;
+    match result {
+        Ok(ts) => RefreshOutcome::Issued(Tokens::from_token_set(&ts, payload)),
+        Err(e) if e.code() == ErrorCode::ReconnectRequired => RefreshOutcome::Refused(e),
+        Err(e) => {
+            let rotated = if (200..300).contains(&resp.status) {
+                crate::json::parse_object(&resp.body)
+                    .and_then(|o| o.str("refresh_token"))
+                    .filter(|r| !r.is_empty())
+            } else {
+                None
+            };
+            match rotated {
+                Some(r) => RefreshOutcome::IssuedInvalid {
+                    error: e,
+                    refresh_token: Some(Secret::new(r)),
+                    payload,
+                },
+                None => RefreshOutcome::Failed(e),
+            }
+        }
+    }
+}
+
 impl<T> fmt::Debug for RefreshOutcome<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -798,6 +837,11 @@ impl<T: Clone> Session<T> {
         if let Some(rt) = &req.carried {
             let unspend = match &outcome {
                 RefreshOutcome::NotSent(_) => true,
+                // A 2xx answer that hands back the same refresh token.
+                RefreshOutcome::IssuedInvalid {
+                    refresh_token: Some(n),
+                    ..
+                } => n == rt,
                 // A valid answer without a new refresh token: the server
                 // keeps the old one valid (RFC 6749 §6).
                 RefreshOutcome::Issued(t) => {

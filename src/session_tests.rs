@@ -651,3 +651,100 @@ fn from_error_classifies() {
     let o: RefreshOutcome<()> = RefreshOutcome::from_error(net_error(), true);
     assert!(matches!(o, RefreshOutcome::Failed(_)));
 }
+
+#[test]
+fn refresh_outcome_classifies_answers() {
+    use crate::http::HttpResponse;
+    let resp = |status: u16, body: &str| HttpResponse {
+        status,
+        content_type: Some("application/json".into()),
+        body: body.into(),
+    };
+    let invalid = || Error::new(ErrorCode::InvalidResponse, "the token_type is not Bearer");
+    let raw = crate::json::parse_object("{}").expect("an object");
+    let ts = crate::token::TokenSet {
+        access_token: sec("a2"),
+        token_type: "Bearer".into(),
+        expires_at: Some(f64::INFINITY),
+        refresh_token: Some(sec("r2")),
+        scope: None,
+        raw,
+    };
+    match refresh_outcome(&resp(200, "{}"), Ok(ts), 5u32) {
+        RefreshOutcome::Issued(t) => {
+            assert_eq!(t.expires_at, Some(MAX_SAFE_INTEGER));
+            assert_eq!(t.refresh_token.as_ref().map(|r| r.expose()), Some("r2"));
+            assert_eq!(t.payload, 5);
+        }
+        other => panic!("{other:?}"),
+    }
+    let rotated = resp(
+        200,
+        r#"{"access_token":"x","token_type":"mac","refresh_token":"r3"}"#,
+    );
+    match refresh_outcome(&rotated, Err(invalid()), 6u32) {
+        RefreshOutcome::IssuedInvalid {
+            error,
+            refresh_token,
+            payload,
+        } => {
+            assert_eq!(error.code(), ErrorCode::InvalidResponse);
+            assert_eq!(refresh_token.as_ref().map(|r| r.expose()), Some("r3"));
+            assert_eq!(payload, 6);
+        }
+        other => panic!("{other:?}"),
+    }
+    for (r, code) in [
+        (
+            resp(200, r#"{"access_token":"x"}"#),
+            ErrorCode::InvalidResponse,
+        ),
+        (resp(200, "<html>"), ErrorCode::InvalidResponse),
+        (
+            resp(500, r#"{"refresh_token":"r4"}"#),
+            ErrorCode::ServerError,
+        ),
+        (
+            resp(400, r#"{"error":"invalid_client"}"#),
+            ErrorCode::OAuthError,
+        ),
+    ] {
+        let o = refresh_outcome(&r, Err(Error::new(code, "x")), 0u32);
+        assert!(
+            matches!(&o, RefreshOutcome::Failed(e) if e.code() == code),
+            "{o:?}"
+        );
+    }
+    let o = refresh_outcome(
+        &resp(400, r#"{"error":"invalid_grant"}"#),
+        Err(Error::new(ErrorCode::ReconnectRequired, "x")),
+        0u32,
+    );
+    assert!(matches!(o, RefreshOutcome::Refused(_)));
+}
+
+#[test]
+fn invalid_answer_returning_the_same_refresh_token_keeps_it_usable() {
+    let mut s = session(Some(toks("a1", Some("r1"), Some(T0))));
+    let (rid, _) = expect_refresh(&get(&mut s, T0, 1));
+    s.refresh_done(
+        T0,
+        rid,
+        RefreshOutcome::IssuedInvalid {
+            error: Error::new(ErrorCode::InvalidResponse, "bad expires_in"),
+            refresh_token: Some(sec("r1")),
+            payload: 0,
+        },
+    );
+    let a = drain(&mut s);
+    assert_eq!(rejected(&a), vec![(1, ErrorCode::InvalidResponse)]);
+    let store: Vec<_> = a
+        .into_iter()
+        .filter(|a| matches!(a, Action::Store { .. }))
+        .collect();
+    let (sid, ..) = expect_store(&store);
+    s.store_done(T0, sid, Ok(()));
+    // The server said r1 is still good (RFC 6749 §6): it may be sent again.
+    let (_, rt) = expect_refresh(&get(&mut s, T0 + 1, 2));
+    assert_eq!(rt, "r1");
+}
