@@ -49,7 +49,8 @@ export interface Sandbox {
    * The request handler: a standard `fetch(request) → Promise<Response>`, already bound.
    * Pass it as a client's `fetch` option (it also takes fetch's own `(input, init)`
    * arguments), use it as a Worker (`export default { fetch: sandbox.fetch }`), in a service
-   * worker (`event.respondWith(sandbox.fetch(event.request))`) or behind a Node `http` server.
+   * worker (`event.respondWith(sandbox.fetch(event.request))`, with `loadSandbox` from
+   * `expense-auth-sandbox/lazy`) or behind a Node `http` server.
    *
    * It is a server, not a browser: redirects (authorize → consent → your redirect_uri) are
    * returned as 302 responses, never followed; {@link Sandbox.consent} walks them for you.
