@@ -73,7 +73,7 @@ pub fn parse_callback(input: &str, expected_state: Option<&str>) -> Result<Callb
 /// `iss` (RFC 9207 §2.4: on success and error responses alike); then
 /// `error=` (RFC 6749 §4.1.2.1); then a missing `code`, and a `code` with
 /// characters outside RFC 6749 A.11 `VSCHAR` (%x20-7E: NUL, CR, LF and other
-/// control or non-ASCII characters) → `INVALID_RESPONSE`.
+/// control or non-ASCII characters) → `INVALID_URL`.
 pub fn parse_callback_checked(input: &str, checks: &CallbackChecks) -> Result<Callback> {
     let expected_state = checks.expected_state;
     if expected_state == Some("") {
@@ -169,7 +169,7 @@ pub fn parse_callback_checked(input: &str, checks: &CallbackChecks) -> Result<Ca
     }
     match get("code") {
         Some(code) if code.bytes().any(|b| !(0x20..=0x7e).contains(&b)) => Err(Error::new(
-            ErrorCode::InvalidResponse,
+            ErrorCode::InvalidUrl,
             "the callback's code has characters outside RFC 6749 A.11 VSCHAR (control or non-ASCII)",
         )),
         Some(code) if !code.is_empty() => Ok(Callback {
@@ -290,7 +290,7 @@ mod tests {
         for bad in ["a%00b", "a%0Db", "a%0A", "%7F", "caf%C3%A9", "x%09y"] {
             assert_eq!(
                 code(&format!("?code={bad}&state=s"), Some("s")),
-                ErrorCode::InvalidResponse,
+                ErrorCode::InvalidUrl,
                 "{bad}"
             );
         }

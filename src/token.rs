@@ -57,7 +57,8 @@ pub enum Grant<'a> {
     AuthorizationCode {
         /// The code from the callback.
         code: &'a str,
-        /// The verifier whose challenge went into the authorize URL.
+        /// The verifier whose challenge went into the authorize URL
+        /// (`Some("")` counts as none).
         code_verifier: Option<&'a str>,
     },
     /// Refresh (RFC 6749 §6).
@@ -453,7 +454,8 @@ impl ClientConfig {
                     }
                     (RedirectRule::IfConfigured, None) => {}
                 }
-                match (rules.pkce, code_verifier) {
+                // An empty verifier is no verifier (a JS caller's "").
+                match (rules.pkce, code_verifier.filter(|v| !v.is_empty())) {
                     (PkceRule::NotUsed, _) => {}
                     (_, Some(v)) => {
                         crate::pkce::validate_verifier(v)?;

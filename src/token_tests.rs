@@ -690,6 +690,15 @@ fn generic_code_exchange_requires_pkce_unless_opted_out() {
     let e = c.token_request(&no_verifier).unwrap_err();
     assert_eq!(e.code(), ErrorCode::InvalidArgument);
     assert!(e.message().contains("pkce: false"));
+    let empty = Grant::AuthorizationCode {
+        code: "c",
+        code_verifier: Some(""),
+    };
+    assert_eq!(
+        c.token_request(&empty).unwrap_err().code(),
+        ErrorCode::InvalidArgument,
+        "an empty verifier is no verifier"
+    );
     let mut o = ClientOptions::new(Provider::Rfc6749);
     o.client_id = "cid";
     o.token_endpoint = Some("https://idp.example/token");
@@ -702,6 +711,10 @@ fn generic_code_exchange_requires_pkce_unless_opted_out() {
             .unwrap()
             .body
             .as_deref(),
+        Some("grant_type=authorization_code&client_id=cid&code=c")
+    );
+    assert_eq!(
+        opted_out.token_request(&empty).unwrap().body.as_deref(),
         Some("grant_type=authorization_code&client_id=cid&code=c")
     );
     // A verifier given is still sent and checked.
