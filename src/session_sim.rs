@@ -760,7 +760,12 @@ impl World {
 
 fn run_schedule(seed: u64) -> (u64, Counts) {
     let mut w = World::new(seed);
-    let steps = 10 + w.rng.below(60);
+    // Mostly short schedules, some long ones (deeper states: many rotations).
+    let steps = if w.rng.pct(2) {
+        200 + w.rng.below(400)
+    } else {
+        10 + w.rng.below(60)
+    };
     for _ in 0..steps {
         w.step();
     }

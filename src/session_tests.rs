@@ -748,3 +748,33 @@ fn invalid_answer_returning_the_same_refresh_token_keeps_it_usable() {
     let (_, rt) = expect_refresh(&get(&mut s, T0 + 1, 2));
     assert_eq!(rt, "r1");
 }
+
+#[test]
+fn set_tokens_while_a_store_is_pending() {
+    let mut s = session(Some(toks("a1", Some("r1"), Some(T0))));
+    let (rid, _) = expect_refresh(&get(&mut s, T0, 1));
+    s.refresh_done(T0, rid, issued("a2", Some("r2"), Some(T0 + 10 * MIN)));
+    let (sid, ..) = expect_store(&drain(&mut s));
+    assert!(get(&mut s, T0, 2).is_empty());
+    // The user connects again while onTokens runs: the waiters get the new set.
+    s.set_tokens(T0 + 1, toks("b1", Some("q1"), Some(T0 + 30 * MIN)));
+    let mut got = resolved(&drain(&mut s));
+    got.sort();
+    assert_eq!(got, vec![(1, "b1".to_owned()), (2, "b1".to_owned())]);
+    assert!(!s.store_pending());
+    // The old store's result changes nothing.
+    s.store_done(T0 + 2, sid, Err(net_error()));
+    s.store_done(T0 + 2, sid, Ok(()));
+    assert!(drain(&mut s).is_empty());
+    assert_eq!(s.tokens().map(|t| t.access_token.expose()), Some("b1"));
+    assert_eq!(s.poll_timeout(), None);
+    // The next store's `previous` is the app's set.
+    let (rid, rt) = expect_refresh(&get(&mut s, T0 + 30 * MIN, 3));
+    assert_eq!(rt, "q1");
+    s.refresh_done(T0 + 30 * MIN, rid, issued("b2", Some("q2"), None));
+    let (_, _, prev) = expect_store(&drain(&mut s));
+    assert_eq!(
+        prev.map(|p| p.access_token.expose().to_owned()),
+        Some("b1".into())
+    );
+}
