@@ -310,7 +310,8 @@ impl Default for SessionConfig {
 }
 
 /// A caller, named by the driver; every [`Session::call`] gets exactly one
-/// [`Action::Resolve`] or [`Action::Reject`] with its id.
+/// [`Action::Resolve`] or [`Action::Reject`] with its id. The driver keeps
+/// ids unique among unanswered calls (a counter does).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct CallId(pub u64);
 
