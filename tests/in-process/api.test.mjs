@@ -131,3 +131,31 @@ test("refresh tokens, Pleo's expires_in unit, ProSpend tokens", async () => {
   assert.equal((await sb.fetch(`${S}/prospend/api/v1/expenses`, { headers: { authorization: `Bearer ${other}` } })).status, 401);
   assert.throws(() => sb.mintProSpendToken({ site: "Not A Site" }), /site/);
 });
+
+test("garbage in: thousands of random requests never break the handler", async () => {
+  const sb = createSandbox();
+  let seed = 12345;
+  const rand = (n) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+  const bytes = (n) => Uint8Array.from({ length: n }, () => rand(256));
+  const pick = (xs) => xs[rand(xs.length)];
+  const paths = ["/oauth/token", "/pleo/oauth/token", "/spendesk/v1/oauth2/token/create", "/findity/api/oauth/token/", "/_sandbox/faults", "/_sandbox/clock", "/oauth/authorize", "/pleo/consent", "/prospend/api/v1/expenses", "/"];
+  const statuses = new Set();
+  for (let i = 0; i < 3000; i++) {
+    const path = pick(paths) + (rand(2) ? `?${encodeURIComponent(new TextDecoder().decode(bytes(rand(40))))}=%${rand(256).toString(16)}` : "");
+    const headers = { "content-type": pick(["application/json", "application/x-www-form-urlencoded", "text/plain", "é"]) };
+    if (rand(2)) headers.authorization = pick(["Basic ", "Bearer ", "Basic %%%", "Bearer a.b.c", ""]) + btoa(String.fromCharCode(...bytes(rand(30))));
+    const method = pick(["GET", "POST", "DELETE", "PUT", "PATCH", "OPTIONS", "HEAD", "X-WEIRD"]);
+    const body = method === "GET" || method === "HEAD" ? undefined : pick([bytes(rand(300)), '{"path":"/pleo","kind":"drop"}', '{"path":"/","kind":"html"', "grant_type=refresh_token&refresh_token=%ZZ", "{}"]);
+    try {
+      const r = await sb.fetch(`${S}${path}`, { method, headers, body });
+      statuses.add(r.status);
+      await r.arrayBuffer();
+    } catch (e) {
+      assert.ok(e instanceof TypeError && e.message === "fetch failed", String(e)); // an armed drop fault
+      statuses.add("dropped");
+    }
+  }
+  for (const s of [200, 400, 401, 405, "dropped"]) assert.ok(statuses.has(s), `${s} in ${[...statuses]}`);
+  sb.clearFaults();
+  assert.equal((await sb.fetch(`${S}/oauth/token`, clientCredentials)).status, 200, "still works");
+});
