@@ -224,7 +224,7 @@ export function defineContract({ lib, sandboxUrl, runtime }) {
       throws(() => lib.decodeJwtUnverified("bad"), "INVALID_JWT"),
       throws(() => lib.parseCallback("?error=access_denied&state=s", "s"), "AUTHORIZATION_ERROR"),
       throws(() => lib.createPkce(7), "INVALID_ARGUMENT"),
-      throws(() => new lib.TokenSession({}), "INVALID_ARGUMENT"),
+      throws(() => new lib.TokenSession({ tokens: { accessToken: 5 } }), "INVALID_ARGUMENT"),
       await rejects(() => stubClient(server).clientCredentials(), "OAUTH_ERROR"),
       await rejects(() => stubClient(tokenServer({ hook: () => Promise.reject(new TypeError("offline")) })).clientCredentials(), "NETWORK_ERROR"),
     ];
