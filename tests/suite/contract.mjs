@@ -720,7 +720,9 @@ export function defineContract({ lib, sandboxUrl, runtime }) {
   test("exchangeCode(code) without a verifier: INVALID_ARGUMENT on a generic client unless pkce: false", async () => {
     const server = tokenServer();
     const c = publicClient(server);
-    for (const v of [undefined, null, ""]) await rejects(() => c.exchangeCode("the-code", v), "INVALID_ARGUMENT", `verifier ${JSON.stringify(v)}`);
+    for (const v of [undefined, null]) await rejects(() => c.exchangeCode("the-code", v), "INVALID_ARGUMENT", `verifier ${JSON.stringify(v)}`);
+    // An empty verifier: missing (INVALID_ARGUMENT) or malformed (INVALID_CODE_VERIFIER, RFC 7636 §4.1) — a choice.
+    await rejects(() => c.exchangeCode("the-code", ""), ["INVALID_ARGUMENT", "INVALID_CODE_VERIFIER"], "verifier \"\"");
     await rejects(() => c.exchangeCode("the-code"), "INVALID_ARGUMENT", "no verifier argument");
     const confidential = new lib.OAuth2Client({ tokenEndpoint: "https://idp.example/token", clientId: "app", clientSecret: "s", fetch: server.fetch, ...secretOpt });
     await rejects(() => confidential.exchangeCode("the-code"), "INVALID_ARGUMENT", "confidential client, no verifier");
