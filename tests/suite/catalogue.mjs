@@ -33,7 +33,25 @@ const MB10 = 10 * 1024 * 1024;
 
 export function defineCatalogue({ lib, runtime }) {
   const tests = [];
-  const test = (name, fn) => tests.push({ name: `catalogue: ${name}`, fn });
+  // Every table of a test runs even when an earlier one has failing rows; the test then lists them all.
+  let collected = null;
+  const test = (name, fn) =>
+    tests.push({
+      name: `catalogue: ${name}`,
+      fn: async () => {
+        collected = [];
+        let thrown;
+        try {
+          await fn();
+        } catch (e) {
+          thrown = e;
+        }
+        const failures = collected;
+        collected = null;
+        if (thrown) failures.push(String(thrown?.message ?? thrown));
+        if (failures.length) throw new Error(failures.join("\n"));
+      },
+    });
   const { expectCoded } = errorChecks(lib);
   const secretOpt = runtime === "browser" ? { allowSecretInBrowser: true } : {};
   const GOOD = '{"access_token":"ok","token_type":"Bearer","expires_in":3600}';
@@ -85,7 +103,11 @@ export function defineCatalogue({ lib, runtime }) {
         failures.push(`${label}: ${e?.message ?? e}`);
       }
     }
-    if (failures.length) throw new Error(`${failures.length} of ${rows.length} rows failed:\n  ${failures.join("\n  ")}`);
+    if (failures.length) {
+      const report = `${group}: ${failures.length} of ${rows.length} rows failed:\n  ${failures.join("\n  ")}`;
+      if (collected) collected.push(report);
+      else throw new Error(report);
+    }
   }
 
   // ---------------------------------------------------------------- URLs
