@@ -215,6 +215,8 @@ pub(crate) struct Behaviour {
     pub(crate) spendesk_refresh_secret_required: bool,
     /// The method Spendesk's `/auth/token` answers (`POST`).
     pub(crate) spendesk_api_key_method: &'static str,
+    /// Spendesk's OAuth2 answers carry `"token_type": "Bearer"` (true).
+    pub(crate) spendesk_token_type: bool,
     /// Pleo's code exchange takes `client_id`/`client_secret` in the body and refuses Basic.
     pub(crate) pleo_code_auth_post: bool,
     /// Reusing a Pleo refresh token revokes the whole authorisation (true).
@@ -240,6 +242,7 @@ impl Default for Behaviour {
             spendesk_form_bodies: false,
             spendesk_refresh_secret_required: true,
             spendesk_api_key_method: "POST",
+            spendesk_token_type: true,
             pleo_code_auth_post: false,
             pleo_reuse_revokes: true,
             pleo_access_lifetime_secs: crate::PLEO_ACCESS_LIFETIME_SECS,
@@ -300,6 +303,7 @@ impl Behaviour {
                 "body": if self.spendesk_form_bodies { "form" } else { "json" },
                 "refresh_secret": if self.spendesk_refresh_secret_required { "required" } else { "optional" },
                 "api_key_method": self.spendesk_api_key_method,
+                "token_type": if self.spendesk_token_type { "bearer" } else { "absent" },
             }),
             "pleo" => json!({
                 "code_auth": if self.pleo_code_auth_post { "post" } else { "basic" },
@@ -433,6 +437,11 @@ fn set_switch(
             Some("POST") => b.spendesk_api_key_method = "POST",
             Some("GET") => b.spendesk_api_key_method = "GET",
             _ => return wrong("\"POST\" or \"GET\""),
+        },
+        ("spendesk", "token_type") => match s {
+            Some("bearer") => b.spendesk_token_type = true,
+            Some("absent") => b.spendesk_token_type = false,
+            _ => return wrong("\"bearer\" or \"absent\""),
         },
         ("pleo", "code_auth") => match s {
             Some("basic") => b.pleo_code_auth_post = false,

@@ -237,12 +237,12 @@ impl Sandbox {
         let access = self.mint_access(grant, ACCESS_LIFETIME_SECS, Some(family));
         let rt = self.mint_refresh(grant, family, SPENDESK_REFRESH_LIFETIME_SECS);
         // 201 (or 200: the `success_status` switch) and no expires_in: the client must
-        // decode the JWT's exp (60 minutes).
-        Response::json(
-            self.behaviour.spendesk_success_status,
-            &json!({"access_token": access, "refresh_token": rt, "token_type": "Bearer"}),
-        )
-        .no_store()
+        // decode the JWT's exp (60 minutes). `token_type` unless the switch leaves it out.
+        let mut body = json!({"access_token": access, "refresh_token": rt, "token_type": "Bearer"});
+        if let (false, Some(o)) = (self.behaviour.spendesk_token_type, body.as_object_mut()) {
+            o.remove("token_type");
+        }
+        Response::json(self.behaviour.spendesk_success_status, &body).no_store()
     }
 
     /// `POST /spendesk/v1/oauth2/token/create` (JSON body).

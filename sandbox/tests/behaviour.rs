@@ -20,7 +20,8 @@ fn current(sb: &mut Sandbox) -> Value {
 fn defaults() -> Value {
     j!({
         "spendesk": {"wallet_claim": "wallet_id", "success_status": 201, "error_shape": "errors",
-                     "body": "json", "refresh_secret": "required", "api_key_method": "POST"},
+                     "body": "json", "refresh_secret": "required", "api_key_method": "POST",
+                     "token_type": "bearer"},
         "pleo": {"code_auth": "basic", "reuse": "revoke_authorisation", "expires_unit": "default",
                  "access_lifetime_secs": 600, "api_prefix": "/pleo"},
         "findity": {"error_shape": "rfc6749", "paths": "documented"},
@@ -122,12 +123,13 @@ fn spendesk_wallet_claim_status_and_error_shape() {
     let mut sb = Sandbox::with_clock(T0);
     behave(
         &mut sb,
-        r#"{"provider":"spendesk","wallet_claim":"company","success_status":200,"error_shape":"rfc6749"}"#,
+        r#"{"provider":"spendesk","wallet_claim":"company","success_status":200,"error_shape":"rfc6749","token_type":"absent"}"#,
     );
     let code = spendesk_code(&mut sb);
     let r = spendesk_create_json(&mut sb, &code);
     assert_eq!(r.status, 200, "{}", r.body_str());
     let at = json(&r)["access_token"].as_str().unwrap().to_string();
+    assert!(json(&r).get("token_type").is_none(), "{}", r.body_str());
     let c = claims(&at);
     assert_eq!(c["company"], "wallet-2");
     assert!(!c.contains_key("wallet_id"));
