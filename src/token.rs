@@ -837,7 +837,9 @@ fn expires_at(
     let from_jwt = || {
         jwt_exp_ms(access_token)
             .filter(|e| !e.is_nan())
-            .map(|e| e.clamp(0.0, cap).floor())
+            // Not `clamp(0.0, cap)`: it panics when `cap < 0` (a clock before
+            // 1960); then the cap wins, as for `expires_in`.
+            .map(|e| e.max(0.0).min(cap).floor())
     };
     match rule {
         Expiry::ExpiresInSeconds => expires_in.map(from_secs).or_else(from_jwt),
