@@ -160,8 +160,9 @@ impl fmt::Debug for TokenSet {
 }
 
 /// What [`ClientConfig::new`] builds a client from. Start from
-/// [`ClientOptions::new`] and set the fields the provider needs.
-#[derive(Clone, Debug)]
+/// [`ClientOptions::new`] and set the fields the provider needs. `Debug`
+/// redacts `client_secret`.
+#[derive(Clone)]
 pub struct ClientOptions<'a> {
     /// Whose rules ([`crate::providers::Profile`]).
     pub provider: Provider,
@@ -193,6 +194,25 @@ pub struct ClientOptions<'a> {
     pub pkce: bool,
     /// Overrides of the profile's guesses (see [`ProfileOverrides`]).
     pub overrides: ProfileOverrides,
+}
+
+impl fmt::Debug for ClientOptions<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientOptions")
+            .field("provider", &self.provider)
+            .field("environment", &self.environment)
+            .field("base_url", &self.base_url)
+            .field("api_base_url", &self.api_base_url)
+            .field("authorization_endpoint", &self.authorization_endpoint)
+            .field("token_endpoint", &self.token_endpoint)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret.map(|_| "[redacted]"))
+            .field("client_auth", &self.client_auth)
+            .field("redirect_uri", &self.redirect_uri)
+            .field("pkce", &self.pkce)
+            .field("overrides", &self.overrides)
+            .finish()
+    }
 }
 
 impl<'a> ClientOptions<'a> {

@@ -992,3 +992,16 @@ fn jwt_exp_expiry_with_a_clock_before_1960_does_not_panic() {
         assert!(t.refresh_token.is_some());
     }
 }
+
+#[test]
+fn client_options_debug_hides_the_client_secret() {
+    let mut o = ClientOptions::new(Provider::Rfc6749);
+    o.client_id = "cid";
+    o.client_secret = Some("hunter2-client-secret");
+    o.token_endpoint = Some("https://idp.example/token");
+    let d = format!("{o:?}");
+    assert!(!d.contains("hunter2-client-secret"), "{d}");
+    assert!(d.contains("cid"), "{d}");
+    let c = ClientConfig::new(&o).unwrap();
+    assert!(!format!("{c:?}").contains("hunter2-client-secret"));
+}
