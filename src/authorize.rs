@@ -53,7 +53,8 @@ pub fn check_scope_token(s: &str) -> Result<()> {
 /// Everything an authorization request URL carries.
 #[derive(Clone, Debug, Default)]
 pub struct AuthorizationRequest<'a> {
-    /// The authorization endpoint (https, or http on loopback). May carry a query.
+    /// The authorization endpoint (https, or http on loopback). May carry a
+    /// query, but none of the parameters the URL adds (`DUPLICATE_PARAMETER`).
     pub authorization_endpoint: &'a str,
     /// `client_id`.
     pub client_id: &'a str,
