@@ -1,13 +1,15 @@
 //! JSON access for the few documents the protocols read (JWT payloads, token
-//! responses, error bodies).
+//! responses, error bodies), and for the arguments the wasm skin hands in.
 //!
-//! The core reads JSON only through [`JsonObject`]. Natively it is backed by
-//! `miniserde` (a small JSON library that parses without recursion, so deep
-//! nesting cannot overflow the stack). In the wasm build the skin backs it
-//! with the engine's own `JSON.parse` (`src/wasm/json.rs`): the token set
-//! handed to JavaScript needs the parsed object anyway, and it keeps a JSON
-//! parser out of the shipped binary (measured: miniserde + BTreeMap were
-//! ~10 KB of the optimised wasm).
+//! One small reader for every target, with no recursion: a document is
+//! first checked against the RFC 8259 grammar with an explicit stack (so deep
+//! nesting cannot overflow the native or the wasm stack), then only the
+//! members the protocols ask for are located and decoded, on demand. It
+//! replaces miniserde (natively) and the engine's `JSON.parse` (in the wasm
+//! build, which made the core depend on JS): measured, the reader is a few
+//! KB of wasm, less than either backend plus the calls across the boundary.
+//! Whatever it accepts, `JSON.parse` accepts too (the wasm skin's JS driver
+//! parses the same text into the `raw` objects it hands out).
 
 /// Longest JSON document parsed (bytes). Token responses and JWT payloads are
 /// a few KiB; anything near this is not one.
@@ -48,95 +50,510 @@ pub trait JsonObject: Sized {
     fn first_object_in(&self, key: &str) -> Option<Self>;
 }
 
-#[cfg(target_arch = "wasm32")]
-pub use crate::wasm::json::JsObject as Object;
-#[cfg(not(target_arch = "wasm32"))]
-pub use native::MiniObject as Object;
+/// A checked JSON object: its text and where each member's key and value are.
+/// `Debug` shows nothing of its contents, which may be tokens.
+#[derive(Clone)]
+pub struct Object {
+    text: String,
+    /// (key span incl. quotes, value span), in document order.
+    members: Vec<(Span, Span)>,
+}
 
-/// A JSON object (`None` when the text is not one).
+type Span = (usize, usize);
+
+impl core::fmt::Debug for Object {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("Object")
+    }
+}
+
+/// A JSON value, decoded one level deep (arrays and objects keep their text).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// `null`.
+    Null,
+    /// `true` / `false`.
+    Bool(bool),
+    /// A number.
+    Number(f64),
+    /// A string, unescaped.
+    String(String),
+    /// An array's text (read it with [`parse_array`]).
+    Array(String),
+    /// An object's text (read it with [`parse_object`]).
+    Object(String),
+}
+
+impl Object {
+    /// The object's JSON text, exactly as it was given.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The raw text of member `key` (the last one, as `JSON.parse` does).
+    fn raw(&self, key: &str) -> Option<&str> {
+        let t = self.text.as_str();
+        self.members
+            .iter()
+            .rev()
+            .find(|(k, _)| key_eq(&t[k.0..k.1], key))
+            .map(|(_, v)| &t[v.0..v.1])
+    }
+
+    /// Member `key`, decoded one level deep.
+    pub fn get(&self, key: &str) -> Option<Value> {
+        self.raw(key).map(value_of)
+    }
+}
+
+impl JsonObject for Object {
+    fn parse(text: &str) -> Option<Self> {
+        parse_object(text)
+    }
+    fn kind(&self, key: &str) -> Kind {
+        match self.raw(key).and_then(|r| r.bytes().next()) {
+            None => Kind::Missing,
+            Some(b'n') => Kind::Null,
+            Some(b't' | b'f') => Kind::Bool,
+            Some(b'"') => Kind::String,
+            Some(b'[') => Kind::Array,
+            Some(b'{') => Kind::Object,
+            Some(_) => Kind::Number,
+        }
+    }
+    fn str(&self, key: &str) -> Option<String> {
+        match self.get(key)? {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+    fn num(&self, key: &str) -> Option<f64> {
+        match self.get(key)? {
+            Value::Number(n) => Some(n),
+            _ => None,
+        }
+    }
+    fn object(&self, key: &str) -> Option<Self> {
+        match self.get(key)? {
+            Value::Object(t) => parse_object(&t),
+            _ => None,
+        }
+    }
+    fn first_object_in(&self, key: &str) -> Option<Self> {
+        match self.get(key)? {
+            Value::Array(t) => match parse_array(&t)?.into_iter().next()? {
+                Value::Object(o) => parse_object(&o),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+}
+
+/// A JSON object (`None` when the text is not one, or is longer than [`MAX_JSON_LEN`]).
 pub fn parse_object(text: &str) -> Option<Object> {
-    Object::parse(text)
+    let t = check(text)?;
+    if !t.starts_with('{') {
+        return None;
+    }
+    let b = text.as_bytes();
+    let off = t.as_ptr() as usize - text.as_ptr() as usize;
+    let mut members = Vec::new();
+    let mut i = off + 1;
+    loop {
+        i = skip_ws(b, i);
+        if b.get(i) == Some(&b'}') {
+            break;
+        }
+        if b.get(i) == Some(&b',') {
+            i = skip_ws(b, i + 1);
+        }
+        let k_end = skip_value(b, i);
+        let v_start = skip_ws(b, skip_ws(b, k_end) + 1);
+        let v_end = skip_value(b, v_start);
+        members.push(((i - off, k_end - off), (v_start - off, v_end - off)));
+        i = skip_ws(b, v_end);
+    }
+    Some(Object {
+        text: t.to_owned(),
+        members,
+    })
+}
+
+/// The elements of a JSON array, decoded one level deep (`None` when the
+/// text is not one, or is longer than [`MAX_JSON_LEN`]).
+pub fn parse_array(text: &str) -> Option<Vec<Value>> {
+    let t = check(text)?;
+    if !t.starts_with('[') {
+        return None;
+    }
+    let b = t.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 1;
+    loop {
+        i = skip_ws(b, i);
+        match b.get(i) {
+            Some(b']') | None => break,
+            Some(b',') => i = skip_ws(b, i + 1),
+            _ => {}
+        }
+        let end = skip_value(b, i);
+        out.push(value_of(&t[i..end]));
+        i = end;
+    }
+    Some(out)
 }
 
 /// An identifier member: a non-empty string as it is, an integer in decimal.
 pub fn id_member(o: &Object, key: &str) -> Option<String> {
-    match o.kind(key) {
-        Kind::String => o.str(key).filter(|s| !s.is_empty()),
-        Kind::Number => o
-            .num(key)
-            .filter(|n| n.fract() == 0.0 && n.abs() < 9_007_199_254_740_992.0)
-            .map(|n| crate::encoding::decimal(n as i64)),
+    match o.get(key)? {
+        Value::String(s) => Some(s).filter(|s| !s.is_empty()),
+        Value::Number(n) if n.fract() == 0.0 && n.abs() < 9_007_199_254_740_992.0 => {
+            Some(crate::encoding::decimal(n as i64))
+        }
         _ => None,
     }
 }
 
-#[cfg(not(target_arch = "wasm32"))]
-mod native {
-    use super::{JsonObject, Kind, MAX_JSON_LEN};
-    use miniserde::json::{Number, Object, Value};
+/// Appends `s` as a JSON string literal (RFC 8259 §7).
+pub fn write_str(s: &str, out: &mut String) {
+    crate::http::json_string(s, out)
+}
 
-    /// [`JsonObject`] over miniserde. `Debug` shows nothing of its
-    /// contents, which may be tokens.
-    #[derive(Clone)]
-    pub struct MiniObject(Object);
+// ------------------------------------------------------------------ reading
 
-    impl core::fmt::Debug for MiniObject {
-        fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-            f.write_str("MiniObject")
+fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    while matches!(b.get(i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+        i += 1;
+    }
+    i
+}
+
+/// The end of the (already checked) value starting at `i`.
+fn skip_value(b: &[u8], mut i: usize) -> usize {
+    let mut depth = 0usize;
+    loop {
+        match b.get(i) {
+            None => return i,
+            Some(b'"') => {
+                i += 1;
+                while let Some(&c) = b.get(i) {
+                    i += if c == b'\\' { 2 } else { 1 };
+                    if c == b'"' {
+                        break;
+                    }
+                }
+                if depth == 0 {
+                    return i;
+                }
+            }
+            Some(b'{' | b'[') => {
+                depth += 1;
+                i += 1;
+            }
+            Some(b'}' | b']') if depth > 0 => {
+                depth -= 1;
+                i += 1;
+                if depth == 0 {
+                    return i;
+                }
+            }
+            Some(b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r') if depth == 0 => return i,
+            Some(_) => i += 1,
         }
     }
+}
 
-    impl JsonObject for MiniObject {
-        fn parse(text: &str) -> Option<Self> {
-            if text.len() > MAX_JSON_LEN {
+fn value_of(raw: &str) -> Value {
+    match raw.as_bytes().first() {
+        Some(b'n') => Value::Null,
+        Some(b't') => Value::Bool(true),
+        Some(b'f') => Value::Bool(false),
+        Some(b'"') => Value::String(unescape(raw)),
+        Some(b'[') => Value::Array(raw.to_owned()),
+        Some(b'{') => Value::Object(raw.to_owned()),
+        _ => Value::Number(number(raw)),
+    }
+}
+
+/// Whether a key's literal (with quotes) spells `key`.
+fn key_eq(lit: &str, key: &str) -> bool {
+    let inner = &lit[1..lit.len() - 1];
+    if inner.contains('\\') {
+        unescape(lit) == key
+    } else {
+        inner == key
+    }
+}
+
+fn hex4(b: &[u8]) -> Option<u32> {
+    let mut n = 0u32;
+    for &c in b.get(..4)? {
+        n = n * 16 + (c as char).to_digit(16)?;
+    }
+    Some(n)
+}
+
+/// The text of a checked string literal (with its quotes). A lone surrogate
+/// (valid JSON, not valid UTF-8) becomes U+FFFD.
+fn unescape(lit: &str) -> String {
+    let inner = &lit[1..lit.len() - 1];
+    let mut out = String::with_capacity(inner.len());
+    let mut rest = inner;
+    while let Some(p) = rest.find('\\') {
+        out.push_str(&rest[..p]);
+        let b = &rest.as_bytes()[p + 1..];
+        let mut used = 1;
+        let c = match b.first() {
+            Some(b'b') => '\u{8}',
+            Some(b'f') => '\u{c}',
+            Some(b'n') => '\n',
+            Some(b'r') => '\r',
+            Some(b't') => '\t',
+            Some(b'u') => {
+                used = 5;
+                let hi = hex4(&b[1..]).unwrap_or(0xfffd);
+                let lo = if (0xd800..0xdc00).contains(&hi) && b.get(5..7) == Some(b"\\u") {
+                    hex4(&b[7..]).filter(|lo| (0xdc00..0xe000).contains(lo))
+                } else {
+                    None
+                };
+                match lo {
+                    Some(lo) => {
+                        used = 11;
+                        char::from_u32(0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00))
+                    }
+                    None => char::from_u32(hi),
+                }
+                .unwrap_or('\u{fffd}')
+            }
+            Some(&c) => c as char,
+            None => '\\',
+        };
+        out.push(c);
+        rest = rest.get(p + 1 + used..).unwrap_or("");
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The value of a checked number literal. Exact for integers up to 2^53;
+/// otherwise within a few units in the last place (no server sends
+/// fractions where it matters, and a correctly rounding parser would add
+/// kilobytes to the wasm).
+fn number(raw: &str) -> f64 {
+    let b = raw.as_bytes();
+    let mut i = 0;
+    let neg = b.first() == Some(&b'-');
+    if neg {
+        i += 1;
+    }
+    let mut m = 0f64;
+    let mut scale = 0i32;
+    while let Some(d) = b.get(i).filter(|c| c.is_ascii_digit()) {
+        m = m * 10.0 + f64::from(d - b'0');
+        i += 1;
+    }
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        while let Some(d) = b.get(i).filter(|c| c.is_ascii_digit()) {
+            m = m * 10.0 + f64::from(d - b'0');
+            scale -= 1;
+            i += 1;
+        }
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        let eneg = b.get(i) == Some(&b'-');
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        let mut e = 0i32;
+        while let Some(d) = b.get(i).filter(|c| c.is_ascii_digit()) {
+            e = (e * 10 + i32::from(d - b'0')).min(100_000);
+            i += 1;
+        }
+        scale = scale.saturating_add(if eneg { -e } else { e });
+    }
+    let v = if m == 0.0 {
+        0.0
+    } else if scale >= 0 {
+        m * pow10(scale)
+    } else if scale < -300 {
+        // m / 10^-scale would divide by infinity: scale in two steps.
+        m / pow10(300) / pow10(-scale - 300)
+    } else {
+        m / pow10(-scale)
+    };
+    if neg {
+        -v
+    } else {
+        v
+    }
+}
+
+fn pow10(mut e: i32) -> f64 {
+    let mut base = 10f64;
+    let mut r = 1f64;
+    while e > 0 {
+        if e & 1 == 1 {
+            r *= base;
+        }
+        base *= base;
+        e >>= 1;
+    }
+    r
+}
+
+/// Checks `text` against the JSON grammar (one value, whitespace around it)
+/// without recursion; returns the value's text without the whitespace.
+fn check(text: &str) -> Option<&str> {
+    if text.len() > MAX_JSON_LEN {
+        return None;
+    }
+    let b = text.as_bytes();
+    // Open containers: b'{' or b'['.
+    let mut stack: Vec<u8> = Vec::new();
+    let start = skip_ws(b, 0);
+    let mut i = start;
+    // Expecting a value (true) or, inside an object, a key (false)?
+    let mut want_value = true;
+    loop {
+        if want_value {
+            i = skip_ws(b, i);
+            match *b.get(i)? {
+                b'{' => {
+                    stack.push(b'{');
+                    i = skip_ws(b, i + 1);
+                    if b.get(i) == Some(&b'}') {
+                        stack.pop();
+                        i += 1;
+                    } else {
+                        want_value = false;
+                        continue;
+                    }
+                }
+                b'[' => {
+                    stack.push(b'[');
+                    i = skip_ws(b, i + 1);
+                    if b.get(i) == Some(&b']') {
+                        stack.pop();
+                        i += 1;
+                    } else {
+                        continue;
+                    }
+                }
+                b'"' => i = check_string(b, i)?,
+                b't' => i = literal(b, i, b"true")?,
+                b'f' => i = literal(b, i, b"false")?,
+                b'n' => i = literal(b, i, b"null")?,
+                _ => i = check_number(b, i)?,
+            }
+        } else {
+            // A key, then ':'.
+            i = skip_ws(b, i);
+            if b.get(i) != Some(&b'"') {
                 return None;
             }
-            match miniserde::json::from_str::<Value>(text).ok()? {
-                Value::Object(o) => Some(MiniObject(o)),
-                _ => None,
+            i = skip_ws(b, check_string(b, i)?);
+            if b.get(i) != Some(&b':') {
+                return None;
             }
+            i += 1;
+            want_value = true;
+            continue;
         }
-        fn kind(&self, key: &str) -> Kind {
-            match self.0.get(key) {
-                None => Kind::Missing,
-                Some(Value::Null) => Kind::Null,
-                Some(Value::Bool(_)) => Kind::Bool,
-                Some(Value::Number(_)) => Kind::Number,
-                Some(Value::String(_)) => Kind::String,
-                Some(Value::Array(_)) => Kind::Array,
-                Some(Value::Object(_)) => Kind::Object,
-            }
-        }
-        fn str(&self, key: &str) -> Option<String> {
-            match self.0.get(key) {
-                Some(Value::String(s)) => Some(s.clone()),
-                _ => None,
-            }
-        }
-        fn num(&self, key: &str) -> Option<f64> {
-            match self.0.get(key) {
-                Some(Value::Number(Number::U64(n))) => Some(*n as f64),
-                Some(Value::Number(Number::I64(n))) => Some(*n as f64),
-                Some(Value::Number(Number::F64(n))) => Some(*n),
-                _ => None,
-            }
-        }
-        fn object(&self, key: &str) -> Option<Self> {
-            match self.0.get(key) {
-                Some(Value::Object(o)) => Some(MiniObject(o.clone())),
-                _ => None,
-            }
-        }
-        fn first_object_in(&self, key: &str) -> Option<Self> {
-            match self.0.get(key) {
-                Some(Value::Array(a)) => match a.first() {
-                    Some(Value::Object(o)) => Some(MiniObject(o.clone())),
-                    _ => None,
-                },
-                _ => None,
+        // After a value: ',' or the closing bracket of its container.
+        loop {
+            i = skip_ws(b, i);
+            let Some(&top) = stack.last() else {
+                return (i == b.len()).then(|| &text[start..skip_back(b, i)]);
+            };
+            match (top, b.get(i)) {
+                (b'{', Some(b',')) => {
+                    i += 1;
+                    want_value = false;
+                    break;
+                }
+                (b'[', Some(b',')) => {
+                    i += 1;
+                    want_value = true;
+                    break;
+                }
+                (b'{', Some(b'}')) | (b'[', Some(b']')) => {
+                    stack.pop();
+                    i += 1;
+                }
+                _ => return None,
             }
         }
     }
+}
+
+fn skip_back(b: &[u8], mut i: usize) -> usize {
+    while i > 0 && matches!(b[i - 1], b' ' | b'\t' | b'\n' | b'\r') {
+        i -= 1;
+    }
+    i
+}
+
+fn literal(b: &[u8], i: usize, lit: &[u8]) -> Option<usize> {
+    (b.get(i..i + lit.len())? == lit).then_some(i + lit.len())
+}
+
+fn check_string(b: &[u8], mut i: usize) -> Option<usize> {
+    i += 1;
+    loop {
+        match *b.get(i)? {
+            b'"' => return Some(i + 1),
+            b'\\' => {
+                match *b.get(i + 1)? {
+                    b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => i += 2,
+                    b'u' => {
+                        hex4(b.get(i + 2..)?)?;
+                        i += 6;
+                    }
+                    _ => return None,
+                }
+            }
+            c if c < 0x20 => return None,
+            _ => i += 1,
+        }
+    }
+}
+
+fn check_number(b: &[u8], mut i: usize) -> Option<usize> {
+    let digits = |i: &mut usize| {
+        let s = *i;
+        while b.get(*i).is_some_and(u8::is_ascii_digit) {
+            *i += 1;
+        }
+        *i > s
+    };
+    if b.get(i) == Some(&b'-') {
+        i += 1;
+    }
+    if b.get(i) == Some(&b'0') {
+        i += 1;
+    } else if !digits(&mut i) {
+        return None;
+    }
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        if !digits(&mut i) {
+            return None;
+        }
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if !digits(&mut i) {
+            return None;
+        }
+    }
+    Some(i)
 }
 
 #[cfg(test)]
@@ -148,6 +565,7 @@ mod tests {
     #[test]
     fn objects_only() {
         assert!(parse_object(r#"{"a":1}"#).is_some());
+        assert!(parse_object(" {} ").is_some());
         assert!(parse_object("[1]").is_none());
         assert!(parse_object("1").is_none());
         assert!(parse_object("{").is_none());
@@ -156,9 +574,44 @@ mod tests {
     }
 
     #[test]
+    fn grammar_is_checked_like_json_parse() {
+        for bad in [
+            r#"{"a":1,}"#,
+            r#"{"a":[1,,2]}"#,
+            r#"{"a":[1 2]}"#,
+            r#"{"a" 1}"#,
+            r#"{a:1}"#,
+            r#"{"a":01}"#,
+            r#"{"a":1.}"#,
+            r#"{"a":.5}"#,
+            r#"{"a":1e}"#,
+            r#"{"a":+1}"#,
+            r#"{"a":"x\q"}"#,
+            r#"{"a":"\u12"}"#,
+            "{\"a\":\"tab\there\"}",
+            r#"{"a":tru}"#,
+            r#"{"a":{"b":[}]}"#,
+            r#"{"a":1}}"#,
+            r#"{"a":1} x"#,
+            r#"{"a":[1]]"#,
+            r#"{,"a":1}"#,
+            r#"{"a":NaN}"#,
+        ] {
+            assert!(parse_object(bad).is_none(), "{bad}");
+        }
+        for good in [
+            r#"{"a":-0.5e+3,"b":[true,false,null,{"c":[]},""],"d":{}}"#,
+            "\n{ \"a\" : [ 1 , 2 ] }\t",
+            r#"{"a":"\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00"}"#,
+        ] {
+            assert!(parse_object(good).is_some(), "{good}");
+        }
+    }
+
+    #[test]
     fn member_access() {
         let o = parse_object(
-            r#"{"s":"x","n":3.5,"i":42,"z":null,"b":true,"a":[{"c":"d"}],"o":{"k":1}}"#,
+            r#"{"s":"x","n":3.5,"i":42,"z":null,"b":true,"a":[{"c":"d"}],"o":{"k":1},"e":"\u00e9\n\ud83d\ude00\ud800"}"#,
         )
         .unwrap();
         assert_eq!(o.kind("s"), Kind::String);
@@ -167,9 +620,11 @@ mod tests {
         assert_eq!(o.kind("b"), Kind::Bool);
         assert_eq!(o.kind("a"), Kind::Array);
         assert_eq!(o.kind("o"), Kind::Object);
+        assert_eq!(o.kind("n"), Kind::Number);
         assert_eq!(o.str("s").as_deref(), Some("x"));
         assert_eq!(o.str("n"), None);
         assert_eq!(o.num("n"), Some(3.5));
+        assert_eq!(o.str("e").as_deref(), Some("é\n😀\u{fffd}"));
         assert_eq!(id_member(&o, "i").as_deref(), Some("42"));
         assert_eq!(id_member(&o, "n"), None);
         assert_eq!(
@@ -177,13 +632,61 @@ mod tests {
             Some("d")
         );
         assert_eq!(o.object("o").and_then(|e| e.num("k")), Some(1.0));
+        // Prototype names are not members.
+        assert_eq!(o.kind("constructor"), Kind::Missing);
+    }
+
+    #[test]
+    fn keys_with_escapes_and_duplicates() {
+        let o = parse_object(r#"{"a\u0062":1,"x":1,"x":2}"#).unwrap();
+        assert_eq!(o.num("ab"), Some(1.0));
+        // The last duplicate wins, as in JSON.parse.
+        assert_eq!(o.num("x"), Some(2.0));
+    }
+
+    #[test]
+    fn numbers() {
+        let n = |s: &str| parse_object(&format!(r#"{{"n":{s}}}"#)).unwrap().num("n");
+        assert_eq!(n("0"), Some(0.0));
+        assert_eq!(n("-12"), Some(-12.0));
+        assert_eq!(n("3600"), Some(3600.0));
+        assert_eq!(n("1893456000"), Some(1_893_456_000.0));
+        assert_eq!(n("9007199254740991"), Some(9_007_199_254_740_991.0));
+        assert_eq!(n("1.5"), Some(1.5));
+        assert_eq!(n("2.5e3"), Some(2500.0));
+        assert_eq!(n("25E-1"), Some(2.5));
+        assert!(n("1e306").unwrap() > 9.9e305);
+        assert_eq!(n("1e400"), Some(f64::INFINITY));
+        assert_eq!(n("-1e400"), Some(f64::NEG_INFINITY));
+        assert_eq!(n("1e-400"), Some(0.0));
+        assert_eq!(n("0e999999999"), Some(0.0));
+    }
+
+    #[test]
+    fn arrays() {
+        let a = parse_array(r#"[ "a", 1, null, true, [2], {"k":"v"} ]"#).unwrap();
+        assert_eq!(
+            a,
+            vec![
+                Value::String("a".into()),
+                Value::Number(1.0),
+                Value::Null,
+                Value::Bool(true),
+                Value::Array("[2]".into()),
+                Value::Object(r#"{"k":"v"}"#.into()),
+            ]
+        );
+        assert_eq!(parse_array("[]").unwrap(), vec![]);
+        assert!(parse_array("{}").is_none());
+        assert!(parse_array("[1,]").is_none());
     }
 
     #[test]
     fn deep_nesting_does_not_overflow() {
         let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
         let doc = format!(r#"{{"a":{deep}}}"#);
-        // Either parses or refuses: must not crash.
-        let _ = parse_object(&doc);
+        let o = parse_object(&doc).unwrap();
+        assert_eq!(o.kind("a"), Kind::Array);
+        assert!(parse_object(&format!(r#"{{"a":{}}}"#, "[".repeat(100_000))).is_none());
     }
 }
