@@ -28,6 +28,12 @@ pub const SPENDESK_WALLET_CLAIMS: &[&str] = &[
     "company",
 ];
 
+/// Largest NumericDate read (seconds): a JavaScript `Date` holds at most
+/// ±8.64e15 ms (ECMA-262 §21.4.1.1). Beyond it (`"exp": 1e308`) a date is
+/// refused: in milliseconds it would overflow to infinity, and an infinite
+/// expiry would never be refreshed (found by the `jwt` fuzz target).
+pub const MAX_NUMERIC_DATE: f64 = 8.64e12;
+
 fn invalid(msg: &str) -> Error {
     Error::new(ErrorCode::InvalidJwt, msg)
 }
@@ -97,14 +103,14 @@ impl UnverifiedClaims {
             _ => self
                 .claims
                 .num(name)
-                .filter(|n| n.is_finite())
+                .filter(|n| n.abs() <= MAX_NUMERIC_DATE)
                 .map(Some)
                 .ok_or_else(|| {
                     invalid(
                         &[
                             "the ",
                             name,
-                            " claim is not a number (RFC 7519 §2 NumericDate)",
+                            " claim is not a NumericDate (RFC 7519 §2) within a JavaScript Date's range",
                         ]
                         .concat(),
                     )
@@ -236,6 +242,15 @@ mod tests {
             let e = decode_unverified(t).unwrap_err();
             assert_eq!(e.code(), ErrorCode::InvalidJwt, "{t:.40}");
         }
+        for out_of_range in [r#"{"exp":1e308}"#, r#"{"exp":-8.7e12}"#, r#"{"exp":1e13}"#] {
+            let c = decode_unverified(&make_unsigned(out_of_range)).unwrap();
+            assert_eq!(c.exp().unwrap_err().code(), ErrorCode::InvalidJwt);
+        }
+        let edge = make_unsigned(r#"{"exp":8.64e12}"#);
+        assert_eq!(
+            decode_unverified(&edge).unwrap().exp().unwrap(),
+            Some(8.64e12)
+        );
         let bad_exp = make_unsigned(r#"{"exp":"tomorrow"}"#);
         assert_eq!(
             decode_unverified(&bad_exp)

@@ -22,6 +22,7 @@ pub mod pkce;
 pub mod providers;
 pub mod random;
 pub mod secret;
+pub mod session;
 pub mod state;
 pub mod token;
 pub mod transport;

@@ -1,0 +1,1115 @@
+//! The token session as a sans-IO state machine: keeps one connection's
+//! tokens fresh without doing any I/O itself.
+//!
+//! A driver (the JS skin, or a test) feeds it *inputs* — the time, a caller
+//! asking for a token, the outcome of a refresh it was told to send, the
+//! outcome of a store it was told to make — and executes the *actions* it
+//! returns, in the style of quinn-proto's `Connection`
+//! (`handle_*` / `poll_*` / `poll_timeout` / `handle_timeout`). There is no
+//! clock, no randomness, no JS and no I/O in here: time is an input in
+//! integer milliseconds since the epoch (like `Date.now()`).
+//!
+//! ```text
+//! inputs                                   outputs (poll_action)
+//!   call(now, id, kind)             ──►      Refresh { id, refresh_token }
+//!   set_tokens(now, tokens)                  Renew   { id }
+//!   refresh_done(now, id, outcome)  ──►      Store   { id, next, previous }
+//!   store_done(now, id, result)              Resolve { call, access_token }
+//!   handle_timeout(now)                      Reject  { call, error }
+//!                                          poll_timeout() -> next deadline
+//! ```
+//!
+//! # Guarantees
+//!
+//! - **Single flight.** At most one refresh or renew request is in flight;
+//!   every caller that needs new tokens meanwhile waits for the same one.
+//!   Pleo asks for exactly one refresh in flight per connection, and with
+//!   rotating single-use refresh tokens a second concurrent refresh would
+//!   present a token the first one just invalidated.
+//! - **Stored before used.** A token set the server issued is handed to the
+//!   app's store ([`Action::Store`], `onTokens(next, previous)`) and no access
+//!   token of it is handed out before [`Session::store_done`] acknowledged it.
+//!   `previous` is the set being replaced (the last one the store
+//!   acknowledged, or the one given to [`Session::new`] / [`Session::set_tokens`]),
+//!   so a store shared by several processes can compare-and-swap. If the
+//!   store fails, or does not answer within `store_timeout_ms`, the waiting
+//!   callers get `STORE_FAILED`; the new set stays pending and is offered to
+//!   the store again on the next call. A late success of an abandoned store
+//!   of the set still pending counts as an acknowledgement; a late failure is
+//!   ignored.
+//! - **A refresh token is never presented twice once a request carrying it
+//!   may have reached the server.** It is marked spent when the request is
+//!   handed to the driver, and only an answer that proves otherwise un-spends
+//!   it: [`RefreshOutcome::NotSent`] (the request never left), or a success
+//!   without a new refresh token (RFC 6749 §6: the server keeps the old one
+//!   valid). After an *ambiguous* failure ([`RefreshOutcome::Failed`]: a
+//!   network error, a timeout, a 5xx, an unreadable answer) the session
+//!   cannot know whether the server rotated the token, and on Pleo presenting
+//!   a rotated token again revokes the whole authorisation ("a refresh token
+//!   can only be used once", Findity). So the callers waiting on that request
+//!   get its error (e.g. `TIMEOUT`) unless the current access token has not
+//!   expired yet (see below), which is handed out until it does; once new tokens are needed the session uses
+//!   `renew` if it has one, and otherwise fails with `RECONNECT_REQUIRED`
+//!   ([`Session::reconnect_required`] is then `true`) until the app gives it
+//!   new tokens ([`Session::set_tokens`]) — the same thing a user of a
+//!   rotating-refresh-token library has to do after a refused token, and
+//!   better than risking a revocation of every session of that user.
+//! - **A failed refresh does not fail a caller who can do without it.** When
+//!   a refresh started inside the skew fails (or cannot be made), callers who
+//!   only want a valid token get the current one as long as it has not
+//!   actually expired; `ForceRefresh` and 401 callers get the error.
+//!   [`Session::set_tokens`] with a refresh token that is already spent
+//!   does not make it usable again.
+//! - **Newer tokens win.** After [`Session::set_tokens`], no result of a
+//!   request started earlier replaces the tokens (a generation counter). The
+//!   one exception is a set whose refresh token is the very one that request
+//!   carried: that request's result is its successor and is adopted.
+//! - **Refusals are sticky.** After [`RefreshOutcome::Refused`]
+//!   (`invalid_grant`, Spendesk's 401/403 on refresh) every call fails with
+//!   `RECONNECT_REQUIRED` and no request is sent until [`Session::set_tokens`].
+//! - **Nothing waits forever.** Every request and every store has a deadline
+//!   (`request_timeout_ms`, `store_timeout_ms`) in [`Session::poll_timeout`];
+//!   at the deadline [`Session::handle_timeout`] fails the waiting callers
+//!   (`TIMEOUT`, `STORE_FAILED`). A request that timed out counts as
+//!   ambiguous (its refresh token is spent); if its answer still arrives and
+//!   nothing replaced the tokens meanwhile, the answer is used (so a token
+//!   set the server issued late is not lost).
+//! - **No issued set is dropped.** If a refresh answer fails validation but
+//!   carries a new refresh token ([`RefreshOutcome::IssuedInvalid`]), the
+//!   session keeps that refresh token — it never falls back to the spent one —
+//!   in a set whose access token counts as expired, stores it, and refreshes
+//!   with it on the next call. (Only [`Session::set_tokens`] replaces a set
+//!   the server issued, because the app said so.)
+//! - **A 401 is never retried with the same token.** [`CallKind::Unauthorized`]
+//!   resolves to an access token different from the one that got the 401:
+//!   the current one if it already differs, else the result of one refresh
+//!   (shared with other callers); if even that refresh returns the same token
+//!   the call fails with `UNAUTHORIZED`. The refused token is not handed out
+//!   again to anyone.
+//! - **Clamped skew.** A token is refreshed `skew_ms` (default 60 s) before
+//!   `expires_at`, but the skew is at most half the token's lifetime
+//!   (`expires_at` − the time the session received the set), so short-lived
+//!   tokens are not refreshed on every call. Tokens without expiry are used
+//!   until a 401.
+//! - Without a refresh token and without `renew`, a call that needs new
+//!   tokens fails with `NO_REFRESH_TOKEN`.
+//! - Every method can be called at any time in any state; unknown or stale
+//!   ids are ignored. Nothing here panics on input-derived data. Error
+//!   messages never contain a token.
+//!
+//! # Driving it
+//!
+//! ```text
+//! on each input (call / set_tokens / refresh_done / store_done / timer):
+//!     now = clock()
+//!     session.<input>(now, …)
+//!     while let Some(action) = session.poll_action():
+//!         Refresh { id, refresh_token } => spawn: outcome = client.refresh(token)
+//!                                           then session.refresh_done(clock(), id, outcome)
+//!         Renew { id }                  => spawn: outcome = renew() …same
+//!         Store { id, next, previous }  => spawn: r = onTokens(next, previous)
+//!                                           then session.store_done(clock(), id, r)
+//!         Resolve { call, access_token } => settle caller `call` with the token
+//!         Reject { call, error }        => reject caller `call` with the error
+//!     (re)arm one timer at session.poll_timeout(); when it fires:
+//!         session.handle_timeout(clock()) and drain actions again
+//! ```
+//!
+//! Actions must be executed *after* the session method returned (never call
+//! back into the session from inside one of its methods — there is no way
+//! to, since it takes `&mut self`). Completions may arrive in any order, late,
+//! or never.
+
+use crate::error::{Error, ErrorCode};
+use crate::secret::Secret;
+use core::fmt;
+use std::collections::VecDeque;
+
+/// The largest integer a JS number holds exactly (2^53 − 1); expiry times
+/// are clamped to it so that `expiresAt` is always a finite integer in JS.
+pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+
+/// Default `skew_ms`: refresh a minute before expiry.
+pub const DEFAULT_SKEW_MS: u64 = 60_000;
+/// Default `store_timeout_ms`.
+pub const DEFAULT_STORE_TIMEOUT_MS: u64 = 10_000;
+/// Default `request_timeout_ms`: longer than the transport's default 30 s
+/// timeout, so the transport's own `TIMEOUT` normally comes first.
+pub const DEFAULT_REQUEST_TIMEOUT_MS: u64 = 60_000;
+
+/// How many spent refresh tokens (and store ids) are remembered.
+const REMEMBER: usize = 16;
+
+/// Converts an expiry time given as a JS number (ms since the epoch) to the
+/// session's integer form: fractions are dropped, values are clamped to
+/// `0..=MAX_SAFE_INTEGER` (so `Infinity`, e.g. from `expires_in: 1e306`,
+/// becomes the far future instead of an error after the server already
+/// rotated the refresh token), and NaN is refused with `INVALID_ARGUMENT`.
+pub fn expires_at_from_f64(ms: f64) -> Result<u64, Error> {
+    if ms.is_nan() {
+        return Err(Error::new(
+            ErrorCode::InvalidArgument,
+            "expiresAt must be a number (ms since the epoch)",
+        ));
+    }
+    if ms <= 0.0 {
+        Ok(0)
+    } else if ms >= MAX_SAFE_INTEGER as f64 {
+        Ok(MAX_SAFE_INTEGER)
+    } else {
+        // In range and not NaN: the cast is exact after truncation.
+        Ok(ms as u64)
+    }
+}
+
+/// A token set as the session sees it. `payload` is the driver's own data
+/// for this set (e.g. the JS token-set object), handed back in
+/// [`Action::Store`] so `onTokens(next, previous)` gets the same objects.
+/// The fields here are authoritative: the session may set `refresh_token`
+/// (kept from the previous set when a refresh answer carries none) or
+/// `expires_at` (see [`RefreshOutcome::IssuedInvalid`]) to values the payload
+/// does not have, and the driver must write them into the payload it stores.
+#[derive(Clone)]
+pub struct Tokens<T> {
+    /// The access token; an empty one is never handed out.
+    pub access_token: Secret,
+    /// The refresh token, if any (an empty one counts as none).
+    pub refresh_token: Option<Secret>,
+    /// When the access token expires, in ms since the epoch; `None`: unknown,
+    /// used until a 401.
+    pub expires_at: Option<u64>,
+    /// The driver's data for this set.
+    pub payload: T,
+}
+
+impl<T> Tokens<T> {
+    /// A token set.
+    pub fn new(
+        access_token: Secret,
+        refresh_token: Option<Secret>,
+        expires_at: Option<u64>,
+        payload: T,
+    ) -> Self {
+        Tokens {
+            access_token,
+            refresh_token,
+            expires_at,
+            payload,
+        }
+    }
+
+    /// The session's view of a token endpoint's answer (expiry clamped with
+    /// [`expires_at_from_f64`]; a NaN expiry, which the core never produces,
+    /// counts as already expired).
+    pub fn from_token_set(ts: &crate::token::TokenSet, payload: T) -> Self {
+        Tokens {
+            access_token: ts.access_token.clone(),
+            refresh_token: ts.refresh_token.clone(),
+            expires_at: ts.expires_at.map(|e| expires_at_from_f64(e).unwrap_or(0)),
+            payload,
+        }
+    }
+
+    fn normalized(mut self) -> Self {
+        if self
+            .refresh_token
+            .as_ref()
+            .is_some_and(|r| r.expose().is_empty())
+        {
+            self.refresh_token = None;
+        }
+        self
+    }
+}
+
+impl<T> fmt::Debug for Tokens<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Tokens")
+            .field("access_token", &self.access_token)
+            .field("refresh_token", &self.refresh_token)
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The session's settings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SessionConfig {
+    /// Refresh this long before `expires_at` (clamped to half the token's
+    /// lifetime). Default 60 000.
+    pub skew_ms: u64,
+    /// A store that does not settle within this fails its callers with
+    /// `STORE_FAILED`. Default 10 000.
+    pub store_timeout_ms: u64,
+    /// The session's own deadline for a refresh or renew it asked for, even
+    /// if the transport hangs; then `TIMEOUT`. Default 60 000.
+    pub request_timeout_ms: u64,
+    /// Whether the driver can refresh (has a client with `refresh`). Default true.
+    pub can_refresh: bool,
+    /// Whether the driver has a `renew` function, used when there is no
+    /// usable refresh token. Default false.
+    pub can_renew: bool,
+}
+
+impl Default for SessionConfig {
+    fn default() -> Self {
+        SessionConfig {
+            skew_ms: DEFAULT_SKEW_MS,
+            store_timeout_ms: DEFAULT_STORE_TIMEOUT_MS,
+            request_timeout_ms: DEFAULT_REQUEST_TIMEOUT_MS,
+            can_refresh: true,
+            can_renew: false,
+        }
+    }
+}
+
+/// A caller, named by the driver; every [`Session::call`] gets exactly one
+/// [`Action::Resolve`] or [`Action::Reject`] with its id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CallId(pub u64);
+
+/// A refresh or renew request the session asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RequestId(pub u64);
+
+/// A store the session asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StoreId(pub u64);
+
+/// What a caller wants.
+#[derive(Clone, Debug)]
+pub enum CallKind {
+    /// A valid access token (`getAccessToken()`), refreshing if needed.
+    GetAccessToken,
+    /// A token from a refresh that completes after this call (`refresh()`);
+    /// shares a refresh already in flight.
+    ForceRefresh,
+    /// `used` got a 401 (`session.fetch`'s retry): a token other than `used`.
+    Unauthorized {
+        /// The access token the API refused.
+        used: Secret,
+    },
+}
+
+/// How a refresh or renew request ended; the driver classifies its result
+/// (see [`RefreshOutcome::from_error`]).
+#[derive(Clone)]
+pub enum RefreshOutcome<T> {
+    /// The server issued a token set that passed validation. Without a
+    /// refresh token in it, the one that was sent stays (RFC 6749 §6).
+    Issued(Tokens<T>),
+    /// The server refused the refresh token (`invalid_grant`, Spendesk's
+    /// 401/403): `RECONNECT_REQUIRED`, sticky until `set_tokens`.
+    Refused(Error),
+    /// The request never left (bad arguments, no `refresh` method, a
+    /// `fetch` that threw before sending): the refresh token stays usable.
+    NotSent(Error),
+    /// It may have reached the server and there is no usable answer: network
+    /// error, timeout, 5xx, other error answers, an invalid answer without a
+    /// refresh token. The refresh token is spent.
+    Failed(Error),
+    /// The server answered with a token set that failed validation (no
+    /// access token, wrong `token_type`, bad `expires_in`) but carried a new
+    /// refresh token. The session keeps and stores `refresh_token` in a set
+    /// whose access token counts as expired (the previous access token, or an
+    /// empty one, with `expires_at: Some(0)`), with `payload` as its payload;
+    /// the waiting callers get `error`. With `refresh_token: None` this is
+    /// [`RefreshOutcome::Failed`].
+    IssuedInvalid {
+        /// Why the set was refused.
+        error: Error,
+        /// The rotated refresh token the answer carried.
+        refresh_token: Option<Secret>,
+        /// The driver's data for the set that will be stored.
+        payload: T,
+    },
+}
+
+impl<T> RefreshOutcome<T> {
+    /// Classifies a failed request by its error: `RECONNECT_REQUIRED` is
+    /// [`Refused`](Self::Refused); otherwise [`NotSent`](Self::NotSent) if
+    /// the driver knows the request was not sent (`sent == false`), else
+    /// [`Failed`](Self::Failed).
+    pub fn from_error(error: Error, sent: bool) -> Self {
+        if error.code() == ErrorCode::ReconnectRequired {
+            RefreshOutcome::Refused(error)
+        } else if !sent {
+            RefreshOutcome::NotSent(error)
+        } else {
+            RefreshOutcome::Failed(error)
+        }
+    }
+}
+
+impl<T> fmt::Debug for RefreshOutcome<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RefreshOutcome::Issued(t) => f.debug_tuple("Issued").field(t).finish(),
+            RefreshOutcome::Refused(e) => f.debug_tuple("Refused").field(e).finish(),
+            RefreshOutcome::NotSent(e) => f.debug_tuple("NotSent").field(e).finish(),
+            RefreshOutcome::Failed(e) => f.debug_tuple("Failed").field(e).finish(),
+            RefreshOutcome::IssuedInvalid {
+                error,
+                refresh_token,
+                ..
+            } => f
+                .debug_struct("IssuedInvalid")
+                .field("error", error)
+                .field("refresh_token", refresh_token)
+                .finish_non_exhaustive(),
+        }
+    }
+}
+
+/// What the driver must do next.
+#[derive(Clone)]
+pub enum Action<T> {
+    /// Send a refresh-token grant with `refresh_token`; report with
+    /// [`Session::refresh_done`].
+    Refresh {
+        /// For `refresh_done`.
+        id: RequestId,
+        /// The refresh token to present.
+        refresh_token: Secret,
+    },
+    /// Call `renew()`; report with [`Session::refresh_done`].
+    Renew {
+        /// For `refresh_done`.
+        id: RequestId,
+    },
+    /// Call `onTokens(next, previous)`; report with [`Session::store_done`].
+    Store {
+        /// For `store_done`.
+        id: StoreId,
+        /// The set to store (write its fields into its payload first).
+        next: Tokens<T>,
+        /// The set it replaces (`None` the first time).
+        previous: Option<Tokens<T>>,
+    },
+    /// Settle caller `call` with this access token.
+    Resolve {
+        /// The caller.
+        call: CallId,
+        /// Its token.
+        access_token: Secret,
+    },
+    /// Reject caller `call` with `error`.
+    Reject {
+        /// The caller.
+        call: CallId,
+        /// Why.
+        error: Error,
+    },
+}
+
+impl<T> fmt::Debug for Action<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Action::Refresh { id, refresh_token } => f
+                .debug_struct("Refresh")
+                .field("id", id)
+                .field("refresh_token", refresh_token)
+                .finish(),
+            Action::Renew { id } => f.debug_struct("Renew").field("id", id).finish(),
+            Action::Store { id, next, previous } => f
+                .debug_struct("Store")
+                .field("id", id)
+                .field("next", next)
+                .field("previous", previous)
+                .finish(),
+            Action::Resolve { call, access_token } => f
+                .debug_struct("Resolve")
+                .field("call", call)
+                .field("access_token", access_token)
+                .finish(),
+            Action::Reject { call, error } => f
+                .debug_struct("Reject")
+                .field("call", call)
+                .field("error", error)
+                .finish(),
+        }
+    }
+}
+
+/// The session's current set and what it knows about it.
+#[derive(Clone)]
+struct Current<T> {
+    tokens: Tokens<T>,
+    /// Unique per set, for matching store acknowledgements.
+    seq: u64,
+    /// When the session got it (for the lifetime used to clamp the skew).
+    received_at: u64,
+    /// The store acknowledged it (or the app gave it).
+    stored: bool,
+    /// Whether the store was asked for it at least once.
+    store_offered: bool,
+    /// The API refused its access token (401), or it is known to be unusable.
+    access_bad: bool,
+    /// Issued by the server in answer to a request (not given by the app).
+    from_server: bool,
+}
+
+#[derive(Clone, Debug)]
+struct Waiter {
+    call: CallId,
+    /// The token epoch when it joined.
+    joined: u64,
+    /// Needs a set newer than `joined` (ForceRefresh, or a 401 on the current token).
+    must_be_newer: bool,
+    /// Must not be handed this token (a 401 answer's).
+    avoid: Option<Secret>,
+}
+
+#[derive(Clone, Debug)]
+struct Request {
+    id: RequestId,
+    generation: u64,
+    /// The refresh token it presents (`None` for renew).
+    carried: Option<Secret>,
+    deadline: u64,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct StoreOp {
+    id: StoreId,
+    seq: u64,
+    deadline: u64,
+}
+
+/// The token session state machine; see the module docs.
+pub struct Session<T = ()> {
+    config: SessionConfig,
+    current: Option<Current<T>>,
+    /// The set the store last acknowledged (or the app gave): `previous`.
+    acked: Option<Tokens<T>>,
+    /// Bumped whenever the tokens are replaced by `set_tokens` or a result.
+    generation: u64,
+    /// Bumped whenever a new access token becomes current.
+    epoch: u64,
+    next_seq: u64,
+    next_id: u64,
+    /// Sticky `RECONNECT_REQUIRED` after a refusal.
+    refused: Option<Error>,
+    /// Refresh tokens that may have reached the server.
+    spent: VecDeque<Secret>,
+    inflight: Option<Request>,
+    /// The last request that timed out, whose late answer may still be used.
+    timed_out: Option<Request>,
+    store: Option<StoreOp>,
+    /// Recent store ids and the set each was for (for late acknowledgements).
+    store_ids: VecDeque<(StoreId, u64)>,
+    waiters: Vec<Waiter>,
+    actions: VecDeque<Action<T>>,
+}
+
+impl<T> fmt::Debug for Session<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Session")
+            .field("config", &self.config)
+            .field("tokens", &self.current.as_ref().map(|c| &c.tokens))
+            .field("stored", &self.current.as_ref().map(|c| c.stored))
+            .field("generation", &self.generation)
+            .field("refused", &self.refused.is_some())
+            .field("inflight", &self.inflight.as_ref().map(|r| r.id))
+            .field("store", &self.store.map(|s| s.id))
+            .field("waiters", &self.waiters.len())
+            .finish_non_exhaustive()
+    }
+}
+
+fn err(code: ErrorCode, msg: &str) -> Error {
+    Error::new(code, msg)
+}
+
+fn with_code(e: Error, code: ErrorCode, msg: &str) -> Error {
+    if e.code() == code {
+        e
+    } else {
+        err(code, msg)
+    }
+}
+
+const MSG_STORE_FAILED: &str =
+    "onTokens failed: the new tokens are not saved (they are kept in memory and offered again on the next call)";
+const MSG_STORE_TIMEOUT: &str =
+    "onTokens did not settle in time: the new tokens are not saved (they are kept in memory and offered again on the next call)";
+const MSG_SPENT: &str = "the refresh token may already have been used by a request whose answer was lost, and presenting it again could revoke the authorisation: the user must connect again (setTokens)";
+const MSG_REFUSED: &str = "the refresh token was refused: the user must connect again";
+const MSG_NO_REFRESH: &str =
+    "the access token has expired and there is no refresh token (or renew function) to get another";
+const MSG_NO_TOKENS: &str = "the session has no tokens and no renew function: call setTokens first";
+const MSG_REQUEST_TIMEOUT: &str = "the token refresh did not complete in time";
+const MSG_SAME_TOKEN: &str =
+    "the API answered 401 and the refresh returned the same access token again";
+
+impl<T: Clone> Session<T> {
+    /// A session with `config`, at time `now`, starting from `initial`
+    /// tokens (which came from the app's store: they are not stored again).
+    /// An empty access token in `initial` counts as an expired one.
+    pub fn new(config: SessionConfig, now: u64, initial: Option<Tokens<T>>) -> Self {
+        let mut s = Session {
+            config,
+            current: None,
+            acked: None,
+            generation: 0,
+            epoch: 0,
+            next_seq: 0,
+            next_id: 0,
+            refused: None,
+            spent: VecDeque::new(),
+            inflight: None,
+            timed_out: None,
+            store: None,
+            store_ids: VecDeque::new(),
+            waiters: Vec::new(),
+            actions: VecDeque::new(),
+        };
+        if let Some(t) = initial {
+            s.install_given(now, t);
+        }
+        s
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &SessionConfig {
+        &self.config
+    }
+
+    /// The current token set, including one still waiting for the store.
+    pub fn tokens(&self) -> Option<&Tokens<T>> {
+        self.current.as_ref().map(|c| &c.tokens)
+    }
+
+    /// The current set's expiry.
+    pub fn expires_at(&self) -> Option<u64> {
+        self.current.as_ref().and_then(|c| c.tokens.expires_at)
+    }
+
+    /// Whether a set is waiting for the store's acknowledgement.
+    pub fn store_pending(&self) -> bool {
+        self.current.as_ref().is_some_and(|c| !c.stored)
+    }
+
+    /// Whether the session cannot get new tokens without the user connecting
+    /// again: the refresh token was refused, or it is spent (see the module
+    /// docs) and there is no `renew`. Cleared by [`Session::set_tokens`].
+    pub fn reconnect_required(&self) -> bool {
+        if self.refused.is_some() {
+            return true;
+        }
+        if self.config.can_renew {
+            return false;
+        }
+        match self
+            .current
+            .as_ref()
+            .and_then(|c| c.tokens.refresh_token.as_ref())
+        {
+            Some(rt) => self.is_spent(rt),
+            None => false,
+        }
+    }
+
+    /// The access token a [`CallKind::GetAccessToken`] call at `now` would
+    /// get at once, without any request or store (the hot path; a driver may
+    /// use it instead of a call when it is `Some`).
+    pub fn usable_access_token(&self, now: u64) -> Option<&Secret> {
+        if self.refused.is_some() {
+            return None;
+        }
+        let c = self.current.as_ref()?;
+        (c.stored && self.fresh(c, now)).then_some(&c.tokens.access_token)
+    }
+
+    /// The next action, if any.
+    pub fn poll_action(&mut self) -> Option<Action<T>> {
+        self.actions.pop_front()
+    }
+
+    /// The earliest deadline (ms since the epoch) at which
+    /// [`Session::handle_timeout`] must be called, if any.
+    pub fn poll_timeout(&self) -> Option<u64> {
+        let r = self.inflight.as_ref().map(|r| r.deadline);
+        let s = self.store.map(|s| s.deadline);
+        match (r, s) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Fails what has passed its deadline at `now`.
+    pub fn handle_timeout(&mut self, now: u64) {
+        if let Some(op) = self.store {
+            if now >= op.deadline {
+                self.store = None;
+                let pending = self
+                    .current
+                    .as_ref()
+                    .is_some_and(|c| c.seq == op.seq && !c.stored);
+                if pending {
+                    self.reject_all(&err(ErrorCode::StoreFailed, MSG_STORE_TIMEOUT));
+                }
+            }
+        }
+        if let Some(req) = self.inflight.take() {
+            if now >= req.deadline {
+                // Ambiguous: the refresh token stays spent (marked at send).
+                // A stale request's callers are not its own: they wait for
+                // the next one, which `drive` starts.
+                if req.generation == self.generation {
+                    self.fail_waiters(now, &err(ErrorCode::Timeout, MSG_REQUEST_TIMEOUT));
+                    self.timed_out = Some(req);
+                }
+            } else {
+                self.inflight = Some(req);
+            }
+        }
+        self.drive(now);
+    }
+
+    /// A caller `call` wants a token (see [`CallKind`]). It gets exactly one
+    /// [`Action::Resolve`] or [`Action::Reject`].
+    pub fn call(&mut self, now: u64, call: CallId, kind: CallKind) {
+        if let Some(e) = &self.refused {
+            let e = e.clone();
+            self.actions.push_back(Action::Reject { call, error: e });
+            return;
+        }
+        let cur_access = self.current.as_ref().map(|c| c.tokens.access_token.clone());
+        let w = match kind {
+            CallKind::GetAccessToken => Waiter {
+                call,
+                joined: self.epoch,
+                must_be_newer: false,
+                avoid: None,
+            },
+            CallKind::ForceRefresh => Waiter {
+                call,
+                joined: self.epoch,
+                must_be_newer: true,
+                avoid: None,
+            },
+            CallKind::Unauthorized { used } => {
+                let same = cur_access.as_ref() == Some(&used);
+                if same {
+                    // Nobody gets the refused token again.
+                    if let Some(c) = self.current.as_mut() {
+                        c.access_bad = true;
+                    }
+                }
+                Waiter {
+                    call,
+                    joined: self.epoch,
+                    must_be_newer: same,
+                    avoid: Some(used),
+                }
+            }
+        };
+        self.waiters.push(w);
+        self.drive(now);
+    }
+
+    /// The app's own tokens (e.g. after the user connected again): replaces
+    /// the current set, clears a reconnect state, and makes any earlier
+    /// request's result irrelevant (unless that request carried this set's
+    /// refresh token: then its result is this set's successor). The set came
+    /// from the app, so it is not stored again. A refresh token already spent
+    /// stays spent.
+    pub fn set_tokens(&mut self, now: u64, tokens: Tokens<T>) {
+        let tokens = tokens.normalized();
+        let successor_of_inflight = tokens.refresh_token.is_some()
+            && [self.inflight.as_ref(), self.timed_out.as_ref()]
+                .into_iter()
+                .flatten()
+                .any(|r| r.carried.is_some() && r.carried == tokens.refresh_token);
+        self.refused = None;
+        let keep_generation = successor_of_inflight;
+        self.install_given(now, tokens);
+        if !keep_generation {
+            self.generation = self.generation.wrapping_add(1);
+        }
+        self.drive(now);
+    }
+
+    /// The result of request `id` (from [`Action::Refresh`] or
+    /// [`Action::Renew`]). Unknown ids are ignored; see the module docs for
+    /// late answers.
+    pub fn refresh_done(&mut self, now: u64, id: RequestId, outcome: RefreshOutcome<T>) {
+        let req = if self.inflight.as_ref().is_some_and(|r| r.id == id) {
+            self.inflight.take()
+        } else if self.timed_out.as_ref().is_some_and(|r| r.id == id) {
+            self.timed_out.take()
+        } else {
+            None
+        };
+        let Some(req) = req else {
+            return;
+        };
+        let live = req.generation == self.generation;
+        // Facts about the refresh token hold whether or not the result is used.
+        if let Some(rt) = &req.carried {
+            let unspend = match &outcome {
+                RefreshOutcome::NotSent(_) => true,
+                // A valid answer without a new refresh token: the server
+                // keeps the old one valid (RFC 6749 §6).
+                RefreshOutcome::Issued(t) => {
+                    !t.access_token.expose().is_empty()
+                        && t.refresh_token
+                            .as_ref()
+                            .is_none_or(|n| n.expose().is_empty() || n == rt)
+                }
+                _ => false,
+            };
+            if unspend {
+                self.spent.retain(|s| s != rt);
+            }
+        }
+        if !live {
+            self.drive(now);
+            return;
+        }
+        match outcome {
+            RefreshOutcome::Issued(t) => {
+                let mut t = t.normalized();
+                if t.refresh_token.is_none() {
+                    // RFC 6749 §6: no new refresh token, the old one stays.
+                    t.refresh_token = req.carried.clone();
+                }
+                if t.access_token.expose().is_empty() {
+                    let e = err(ErrorCode::InvalidResponse, "the answer has no access_token");
+                    let rt = t
+                        .refresh_token
+                        .clone()
+                        .filter(|r| Some(r) != req.carried.as_ref());
+                    self.adopt_invalid(now, e, rt, t.payload);
+                } else {
+                    self.adopt_issued(now, t);
+                }
+            }
+            RefreshOutcome::Refused(e) => {
+                let e = with_code(e, ErrorCode::ReconnectRequired, MSG_REFUSED);
+                self.refused = Some(e.clone());
+                self.reject_all(&e);
+            }
+            RefreshOutcome::NotSent(e) | RefreshOutcome::Failed(e) => {
+                self.fail_waiters(now, &e);
+            }
+            RefreshOutcome::IssuedInvalid {
+                error,
+                refresh_token,
+                payload,
+            } => {
+                let rt = refresh_token.filter(|r| !r.expose().is_empty());
+                self.adopt_invalid(now, error, rt, payload);
+            }
+        }
+        self.drive(now);
+    }
+
+    /// The result of store `id` (from [`Action::Store`]). Unknown ids are
+    /// ignored; a late success for the set still pending acknowledges it.
+    pub fn store_done(&mut self, now: u64, id: StoreId, result: Result<(), Error>) {
+        let Some(seq) = self
+            .store_ids
+            .iter()
+            .find(|(sid, _)| *sid == id)
+            .map(|(_, seq)| *seq)
+        else {
+            return;
+        };
+        let was_inflight = self.store.is_some_and(|s| s.id == id);
+        if was_inflight {
+            self.store = None;
+        }
+        let pending = self
+            .current
+            .as_ref()
+            .is_some_and(|c| c.seq == seq && !c.stored);
+        if pending {
+            match result {
+                Ok(()) => {
+                    if let Some(c) = self.current.as_mut() {
+                        c.stored = true;
+                        self.acked = Some(c.tokens.clone());
+                    }
+                    // Any other store of this set is now moot.
+                    if self.store.is_some_and(|s| s.seq == seq) {
+                        self.store = None;
+                    }
+                }
+                Err(e) => {
+                    if was_inflight {
+                        let e = with_code(e, ErrorCode::StoreFailed, MSG_STORE_FAILED);
+                        self.reject_all(&e);
+                    }
+                }
+            }
+        }
+        self.drive(now);
+    }
+
+    // ---- internals ----
+
+    fn install_given(&mut self, now: u64, t: Tokens<T>) {
+        let t = t.normalized();
+        let seq = self.bump_seq();
+        self.epoch = self.epoch.wrapping_add(1);
+        self.acked = Some(t.clone());
+        self.store = None;
+        self.current = Some(Current {
+            tokens: t,
+            seq,
+            received_at: now,
+            stored: true,
+            store_offered: true,
+            access_bad: false,
+            from_server: false,
+        });
+    }
+
+    fn adopt_issued(&mut self, now: u64, t: Tokens<T>) {
+        let seq = self.bump_seq();
+        self.generation = self.generation.wrapping_add(1);
+        self.epoch = self.epoch.wrapping_add(1);
+        self.store = None;
+        self.current = Some(Current {
+            tokens: t,
+            seq,
+            received_at: now,
+            stored: false,
+            store_offered: false,
+            access_bad: false,
+            from_server: true,
+        });
+    }
+
+    /// A set that failed validation: keep a rotated refresh token (in a set
+    /// whose access token counts as expired), else it is a plain failure.
+    fn adopt_invalid(&mut self, now: u64, e: Error, rt: Option<Secret>, payload: T) {
+        if let Some(rt) = rt {
+            let access = self
+                .current
+                .as_ref()
+                .map(|c| c.tokens.access_token.clone())
+                .unwrap_or_else(|| Secret::new(""));
+            let seq = self.bump_seq();
+            self.generation = self.generation.wrapping_add(1);
+            self.store = None;
+            self.current = Some(Current {
+                tokens: Tokens {
+                    access_token: access,
+                    refresh_token: Some(rt),
+                    expires_at: Some(0),
+                    payload,
+                },
+                seq,
+                received_at: now,
+                stored: false,
+                store_offered: false,
+                access_bad: true,
+                from_server: true,
+            });
+        }
+        self.reject_all(&e);
+    }
+
+    fn bump_seq(&mut self) -> u64 {
+        self.next_seq = self.next_seq.wrapping_add(1);
+        self.next_seq
+    }
+
+    fn fresh_id(&mut self) -> u64 {
+        self.next_id = self.next_id.wrapping_add(1);
+        self.next_id
+    }
+
+    fn is_spent(&self, rt: &Secret) -> bool {
+        self.spent.iter().any(|s| s == rt)
+    }
+
+    /// Whether the current access token may be handed out at `now` (the
+    /// store aside).
+    fn fresh(&self, c: &Current<T>, now: u64) -> bool {
+        if c.access_bad || c.tokens.access_token.expose().is_empty() {
+            return false;
+        }
+        match c.tokens.expires_at {
+            None => true,
+            Some(exp) => {
+                let lifetime = exp.saturating_sub(c.received_at);
+                let skew = self.config.skew_ms.min(lifetime / 2);
+                now.saturating_add(skew) < exp
+            }
+        }
+    }
+
+    /// Fails the waiting callers with `e` after a request could not get new
+    /// tokens — except that a caller who only wants a valid token gets the
+    /// current one if it has not actually expired yet (it was merely inside
+    /// the skew, where a refresh is an optimisation).
+    fn fail_waiters(&mut self, now: u64, e: &Error) {
+        let fallback = self.current.as_ref().and_then(|c| {
+            let ok = c.stored
+                && !c.access_bad
+                && !c.tokens.access_token.expose().is_empty()
+                && c.tokens.expires_at.is_none_or(|exp| now < exp);
+            ok.then(|| c.tokens.access_token.clone())
+        });
+        for w in self.waiters.drain(..) {
+            let a = match &fallback {
+                Some(t) if !w.must_be_newer && w.avoid.as_ref() != Some(t) => Action::Resolve {
+                    call: w.call,
+                    access_token: t.clone(),
+                },
+                _ => Action::Reject {
+                    call: w.call,
+                    error: e.clone(),
+                },
+            };
+            self.actions.push_back(a);
+        }
+    }
+
+    fn reject_all(&mut self, e: &Error) {
+        for w in self.waiters.drain(..) {
+            self.actions.push_back(Action::Reject {
+                call: w.call,
+                error: e.clone(),
+            });
+        }
+    }
+
+    /// Decides what the waiting callers get, and which store or request to
+    /// start. Called after every input.
+    fn drive(&mut self, now: u64) {
+        if self.waiters.is_empty() {
+            // An issued set is offered to the store at once, waiters or not.
+            self.maybe_store(now, false);
+            return;
+        }
+        if let Some(e) = &self.refused {
+            let e = e.clone();
+            self.reject_all(&e);
+            return;
+        }
+        if self.store_pending() {
+            self.maybe_store(now, true);
+            return;
+        }
+        // Hand out what can be handed out.
+        let epoch = self.epoch;
+        let mut keep = Vec::with_capacity(self.waiters.len());
+        for w in core::mem::take(&mut self.waiters) {
+            match self.settle(&w, epoch, now) {
+                Some(a) => self.actions.push_back(a),
+                None => keep.push(w),
+            }
+        }
+        self.waiters = keep;
+        if self.waiters.is_empty() || self.inflight.is_some() {
+            return;
+        }
+        // The rest need new tokens: one request for all of them.
+        let usable_rt = self
+            .current
+            .as_ref()
+            .and_then(|c| c.tokens.refresh_token.clone());
+        match usable_rt {
+            Some(rt) if self.config.can_refresh && !self.is_spent(&rt) => {
+                let id = RequestId(self.fresh_id());
+                self.spent.push_back(rt.clone());
+                if self.spent.len() > REMEMBER {
+                    self.spent.pop_front();
+                }
+                self.start_request(now, id, Some(rt.clone()));
+                self.actions.push_back(Action::Refresh {
+                    id,
+                    refresh_token: rt,
+                });
+            }
+            _ if self.config.can_renew => {
+                let id = RequestId(self.fresh_id());
+                self.start_request(now, id, None);
+                self.actions.push_back(Action::Renew { id });
+            }
+            Some(rt) if self.is_spent(&rt) => {
+                self.fail_waiters(now, &err(ErrorCode::ReconnectRequired, MSG_SPENT));
+            }
+            _ if self.current.is_none() => {
+                self.reject_all(&err(ErrorCode::NoRefreshToken, MSG_NO_TOKENS));
+            }
+            _ => {
+                self.fail_waiters(now, &err(ErrorCode::NoRefreshToken, MSG_NO_REFRESH));
+            }
+        }
+    }
+
+    fn start_request(&mut self, now: u64, id: RequestId, carried: Option<Secret>) {
+        self.timed_out = None;
+        self.inflight = Some(Request {
+            id,
+            generation: self.generation,
+            carried,
+            deadline: now.saturating_add(self.config.request_timeout_ms),
+        });
+    }
+
+    /// Offers the pending set to the store unless a store of it is in
+    /// flight; without waiters only if it was never offered.
+    fn maybe_store(&mut self, now: u64, have_waiters: bool) {
+        if self.store.is_some() {
+            return;
+        }
+        let Some(c) = self.current.as_mut() else {
+            return;
+        };
+        if c.stored || (!have_waiters && c.store_offered) {
+            return;
+        }
+        c.store_offered = true;
+        let seq = c.seq;
+        let next = c.tokens.clone();
+        self.next_id = self.next_id.wrapping_add(1);
+        let id = StoreId(self.next_id);
+        self.store = Some(StoreOp {
+            id,
+            seq,
+            deadline: now.saturating_add(self.config.store_timeout_ms),
+        });
+        self.store_ids.push_back((id, seq));
+        if self.store_ids.len() > REMEMBER {
+            self.store_ids.pop_front();
+        }
+        let previous = self.acked.clone();
+        self.actions.push_back(Action::Store { id, next, previous });
+    }
+
+    /// What waiter `w` gets now, if anything without a new set.
+    fn settle(&self, w: &Waiter, epoch: u64, now: u64) -> Option<Action<T>> {
+        let c = self.current.as_ref()?;
+        let newer = epoch != w.joined;
+        if w.must_be_newer && !newer {
+            return None;
+        }
+        let access = &c.tokens.access_token;
+        if w.avoid.as_ref() == Some(access) {
+            // The refused token came back: never resend it.
+            return newer.then(|| Action::Reject {
+                call: w.call,
+                error: err(ErrorCode::Unauthorized, MSG_SAME_TOKEN).with_status(401),
+            });
+        }
+        // A set the server issued after this caller joined is handed out
+        // even if it is already within the skew (no second refresh for it).
+        let just_issued = newer && c.from_server && !c.access_bad;
+        let usable = !access.expose().is_empty() && (self.fresh(c, now) || just_issued);
+        usable.then(|| Action::Resolve {
+            call: w.call,
+            access_token: access.clone(),
+        })
+    }
+}
+
+#[cfg(test)]
+#[path = "session_tests.rs"]
+mod tests;
