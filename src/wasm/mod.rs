@@ -15,6 +15,7 @@
 
 mod ops;
 mod out;
+mod session;
 
 use crate::error::Error;
 use out::Out;
@@ -32,7 +33,7 @@ pub fn call(op: u32, args: &str) -> String {
 }
 
 /// The core error as the object the driver turns into an `ExpenseAuthError`.
-fn error_json(e: &Error) -> String {
+pub(crate) fn error_json(e: &Error) -> String {
     let mut o = Out::obj();
     o.s("code", e.code().as_str());
     o.s("message", e.message());

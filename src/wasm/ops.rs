@@ -19,18 +19,18 @@ fn bad(msg: &str) -> Error {
 }
 
 impl Args {
-    fn get(&self, i: usize) -> Option<&Value> {
+    pub(super) fn get(&self, i: usize) -> Option<&Value> {
         self.0.get(i).filter(|v| **v != Value::Null)
     }
     /// Argument `i` if it is a string.
-    fn s(&self, i: usize) -> Option<String> {
+    pub(super) fn s(&self, i: usize) -> Option<String> {
         match self.get(i) {
             Some(Value::String(s)) => Some(s.clone()),
             _ => None,
         }
     }
     /// A non-empty string argument.
-    fn ne(&self, i: usize) -> Option<String> {
+    pub(super) fn ne(&self, i: usize) -> Option<String> {
         self.s(i).filter(|s| !s.is_empty())
     }
     /// A required string argument.
@@ -38,20 +38,24 @@ impl Args {
         self.s(i)
             .ok_or_else(|| bad(&[name, " must be a string"].concat()))
     }
-    fn n(&self, i: usize) -> Option<f64> {
+    /// A number; the driver sends non-finite numbers as their names.
+    pub(super) fn n(&self, i: usize) -> Option<f64> {
         match self.get(i) {
             Some(Value::Number(n)) => Some(*n),
+            Some(Value::String(s)) if s == "Infinity" => Some(f64::INFINITY),
+            Some(Value::String(s)) if s == "-Infinity" => Some(f64::NEG_INFINITY),
+            Some(Value::String(s)) if s == "NaN" => Some(f64::NAN),
             _ => None,
         }
     }
-    fn b(&self, i: usize) -> bool {
+    pub(super) fn b(&self, i: usize) -> bool {
         self.get(i) == Some(&Value::Bool(true))
     }
-    fn given(&self, i: usize) -> bool {
+    pub(super) fn given(&self, i: usize) -> bool {
         self.get(i).is_some()
     }
     /// A list of strings: an array of strings, or one space-separated string.
-    fn list(&self, i: usize) -> Vec<String> {
+    pub(super) fn list(&self, i: usize) -> Vec<String> {
         match self.get(i) {
             Some(Value::String(s)) => s
                 .split(' ')
@@ -113,6 +117,7 @@ mod op {
     pub const PROSPEND_URL: u32 = 16;
     pub const BEARER_URL: u32 = 17;
     pub const ALLOWED_ORIGINS: u32 = 18;
+    pub const SESSION: u32 = 19;
 }
 
 /// Runs operation `op`.
@@ -197,6 +202,7 @@ pub fn dispatch(op: u32, a: &Args) -> Result<String> {
                 .iter()
                 .map(String::as_str),
         )),
+        op::SESSION => super::session::op(a),
         _ => Err(bad("unknown operation")),
     }
 }
