@@ -592,7 +592,8 @@ pub fn process_token_response(
         _ => return Err(invalid_response("expires_in is not a number", status)),
     };
     let expires_at = match expires_in {
-        Some(n) if !n.is_finite() || n < 0.0 => {
+        // In milliseconds it must stay finite (`1e308` would be +Infinity).
+        Some(n) if !n.is_finite() || n < 0.0 || !(n * 1000.0).is_finite() => {
             return Err(invalid_response(
                 "expires_in is not a non-negative number",
                 status,

@@ -478,6 +478,16 @@ fn failure_table() {
             InvalidResponse,
         ),
         (
+            // Found by the token_response fuzz target: an infinite expiry.
+            Dialect::Rfc6749,
+            GrantKind::RefreshToken,
+            resp(
+                200,
+                r#"{"access_token":"a","token_type":"Bearer","expires_in":1e306}"#,
+            ),
+            InvalidResponse,
+        ),
+        (
             Dialect::Rfc6749,
             GrantKind::RefreshToken,
             resp(

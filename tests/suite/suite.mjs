@@ -4,6 +4,8 @@
 // sandbox; `runtime` is "node" | "browser" | "workerd".
 import { eq, ok, near, throwsCode, rejectsCode } from "./harness.mjs";
 import { sandboxControl } from "./sandbox-client.mjs";
+import { defineCatalogue } from "./catalogue.mjs";
+import { defineContract } from "./contract.mjs";
 
 // RFC 7636 Appendix B.
 const RFC_VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
@@ -18,7 +20,14 @@ const jsonResponse = (status, body, headers = {}) =>
     headers: { "content-type": "application/json", ...headers },
   });
 
-export function defineSuite({ lib, sandboxUrl, runtime }) {
+// The bad-input catalogue (issue 10) and the contract tests (issue 9) come
+// last: the contract's re-entrancy tests are the ones that can leave a broken
+// build's wasm instance unusable.
+export function defineSuite(ctx) {
+  return [...defineBaseSuite(ctx), ...defineCatalogue(ctx), ...defineContract(ctx)];
+}
+
+function defineBaseSuite({ lib, sandboxUrl, runtime }) {
   const tests = [];
   const test = (name, fn) => tests.push({ name, fn });
   const S = sandboxUrl;
@@ -94,9 +103,9 @@ export function defineSuite({ lib, sandboxUrl, runtime }) {
     const common = { clientId: "c", redirectUri: "https://app.example/cb", state: "s", codeChallenge: RFC_CHALLENGE };
     ok(lib.pleoAuthorizationUrl({ ...common, scopes: "export:read export:write" }).startsWith("https://auth.pleo.io/oauth/authorize?response_type=code&client_id=c"), "pleo prod");
     ok(lib.pleoAuthorizationUrl({ ...common, environment: "staging" }).startsWith("https://auth.staging.pleo.io/oauth/authorize?"), "pleo staging");
-    ok(lib.spendeskAuthorizationUrl(common).startsWith("https://public-api.spendesk.com/oauth2/authorize?"), "spendesk prod");
-    ok(lib.spendeskAuthorizationUrl({ ...common, environment: "sandbox" }).startsWith("https://sandbox-public-api.spendesk.com/oauth2/authorize?"), "spendesk sandbox");
-    ok(lib.spendeskAuthorizationUrl({ ...common, baseUrl: "http://127.0.0.1:9/spendesk" }).startsWith("http://127.0.0.1:9/spendesk/oauth2/authorize?"), "override");
+    ok(lib.spendeskAuthorizationUrl(common).startsWith("https://public-api.spendesk.com/v1/oauth2/authorize?"), "spendesk prod");
+    ok(lib.spendeskAuthorizationUrl({ ...common, environment: "sandbox" }).startsWith("https://sandbox-public-api.spendesk.com/v1/oauth2/authorize?"), "spendesk sandbox");
+    ok(lib.spendeskAuthorizationUrl({ ...common, baseUrl: "http://127.0.0.1:9/spendesk" }).startsWith("http://127.0.0.1:9/spendesk/v1/oauth2/authorize?"), "override: /v1 is appended to the host root");
     throwsCode(() => lib.pleoAuthorizationUrl({ ...common, environment: "sandbox" }), "INVALID_ARGUMENT");
     throwsCode(() => lib.spendeskAuthorizationUrl({ ...common, redirectUri: "http://app.example/cb" }), "INSECURE_URL");
   });
@@ -142,7 +151,9 @@ export function defineSuite({ lib, sandboxUrl, runtime }) {
     const body = (n) => JSON.stringify({ access_token: "a", token_type: "Bearer", expires_in: n, refresh_token: "r", scope: "scope1+scope2" });
     eq(lib.parseTokenResponse({ status: 200, body: body(600), provider: "pleo", now }).expiresAt, now + 600_000, "600 s");
     eq(lib.parseTokenResponse({ status: 200, body: body(600000), provider: "pleo", grant: "refresh_token", now }).expiresAt, now + 600_000, "600000 ms");
-    eq(lib.parseTokenResponse({ status: 200, body: body(600000), provider: "pleo", now }).scope, "scope1 scope2");
+    // pleo-quickstart.txt shows "scope1+scope2..." on the refresh answer only.
+    eq(lib.parseTokenResponse({ status: 200, body: body(600000), provider: "pleo", grant: "refresh_token", now }).scope, "scope1 scope2");
+    eq(lib.parseTokenResponse({ status: 200, body: body(600), provider: "pleo", now }).scope, "scope1+scope2", "exchange answers keep +");
     eq(lib.parseTokenResponse({ status: 200, body: body(600000), now }).expiresAt, now + 600_000_000, "RFC servers: seconds");
     const e = throwsCode(() => lib.parseTokenResponse({ status: 400, body: '{"error":"invalid_grant"}', grant: "refresh_token" }), "RECONNECT_REQUIRED");
     eq(e.status, 400);

@@ -224,6 +224,7 @@ const at: string = await session.getAccessToken();
 const refreshed: string = await session.refresh();
 session.setTokens(pleoTokens);
 session.setTokens({ accessToken: "at", refreshToken: "rt", expiresAt: Date.now() + 600_000 });
+session.setTokens({ accessToken: "at", refreshToken: tokens.refreshToken, expiresAt: tokens.expiresAt }); // from a store
 const current: TokenSet | undefined = session.tokens;
 const mustReconnect: boolean = session.reconnectRequired;
 const apiRes: Response = await session.fetch(`${pleo.apiBaseUrl}/v1/expenses`);

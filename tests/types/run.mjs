@@ -8,6 +8,8 @@
 //  - every ```js / ```ts block of README.md, extracted into its own module
 //    (js blocks with checkJs), so the README and the checks cannot drift;
 //    what the blocks leave to the reader is declared in readme-globals.d.ts;
+//    a block that is not meant to compile against this package is fenced
+//    with more than the language (e.g. ```js no-check) and skipped;
 //  - that `ErrorCode` is exactly the set of codes in src/error.rs.
 // Then that api.mts uses every value export and every class member the
 // package declares ("types coverage").
@@ -76,7 +78,7 @@ const PACKAGE = "expense-auth's declarations";
 // ---------------------------------------------------------------- tsc runs
 let failedAny = false;
 const tsc = join(root, "node_modules/typescript/bin/tsc");
-for (const config of ["nodenext", "bundler"]) {
+for (const config of ["nodenext", "bundler", "nodenext-exact"]) {
   const project = `tests/types/tsconfig.${config}.json`;
   const r = spawnSync(process.execPath, [tsc, "--noEmit", "--pretty", "false", "-p", project], { cwd: root, encoding: "utf8" });
   const diagnostics = new Map(); // checked file (or PACKAGE) -> messages

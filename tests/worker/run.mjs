@@ -6,35 +6,15 @@
 // refresh at the sandbox. Every token the sandbox issues is recorded (the
 // Worker's outbound fetches pass through this process) and must never appear
 // in an answer of the Worker, a header, a URL or a log line.
-import { build } from "esbuild";
-import { Miniflare } from "miniflare";
-import { copyFileSync, mkdirSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { startSandbox } from "../support/sandbox.mjs";
+import { startWorker } from "../support/worker-stack.mjs";
 import { sandboxControl } from "../suite/sandbox-client.mjs";
 import { eq, ok, runTests } from "../suite/harness.mjs";
-
-const root = fileURLToPath(new URL("../../", import.meta.url));
-const out = `${root}target/worker-example`;
-mkdirSync(out, { recursive: true });
-await build({
-  entryPoints: [`${root}examples/worker/src/index.js`],
-  bundle: true,
-  format: "esm",
-  platform: "neutral",
-  conditions: ["workerd", "worker", "browser"],
-  mainFields: ["module", "main"],
-  external: ["*.wasm", "cloudflare:workers"],
-  outfile: `${out}/index.js`,
-  logLevel: "warning",
-});
-copyFileSync(`${root}node_modules/expense-auth/expense_auth_bg.wasm`, `${out}/expense_auth_bg.wasm`);
 
 const sandbox = await startSandbox();
 const S = sandbox.url;
 const sb = sandboxControl(S);
 const API_KEY = "test-api-key-0123456789abcdef";
-const PUBLIC_URL = "http://127.0.0.1:8788";
 
 // Every token the sandbox hands out, seen on the Worker's outbound fetches.
 const issued = new Set();
@@ -45,12 +25,10 @@ const collect = (v) => {
   }
 };
 async function outbound(request) {
-  try { return await outboundInner(request); } catch (e) { console.error("outbound failed", e, e.cause); throw e; }
-}
-async function outboundInner(request) {
   const body = ["GET", "HEAD"].includes(request.method) ? undefined : await request.arrayBuffer();
   const headers = new Headers();
-  for (const [k, v] of request.headers) if (!["host", "content-length", "connection", "transfer-encoding"].includes(k) && !k.startsWith("cf-") && !k.startsWith("mf-")) headers.set(k, v);
+  for (const [k, v] of request.headers)
+    if (!["host", "content-length", "connection", "transfer-encoding"].includes(k) && !k.startsWith("cf-") && !k.startsWith("mf-")) headers.set(k, v);
   const r = await fetch(request.url, { method: request.method, headers, body, redirect: "manual" });
   const buf = await r.arrayBuffer();
   try { collect(JSON.parse(new TextDecoder().decode(buf))); } catch {}
@@ -58,35 +36,9 @@ async function outboundInner(request) {
 }
 
 let logs = "";
-const vars = {
-  PUBLIC_URL, DEMO_MODE: "1", API_KEY,
-  OAUTH_AUTHORIZE_URL: `${S}/oauth/authorize`, OAUTH_TOKEN_URL: `${S}/oauth/token`, OAUTH_API_BASE_URL: `${S}/oauth`,
-  OAUTH_CLIENT_ID: "sandbox-client", OAUTH_CLIENT_SECRET: "sandbox-secret",
-  PLEO_BASE_URL: `${S}/pleo`, PLEO_API_BASE_URL: `${S}/pleo`, PLEO_CLIENT_ID: "pleo-client", PLEO_CLIENT_SECRET: "pleo-secret",
-  SPENDESK_BASE_URL: `${S}/spendesk`, SPENDESK_CLIENT_ID: "spendesk-client", SPENDESK_CLIENT_SECRET: "spendesk-secret",
-  FINDITY_BASE_URL: `${S}/findity`, FINDITY_CLIENT_ID: "findity-client", FINDITY_CLIENT_SECRET: "findity-secret",
-  PROSPEND_API_BASE_URL: `${S}/prospend`,
-};
-const worker = (name, own) => ({
-  name,
-  modules: true,
-  scriptPath: `${out}/index.js`,
-  modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
-  compatibilityDate: "2025-01-01",
-  bindings: vars,
-  outboundService: outbound,
-  durableObjects: own
-    ? { CONNECTIONS: "Connection", BROWSERS: "BrowserSession" }
-    : { CONNECTIONS: { className: "Connection", scriptName: "a" }, BROWSERS: { className: "BrowserSession", scriptName: "a" } },
-});
-const mf = new Miniflare({
-  workers: [worker("a", true), worker("b", false)],
-  handleRuntimeStdio(stdout, stderr) {
-    stdout.on("data", (d) => (logs += d));
-    stderr.on("data", (d) => (logs += d));
-  },
-});
-const workerB = await mf.getWorker("b");
+const stack = await startWorker({ sandboxUrl: S, apiKey: API_KEY, outbound, second: true, assets: false, onLog: (l) => (logs += l) });
+const { mf, b: workerB } = stack;
+const PUBLIC_URL = stack.url;
 
 // Every answer of the Worker, as text, for the leak check.
 const seen = [];

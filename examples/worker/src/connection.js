@@ -6,9 +6,21 @@
 // is used. A refresh token is single use (Pleo revokes the whole authorisation
 // when one is presented twice), so two owners would be one too many.
 import { DurableObject } from "cloudflare:workers";
-import { TokenSession } from "expense-auth";
+import { TokenSession, decodeJwtUnverified } from "expense-auth";
 import { provider } from "./providers.js";
 import { errorResponse, RouteError, rpc } from "./http.js";
+import { mask, recorder } from "./timeline.js";
+
+/** The claims of a JWT access token (decoded, NOT verified: for display), or
+ * undefined for an opaque token such as Pleo's. */
+function claimsOf(token) {
+  if (typeof token !== "string") return undefined;
+  try {
+    return decodeJwtUnverified(token);
+  } catch {
+    return undefined;
+  }
+}
 
 export class Connection extends DurableObject {
   constructor(ctx, env) {
@@ -20,17 +32,27 @@ export class Connection extends DurableObject {
   // The RPC surface (each answers { ok } or { err }; see http.js rpc/unwrap).
   init(args) { return rpc(() => this.doInit(args)); }
   getStatus() { return rpc(() => this.status()); }
-  refresh() { return rpc(() => this.doRefresh()); }
-  makeStale() { return rpc(() => this.doMakeStale()); }
+  refresh() { return rpc(() => this.logged(() => this.doRefresh())); }
+  makeStale() { return rpc(() => this.logged(() => this.doMakeStale())); }
   forget() { return rpc(() => this.doForget()); }
 
+  /** Runs `fn`, then keeps the upstream requests it made for the timeline. */
+  async logged(fn) {
+    try {
+      return await fn();
+    } finally {
+      if (this.rec) await this.ctx.storage.put("timeline", this.rec.entries);
+    }
+  }
+
   /** Stores a new connection (replacing any earlier one under this ID). */
-  async doInit({ id, provider: name, customer, walletId, tokens, credentials, userId }) {
+  async doInit({ id, provider: name, customer, walletId, tokens, credentials, userId, timeline }) {
     this.session = undefined;
     this.client = undefined;
+    this.rec = undefined;
     await this.ctx.storage.deleteAll();
     const meta = { id, provider: name, customer, walletId, userId, connectedAt: Date.now(), refreshes: 0 };
-    await this.ctx.storage.put({ meta, tokens, credentials: credentials ?? {} });
+    await this.ctx.storage.put({ meta, tokens, credentials: credentials ?? {}, timeline: timeline ?? [] });
     return this.status();
   }
 
@@ -49,7 +71,8 @@ export class Connection extends DurableObject {
       throw new RouteError(409, "RECONNECT_REQUIRED", "the refresh token was refused: the user must connect again");
     const p = provider(meta.provider);
     const credentials = (await this.ctx.storage.get("credentials")) ?? {};
-    const client = p.client(this.env, credentials);
+    this.rec = recorder((await this.ctx.storage.get("timeline")) ?? []);
+    const client = p.client(this.env, credentials, this.rec.fetch);
     this.client = client;
     this.apiBase = p.api(this.env, client);
     if (meta.provider === "prospend") return; // a static token: no session
@@ -57,6 +80,7 @@ export class Connection extends DurableObject {
     this.session = new TokenSession({
       client,
       tokens,
+      fetch: this.rec.fetch,
       renew: p.renew ? () => p.renew(client) : undefined,
       allowedOrigins: this.apiBase ? [new URL(this.apiBase).origin] : undefined,
       // The store: Durable Object storage, awaited before the new tokens are used.
@@ -96,6 +120,12 @@ export class Connection extends DurableObject {
       refreshes: meta.refreshes,
       lastRefreshAt: meta.lastRefreshAt,
       hasRefreshToken: typeof tokens?.refreshToken === "string",
+      // For the demo page: what the tokens look like, never the tokens.
+      accessToken: mask(tokens?.accessToken),
+      refreshToken: mask(tokens?.refreshToken),
+      claims: claimsOf(tokens?.accessToken),
+      demoApi: provider(meta.provider).demoApi,
+      timeline: (await this.ctx.storage.get("timeline")) ?? [],
     };
   }
 
@@ -176,8 +206,11 @@ export class Connection extends DurableObject {
         const v = upstream.headers.get(name);
         if (v) out.set(name, v);
       }
-      return new Response(upstream.body, { status: upstream.status, headers: out });
+      const body = await upstream.arrayBuffer();
+      await this.ctx.storage.put("timeline", this.rec.entries);
+      return new Response(body, { status: upstream.status, headers: out });
     } catch (e) {
+      if (this.rec) await this.ctx.storage.put("timeline", this.rec.entries);
       return errorResponse(e);
     }
   }

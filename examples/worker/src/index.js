@@ -19,6 +19,8 @@ import { parseCallback, randomState, statesEqual } from "expense-auth";
 import { Connection, BrowserSession } from "./connection.js";
 import { CONNECTION_ID_RE, CUSTOMER_RE, connectionId, provider } from "./providers.js";
 import { errorResponse, json, readCookie, readJson, RouteError, sessionCookie, unwrap } from "./http.js";
+import { recorder } from "./timeline.js";
+import { PROVIDERS } from "./providers.js";
 
 export { Connection, BrowserSession };
 
@@ -73,6 +75,7 @@ async function connect(request, env, name) {
 
 async function callback(request, env) {
   const page = (q) => redirect(`/?${new URLSearchParams(q)}`);
+  const started = Date.now();
   try {
     const who = caller(request, env);
     const state = new URL(request.url).searchParams.get("state");
@@ -81,9 +84,11 @@ async function callback(request, env) {
     // parseCallback checks state (constant time) and turns error= into AUTHORIZATION_ERROR.
     const { code } = parseCallback(request.url, state);
     const p = provider(flow.provider);
-    const tokens = await p.client(env).exchangeCode(code, flow.verifier);
+    const rec = recorder();
+    const tokens = await p.client(env, {}, rec.fetch).exchangeCode(code, flow.verifier);
     const id = await connectionId(flow.provider, flow.customer, tokens.walletId ?? "");
-    unwrap(await connectionStub(env, id).init({ id, provider: flow.provider, customer: flow.customer, walletId: tokens.walletId, tokens }));
+    const timeline = [{ at: started, by: "worker", method: "GET", url: new URL(request.url).origin + "/callback", status: 0, note: "state checked" }, ...rec.entries];
+    unwrap(await connectionStub(env, id).init({ id, provider: flow.provider, customer: flow.customer, walletId: tokens.walletId, tokens, timeline }));
     await browserStub(env, who.sid).bind(id);
     return page({ connected: id });
   } catch (e) {
@@ -108,12 +113,13 @@ async function createConnection(request, env) {
     return body[k];
   };
   let tokens, credentials, userId, wallet = "";
+  const rec = recorder();
   if (name === "spendesk-api-key") {
     credentials = { apiKeyId: str("apiKeyId"), apiKeySecret: str("apiKeySecret") };
-    tokens = await p.client(env, credentials).apiKeyToken();
+    tokens = await p.client(env, credentials, rec.fetch).apiKeyToken();
     wallet = credentials.apiKeyId;
   } else if (name === "findity") {
-    const client = p.client(env);
+    const client = p.client(env, {}, rec.fetch);
     const org = await client.clientCredentials();
     if (body.userId !== undefined) {
       userId = str("userId");
@@ -124,11 +130,11 @@ async function createConnection(request, env) {
     }
   } else if (name === "prospend") {
     credentials = { token: str("token") };
-    const client = p.client(env, credentials); // checks it is an unexpired JWT
+    const client = p.client(env, credentials, rec.fetch); // checks it is an unexpired JWT
     tokens = client.tokenSet();
   }
   const id = await connectionId(name, customer, wallet);
-  const status = unwrap(await connectionStub(env, id).init({ id, provider: name, customer, tokens, credentials, userId, walletId: undefined }));
+  const status = unwrap(await connectionStub(env, id).init({ id, provider: name, customer, tokens, credentials, userId, walletId: undefined, timeline: rec.entries }));
   let setCookie;
   if (!who.server) {
     const b = ensureBrowser(who);
@@ -138,12 +144,30 @@ async function createConnection(request, env) {
   return json(status, 201, setCookie ? { "set-cookie": setCookie } : {});
 }
 
+/** For the demo page (DEMO_MODE=1 only): which providers connect how, and the
+ * public-client settings for the flow the page runs itself. No secrets. */
+function config(env) {
+  if (env.DEMO_MODE !== "1") throw new RouteError(404, "NOT_FOUND", "no such route");
+  const providers = Object.entries(PROVIDERS).map(([name, p]) => ({ name, consent: p.consent, demoApi: p.demoApi }));
+  return json({
+    providers,
+    publicClient: {
+      authorizationEndpoint: env.OAUTH_AUTHORIZE_URL,
+      tokenEndpoint: env.OAUTH_TOKEN_URL,
+      apiBaseUrl: env.OAUTH_API_BASE_URL,
+      clientId: env.OAUTH_PUBLIC_CLIENT_ID ?? "sandbox-public",
+    },
+    sandboxUrl: env.SANDBOX_URL ?? new URL(env.OAUTH_TOKEN_URL).origin,
+  });
+}
+
 async function route(request, env) {
   const url = new URL(request.url);
   const parts = url.pathname.split("/").filter(Boolean);
   const method = request.method;
   if (parts[0] === "connect" && parts.length === 2 && method === "GET") return connect(request, env, parts[1]);
   if (parts[0] === "callback" && parts.length === 1 && method === "GET") return callback(request, env);
+  if (parts[0] === "config" && parts.length === 1 && method === "GET") return config(env);
   if (parts[0] !== "connections") throw new RouteError(404, "NOT_FOUND", "no such route");
 
   if (parts.length === 1) {

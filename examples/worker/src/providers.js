@@ -23,8 +23,9 @@ export const redirectUri = (env) => `${env.PUBLIC_URL.replace(/\/$/, "")}/callba
 export const PROVIDERS = {
   oauth: {
     consent: true,
-    client: (env) =>
+    client: (env, stored, fetch) =>
       new OAuth2Client({
+        fetch,
         authorizationEndpoint: env.OAUTH_AUTHORIZE_URL,
         tokenEndpoint: env.OAUTH_TOKEN_URL,
         clientId: env.OAUTH_CLIENT_ID,
@@ -33,11 +34,13 @@ export const PROVIDERS = {
         scopes: ["read"],
       }),
     api: (env) => env.OAUTH_API_BASE_URL,
+    demoApi: "api/me",
   },
   pleo: {
     consent: true,
-    client: (env) =>
+    client: (env, stored, fetch) =>
       new Pleo({
+        fetch,
         clientId: env.PLEO_CLIENT_ID,
         clientSecret: secret(env, "PLEO_CLIENT_SECRET"),
         redirectUri: redirectUri(env),
@@ -47,11 +50,13 @@ export const PROVIDERS = {
         apiBaseUrl: opt(env.PLEO_API_BASE_URL),
       }),
     api: (env, client) => client.apiBaseUrl,
+    demoApi: "v1/expenses",
   },
   spendesk: {
     consent: true,
-    client: (env) =>
+    client: (env, stored, fetch) =>
       new Spendesk({
+        fetch,
         clientId: env.SPENDESK_CLIENT_ID,
         clientSecret: secret(env, "SPENDESK_CLIENT_SECRET"),
         redirectUri: redirectUri(env),
@@ -59,13 +64,15 @@ export const PROVIDERS = {
         baseUrl: opt(env.SPENDESK_BASE_URL),
       }),
     api: (env, client) => client.apiBaseUrl,
+    demoApi: "v1/wallet-summary",
   },
   // Spendesk API keys belong to one customer: they are stored in the
   // connection's Durable Object, and each expiry is renewed with them.
   "spendesk-api-key": {
     consent: false,
-    client: (env, stored) =>
+    client: (env, stored, fetch) =>
       new Spendesk({
+        fetch,
         apiKeyId: stored.apiKeyId,
         apiKeySecret: stored.apiKeySecret,
         environment: opt(env.SPENDESK_ENVIRONMENT),
@@ -73,30 +80,35 @@ export const PROVIDERS = {
       }),
     renew: (client) => client.apiKeyToken(),
     api: (env, client) => client.apiBaseUrl,
+    demoApi: "v1/wallet-summary",
   },
   // Findity: the organisation token (client credentials), or a user's token
   // (authorization grant + code exchange) when `userId` is given.
   findity: {
     consent: false,
-    client: (env) =>
+    client: (env, stored, fetch) =>
       new Findity({
+        fetch,
         clientId: env.FINDITY_CLIENT_ID,
         clientSecret: secret(env, "FINDITY_CLIENT_SECRET"),
         environment: opt(env.FINDITY_ENVIRONMENT),
         baseUrl: opt(env.FINDITY_BASE_URL),
       }),
     api: (env, client) => client.apiBaseUrl,
+    demoApi: "api/v1/me",
   },
   // ProSpend: a static token an admin issued, stored in the Durable Object.
   prospend: {
     consent: false,
-    client: (env, stored) =>
+    client: (env, stored, fetch) =>
       new ProSpend({
+        fetch,
         token: stored.token,
         environment: opt(env.PROSPEND_ENVIRONMENT),
         apiBaseUrl: opt(env.PROSPEND_API_BASE_URL),
       }),
     api: (env, client) => client.apiBaseUrl,
+    demoApi: "api/v1/expenses",
   },
 };
 
