@@ -38,7 +38,13 @@ function core(op, args) {
 }
 
 // ------------------------------------------------------------ option reading
-const isObj = (o) => typeof o === "object" && o !== null && !Array.isArray(o);
+function isObj(o) {
+  try {
+    return typeof o === "object" && o !== null && !Array.isArray(o);
+  } catch (e) {
+    throw bad("options could not be read", e);
+  }
+}
 function opts(o, optional) {
   if (o == null && optional) return {};
   if (!isObj(o)) throw bad("options must be an object");
@@ -207,11 +213,14 @@ function withBearer(init, token) {
 function sendBearer(f, t, url, init, token) {
   return send(f, t, init.signal ?? null, url, withBearer(init, token));
 }
+// The URL as given (the core checks it as written, not as a WHATWG parser
+// would repair it).
 function hrefOf(input) {
+  if (typeof input === "string") return input;
   try {
-    if (typeof input === "string" || input instanceof URL) return new URL(input, globalThis.location?.href).href;
+    if (input instanceof URL) return input.href;
   } catch (e) {
-    throw fail("INVALID_URL", "the URL could not be parsed", e);
+    throw bad("input could not be read", e);
   }
   throw bad("input must be a URL string or URL");
 }
@@ -413,6 +422,8 @@ function errorArgs(e) {
 
 export class TokenSession {
   #h;
+  #init;
+  #lastError;
   #client;
   #onTokens;
   #renew;
@@ -438,6 +449,7 @@ export class TokenSession {
     this.#renew = renew;
     const allowed = read(o, "allowedOrigins");
     if (allowed !== undefined) {
+      if (!Array.isArray(allowed)) throw bad("options.allowedOrigins must be an array of strings");
       this.#allowed = core(18, [list(o, "allowedOrigins")]);
     } else {
       const api = client && P.get(client)?.api;
@@ -455,9 +467,23 @@ export class TokenSession {
     }
     if (skew !== null && !(skew >= 0 && skew !== Infinity)) throw bad("options.skewMs must be a non-negative number");
     if (storeTimeout !== null && !(storeTimeout >= 0)) throw bad("options.storeTimeoutMs must be a non-negative number");
-    this.#h = core(19, [null, "new", this.#clock(), skew, storeTimeout, null, canRefresh, !!renew,
-      tokens === undefined ? null : tokenArgs(tokens, "options.tokens")]);
-    freeSession?.register(this, this.#h);
+    const t = tokens === undefined ? null : tokenArgs(tokens, "options.tokens");
+    if (t) core(19, [null, "check", 0, t]);
+    // The machine is made at the first use, with the clock read then: the
+    // constructor does not call the app's now().
+    // The machine's deadline for a refresh is a backstop behind the transport's time limit.
+    this.#init = [skew, storeTimeout, this.#t == null ? "Infinity" : this.#t + 1000, canRefresh, !!renew, t];
+  }
+
+  #handle() {
+    if (this.#h === undefined) {
+      const t = this.#clock();
+      if (this.#h === undefined) {
+        this.#h = core(19, [null, "new", t, ...this.#init]);
+        freeSession?.register(this, this.#h);
+      }
+    }
+    return this.#h;
   }
 
   #clock() {
@@ -477,7 +503,8 @@ export class TokenSession {
 
   // One input to the machine, then its actions.
   #input(args) {
-    const r = core(19, [this.#h, args[0], this.#clock(), ...args.slice(1)]);
+    const h = this.#handle();
+    const r = core(19, [h, args[0], this.#clock(), ...args.slice(1)]);
     this.#reconnect = r.r;
     clearTimeout(this.#timer);
     if (r.t != null) this.#timer = setTimeout(() => this.#input(["tick"]), Math.min(Math.max(0, r.t - this.#clock()), 2147483647));
@@ -488,8 +515,10 @@ export class TokenSession {
     if (kind === "resolve" || kind === "reject") {
       const c = this.#calls.get(id);
       this.#calls.delete(id);
+      const l = this.#lastError;
       if (kind === "resolve") c?.resolve(x);
-      else c?.reject(fail(x.code, x.message, undefined, x));
+      // The refresh's own error (with its cause) when that is what the machine reports.
+      else c?.reject(l?.code === x.code && l.message === x.message ? l : fail(x.code, x.message, undefined, x));
       return;
     }
     // refresh / renew / store run after this input returned.
@@ -509,6 +538,7 @@ export class TokenSession {
         out = ["issued", tokenArgs(ts, "the new token set")];
       } catch (e) {
         const issued = e?.[ISSUED];
+        this.#lastError = e;
         out = ["error", errorArgs(e), !e?.[NOT_SENT], issued ?? null, issued ? "{}" : null];
       }
       this.#input(["done", id, ...out]);
@@ -530,7 +560,8 @@ export class TokenSession {
 
   getAccessToken() {
     try {
-      const t = core(19, [this.#h, "usable", this.#clock()]);
+      const h = this.#handle();
+      const t = core(19, [h, "usable", this.#clock()]);
       if (t != null) return Promise.resolve(t);
     } catch (e) {
       return Promise.reject(e);
@@ -544,7 +575,7 @@ export class TokenSession {
     this.#input(["set", tokenArgs(tokens, "tokens")]);
   }
   get tokens() {
-    return tokenObject(core(19, [this.#h, "tokens"]));
+    return tokenObject(core(19, [this.#handle(), "tokens"]));
   }
   get reconnectRequired() {
     return this.#reconnect;

@@ -152,7 +152,7 @@ impl JsonObject for Object {
 
 /// A JSON object (`None` when the text is not one, or is longer than [`MAX_JSON_LEN`]).
 pub fn parse_object(text: &str) -> Option<Object> {
-    let t = check(text)?;
+    let t = check(text, MAX_JSON_LEN)?;
     if !t.starts_with('{') {
         return None;
     }
@@ -183,7 +183,13 @@ pub fn parse_object(text: &str) -> Option<Object> {
 /// The elements of a JSON array, decoded one level deep (`None` when the
 /// text is not one, or is longer than [`MAX_JSON_LEN`]).
 pub fn parse_array(text: &str) -> Option<Vec<Value>> {
-    let t = check(text)?;
+    parse_array_within(text, MAX_JSON_LEN)
+}
+
+/// [`parse_array`] with another length limit (the wasm skin's arguments,
+/// which carry whole response bodies and tokens for the core to refuse).
+pub fn parse_array_within(text: &str, max_len: usize) -> Option<Vec<Value>> {
+    let t = check(text, max_len)?;
     if !t.starts_with('[') {
         return None;
     }
@@ -407,8 +413,8 @@ fn pow10(mut e: i32) -> f64 {
 
 /// Checks `text` against the JSON grammar (one value, whitespace around it)
 /// without recursion; returns the value's text without the whitespace.
-fn check(text: &str) -> Option<&str> {
-    if text.len() > MAX_JSON_LEN {
+fn check(text: &str, max_len: usize) -> Option<&str> {
+    if text.len() > max_len {
         return None;
     }
     let b = text.as_bytes();

@@ -25,7 +25,7 @@ use wasm_bindgen::prelude::*;
 /// the JS driver (`OP` in `pkg-template/expense_auth.js`).
 #[wasm_bindgen]
 pub fn call(op: u32, args: &str) -> String {
-    let a = ops::Args(crate::json::parse_array(args).unwrap_or_default());
+    let a = ops::Args(crate::json::parse_array_within(args, usize::MAX).unwrap_or_default());
     match ops::dispatch(op, &a) {
         Ok(r) => ["0", &r].concat(),
         Err(e) => ["1", &error_json(&e)].concat(),

@@ -71,7 +71,7 @@ impl Args {
         let Some(Value::Array(t)) = self.get(i) else {
             return Vec::new();
         };
-        json::parse_array(t)
+        json::parse_array_within(t, usize::MAX)
             .unwrap_or_default()
             .iter()
             .filter_map(|p| match p {
@@ -86,7 +86,7 @@ impl Args {
 }
 
 fn strings_of(array: &str) -> Vec<String> {
-    json::parse_array(array)
+    json::parse_array_within(array, usize::MAX)
         .unwrap_or_default()
         .into_iter()
         .filter_map(|v| match v {

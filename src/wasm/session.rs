@@ -41,7 +41,7 @@ fn tokens(a: &Args, i: usize) -> Result<Tokens<String>> {
     let Some(Value::Array(t)) = a.0.get(i) else {
         return Err(bad("a token set needs accessToken (a non-empty string)"));
     };
-    let f = Args(crate::json::parse_array(t).unwrap_or_default());
+    let f = Args(crate::json::parse_array_within(t, usize::MAX).unwrap_or_default());
     let access = f
         .ne(0)
         .ok_or_else(|| bad("a token set needs accessToken (a non-empty string)"))?;
@@ -67,7 +67,7 @@ fn error_from(a: &Args, i: usize) -> Error {
     let Some(Value::Array(t)) = a.0.get(i) else {
         return Error::new(ErrorCode::NetworkError, "the request failed");
     };
-    let f = Args(crate::json::parse_array(t).unwrap_or_default());
+    let f = Args(crate::json::parse_array_within(t, usize::MAX).unwrap_or_default());
     let code = f.s(0).unwrap_or_default();
     let code = ALL
         .iter()
@@ -225,6 +225,10 @@ pub fn op(a: &Args) -> Result<String> {
             };
             Ok(crate::encoding::decimal(h as i64))
         });
+    }
+    if input == "check" {
+        tokens(a, 3)?;
+        return Ok("0".into());
     }
     let h = a.n(0).unwrap_or(-1.0);
     // Inputs that need a token set or an error are read before the borrow.
