@@ -229,7 +229,9 @@ mod b64_tests {
 
     #[test]
     fn refuses_non_canonical() {
-        for bad in ["Z", "Zg=", "Zg===", "Zh", "Zm9=", "+/8", "Zm9v\n", "Zm 9v", "=", "Zg==Zg=="] {
+        for bad in [
+            "Z", "Zg=", "Zg===", "Zh", "Zm9=", "+/8", "Zm9v\n", "Zm 9v", "=", "Zg==Zg==",
+        ] {
             assert_eq!(b64url_decode(bad), None, "{bad}");
         }
     }

@@ -512,16 +512,14 @@ fn check_string(b: &[u8], mut i: usize) -> Option<usize> {
     loop {
         match *b.get(i)? {
             b'"' => return Some(i + 1),
-            b'\\' => {
-                match *b.get(i + 1)? {
-                    b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => i += 2,
-                    b'u' => {
-                        hex4(b.get(i + 2..)?)?;
-                        i += 6;
-                    }
-                    _ => return None,
+            b'\\' => match *b.get(i + 1)? {
+                b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => i += 2,
+                b'u' => {
+                    hex4(b.get(i + 2..)?)?;
+                    i += 6;
                 }
-            }
+                _ => return None,
+            },
             c if c < 0x20 => return None,
             _ => i += 1,
         }

@@ -59,7 +59,7 @@ pub fn origin(url: &str, what: &str) -> Result<String> {
 pub fn check_bearer_url(url: &str, allowed: Option<&[String]>) -> Result<()> {
     let o = origin(url, "the URL")?;
     match allowed {
-        Some(list) if !list.iter().any(|a| *a == o) => Err(Error::new(
+        Some(list) if !list.contains(&o) => Err(Error::new(
             ErrorCode::InvalidUrl,
             "origin not allowed: the access token is sent only to the session's allowedOrigins (by default the provider's API)",
         )),
@@ -90,7 +90,13 @@ mod tests {
         assert_eq!(timeout(Some(MAX_TIMEOUT_MS)), Ok(Some(MAX_TIMEOUT_MS)));
         assert_eq!(timeout(Some(0.0)), Ok(None));
         assert_eq!(timeout(Some(f64::INFINITY)), Ok(None));
-        for bad in [-1.0, MAX_TIMEOUT_MS + 1.0, 1e300, f64::NAN, f64::NEG_INFINITY] {
+        for bad in [
+            -1.0,
+            MAX_TIMEOUT_MS + 1.0,
+            1e300,
+            f64::NAN,
+            f64::NEG_INFINITY,
+        ] {
             assert_eq!(
                 timeout(Some(bad)).unwrap_err().code(),
                 ErrorCode::InvalidArgument,

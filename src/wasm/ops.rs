@@ -138,9 +138,7 @@ pub fn dispatch(op: u32, a: &Args) -> Result<String> {
             o.s("codeChallengeMethod", pkce::Pkce::METHOD);
             Ok(o.end())
         }
-        op::CHALLENGE => Ok(out::string(&pkce::challenge_s256(
-            &a.req(0, "verifier")?,
-        )?)),
+        op::CHALLENGE => Ok(out::string(&pkce::challenge_s256(&a.req(0, "verifier")?)?)),
         op::STATE => Ok(out::string(&state::random_state()?)),
         op::STATES_EQUAL => {
             let eq = state::constant_time_eq(&a.req(0, "a")?, &a.req(1, "b")?);
@@ -326,14 +324,11 @@ fn token_set_json(t: &TokenSet, dialect: Dialect) -> String {
 
 /// `[status, body, provider, grant, now, contentType]`.
 fn parse_token_response(a: &Args) -> Result<String> {
-    let status = a
-        .n(0)
-        .filter(|s| s.fract() == 0.0 && (0.0..=999.0).contains(s))
-        .ok_or_else(|| bad("options.status must be an HTTP status number"))?
-        as u16;
-    let body = a
-        .s(1)
-        .ok_or_else(|| bad("options.body must be a string"))?;
+    let status =
+        a.n(0)
+            .filter(|s| s.fract() == 0.0 && (0.0..=999.0).contains(s))
+            .ok_or_else(|| bad("options.status must be an HTTP status number"))? as u16;
+    let body = a.s(1).ok_or_else(|| bad("options.body must be a string"))?;
     let dialect = match a.s(2).as_deref() {
         None | Some("oauth2") => Dialect::Rfc6749,
         Some("spendesk") => Dialect::Spendesk,
@@ -659,7 +654,9 @@ fn token_request(a: &Args) -> Result<String> {
             code_verifier: arg3.as_deref(),
         })?,
         "refresh_token" => cl.config.token_request(&Grant::RefreshToken {
-            refresh_token: &a.ne(2).ok_or_else(|| bad("refreshToken must be a non-empty string"))?,
+            refresh_token: &a
+                .ne(2)
+                .ok_or_else(|| bad("refreshToken must be a non-empty string"))?,
         })?,
         "client_credentials" => {
             let scopes = a.list(2);
@@ -732,9 +729,7 @@ fn token_response(a: &Args) -> Result<String> {
 /// `[token, environment, apiBaseUrl, timeoutMs, now]` →
 /// `{apiBaseUrl, expiresAt?, timeout}`.
 fn prospend(a: &Args) -> Result<String> {
-    let token = a
-        .ne(0)
-        .ok_or_else(|| bad("options.token is required"))?;
+    let token = a.ne(0).ok_or_else(|| bad("options.token is required"))?;
     let expires_at = token::check_static_jwt(&token, a.n(4).unwrap_or(0.0))?;
     let api = p::PROSPEND_API.base(a.s(1).as_deref(), a.s(2).as_deref())?;
     let timeout = timeout_json(a.n(3), a.given(3))?;

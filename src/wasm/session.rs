@@ -171,10 +171,7 @@ fn drain(s: &mut Session<String>) -> String {
     }
     let mut r = Out::obj();
     r.raw("a", &acts.end());
-    r.raw(
-        "t",
-        &s.poll_timeout().map_or("null".into(), |t| id_json(t)),
-    );
+    r.raw("t", &s.poll_timeout().map_or("null".into(), id_json));
     r.raw(
         "r",
         if s.reconnect_required() {
@@ -209,7 +206,11 @@ pub fn op(a: &Args) -> Result<String> {
             can_refresh: a.b(6),
             can_renew: a.b(7),
         };
-        let initial = if a.given(8) { Some(tokens(a, 8)?) } else { None };
+        let initial = if a.given(8) {
+            Some(tokens(a, 8)?)
+        } else {
+            None
+        };
         let s = Session::new(config, now, initial);
         return SLAB.with(|slab| {
             let mut slab = slab.borrow_mut();
