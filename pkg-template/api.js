@@ -447,7 +447,12 @@ export class TokenSession {
     if (!isObj(client) && !renew) throw bad("options.client (or options.renew) is required");
     this.#client = client ?? null;
     this.#renew = renew;
-    const allowed = read(o, "allowedOrigins");
+    let allowed;
+    try {
+      allowed = o.allowedOrigins;
+    } catch (e) {
+      throw bad("options.allowedOrigins could not be read", e);
+    }
     if (allowed !== undefined) {
       if (!Array.isArray(allowed)) throw bad("options.allowedOrigins must be an array of strings");
       this.#allowed = core(18, [list(o, "allowedOrigins")]);
