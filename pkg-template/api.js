@@ -264,11 +264,15 @@ class Client {
   constructor(kind, options) {
     const o = opts(options);
     const fetch = fnOpt(o, "fetch");
-    const r = core(10, [kind, str(o, "clientId"), str(o, "clientSecret"), str(o, "clientAuth"), str(o, "tokenEndpoint"),
+    const pkce = read(o, "pkce");
+    if (pkce !== undefined && typeof pkce !== "boolean") throw bad("options.pkce must be a boolean");
+    // The core rebuilds the client from these arguments on every call.
+    const c = [kind, str(o, "clientId"), str(o, "clientSecret"), str(o, "clientAuth"), str(o, "tokenEndpoint"),
       str(o, "authorizationEndpoint"), str(o, "redirectUri"), list(o, "scopes"), str(o, "environment"), str(o, "baseUrl"),
       str(o, "apiBaseUrl"), str(o, "apiKeyId"), str(o, "apiKeySecret"), numOpt(o, "timeoutMs"), inBrowserPage(),
-      read(o, "allowSecretInBrowser") === true]);
-    P.set(this, { c: r.c, f: fetch, t: r.timeout, api: r.apiBaseUrl });
+      read(o, "allowSecretInBrowser") === true, pkce ?? null];
+    const r = core(10, c);
+    P.set(this, { c, f: fetch, t: r.timeout, api: r.apiBaseUrl });
   }
   get apiBaseUrl() {
     return P.get(this).api;

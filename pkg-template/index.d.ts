@@ -352,8 +352,11 @@ export declare function parseCallback(url: string, expectedState: string | null)
  * @see [RFC 7519 §4.1 - Registered Claim Names](https://www.rfc-editor.org/rfc/rfc7519.html#section-4.1)
  */
 export interface JwtPayload {
+  /** Issuer. */
   iss?: string;
+  /** Subject. */
   sub?: string;
+  /** Audience: one or several. */
   aud?: string | string[];
   /** Expiry, in seconds since the epoch. */
   exp?: number;
@@ -361,6 +364,7 @@ export interface JwtPayload {
   nbf?: number;
   /** Issued at, in seconds since the epoch. */
   iat?: number;
+  /** JWT ID. */
   jti?: string;
   [claim: string]: unknown;
 }
@@ -439,13 +443,19 @@ export interface TokenSet {
  * @group Clients and token sets
  */
 export interface TokenSetInput {
+  /** The access token. */
   accessToken: string;
+  /** `"Bearer"`, the only type there is. */
   tokenType?: "Bearer" | undefined;
-  /** In ms since the epoch. */
+  /** When the access token expires, in ms since the epoch; absent: unknown (it is used until an API answers 401). */
   expiresAt?: number | undefined;
+  /** The refresh token; absent: `renew` (if given) gets new tokens instead. */
   refreshToken?: string | undefined;
+  /** The granted scope. */
   scope?: string | undefined;
+  /** Spendesk's wallet ID. */
   walletId?: string | undefined;
+  /** The token response it came from. */
   raw?: Record<string, unknown> | undefined;
 }
 

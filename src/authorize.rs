@@ -16,6 +16,40 @@ const RESERVED: &[&str] = &[
     "code_challenge_method",
 ];
 
+/// Parameters that carry secrets and never belong in a front-channel URL: the
+/// PKCE verifier ("You MUST NOT expose code_verifier during authorization
+/// request", pleo-quickstart.txt; RFC 7636 §4.3 sends only the challenge),
+/// client credentials (RFC 6749 §2.3.1: "MUST NOT be included in the request
+/// URI"), and tokens or codes. Compared ignoring ASCII case.
+const SECRET_PARAMS: &[&str] = &[
+    "code_verifier",
+    "client_secret",
+    "client_assertion",
+    "client_assertion_type",
+    "refresh_token",
+    "access_token",
+    "id_token",
+    "code",
+    "password",
+];
+
+/// Checks one scope token: RFC 6749 §3.3 `scope-token = 1*NQCHAR` with
+/// `NQCHAR = %x21 / %x23-5B / %x5D-7E` — printable ASCII without space, `"`
+/// and `\`; control characters and non-ASCII are refused (`INVALID_ARGUMENT`).
+pub fn check_scope_token(s: &str) -> Result<()> {
+    if s.is_empty()
+        || !s
+            .bytes()
+            .all(|b| b == 0x21 || (0x23..=0x5b).contains(&b) || (0x5d..=0x7e).contains(&b))
+    {
+        return Err(Error::new(
+            ErrorCode::InvalidArgument,
+            "a scope is a non-empty run of printable ASCII characters without space, \" or \\ (RFC 6749 §3.3 NQCHAR)",
+        ));
+    }
+    Ok(())
+}
+
 /// Everything an authorization request URL carries.
 #[derive(Clone, Debug, Default)]
 pub struct AuthorizationRequest<'a> {
@@ -75,21 +109,24 @@ impl AuthorizationRequest<'_> {
             ));
         }
         for s in self.scopes {
-            if s.is_empty()
-                || s.bytes()
-                    .any(|b| b == b' ' || b < 0x21 || b == b'"' || b == b'\\' || b == 0x7f)
-            {
-                return Err(Error::new(
-                    ErrorCode::InvalidArgument,
-                    "a scope is a non-empty run of printable characters without space, \" or \\ (RFC 6749 §3.3)",
-                ));
-            }
+            check_scope_token(s)?;
         }
         if let Some(st) = self.state {
             non_empty(st, "state")?;
         }
         for (i, (k, _)) in self.extra_params.iter().enumerate() {
             non_empty(k, "an extra parameter's name")?;
+            if SECRET_PARAMS.iter().any(|p| p.eq_ignore_ascii_case(k)) {
+                return Err(Error::new(
+                    ErrorCode::InvalidArgument,
+                    [
+                        "extra parameter \"",
+                        k,
+                        "\" would put a secret into the authorization URL, which the browser, logs and the Referer header see (RFC 7636 §4.3, RFC 9700 §4)",
+                    ]
+                    .concat(),
+                ));
+            }
             if RESERVED.contains(k) {
                 return Err(Error::new(
                     ErrorCode::DuplicateParameter,
@@ -210,6 +247,52 @@ mod tests {
                 ErrorCode::InvalidArgument,
             ),
             (Box::new(|r| r.scopes = &[""]), ErrorCode::InvalidArgument),
+            // RFC 6749 §3.3 NQCHAR: no non-ASCII, no control characters.
+            (
+                Box::new(|r| r.scopes = &["caf\u{e9}"]),
+                ErrorCode::InvalidArgument,
+            ),
+            (
+                Box::new(|r| r.scopes = &["a\u{7f}"]),
+                ErrorCode::InvalidArgument,
+            ),
+            (
+                Box::new(|r| r.scopes = &["a\nb"]),
+                ErrorCode::InvalidArgument,
+            ),
+            (
+                Box::new(|r| r.scopes = &["a\"b"]),
+                ErrorCode::InvalidArgument,
+            ),
+            (
+                Box::new(|r| r.scopes = &["a\\b"]),
+                ErrorCode::InvalidArgument,
+            ),
+            // Secrets never go into the front-channel URL.
+            (
+                Box::new(|r| r.extra_params = &[("code_verifier", "v")]),
+                ErrorCode::InvalidArgument,
+            ),
+            (
+                Box::new(|r| r.extra_params = &[("client_secret", "s")]),
+                ErrorCode::InvalidArgument,
+            ),
+            (
+                Box::new(|r| r.extra_params = &[("Client_Secret", "s")]),
+                ErrorCode::InvalidArgument,
+            ),
+            (
+                Box::new(|r| r.extra_params = &[("client_assertion", "jwt")]),
+                ErrorCode::InvalidArgument,
+            ),
+            (
+                Box::new(|r| r.extra_params = &[("refresh_token", "rt")]),
+                ErrorCode::InvalidArgument,
+            ),
+            (
+                Box::new(|r| r.extra_params = &[("code", "c")]),
+                ErrorCode::InvalidArgument,
+            ),
             (Box::new(|r| r.state = Some("")), ErrorCode::InvalidArgument),
             (
                 Box::new(|r| r.extra_params = &[("state", "x")]),
@@ -225,6 +308,19 @@ mod tests {
             mutate(&mut r);
             assert_eq!(r.build().unwrap_err().code(), *code, "case {i}");
         }
+    }
+
+    #[test]
+    fn printable_scopes_and_harmless_extras_pass() {
+        let mut r = req();
+        r.scopes = &["a:b", "x/y!", "~#[]"];
+        r.extra_params = &[
+            ("prompt", "consent"),
+            ("audience", "api"),
+            ("code_challenge_x", "1"),
+        ];
+        assert!(r.build().is_ok());
+        assert!(check_scope_token("openid").is_ok());
     }
 
     #[test]

@@ -34,16 +34,60 @@ const SINGLE: &[&str] = &[
     "iss",
 ];
 
+/// What a callback is checked against.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CallbackChecks<'a> {
+    /// The `state` sent with the request; `None` when the request carried
+    /// none (then any `state` in the callback is returned unchecked). An
+    /// empty expected state is refused (`INVALID_ARGUMENT`): it would match a
+    /// callback whose `state=` is empty, which anyone can forge.
+    pub expected_state: Option<&'a str>,
+    /// The authorization server's issuer identifier, when known (RFC 9207 §2.4):
+    /// an `iss` parameter that differs is refused (`INVALID_RESPONSE`), which
+    /// stops mix-up attacks between several servers sharing a redirect URI.
+    pub expected_issuer: Option<&'a str>,
+    /// Whether the server is known to send `iss` (its metadata says
+    /// `authorization_response_iss_parameter_supported`): then a callback
+    /// without `iss` is refused too. Needs `expected_issuer`.
+    pub issuer_required: bool,
+}
+
 /// Parses a callback URL (or its query, with or without `?`), checks `state`
-/// against `expected_state`, and returns the code.
-///
-/// Order of checks: duplicated parameters; then `state` (a mismatch is
-/// reported even on an error response, since such a response was not meant for
-/// this request); then `error=` (RFC 6749 §4.1.2.1); then a missing `code`.
-///
-/// `expected_state: None` means the request carried no `state`; then any
-/// `state` in the callback is returned unchecked.
+/// against `expected_state`, and returns the code. Same as
+/// [`parse_callback_checked`] without issuer checks.
 pub fn parse_callback(input: &str, expected_state: Option<&str>) -> Result<Callback> {
+    parse_callback_checked(
+        input,
+        &CallbackChecks {
+            expected_state,
+            ..CallbackChecks::default()
+        },
+    )
+}
+
+/// Parses a callback URL (or its query, with or without `?`) and checks it.
+///
+/// Order of checks: an empty expected state (`INVALID_ARGUMENT`); duplicated
+/// parameters; then `state` (a mismatch is reported even on an error
+/// response, since such a response was not meant for this request); then
+/// `iss` (RFC 9207 §2.4: on success and error responses alike); then
+/// `error=` (RFC 6749 §4.1.2.1); then a missing `code`, and a `code` with
+/// characters outside RFC 6749 A.11 `VSCHAR` (%x20-7E: NUL, CR, LF and other
+/// control or non-ASCII characters) → `INVALID_URL`.
+pub fn parse_callback_checked(input: &str, checks: &CallbackChecks) -> Result<Callback> {
+    let expected_state = checks.expected_state;
+    if expected_state == Some("") {
+        return Err(Error::new(
+            ErrorCode::InvalidArgument,
+            "expectedState must not be empty: pass the state sent with the request, or none if none was sent",
+        ));
+    }
+    if checks.issuer_required && checks.expected_issuer.is_none() {
+        return Err(Error::new(
+            ErrorCode::InvalidArgument,
+            "issuerRequired needs expectedIssuer",
+        ));
+    }
     if input.len() > MAX_URL_LEN {
         return Err(Error::new(
             ErrorCode::InvalidUrl,
@@ -89,6 +133,24 @@ pub fn parse_callback(input: &str, expected_state: Option<&str>) -> Result<Callb
             Some(_) => {}
         }
     }
+    if let Some(issuer) = checks.expected_issuer {
+        match get("iss") {
+            // RFC 9207 §2.4: compared by simple string comparison.
+            Some(iss) if iss != issuer => {
+                return Err(Error::new(
+                    ErrorCode::InvalidResponse,
+                    "the callback's iss is not the expected issuer (RFC 9207): the answer comes from another authorization server",
+                ))
+            }
+            None if checks.issuer_required => {
+                return Err(Error::new(
+                    ErrorCode::InvalidResponse,
+                    "the callback carries no iss, but this authorization server sends it (RFC 9207 §2.4)",
+                ))
+            }
+            _ => {}
+        }
+    }
     if let Some(err) = get("error") {
         let desc = get("error_description");
         let msg = match desc {
@@ -101,11 +163,15 @@ pub fn parse_callback(input: &str, expected_state: Option<&str>) -> Result<Callb
             Error::new(ErrorCode::AuthorizationError, msg).with_server_error(
                 Some(err),
                 desc,
-                get("error_uri"),
+                get("error_uri").and_then(crate::http::https_uri),
             ),
         );
     }
     match get("code") {
+        Some(code) if code.bytes().any(|b| !(0x20..=0x7e).contains(&b)) => Err(Error::new(
+            ErrorCode::InvalidUrl,
+            "the callback's code has characters outside RFC 6749 A.11 VSCHAR (control or non-ASCII)",
+        )),
         Some(code) if !code.is_empty() => Ok(Callback {
             code: code.into(),
             state: state.map(str::to_owned),
@@ -211,6 +277,89 @@ mod tests {
         assert_eq!(e.error_description(), Some("User said no"));
         assert_eq!(e.error_uri(), Some("https://docs"));
         assert!(e.message().contains("User said no"));
+    }
+
+    #[test]
+    fn empty_expected_state_and_bad_codes_are_refused() {
+        let code = |input: &str, st: Option<&str>| parse_callback(input, st).unwrap_err().code();
+        assert_eq!(
+            code("?code=abc&state=", Some("")),
+            ErrorCode::InvalidArgument
+        );
+        assert_eq!(code("?code=abc", Some("")), ErrorCode::InvalidArgument);
+        for bad in ["a%00b", "a%0Db", "a%0A", "%7F", "caf%C3%A9", "x%09y"] {
+            assert_eq!(
+                code(&format!("?code={bad}&state=s"), Some("s")),
+                ErrorCode::InvalidUrl,
+                "{bad}"
+            );
+        }
+        assert!(parse_callback("?code=a~b.c-d_e%2Ff&state=s", Some("s")).is_ok());
+    }
+
+    #[test]
+    fn error_uri_other_than_https_is_dropped() {
+        for (uri, want) in [
+            ("javascript%3Aalert(1)", None),
+            ("http%3A%2F%2Fidp.example%2Fe", None),
+            (
+                "https%3A%2F%2Fidp.example%2Fe",
+                Some("https://idp.example/e"),
+            ),
+        ] {
+            let e = parse_callback(&format!("?error=x&error_uri={uri}&state=s"), Some("s"))
+                .unwrap_err();
+            assert_eq!(e.code(), ErrorCode::AuthorizationError);
+            assert_eq!(e.error_uri(), want, "{uri}");
+        }
+    }
+
+    #[test]
+    fn issuer_is_checked_when_known() {
+        let iss = "https://auth.example";
+        let check = |input: &str, required: bool| {
+            parse_callback_checked(
+                input,
+                &CallbackChecks {
+                    expected_state: Some("s"),
+                    expected_issuer: Some(iss),
+                    issuer_required: required,
+                },
+            )
+            .map(|c| c.code.expose().to_owned())
+            .map_err(|e| e.code())
+        };
+        let good = "?code=c&state=s&iss=https%3A%2F%2Fauth.example";
+        assert_eq!(check(good, true), Ok("c".to_owned()));
+        assert_eq!(check(good, false), Ok("c".to_owned()));
+        let other = "?code=c&state=s&iss=https%3A%2F%2Fevil.example";
+        assert_eq!(check(other, false), Err(ErrorCode::InvalidResponse));
+        // Also on error responses (RFC 9207 §2.4).
+        let other_err = "?error=access_denied&state=s&iss=https%3A%2F%2Fevil.example";
+        assert_eq!(check(other_err, false), Err(ErrorCode::InvalidResponse));
+        // Trailing slash is another issuer (simple string comparison).
+        let slash = "?code=c&state=s&iss=https%3A%2F%2Fauth.example%2F";
+        assert_eq!(check(slash, false), Err(ErrorCode::InvalidResponse));
+        // Absent: fine unless the server is known to send it.
+        assert_eq!(check("?code=c&state=s", false), Ok("c".to_owned()));
+        assert_eq!(
+            check("?code=c&state=s", true),
+            Err(ErrorCode::InvalidResponse)
+        );
+        assert_eq!(
+            check("?code=c&state=s&iss=a&iss=b", false),
+            Err(ErrorCode::DuplicateParameter)
+        );
+        let e = parse_callback_checked(
+            good,
+            &CallbackChecks {
+                expected_state: Some("s"),
+                expected_issuer: None,
+                issuer_required: true,
+            },
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), ErrorCode::InvalidArgument);
     }
 
     #[test]

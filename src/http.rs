@@ -126,6 +126,28 @@ pub fn json_string(s: &str, out: &mut String) {
     out.push('"');
 }
 
+/// `uri` if it is an absolute `https:` URL made of RFC 6749 §5.2 `error_uri`
+/// characters (%x21 / %x23-5B / %x5D-7E) with a host: the only `error_uri`
+/// passed on to callers, who may show it as a link (`javascript:`, `data:`,
+/// `http:` and relative references are dropped).
+pub fn https_uri(uri: &str) -> Option<&str> {
+    let scheme_ok = uri
+        .get(..8)
+        .is_some_and(|s| s.eq_ignore_ascii_case("https://"));
+    let rest = uri.get(8..).unwrap_or("");
+    let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = rest.get(..host_end).unwrap_or("");
+    let chars_ok = uri
+        .bytes()
+        .all(|b| b == 0x21 || (0x23..=0x5b).contains(&b) || (0x5d..=0x7e).contains(&b));
+    (scheme_ok
+        && chars_ok
+        && uri.len() <= crate::url::MAX_URL_LEN
+        && !authority.is_empty()
+        && !authority.contains('@'))
+    .then_some(uri)
+}
+
 /// Checks a body's size against [`MAX_BODY_LEN`].
 pub fn check_body_len(len: usize) -> Result<()> {
     if len > MAX_BODY_LEN {
@@ -172,6 +194,34 @@ mod tests {
             json_body(&[("a", "x\"y\\z\n\u{1}"), ("b", "é")]),
             "{\"a\":\"x\\\"y\\\\z\\n\\u0001\",\"b\":\"é\"}"
         );
+    }
+
+    #[test]
+    fn error_uri_must_be_absolute_https() {
+        for ok in [
+            "https://d",
+            "https://idp.example/errors#invalid_grant",
+            "HTTPS://a.b/x?y=1",
+        ] {
+            assert_eq!(https_uri(ok), Some(ok), "{ok}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "JavaScript://%0aalert(1)",
+            "http://idp.example/e",
+            "data:text/html,x",
+            "/relative",
+            "https://",
+            "https:///path",
+            "https://user@evil.example/",
+            "https://a.b/has space",
+            "https://a.b/\\x",
+            "https://a.b/\"q",
+            "https://a.b/\u{e9}",
+            "https://a.b/\n",
+        ] {
+            assert_eq!(https_uri(bad), None, "{bad:?}");
+        }
     }
 
     #[test]

@@ -1,80 +1,78 @@
-//! Where each provider lives. Every base URL can be overridden (sandbox,
-//! staging, the local provider sandbox in tests).
+//! Provider profiles as data: one [`Profile`] per provider says where its
+//! endpoints live in each environment and how each grant is sent and read.
+//! The request builders and response readers in [`crate::token`] only read
+//! these tables; nothing else in the core branches on the provider.
 //!
-//! Sources, in `provider-docs/`:
-//! - Pleo (pleo-quickstart.txt): authorize at `https://auth.staging.pleo.io/oauth/authorize`
-//!   (production `https://auth.pleo.io/oauth/authorize`), tokens at `/oauth/token`.
-//! - Spendesk (spendesk-authentication.txt): `/oauth2/authorize`,
-//!   `/oauth2/token/create`, `/oauth2/token/refresh`, `/auth/token` on the
-//!   public API host.
-//! - Findity (findity-authentication.txt): `https://expense.findity.com/api/oauth/token/`,
-//!   `https://stage-expense.findity.com/api/oauth/authorization-grant`.
-//! - ProSpend (prospend-authentication.txt): static bearer tokens, HTTPS only.
+//! Build a client configuration with [`crate::token::ClientConfig::new`] from
+//! [`crate::token::ClientOptions`] (provider, environment, base URL override,
+//! client credentials, redirect URI); the wasm layer and the native tests use
+//! the same constructor. [`Endpoints::resolve`] gives a provider's endpoints
+//! alone (e.g. for the stand-alone authorize-URL helpers).
+//!
+//! Sources (in `shared/provider-docs/`), quoted at each profile below:
+//! - `pleo-quickstart.txt`
+//! - `spendesk-authentication.txt`
+//! - `findity-authentication.txt`
+//! - `prospend-authentication.txt`
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::url::{parse_endpoint, Endpoint};
 
+/// The servers the library knows. `Rfc6749` is any standard OAuth 2.0 server
+/// whose endpoints the caller gives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Provider {
+    /// A standard OAuth 2.0 server (RFC 6749, RFC 7636), endpoints given by the caller.
+    Rfc6749,
+    /// Spendesk: OAuth2 partner flow and API-key flow.
+    Spendesk,
+    /// Pleo.
+    Pleo,
+    /// Findity.
+    Findity,
+    /// ProSpend: static bearer JWTs, no token endpoint.
+    ProSpend,
+}
+
+impl Provider {
+    /// Its profile.
+    pub fn profile(self) -> &'static Profile {
+        match self {
+            Provider::Rfc6749 => &RFC6749,
+            Provider::Spendesk => &SPENDESK,
+            Provider::Pleo => &PLEO,
+            Provider::Findity => &FINDITY,
+            Provider::ProSpend => &PROSPEND,
+        }
+    }
+
+    /// The provider named `name` (`"oauth2"`, `"spendesk"`, `"pleo"`, `"findity"`, `"prospend"`).
+    pub fn from_name(name: &str) -> Option<Provider> {
+        [
+            Provider::Rfc6749,
+            Provider::Spendesk,
+            Provider::Pleo,
+            Provider::Findity,
+            Provider::ProSpend,
+        ]
+        .into_iter()
+        .find(|p| p.profile().id == name)
+    }
+}
+
 /// A provider host: production and its test environment.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Hosts {
-    /// The production base URL.
+    /// The production host root.
     pub production: &'static str,
-    /// The test environment's base URL.
+    /// The test environment's host root.
     pub test: &'static str,
     /// What the provider calls its test environment (`"staging"`, `"sandbox"`, `"stage"`).
     pub test_name: &'static str,
 }
 
-/// Pleo's authorization server.
-pub const PLEO_AUTH: Hosts = Hosts {
-    production: "https://auth.pleo.io",
-    test: "https://auth.staging.pleo.io",
-    test_name: "staging",
-};
-/// Pleo's API.
-pub const PLEO_API: Hosts = Hosts {
-    production: "https://external.pleo.io",
-    test: "https://external.staging.pleo.io",
-    test_name: "staging",
-};
-/// Spendesk's public API (auth endpoints live on it too).
-pub const SPENDESK_API: Hosts = Hosts {
-    production: "https://public-api.spendesk.com",
-    test: "https://sandbox-public-api.spendesk.com",
-    test_name: "sandbox",
-};
-/// Findity's expense platform.
-pub const FINDITY: Hosts = Hosts {
-    production: "https://expense.findity.com",
-    test: "https://stage-expense.findity.com",
-    test_name: "stage",
-};
-/// ProSpend's OpenAPI host (the APAC region by default; override for others).
-pub const PROSPEND_API: Hosts = Hosts {
-    production: "https://api.apac.prospend.io",
-    test: "https://sandbox.prospend.io",
-    test_name: "sandbox",
-};
-
-/// Pleo: authorization endpoint path.
-pub const PLEO_AUTHORIZE_PATH: &str = "/oauth/authorize";
-/// Pleo: token endpoint path.
-pub const PLEO_TOKEN_PATH: &str = "/oauth/token";
-/// Spendesk: authorization endpoint path.
-pub const SPENDESK_AUTHORIZE_PATH: &str = "/oauth2/authorize";
-/// Spendesk: code exchange path (JSON body, answers 201).
-pub const SPENDESK_TOKEN_CREATE_PATH: &str = "/oauth2/token/create";
-/// Spendesk: refresh path (JSON body, needs client_id and client_secret).
-pub const SPENDESK_TOKEN_REFRESH_PATH: &str = "/oauth2/token/refresh";
-/// Spendesk: API-key token path (`Authorization: Basic base64(id:secret)`).
-pub const SPENDESK_API_KEY_PATH: &str = "/auth/token";
-/// Findity: token endpoint path (with the trailing slash the docs show).
-pub const FINDITY_TOKEN_PATH: &str = "/api/oauth/token/";
-/// Findity: user authorization-grant path.
-pub const FINDITY_AUTHORIZATION_GRANT_PATH: &str = "/api/oauth/authorization-grant";
-
 impl Hosts {
-    /// The base URL: `override_url` if given, else the named environment
+    /// The host root: `override_url` if given, else the named environment
     /// (`None` or `"production"`, or the provider's test name).
     pub fn base(&self, environment: Option<&str>, override_url: Option<&str>) -> Result<Endpoint> {
         if let Some(u) = override_url {
@@ -99,53 +97,638 @@ impl Hosts {
     }
 }
 
+/// How a token request's body is encoded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BodyEncoding {
+    /// `application/x-www-form-urlencoded` (RFC 6749 §4.1.3 and others).
+    Form,
+    /// `application/json` (Spendesk).
+    Json,
+    /// No body (Spendesk's API-key request).
+    Empty,
+}
+
+/// How the client authenticates on one grant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClientAuthRule {
+    /// The client's configured [`crate::token::ClientAuth`] (generic servers):
+    /// Basic, client_secret in the body, or `client_id` alone for a public client.
+    Configured,
+    /// HTTP Basic with the RFC 6749 §2.3.1 form-encoded id and secret; a secret is required.
+    Basic,
+    /// `client_id` and `client_secret` in the body; a secret is required.
+    Body,
+    /// `client_id` in the body, and `client_secret` too when the client has one.
+    BodySecretIfAny,
+    /// `client_id` in the body and never a secret.
+    ClientIdOnly,
+    /// No client identification at all.
+    Nothing,
+    /// `Authorization: Basic base64(key_id:key_secret)`, plain base64 as
+    /// Spendesk documents it (no form-encoding).
+    ApiKeyBasic,
+}
+
+/// Whether a code exchange carries a PKCE `code_verifier` (RFC 7636 §4.5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PkceRule {
+    /// Always: an exchange without a verifier is refused before sending.
+    Required,
+    /// Required unless the client was built with `pkce: false` (RFC 9700
+    /// §2.1.1: PKCE is the default; skipping it is an explicit opt-out).
+    RequiredUnlessOptedOut,
+    /// The grant has no PKCE; a verifier given is not sent.
+    NotUsed,
+}
+
+/// Whether a code exchange carries `redirect_uri` (RFC 6749 §4.1.3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RedirectRule {
+    /// Always; a client without `redirect_uri` is refused.
+    Required,
+    /// When the client has one.
+    IfConfigured,
+    /// Never.
+    Never,
+}
+
+/// Where an access token's expiry comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Expiry {
+    /// `expires_in` in seconds (RFC 6749 §5.1); without it, the access
+    /// token's JWT `exp` if it is a JWT.
+    ExpiresInSeconds,
+    /// Pleo: `expires_in` is seconds, or milliseconds above
+    /// [`crate::token::PLEO_MILLIS_THRESHOLD`]; without it, the JWT `exp`.
+    PleoSecondsOrMillis,
+    /// The access token's JWT `exp` first, `expires_in` seconds as a fallback.
+    JwtExp,
+}
+
+/// The shape of an error answer's body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorShape {
+    /// RFC 6749 §5.2: `{"error","error_description","error_uri"}`.
+    Rfc6749,
+    /// Spendesk: `{"errors":[{"code","detail","source"}]}` (RFC 6749's fields also read).
+    SpendeskErrors,
+}
+
+/// How one grant is sent and its answer read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GrantRules {
+    /// The path under the provider's base (after [`Profile::base_path`]);
+    /// `""` for a generic server: the configured token endpoint.
+    pub path: &'static str,
+    /// Body encoding.
+    pub encoding: BodyEncoding,
+    /// Client authentication.
+    pub client_auth: ClientAuthRule,
+    /// PKCE (code exchange only).
+    pub pkce: PkceRule,
+    /// `redirect_uri` (code exchange only).
+    pub redirect_uri: RedirectRule,
+    /// HTTP statuses that mean success.
+    pub success: &'static [u16],
+    /// Where the expiry comes from.
+    pub expiry: Expiry,
+    /// Whether `+` in the answer's `scope` separates scopes (Pleo's refresh answer).
+    pub scope_plus_is_space: bool,
+}
+
+/// Everything the core knows about one provider.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Profile {
+    /// Which provider.
+    pub provider: Provider,
+    /// Its name in option values and [`Provider::from_name`].
+    pub id: &'static str,
+    /// Its name in messages.
+    pub name: &'static str,
+    /// Host roots of the authorization server (`None`: the caller gives the endpoints).
+    pub auth_hosts: Option<Hosts>,
+    /// Host roots of the API, when they differ from `auth_hosts`.
+    pub api_hosts: Option<Hosts>,
+    /// A path every endpoint and the API base live under, appended to the
+    /// host root or to a base URL override (Spendesk: `/v1`).
+    pub base_path: &'static str,
+    /// The authorization endpoint's path.
+    pub authorize_path: Option<&'static str>,
+    /// Code exchange (RFC 6749 §4.1.3).
+    pub authorization_code: Option<GrantRules>,
+    /// Refresh (RFC 6749 §6).
+    pub refresh_token: Option<GrantRules>,
+    /// Client credentials (RFC 6749 §4.4).
+    pub client_credentials: Option<GrantRules>,
+    /// API-key token request (Spendesk `/auth/token`).
+    pub api_key: Option<GrantRules>,
+    /// Findity's user authorization grant path (answers `{"code"}`).
+    pub authorization_grant_path: Option<&'static str>,
+    /// Error body shape.
+    pub errors: ErrorShape,
+    /// Statuses that, on a refresh, mean the refresh token is gone
+    /// (`RECONNECT_REQUIRED`) whatever the body; `invalid_grant` always does.
+    pub reconnect_statuses: &'static [u16],
+    /// Whether an answer may omit `token_type` (then `Bearer`).
+    pub token_type_may_be_absent: bool,
+    /// Whether a client needs a `client_id` to be built.
+    pub client_id_required: bool,
+}
+
+impl Profile {
+    /// The rules for `kind`, if the provider has that grant.
+    pub fn rules(&self, kind: crate::token::GrantKind) -> Option<&GrantRules> {
+        use crate::token::GrantKind as K;
+        match kind {
+            K::AuthorizationCode => self.authorization_code.as_ref(),
+            K::RefreshToken => self.refresh_token.as_ref(),
+            K::ClientCredentials => self.client_credentials.as_ref(),
+            K::ApiKey => self.api_key.as_ref(),
+        }
+    }
+}
+
+const OK_200: &[u16] = &[200];
+const OK_200_201: &[u16] = &[200, 201];
+
+/// Rules of a standard server's grants: the configured token endpoint, form
+/// bodies, the configured client authentication, 200, `expires_in` seconds.
+const RFC_GRANT: GrantRules = GrantRules {
+    path: "",
+    encoding: BodyEncoding::Form,
+    client_auth: ClientAuthRule::Configured,
+    pkce: PkceRule::RequiredUnlessOptedOut,
+    redirect_uri: RedirectRule::IfConfigured,
+    success: OK_200,
+    expiry: Expiry::ExpiresInSeconds,
+    scope_plus_is_space: false,
+};
+
+/// Any RFC 6749 server: endpoints from the caller, client authentication as
+/// configured (RFC 6749 §2.3.1), PKCE S256 required on code exchange unless
+/// the client opts out (RFC 9700 §2.1.1).
+pub const RFC6749: Profile = Profile {
+    provider: Provider::Rfc6749,
+    id: "oauth2",
+    name: "the OAuth 2.0 server",
+    auth_hosts: None,
+    api_hosts: None,
+    base_path: "",
+    authorize_path: None,
+    authorization_code: Some(RFC_GRANT),
+    refresh_token: Some(RFC_GRANT),
+    client_credentials: Some(RFC_GRANT),
+    api_key: None,
+    authorization_grant_path: None,
+    errors: ErrorShape::Rfc6749,
+    reconnect_statuses: &[],
+    token_type_may_be_absent: false,
+    client_id_required: true,
+};
+
+/// Spendesk (spendesk-authentication.txt, and public integrations).
+///
+/// - Paths: the doc names paths only — "a call to our /oauth2/authorize
+///   endpoint", "a final call to our /oauth2/token/create endpoint using the
+///   connection code and code_verifier", "request new access tokens using the
+///   /oauth2/token/refresh endpoint", "make a call to authenticate at
+///   /auth/token". Spendesk's public API lives under
+///   `https://public-api.spendesk.com/v1` (sandbox
+///   `https://sandbox-public-api.spendesk.com/v1`), and integrations that run
+///   against it use `…/v1/oauth2/authorize`, `…/v1/oauth2/token/create` (Nango's
+///   provider catalogue, `packages/providers/providers.yaml`, which also sends
+///   JSON bodies) and `…/v1/auth/token`. So [`Profile::base_path`] is `/v1`,
+///   appended to the host root or to a `baseUrl` override (which is the host
+///   root, e.g. `http://127.0.0.1:8787/spendesk` → `…/spendesk/v1/oauth2/token/create`).
+/// - API key: "provide your client id and secret in the format "id:secret" then
+///   base64 encode it … Authorization: Basic bXlfaWQ6bXlfc2VjcmV0".
+/// - "Access tokens are valid for 60 minutes" and "you can decode the
+///   access_token (it's a JWT)": the OAuth2 answers carry no `expires_in`
+///   (201, per public SDKs), so expiry comes from the JWT `exp`.
+/// - "If you are unable to get a new refresh token (with a 401 or 403 error
+///   codes), remove the token from your database and "disconnect" the
+///   customer": 401 and 403 on refresh are `RECONNECT_REQUIRED`.
+/// - JSON bodies, secret on refresh, 201 and the `errors[]` shape are what
+///   public SDKs show; the doc is silent on them.
+pub const SPENDESK: Profile = Profile {
+    provider: Provider::Spendesk,
+    id: "spendesk",
+    name: "Spendesk",
+    auth_hosts: Some(Hosts {
+        production: "https://public-api.spendesk.com",
+        test: "https://sandbox-public-api.spendesk.com",
+        test_name: "sandbox",
+    }),
+    api_hosts: None,
+    base_path: "/v1",
+    authorize_path: Some("/oauth2/authorize"),
+    authorization_code: Some(GrantRules {
+        path: "/oauth2/token/create",
+        encoding: BodyEncoding::Json,
+        client_auth: ClientAuthRule::BodySecretIfAny,
+        pkce: PkceRule::Required,
+        redirect_uri: RedirectRule::IfConfigured,
+        success: OK_200_201,
+        expiry: Expiry::JwtExp,
+        scope_plus_is_space: false,
+    }),
+    refresh_token: Some(GrantRules {
+        path: "/oauth2/token/refresh",
+        encoding: BodyEncoding::Json,
+        client_auth: ClientAuthRule::Body,
+        pkce: PkceRule::NotUsed,
+        redirect_uri: RedirectRule::Never,
+        success: OK_200_201,
+        expiry: Expiry::JwtExp,
+        scope_plus_is_space: false,
+    }),
+    client_credentials: None,
+    api_key: Some(GrantRules {
+        path: "/auth/token",
+        encoding: BodyEncoding::Empty,
+        client_auth: ClientAuthRule::ApiKeyBasic,
+        pkce: PkceRule::NotUsed,
+        redirect_uri: RedirectRule::Never,
+        success: OK_200_201,
+        expiry: Expiry::ExpiresInSeconds,
+        scope_plus_is_space: false,
+    }),
+    authorization_grant_path: None,
+    errors: ErrorShape::SpendeskErrors,
+    reconnect_statuses: &[401, 403],
+    token_type_may_be_absent: true,
+    client_id_required: false,
+};
+
+const PLEO_CODE: GrantRules = GrantRules {
+    path: "/oauth/token",
+    encoding: BodyEncoding::Form,
+    client_auth: ClientAuthRule::Basic,
+    pkce: PkceRule::Required,
+    redirect_uri: RedirectRule::Required,
+    success: OK_200,
+    expiry: Expiry::PleoSecondsOrMillis,
+    scope_plus_is_space: false,
+};
+
+/// Pleo (pleo-quickstart.txt).
+///
+/// - Authorize at `https://auth.pleo.io/oauth/authorize` (staging
+///   `https://auth.staging.pleo.io/oauth/authorize`) with
+///   "code_challenge_method : must beS256"; tokens at
+///   "POST https://auth.staging.pleo.io/oauth/token".
+/// - Code exchange: "grant_type=authorization_code& redirect_uri=${REDIRECT_URI}&
+///   code=${THE_CODE_FROM_ABOVE}& code_verifier=${SOME_STRING}".
+/// - Refresh: "grant_type=refresh_token& refresh_token=xxxxxxxxxxx … You must
+///   present your client_id and client_secret using Basic HTTP authentication"
+///   (Basic on the code exchange too is a guess: the doc shows no client
+///   authentication there).
+/// - `expires_in`: "ACCESS_TOKEN_LIFETIME, // 10 mins." on exchange,
+///   "ACCESS_TOKEN_MILLI_LIFETIME, // 10 mins." on refresh.
+/// - Scope: the exchange answer shows `"scope": "scope1 scope2"`, the refresh
+///   answer `"scope": "scope1+scope2..."`: `+` is read as a separator on the
+///   refresh answer only.
+/// - The API host (`external.pleo.io`) is not in the doc.
+pub const PLEO: Profile = Profile {
+    provider: Provider::Pleo,
+    id: "pleo",
+    name: "Pleo",
+    auth_hosts: Some(Hosts {
+        production: "https://auth.pleo.io",
+        test: "https://auth.staging.pleo.io",
+        test_name: "staging",
+    }),
+    api_hosts: Some(Hosts {
+        production: "https://external.pleo.io",
+        test: "https://external.staging.pleo.io",
+        test_name: "staging",
+    }),
+    base_path: "",
+    authorize_path: Some("/oauth/authorize"),
+    authorization_code: Some(PLEO_CODE),
+    refresh_token: Some(GrantRules {
+        pkce: PkceRule::NotUsed,
+        redirect_uri: RedirectRule::Never,
+        scope_plus_is_space: true,
+        ..PLEO_CODE
+    }),
+    client_credentials: None,
+    api_key: None,
+    authorization_grant_path: None,
+    errors: ErrorShape::Rfc6749,
+    reconnect_statuses: &[],
+    token_type_may_be_absent: false,
+    client_id_required: true,
+};
+
+const FINDITY_CC: GrantRules = GrantRules {
+    path: "/api/oauth/token/",
+    encoding: BodyEncoding::Form,
+    client_auth: ClientAuthRule::Body,
+    pkce: PkceRule::NotUsed,
+    redirect_uri: RedirectRule::Never,
+    success: OK_200,
+    expiry: Expiry::ExpiresInSeconds,
+    scope_plus_is_space: false,
+};
+
+/// Findity (findity-authentication.txt).
+///
+/// - Client credentials: `-d "grant_type=client_credentials&client_id=CLIENT_ID&client_secret=CLIENT_SECRET"
+///   https://expense.findity.com/api/oauth/token/` (with the trailing slash).
+/// - Refresh: "include the refresh token and the client ID. Note that a refresh
+///   token can only be used once": `-d "grant_type=refresh_token&client_id=CLIENT_ID&refresh_token=REFRESH_TOKEN"
+///   https://expense.findity.com/api/oauth/token/` — no client secret.
+/// - User token: `POST https://stage-expense.findity.com/api/oauth/authorization-grant`
+///   with the organisation Bearer token and `user_id`, answering `{"code": …}`;
+///   then `--url https://stage-expense.findity.com/api/oauth/token` (no
+///   trailing slash) `--data grant_type=authorization_code --data code=…`, with
+///   no client authentication.
+/// - Hosts: `expense.findity.com`, stage `stage-expense.findity.com`.
+pub const FINDITY: Profile = Profile {
+    provider: Provider::Findity,
+    id: "findity",
+    name: "Findity",
+    auth_hosts: Some(Hosts {
+        production: "https://expense.findity.com",
+        test: "https://stage-expense.findity.com",
+        test_name: "stage",
+    }),
+    api_hosts: None,
+    base_path: "",
+    authorize_path: None,
+    authorization_code: Some(GrantRules {
+        path: "/api/oauth/token",
+        client_auth: ClientAuthRule::Nothing,
+        ..FINDITY_CC
+    }),
+    refresh_token: Some(GrantRules {
+        client_auth: ClientAuthRule::ClientIdOnly,
+        ..FINDITY_CC
+    }),
+    client_credentials: Some(FINDITY_CC),
+    api_key: None,
+    authorization_grant_path: Some("/api/oauth/authorization-grant"),
+    errors: ErrorShape::Rfc6749,
+    reconnect_statuses: &[],
+    token_type_may_be_absent: false,
+    client_id_required: true,
+};
+
+/// ProSpend (prospend-authentication.txt): "ProSpend OpenAPI secures API
+/// endpoints using JSON Web Tokens (JWT) and Bearer Authorization. All requests
+/// must be made securely over HTTPS"; admins issue tokens ("Tokens are valid
+/// for 2 years by default"), so there is no token endpoint. The API host
+/// (`api.apac.prospend.io`, APAC region) is not in the doc; override it with
+/// `apiBaseUrl` for other regions.
+pub const PROSPEND: Profile = Profile {
+    provider: Provider::ProSpend,
+    id: "prospend",
+    name: "ProSpend",
+    auth_hosts: None,
+    api_hosts: Some(Hosts {
+        production: "https://api.apac.prospend.io",
+        test: "https://sandbox.prospend.io",
+        test_name: "sandbox",
+    }),
+    base_path: "",
+    authorize_path: None,
+    authorization_code: None,
+    refresh_token: None,
+    client_credentials: None,
+    api_key: None,
+    authorization_grant_path: None,
+    errors: ErrorShape::Rfc6749,
+    reconnect_statuses: &[],
+    token_type_may_be_absent: false,
+    client_id_required: false,
+};
+
+/// A provider's endpoints, resolved for one environment (or override).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Endpoints {
+    /// The authorization endpoint.
+    pub authorization: Option<Endpoint>,
+    /// Where the code exchange goes.
+    pub token: Option<Endpoint>,
+    /// Where refresh goes.
+    pub refresh: Option<Endpoint>,
+    /// Where client credentials go.
+    pub client_credentials: Option<Endpoint>,
+    /// Spendesk's API-key token endpoint.
+    pub api_key: Option<Endpoint>,
+    /// Findity's user authorization-grant endpoint.
+    pub authorization_grant: Option<Endpoint>,
+    /// The API base, without a trailing `/` (paths are appended to it).
+    pub api_base: Option<String>,
+}
+
+fn invalid_arg(msg: String) -> Error {
+    Error::new(ErrorCode::InvalidArgument, msg)
+}
+
+impl Endpoints {
+    /// A named provider's endpoints. `environment`: `None`/`"production"` or
+    /// the provider's test name; `base_url`: the authorization server's host
+    /// root instead of the environment's (the profile's
+    /// [`Profile::base_path`] is appended); `api_base_url`: the API host root
+    /// (Pleo, ProSpend; defaults to the base). For [`Provider::Rfc6749`], use
+    /// [`crate::token::ClientConfig::new`] with explicit endpoints instead.
+    pub fn resolve(
+        provider: Provider,
+        environment: Option<&str>,
+        base_url: Option<&str>,
+        api_base_url: Option<&str>,
+    ) -> Result<Endpoints> {
+        let p = provider.profile();
+        let mut e = Endpoints::default();
+        let base = match p.auth_hosts {
+            Some(h) => Some(h.base(environment, base_url)?.join(p.base_path)?),
+            None if base_url.is_some() => {
+                return Err(invalid_arg(
+                    [
+                        p.name,
+                        " takes no baseUrl (use apiBaseUrl or explicit endpoints)",
+                    ]
+                    .concat(),
+                ))
+            }
+            None => None,
+        };
+        let api = match (p.api_hosts, api_base_url, &base) {
+            (Some(h), _, _) => Some(h.base(environment, api_base_url)?.join(p.base_path)?),
+            (None, Some(u), _) => Some(parse_endpoint(u, "apiBaseUrl")?.join(p.base_path)?),
+            (None, None, b) => b.clone(),
+        };
+        e.api_base = api.map(|a| a.as_str().trim_end_matches('/').to_owned());
+        let Some(base) = base else {
+            return Ok(e);
+        };
+        let at = |path: Option<&str>| path.map(|p| base.join(p)).transpose();
+        e.authorization = at(p.authorize_path)?;
+        e.token = at(p.authorization_code.map(|g| g.path))?;
+        e.refresh = at(p.refresh_token.map(|g| g.path))?;
+        e.client_credentials = at(p.client_credentials.map(|g| g.path))?;
+        e.api_key = at(p.api_key.map(|g| g.path))?;
+        e.authorization_grant = at(p.authorization_grant_path)?;
+        Ok(e)
+    }
+
+    /// The endpoint for a grant of `kind`.
+    pub fn for_grant(&self, kind: crate::token::GrantKind) -> Option<&Endpoint> {
+        use crate::token::GrantKind as K;
+        match kind {
+            K::AuthorizationCode => self.token.as_ref(),
+            K::RefreshToken => self.refresh.as_ref(),
+            K::ClientCredentials => self.client_credentials.as_ref(),
+            K::ApiKey => self.api_key.as_ref(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
+    fn s(e: &Option<Endpoint>) -> &str {
+        e.as_ref().map(Endpoint::as_str).unwrap_or("")
+    }
+
     #[test]
-    fn environments() {
+    fn spendesk_endpoints_live_under_v1() {
+        // Expected URLs from the sources cited on SPENDESK: the /v1 public API
+        // and the paths spendesk-authentication.txt names.
+        let e = Endpoints::resolve(Provider::Spendesk, None, None, None).unwrap();
         assert_eq!(
-            PLEO_AUTH
-                .base(Some("staging"), None)
-                .unwrap()
-                .join(PLEO_AUTHORIZE_PATH)
-                .unwrap()
-                .as_str(),
+            s(&e.authorization),
+            "https://public-api.spendesk.com/v1/oauth2/authorize"
+        );
+        assert_eq!(
+            s(&e.token),
+            "https://public-api.spendesk.com/v1/oauth2/token/create"
+        );
+        assert_eq!(
+            s(&e.refresh),
+            "https://public-api.spendesk.com/v1/oauth2/token/refresh"
+        );
+        assert_eq!(
+            s(&e.api_key),
+            "https://public-api.spendesk.com/v1/auth/token"
+        );
+        assert_eq!(
+            e.api_base.as_deref(),
+            Some("https://public-api.spendesk.com/v1")
+        );
+        let e = Endpoints::resolve(Provider::Spendesk, Some("sandbox"), None, None).unwrap();
+        assert_eq!(
+            s(&e.token),
+            "https://sandbox-public-api.spendesk.com/v1/oauth2/token/create"
+        );
+        // An override is the host root; /v1 is appended.
+        let e = Endpoints::resolve(
+            Provider::Spendesk,
+            None,
+            Some("http://127.0.0.1:8787/spendesk/"),
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            s(&e.refresh),
+            "http://127.0.0.1:8787/spendesk/v1/oauth2/token/refresh"
+        );
+        assert_eq!(e.client_credentials, None);
+    }
+
+    #[test]
+    fn findity_paths_per_grant_as_the_doc_shows() {
+        let e = Endpoints::resolve(Provider::Findity, None, None, None).unwrap();
+        // findity-authentication.txt: client credentials and refresh at .../api/oauth/token/
+        assert_eq!(
+            s(&e.client_credentials),
+            "https://expense.findity.com/api/oauth/token/"
+        );
+        assert_eq!(
+            s(&e.refresh),
+            "https://expense.findity.com/api/oauth/token/"
+        );
+        // ... the user-code exchange at .../api/oauth/token (no slash).
+        assert_eq!(s(&e.token), "https://expense.findity.com/api/oauth/token");
+        let e = Endpoints::resolve(Provider::Findity, Some("stage"), None, None).unwrap();
+        assert_eq!(
+            s(&e.authorization_grant),
+            "https://stage-expense.findity.com/api/oauth/authorization-grant"
+        );
+        assert_eq!(e.authorization, None);
+    }
+
+    #[test]
+    fn environments_and_overrides() {
+        let e = Endpoints::resolve(Provider::Pleo, Some("staging"), None, None).unwrap();
+        assert_eq!(
+            s(&e.authorization),
             "https://auth.staging.pleo.io/oauth/authorize"
         );
+        assert_eq!(s(&e.token), "https://auth.staging.pleo.io/oauth/token");
         assert_eq!(
-            SPENDESK_API
-                .base(None, None)
-                .unwrap()
-                .join(SPENDESK_AUTHORIZE_PATH)
-                .unwrap()
-                .as_str(),
-            "https://public-api.spendesk.com/oauth2/authorize"
+            e.api_base.as_deref(),
+            Some("https://external.staging.pleo.io")
         );
+        let e = Endpoints::resolve(
+            Provider::Pleo,
+            None,
+            Some("http://127.0.0.1:9/pleo"),
+            Some("http://127.0.0.1:9/pleo-api/"),
+        )
+        .unwrap();
+        assert_eq!(s(&e.refresh), "http://127.0.0.1:9/pleo/oauth/token");
+        assert_eq!(e.api_base.as_deref(), Some("http://127.0.0.1:9/pleo-api"));
+        let e = Endpoints::resolve(Provider::ProSpend, Some("sandbox"), None, None).unwrap();
+        assert_eq!(e.api_base.as_deref(), Some("https://sandbox.prospend.io"));
+        assert_eq!(e.token, None);
+        let code = |r: Result<Endpoints>| r.unwrap_err().code();
         assert_eq!(
-            SPENDESK_API.base(Some("sandbox"), None).unwrap().as_str(),
-            "https://sandbox-public-api.spendesk.com"
-        );
-        assert_eq!(
-            PLEO_AUTH.base(Some("sandbox"), None).unwrap_err().code(),
+            code(Endpoints::resolve(
+                Provider::Pleo,
+                Some("sandbox"),
+                None,
+                None
+            )),
             ErrorCode::InvalidArgument
         );
         assert_eq!(
-            FINDITY
-                .base(None, Some("http://127.0.0.1:9/findity"))
-                .unwrap()
-                .as_str(),
-            "http://127.0.0.1:9/findity"
-        );
-        assert_eq!(
-            FINDITY
-                .base(None, Some("http://findity.example"))
-                .unwrap_err()
-                .code(),
+            code(Endpoints::resolve(
+                Provider::Findity,
+                None,
+                Some("http://findity.example"),
+                None
+            )),
             ErrorCode::InsecureUrl
         );
+        assert_eq!(
+            code(Endpoints::resolve(
+                Provider::ProSpend,
+                None,
+                Some("https://x.example"),
+                None
+            )),
+            ErrorCode::InvalidArgument
+        );
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for p in [
+            Provider::Rfc6749,
+            Provider::Spendesk,
+            Provider::Pleo,
+            Provider::Findity,
+            Provider::ProSpend,
+        ] {
+            assert_eq!(Provider::from_name(p.profile().id), Some(p));
+            assert_eq!(p.profile().provider, p);
+        }
+        assert_eq!(Provider::from_name("nope"), None);
     }
 }

@@ -241,9 +241,17 @@ fn not_sent_keeps_the_refresh_token_usable() {
 
 #[test]
 fn refused_is_sticky_until_set_tokens() {
-    let mut s = session(Some(toks("a1", Some("r1"), Some(T0))));
-    let (rid, _) = expect_refresh(&get(&mut s, T0, 1));
-    assert!(get(&mut s, T0, 2).is_empty());
+    // With renew available and an access token that has not expired, a
+    // refusal still stops everything: no token, no renew.
+    let cfg = SessionConfig {
+        can_renew: true,
+        ..SessionConfig::default()
+    };
+    let mut s = Session::new(cfg, T0, Some(toks("a1", Some("r1"), Some(T0 + 10 * MIN))));
+    s.call(T0, CallId(1), CallKind::ForceRefresh);
+    let (rid, _) = expect_refresh(&drain(&mut s));
+    s.call(T0, CallId(2), CallKind::ForceRefresh);
+    assert!(drain(&mut s).is_empty());
     s.refresh_done(
         T0,
         rid,
@@ -504,14 +512,31 @@ fn skew_is_clamped_to_half_the_lifetime() {
 }
 
 #[test]
-fn just_issued_token_is_handed_out_even_inside_the_skew() {
-    let mut s = session(Some(toks("a1", Some("r1"), Some(T0))));
-    let (rid, _) = expect_refresh(&get(&mut s, T0, 1));
-    // The server issues a token that expires at once.
-    s.refresh_done(T0, rid, issued("a2", Some("r2"), Some(T0)));
-    let (sid, ..) = expect_store(&drain(&mut s));
-    s.store_done(T0, sid, Ok(()));
-    assert_eq!(resolved(&drain(&mut s)), vec![(1, "a2".to_owned())]);
+fn just_issued_token_is_handed_out_inside_the_skew_but_not_once_expired() {
+    // A 10 s token: fresh (clamped skew 5 s) until +5 s, valid until +10 s.
+    let run = |ack_at: u64, answer_exp: u64| {
+        let mut s = session(Some(toks("a1", Some("r1"), Some(T0))));
+        let (rid, _) = expect_refresh(&get(&mut s, T0, 1));
+        s.refresh_done(T0, rid, issued("a2", Some("r2"), Some(answer_exp)));
+        let (sid, ..) = expect_store(&drain(&mut s));
+        s.store_done(ack_at, sid, Ok(()));
+        drain(&mut s)
+    };
+    // The slow store acknowledges inside the skew: the waiter gets it.
+    assert_eq!(
+        resolved(&run(T0 + 6_000, T0 + 10_000)),
+        vec![(1, "a2".to_owned())]
+    );
+    // ... but not once it has expired.
+    assert_eq!(
+        rejected(&run(T0 + 10_000, T0 + 10_000)),
+        vec![(1, ErrorCode::Timeout)]
+    );
+    // A token that was expired when issued.
+    assert_eq!(
+        rejected(&run(T0, T0)),
+        vec![(1, ErrorCode::InvalidResponse)]
+    );
 }
 
 #[test]
@@ -606,10 +631,14 @@ fn unknown_ids_and_odd_inputs_are_harmless() {
     let mut s = Session::new(cfg, u64::MAX, Some(toks("a", Some("r"), Some(u64::MAX))));
     let (rid, _) = expect_refresh(&get(&mut s, u64::MAX, 2));
     assert_eq!(s.poll_timeout(), Some(u64::MAX));
-    s.refresh_done(0, rid, issued("b", Some("r2"), Some(0)));
+    s.refresh_done(0, rid, issued("b", Some("r2"), Some(1)));
     let (sid, ..) = expect_store(&drain(&mut s));
     s.store_done(0, sid, Ok(()));
     assert_eq!(resolved(&drain(&mut s)), vec![(2, "b".to_owned())]);
+    // The clock jumps past everything.
+    s.handle_timeout(u64::MAX);
+    assert_eq!(rejected(&get(&mut s, u64::MAX, 3)).len(), 0);
+    assert!(s.poll_timeout().is_some());
 }
 
 #[test]
@@ -621,4 +650,131 @@ fn from_error_classifies() {
     assert!(matches!(o, RefreshOutcome::NotSent(_)));
     let o: RefreshOutcome<()> = RefreshOutcome::from_error(net_error(), true);
     assert!(matches!(o, RefreshOutcome::Failed(_)));
+}
+
+#[test]
+fn refresh_outcome_classifies_answers() {
+    use crate::http::HttpResponse;
+    let resp = |status: u16, body: &str| HttpResponse {
+        status,
+        content_type: Some("application/json".into()),
+        body: body.into(),
+    };
+    let invalid = || Error::new(ErrorCode::InvalidResponse, "the token_type is not Bearer");
+    let raw = crate::json::parse_object("{}").expect("an object");
+    let ts = crate::token::TokenSet {
+        access_token: sec("a2"),
+        token_type: "Bearer".into(),
+        expires_at: Some(f64::INFINITY),
+        refresh_token: Some(sec("r2")),
+        scope: None,
+        raw,
+    };
+    match refresh_outcome(&resp(200, "{}"), Ok(ts), 5u32) {
+        RefreshOutcome::Issued(t) => {
+            assert_eq!(t.expires_at, Some(MAX_SAFE_INTEGER));
+            assert_eq!(t.refresh_token.as_ref().map(|r| r.expose()), Some("r2"));
+            assert_eq!(t.payload, 5);
+        }
+        other => panic!("{other:?}"),
+    }
+    let rotated = resp(
+        200,
+        r#"{"access_token":"x","token_type":"mac","refresh_token":"r3"}"#,
+    );
+    match refresh_outcome(&rotated, Err(invalid()), 6u32) {
+        RefreshOutcome::IssuedInvalid {
+            error,
+            refresh_token,
+            payload,
+        } => {
+            assert_eq!(error.code(), ErrorCode::InvalidResponse);
+            assert_eq!(refresh_token.as_ref().map(|r| r.expose()), Some("r3"));
+            assert_eq!(payload, 6);
+        }
+        other => panic!("{other:?}"),
+    }
+    for (r, code) in [
+        (
+            resp(200, r#"{"access_token":"x"}"#),
+            ErrorCode::InvalidResponse,
+        ),
+        (resp(200, "<html>"), ErrorCode::InvalidResponse),
+        (
+            resp(500, r#"{"refresh_token":"r4"}"#),
+            ErrorCode::ServerError,
+        ),
+        (
+            resp(400, r#"{"error":"invalid_client"}"#),
+            ErrorCode::OAuthError,
+        ),
+    ] {
+        let o = refresh_outcome(&r, Err(Error::new(code, "x")), 0u32);
+        assert!(
+            matches!(&o, RefreshOutcome::Failed(e) if e.code() == code),
+            "{o:?}"
+        );
+    }
+    let o = refresh_outcome(
+        &resp(400, r#"{"error":"invalid_grant"}"#),
+        Err(Error::new(ErrorCode::ReconnectRequired, "x")),
+        0u32,
+    );
+    assert!(matches!(o, RefreshOutcome::Refused(_)));
+}
+
+#[test]
+fn invalid_answer_returning_the_same_refresh_token_keeps_it_usable() {
+    let mut s = session(Some(toks("a1", Some("r1"), Some(T0))));
+    let (rid, _) = expect_refresh(&get(&mut s, T0, 1));
+    s.refresh_done(
+        T0,
+        rid,
+        RefreshOutcome::IssuedInvalid {
+            error: Error::new(ErrorCode::InvalidResponse, "bad expires_in"),
+            refresh_token: Some(sec("r1")),
+            payload: 0,
+        },
+    );
+    let a = drain(&mut s);
+    assert_eq!(rejected(&a), vec![(1, ErrorCode::InvalidResponse)]);
+    let store: Vec<_> = a
+        .into_iter()
+        .filter(|a| matches!(a, Action::Store { .. }))
+        .collect();
+    let (sid, ..) = expect_store(&store);
+    s.store_done(T0, sid, Ok(()));
+    // The server said r1 is still good (RFC 6749 §6): it may be sent again.
+    let (_, rt) = expect_refresh(&get(&mut s, T0 + 1, 2));
+    assert_eq!(rt, "r1");
+}
+
+#[test]
+fn set_tokens_while_a_store_is_pending() {
+    let mut s = session(Some(toks("a1", Some("r1"), Some(T0))));
+    let (rid, _) = expect_refresh(&get(&mut s, T0, 1));
+    s.refresh_done(T0, rid, issued("a2", Some("r2"), Some(T0 + 10 * MIN)));
+    let (sid, ..) = expect_store(&drain(&mut s));
+    assert!(get(&mut s, T0, 2).is_empty());
+    // The user connects again while onTokens runs: the waiters get the new set.
+    s.set_tokens(T0 + 1, toks("b1", Some("q1"), Some(T0 + 30 * MIN)));
+    let mut got = resolved(&drain(&mut s));
+    got.sort();
+    assert_eq!(got, vec![(1, "b1".to_owned()), (2, "b1".to_owned())]);
+    assert!(!s.store_pending());
+    // The old store's result changes nothing.
+    s.store_done(T0 + 2, sid, Err(net_error()));
+    s.store_done(T0 + 2, sid, Ok(()));
+    assert!(drain(&mut s).is_empty());
+    assert_eq!(s.tokens().map(|t| t.access_token.expose()), Some("b1"));
+    assert_eq!(s.poll_timeout(), None);
+    // The next store's `previous` is the app's set.
+    let (rid, rt) = expect_refresh(&get(&mut s, T0 + 30 * MIN, 3));
+    assert_eq!(rt, "q1");
+    s.refresh_done(T0 + 30 * MIN, rid, issued("b2", Some("q2"), None));
+    let (_, _, prev) = expect_store(&drain(&mut s));
+    assert_eq!(
+        prev.map(|p| p.access_token.expose().to_owned()),
+        Some("b1".into())
+    );
 }

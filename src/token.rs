@@ -3,35 +3,27 @@
 //! turns the answer into a [`TokenSet`] or a coded [`Error`] (after
 //! oauth4webapi's `xxxRequest` / `processXxxResponse` pairs).
 //!
-//! One configuration covers a standard RFC 6749 server and each provider's
-//! documented differences ([`Dialect`]):
-//! - **Spendesk** (spendesk-authentication.txt; public SDKs): code exchange at
-//!   `/oauth2/token/create` and refresh at `/oauth2/token/refresh` take JSON
-//!   bodies, answer `201` with no `expires_in` (access tokens are JWTs that
-//!   live 60 minutes, so expiry comes from `exp`), refresh needs client_id and
-//!   client_secret, and errors come as `{"errors":[{"code","detail","source"}]}`.
-//!   "If you are unable to get a new refresh token (with a 401 or 403 error
-//!   codes), remove the token from your database and 'disconnect' the
-//!   customer": both become `RECONNECT_REQUIRED`.
-//! - **Pleo** (pleo-quickstart.txt): form bodies, client credentials in HTTP
-//!   Basic ("You must present your client_id and client_secret using Basic HTTP
-//!   authentication"), `redirect_uri` + `code_verifier` on code exchange. The
-//!   docs label `expires_in` `ACCESS_TOKEN_LIFETIME // 10 mins.` on exchange and
-//!   `ACCESS_TOKEN_MILLI_LIFETIME // 10 mins.` on refresh; see
-//!   [`PLEO_MILLIS_THRESHOLD`] for the rule. The refresh answer's scope is
-//!   `+`-joined ("scope1+scope2"); it is normalised to spaces.
-//! - **Findity** (findity-authentication.txt): `grant_type=client_credentials&client_id&client_secret`
-//!   in the body; refresh with `grant_type=refresh_token&client_id&refresh_token`
-//!   ("a refresh token can only be used once"); user tokens by
-//!   `grant_type=authorization_code&code=...` with no client authentication.
+//! Every provider difference (endpoints, client authentication, body
+//! encoding, success statuses, expiry source, error shape, what each grant
+//! needs) is data in [`crate::providers`]; this module only reads it. Build a
+//! configuration with [`ClientConfig::new`] from [`ClientOptions`].
 
 use crate::encoding::form_encode;
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::{self, HttpRequest, HttpResponse};
 use crate::json::{self, JsonObject, Kind, Object};
+use crate::providers::{
+    BodyEncoding, ClientAuthRule, Endpoints, ErrorShape, Expiry, GrantRules, PkceRule, Profile,
+    RedirectRule,
+};
 use crate::secret::Secret;
-use crate::url::Endpoint;
+use crate::url::{parse_endpoint, Endpoint};
 use core::fmt;
+
+pub use crate::providers::Provider;
+
+/// The older name of [`Provider`] (whose rules a client follows).
+pub type Dialect = Provider;
 
 /// Pleo `expires_in` rule: a value above this is milliseconds, otherwise
 /// seconds. A 10-minute Pleo token is `600` in seconds or `600000` in
@@ -40,20 +32,14 @@ use core::fmt;
 /// Pleo never issues. So values > 86 400 are read as milliseconds.
 pub const PLEO_MILLIS_THRESHOLD: f64 = 86_400.0;
 
-/// Whose rules a client follows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Dialect {
-    /// A standard OAuth 2.0 server (RFC 6749, RFC 7636).
-    Rfc6749,
-    /// Spendesk's OAuth2 partner flow and API-key flow.
-    Spendesk,
-    /// Pleo.
-    Pleo,
-    /// Findity.
-    Findity,
-}
+/// The longest access-token lifetime taken from an answer: ten years, in
+/// milliseconds. A larger `expires_in` (`1e306`) or JWT `exp` is clamped to it,
+/// so [`TokenSet::expires_at`] stays a finite integer well inside the range
+/// where `f64` holds integers exactly (2^53); the answer is not refused for it
+/// (refusing a refresh answer would drop the refresh token it rotated).
+pub const MAX_LIFETIME_MS: f64 = 10.0 * 365.0 * 86_400_000.0;
 
-/// How the client authenticates at the token endpoint (RFC 6749 §2.3.1).
+/// How the client authenticates at a generic server's token endpoint (RFC 6749 §2.3.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ClientAuth {
     /// `client_secret_basic`: HTTP Basic with form-encoded id and secret.
@@ -71,7 +57,8 @@ pub enum Grant<'a> {
     AuthorizationCode {
         /// The code from the callback.
         code: &'a str,
-        /// The verifier whose challenge went into the authorize URL.
+        /// The verifier whose challenge went into the authorize URL
+        /// (`Some("")` counts as none).
         code_verifier: Option<&'a str>,
     },
     /// Refresh (RFC 6749 §6).
@@ -81,8 +68,15 @@ pub enum Grant<'a> {
     },
     /// Client credentials (RFC 6749 §4.4).
     ClientCredentials {
-        /// Scopes to ask for.
+        /// Scopes to ask for (each an RFC 6749 §3.3 scope-token).
         scopes: &'a [&'a str],
+    },
+    /// Spendesk API key (`/auth/token`, `Authorization: Basic base64(id:secret)`).
+    ApiKey {
+        /// The API key's id.
+        key_id: &'a str,
+        /// The API key's secret.
+        key_secret: &'a str,
     },
 }
 
@@ -99,6 +93,26 @@ pub enum GrantKind {
     ApiKey,
 }
 
+impl GrantKind {
+    /// The `grant_type` value (`""` for the API key, which sends none).
+    pub fn grant_type(self) -> &'static str {
+        match self {
+            GrantKind::AuthorizationCode => "authorization_code",
+            GrantKind::RefreshToken => "refresh_token",
+            GrantKind::ClientCredentials => "client_credentials",
+            GrantKind::ApiKey => "",
+        }
+    }
+    fn describe(self) -> &'static str {
+        match self {
+            GrantKind::AuthorizationCode => "authorization-code",
+            GrantKind::RefreshToken => "refresh-token",
+            GrantKind::ClientCredentials => "client-credentials",
+            GrantKind::ApiKey => "API-key",
+        }
+    }
+}
+
 impl Grant<'_> {
     /// Its kind.
     pub fn kind(&self) -> GrantKind {
@@ -106,6 +120,7 @@ impl Grant<'_> {
             Grant::AuthorizationCode { .. } => GrantKind::AuthorizationCode,
             Grant::RefreshToken { .. } => GrantKind::RefreshToken,
             Grant::ClientCredentials { .. } => GrantKind::ClientCredentials,
+            Grant::ApiKey { .. } => GrantKind::ApiKey,
         }
     }
 }
@@ -113,15 +128,18 @@ impl Grant<'_> {
 /// The tokens a token endpoint issued.
 #[derive(Clone)]
 pub struct TokenSet {
-    /// `access_token`.
+    /// `access_token`: visible ASCII without spaces (it goes into an
+    /// `Authorization` header value).
     pub access_token: Secret,
     /// `token_type` (always `Bearer` here).
     pub token_type: String,
     /// When the access token expires, in milliseconds since the epoch (like
-    /// `Date.now()`), from `expires_in` and the clock read once before the
-    /// request, or from the access token's JWT `exp` when `expires_in` is absent.
+    /// `Date.now()`): always a finite whole number, at most
+    /// [`MAX_LIFETIME_MS`] after the clock read before the request, or absent.
+    /// From the profile's [`Expiry`] rule: `expires_in`, or the access token's
+    /// JWT `exp`.
     pub expires_at: Option<f64>,
-    /// `refresh_token`, if issued.
+    /// `refresh_token`, if issued (RFC 6749 A.17: visible ASCII and spaces).
     pub refresh_token: Option<Secret>,
     /// `scope`, if sent (space-separated).
     pub scope: Option<String>,
@@ -141,33 +159,82 @@ impl fmt::Debug for TokenSet {
     }
 }
 
-/// A client of one token endpoint.
+/// What [`ClientConfig::new`] builds a client from. Start from
+/// [`ClientOptions::new`] and set the fields the provider needs.
+#[derive(Clone, Debug)]
+pub struct ClientOptions<'a> {
+    /// Whose rules ([`crate::providers::Profile`]).
+    pub provider: Provider,
+    /// `None` / `"production"`, or the provider's test environment name
+    /// (Pleo `"staging"`, Spendesk `"sandbox"`, Findity `"stage"`, ProSpend `"sandbox"`).
+    pub environment: Option<&'a str>,
+    /// The authorization server's host root instead of the environment's
+    /// (the profile's base path, Spendesk's `/v1`, is appended).
+    pub base_url: Option<&'a str>,
+    /// The API's host root (Pleo and ProSpend have a separate API host; for
+    /// the others it defaults to the base).
+    pub api_base_url: Option<&'a str>,
+    /// Generic servers only: the authorization endpoint.
+    pub authorization_endpoint: Option<&'a str>,
+    /// Generic servers only (required there): the token endpoint, used for every grant.
+    pub token_endpoint: Option<&'a str>,
+    /// `client_id` (required except for Spendesk API-key clients and ProSpend).
+    pub client_id: &'a str,
+    /// `client_secret` (`Some("")` counts as none).
+    pub client_secret: Option<&'a str>,
+    /// Generic servers only: client authentication; defaults to Basic with a
+    /// secret and `None` (public client) without.
+    pub client_auth: Option<ClientAuth>,
+    /// `redirect_uri` (https, or http on loopback).
+    pub redirect_uri: Option<&'a str>,
+    /// `false` lets a generic server's code exchange go without a PKCE
+    /// verifier (RFC 9700 §2.1.1 makes PKCE the default). Providers whose
+    /// profile requires PKCE ignore it.
+    pub pkce: bool,
+}
+
+impl<'a> ClientOptions<'a> {
+    /// Options for `provider` with everything else unset and PKCE on.
+    pub fn new(provider: Provider) -> Self {
+        ClientOptions {
+            provider,
+            environment: None,
+            base_url: None,
+            api_base_url: None,
+            authorization_endpoint: None,
+            token_endpoint: None,
+            client_id: "",
+            client_secret: None,
+            client_auth: None,
+            redirect_uri: None,
+            pkce: true,
+        }
+    }
+}
+
+/// A client of one provider (or generic server): its profile, resolved
+/// endpoints and credentials. Built only by [`ClientConfig::new`], so every
+/// endpoint in it passed the URL checks.
 #[derive(Clone)]
 pub struct ClientConfig {
-    /// Whose rules.
-    pub dialect: Dialect,
-    /// Where code exchange and other grants go.
-    pub token_endpoint: Endpoint,
-    /// Where refresh goes (Spendesk has its own path); defaults to `token_endpoint`.
-    pub refresh_endpoint: Option<Endpoint>,
-    /// `client_id`.
-    pub client_id: String,
-    /// `client_secret`.
-    pub client_secret: Option<Secret>,
-    /// Client authentication (Pleo: always Basic; Findity: always in the body).
-    pub auth: ClientAuth,
-    /// `redirect_uri`, sent on code exchange when the authorize request had it.
-    pub redirect_uri: Option<String>,
+    profile: &'static Profile,
+    endpoints: Endpoints,
+    client_id: String,
+    client_secret: Option<Secret>,
+    auth: ClientAuth,
+    redirect_uri: Option<String>,
+    pkce: bool,
 }
 
 impl fmt::Debug for ClientConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientConfig")
-            .field("dialect", &self.dialect)
-            .field("token_endpoint", &self.token_endpoint.as_str())
+            .field("provider", &self.profile.provider)
+            .field("endpoints", &self.endpoints)
             .field("client_id", &self.client_id)
             .field("client_secret", &self.client_secret)
             .field("auth", &self.auth)
+            .field("pkce", &self.pkce)
             .finish_non_exhaustive()
     }
 }
@@ -185,192 +252,264 @@ fn require<'a>(v: &'a str, what: &str) -> Result<&'a str> {
 }
 
 impl ClientConfig {
+    /// Checks `o` against the provider's profile and resolves its endpoints.
+    /// `INVALID_ARGUMENT` for a missing `clientId`/`tokenEndpoint`, an option
+    /// the provider does not take, or a `clientAuth` without a secret;
+    /// `INVALID_URL`/`INSECURE_URL` for bad URLs.
+    pub fn new(o: &ClientOptions) -> Result<ClientConfig> {
+        let profile = o.provider.profile();
+        if profile.client_id_required {
+            require(o.client_id, "clientId")?;
+        }
+        let client_secret = o.client_secret.filter(|s| !s.is_empty()).map(Secret::new);
+        let generic = profile.auth_hosts.is_none() && profile.authorization_code.is_some();
+        let auth = match (generic, o.client_auth) {
+            (false, Some(_)) => {
+                return Err(arg(&[
+                    profile.name,
+                    " takes no clientAuth: its profile fixes it",
+                ]
+                .concat()))
+            }
+            (_, Some(a)) => a,
+            (_, None) if client_secret.is_some() => ClientAuth::Basic,
+            (_, None) => ClientAuth::None,
+        };
+        if generic && auth != ClientAuth::None && client_secret.is_none() {
+            return Err(arg("clientAuth \"basic\" and \"post\" need clientSecret"));
+        }
+        let endpoints = if generic {
+            if o.environment.is_some() || o.base_url.is_some() {
+                return Err(arg(
+                    "a generic OAuth 2.0 client takes tokenEndpoint and authorizationEndpoint, not environment or baseUrl",
+                ));
+            }
+            let token = parse_endpoint(
+                o.token_endpoint
+                    .ok_or_else(|| arg("tokenEndpoint is required"))?,
+                "tokenEndpoint",
+            )?;
+            Endpoints {
+                authorization: o
+                    .authorization_endpoint
+                    .map(|u| parse_endpoint(u, "authorizationEndpoint"))
+                    .transpose()?,
+                refresh: Some(token.clone()),
+                client_credentials: Some(token.clone()),
+                token: Some(token),
+                api_key: None,
+                authorization_grant: None,
+                api_base: o
+                    .api_base_url
+                    .map(|u| parse_endpoint(u, "apiBaseUrl"))
+                    .transpose()?
+                    .map(|e| e.as_str().trim_end_matches('/').to_owned()),
+            }
+        } else {
+            if o.token_endpoint.is_some() || o.authorization_endpoint.is_some() {
+                return Err(arg(&[
+                    profile.name,
+                    "'s endpoints come from its profile: use environment or baseUrl",
+                ]
+                .concat()));
+            }
+            Endpoints::resolve(o.provider, o.environment, o.base_url, o.api_base_url)?
+        };
+        if let Some(r) = o.redirect_uri {
+            parse_endpoint(r, "redirectUri")?;
+        }
+        Ok(ClientConfig {
+            profile,
+            endpoints,
+            client_id: o.client_id.to_owned(),
+            client_secret,
+            auth,
+            redirect_uri: o.redirect_uri.map(str::to_owned),
+            pkce: o.pkce,
+        })
+    }
+
+    /// Whose rules.
+    pub fn provider(&self) -> Provider {
+        self.profile.provider
+    }
+    /// The profile (the data the requests and answers follow).
+    pub fn profile(&self) -> &'static Profile {
+        self.profile
+    }
+    /// The resolved endpoints.
+    pub fn endpoints(&self) -> &Endpoints {
+        &self.endpoints
+    }
+    /// The authorization endpoint, if the provider (or caller) has one.
+    pub fn authorization_endpoint(&self) -> Option<&Endpoint> {
+        self.endpoints.authorization.as_ref()
+    }
+    /// The API base URL without a trailing `/`, if known.
+    pub fn api_base_url(&self) -> Option<&str> {
+        self.endpoints.api_base.as_deref()
+    }
+    /// `client_id`.
+    pub fn client_id(&self) -> &str {
+        &self.client_id
+    }
+    /// `redirect_uri`.
+    pub fn redirect_uri(&self) -> Option<&str> {
+        self.redirect_uri.as_deref()
+    }
+    /// Whether a client secret was given.
+    pub fn has_client_secret(&self) -> bool {
+        self.client_secret.is_some()
+    }
+    /// The `pkce` option (see [`ClientOptions::pkce`]).
+    pub fn pkce(&self) -> bool {
+        self.pkce
+    }
+
+    /// The authorization URL for this client (RFC 6749 §4.1.1, PKCE S256),
+    /// with its endpoint, `client_id` and `redirect_uri`. See
+    /// [`crate::authorize::AuthorizationRequest::build`] for the checks.
+    pub fn authorization_url(
+        &self,
+        scopes: &[&str],
+        state: Option<&str>,
+        code_challenge: &str,
+        extra_params: &[(&str, &str)],
+    ) -> Result<String> {
+        let endpoint = self
+            .authorization_endpoint()
+            .ok_or_else(|| arg("this client has no authorizationEndpoint"))?;
+        crate::authorize::AuthorizationRequest {
+            authorization_endpoint: endpoint.as_str(),
+            client_id: &self.client_id,
+            redirect_uri: self.redirect_uri.as_deref(),
+            scopes,
+            state,
+            code_challenge,
+            extra_params,
+        }
+        .build()
+    }
+
     fn secret(&self) -> Result<&str> {
         match &self.client_secret {
-            Some(s) if !s.expose().is_empty() => Ok(s.expose()),
-            _ => Err(arg("this flow needs clientSecret")),
+            Some(s) => Ok(s.expose()),
+            None => Err(arg("this flow needs clientSecret")),
         }
     }
 
-    fn form_request<'a>(
-        &'a self,
-        url: &Endpoint,
-        mut pairs: Vec<(&'a str, &'a str)>,
-        auth: ClientAuth,
-    ) -> Result<HttpRequest> {
-        let mut headers = vec![
-            ("content-type", http::FORM.to_owned()),
-            ("accept", http::JSON.to_owned()),
-        ];
+    fn id(&self) -> Result<&str> {
+        require(&self.client_id, "clientId")
+    }
+
+    /// The HTTP request for `grant`, following the profile's rules for it.
+    /// `INVALID_ARGUMENT` when the provider has no such grant or a required
+    /// piece (secret, verifier, redirect URI) is missing, before anything is sent.
+    pub fn token_request(&self, grant: &Grant) -> Result<HttpRequest> {
+        let kind = grant.kind();
+        let p = self.profile;
+        let no_grant = || arg(&[p.name, " has no ", kind.describe(), " grant"].concat());
+        let rules = p.rules(kind).ok_or_else(no_grant)?;
+        let url = self.endpoints.for_grant(kind).ok_or_else(no_grant)?;
+        if let Grant::ApiKey { key_id, key_secret } = *grant {
+            return spendesk_api_key_request(url, key_id, key_secret);
+        }
+        let auth = match (rules.client_auth, self.auth) {
+            (ClientAuthRule::Configured, ClientAuth::Basic) => ClientAuthRule::Basic,
+            (ClientAuthRule::Configured, ClientAuth::Post) => ClientAuthRule::Body,
+            (ClientAuthRule::Configured, ClientAuth::None) => ClientAuthRule::ClientIdOnly,
+            (r, _) => r,
+        };
+        let scope: String;
+        let mut pairs: Vec<(&str, &str)> = vec![("grant_type", kind.grant_type())];
+        let mut authorization = None;
         match auth {
-            ClientAuth::Basic => headers.push((
-                "authorization",
-                http::basic_auth_rfc6749(&self.client_id, self.secret()?),
-            )),
-            ClientAuth::Post => {
-                pairs.push(("client_id", &self.client_id));
+            ClientAuthRule::Basic => {
+                authorization = Some(http::basic_auth_rfc6749(self.id()?, self.secret()?))
+            }
+            ClientAuthRule::Body => {
+                pairs.push(("client_id", self.id()?));
                 pairs.push(("client_secret", self.secret()?));
             }
-            ClientAuth::None => pairs.push(("client_id", &self.client_id)),
+            ClientAuthRule::BodySecretIfAny => {
+                pairs.push(("client_id", self.id()?));
+                if let Some(s) = &self.client_secret {
+                    pairs.push(("client_secret", s.expose()));
+                }
+            }
+            ClientAuthRule::ClientIdOnly => pairs.push(("client_id", self.id()?)),
+            ClientAuthRule::Nothing | ClientAuthRule::ApiKeyBasic | ClientAuthRule::Configured => {}
+        }
+        match *grant {
+            Grant::AuthorizationCode {
+                code,
+                code_verifier,
+            } => {
+                pairs.push(("code", require(code, "code")?));
+                match (rules.redirect_uri, &self.redirect_uri) {
+                    (RedirectRule::Never, _) => {}
+                    (_, Some(r)) => pairs.push(("redirect_uri", r)),
+                    (RedirectRule::Required, None) => {
+                        return Err(arg(&[p.name, "'s code exchange needs redirectUri"].concat()))
+                    }
+                    (RedirectRule::IfConfigured, None) => {}
+                }
+                // An empty verifier is no verifier (a JS caller's "").
+                match (rules.pkce, code_verifier.filter(|v| !v.is_empty())) {
+                    (PkceRule::NotUsed, _) => {}
+                    (_, Some(v)) => {
+                        crate::pkce::validate_verifier(v)?;
+                        pairs.push(("code_verifier", v));
+                    }
+                    (PkceRule::RequiredUnlessOptedOut, None) if !self.pkce => {}
+                    (PkceRule::RequiredUnlessOptedOut, None) => return Err(arg(
+                        "the code exchange needs the PKCE codeVerifier (RFC 9700 §2.1.1); build the client with pkce: false to exchange without one",
+                    )),
+                    (PkceRule::Required, None) => {
+                        return Err(arg(
+                            &[p.name, "'s code exchange needs the PKCE codeVerifier"].concat(),
+                        ))
+                    }
+                }
+            }
+            Grant::RefreshToken { refresh_token } => {
+                pairs.push(("refresh_token", require(refresh_token, "refreshToken")?))
+            }
+            Grant::ClientCredentials { scopes } => {
+                if matches!(auth, ClientAuthRule::ClientIdOnly | ClientAuthRule::Nothing) {
+                    return Err(arg(
+                        "client credentials need a confidential client (clientAuth \"basic\" or \"post\")",
+                    ));
+                }
+                for s in scopes {
+                    crate::authorize::check_scope_token(s)?;
+                }
+                scope = scopes.join(" ");
+                if !scope.is_empty() {
+                    pairs.push(("scope", &scope));
+                }
+            }
+            Grant::ApiKey { .. } => {}
+        }
+        let (content_type, body) = match rules.encoding {
+            BodyEncoding::Form => (Some(http::FORM), Some(form_encode(pairs))),
+            BodyEncoding::Json => (Some(http::JSON), Some(http::json_body(&pairs))),
+            BodyEncoding::Empty => (None, None),
+        };
+        let mut headers = Vec::with_capacity(3);
+        if let Some(ct) = content_type {
+            headers.push(("content-type", ct.to_owned()));
+        }
+        headers.push(("accept", http::JSON.to_owned()));
+        if let Some(a) = authorization {
+            headers.push(("authorization", a));
         }
         Ok(HttpRequest {
             method: "POST",
             url: url.as_str().to_owned(),
             headers,
-            body: Some(form_encode(pairs)),
+            body,
         })
-    }
-
-    /// The HTTP request for `grant`.
-    pub fn token_request(&self, grant: &Grant) -> Result<HttpRequest> {
-        require(&self.client_id, "clientId")?;
-        let refresh_url = self
-            .refresh_endpoint
-            .as_ref()
-            .unwrap_or(&self.token_endpoint);
-        match self.dialect {
-            Dialect::Rfc6749 | Dialect::Pleo => {
-                let auth = if self.dialect == Dialect::Pleo {
-                    ClientAuth::Basic
-                } else {
-                    self.auth
-                };
-                match *grant {
-                    Grant::AuthorizationCode {
-                        code,
-                        code_verifier,
-                    } => {
-                        let mut p = vec![
-                            ("grant_type", "authorization_code"),
-                            ("code", require(code, "code")?),
-                        ];
-                        if let Some(r) = &self.redirect_uri {
-                            p.push(("redirect_uri", r));
-                        } else if self.dialect == Dialect::Pleo {
-                            return Err(arg("Pleo's code exchange needs redirectUri"));
-                        }
-                        match code_verifier {
-                            Some(v) => {
-                                crate::pkce::validate_verifier(v)?;
-                                p.push(("code_verifier", v));
-                            }
-                            None if self.dialect == Dialect::Pleo => {
-                                return Err(arg("Pleo's code exchange needs the PKCE codeVerifier"))
-                            }
-                            None => {}
-                        }
-                        self.form_request(&self.token_endpoint, p, auth)
-                    }
-                    Grant::RefreshToken { refresh_token } => self.form_request(
-                        refresh_url,
-                        vec![
-                            ("grant_type", "refresh_token"),
-                            ("refresh_token", require(refresh_token, "refreshToken")?),
-                        ],
-                        auth,
-                    ),
-                    Grant::ClientCredentials { scopes } => {
-                        if self.dialect == Dialect::Pleo {
-                            return Err(arg("Pleo documents no client-credentials grant; use the authorization-code flow"));
-                        }
-                        if auth == ClientAuth::None {
-                            return Err(arg("client credentials need a confidential client (clientAuth \"basic\" or \"post\")"));
-                        }
-                        let scope = scopes.join(" ");
-                        let mut p = vec![("grant_type", "client_credentials")];
-                        if !scope.is_empty() {
-                            p.push(("scope", &scope));
-                        }
-                        self.form_request(&self.token_endpoint, p, auth)
-                    }
-                }
-            }
-            Dialect::Findity => match *grant {
-                Grant::ClientCredentials { scopes } => {
-                    let scope = scopes.join(" ");
-                    let mut p = vec![
-                        ("grant_type", "client_credentials"),
-                        ("client_id", self.client_id.as_str()),
-                        ("client_secret", self.secret()?),
-                    ];
-                    if !scope.is_empty() {
-                        p.push(("scope", &scope));
-                    }
-                    self.form_request(&self.token_endpoint, p, ClientAuth::Basic)
-                        .map(strip_auth)
-                }
-                Grant::RefreshToken { refresh_token } => self
-                    .form_request(
-                        refresh_url,
-                        vec![
-                            ("grant_type", "refresh_token"),
-                            ("client_id", self.client_id.as_str()),
-                            ("refresh_token", require(refresh_token, "refreshToken")?),
-                        ],
-                        ClientAuth::Basic,
-                    )
-                    .map(strip_auth),
-                Grant::AuthorizationCode { code, .. } => Ok(HttpRequest {
-                    method: "POST",
-                    url: self.token_endpoint.as_str().to_owned(),
-                    headers: vec![
-                        ("content-type", http::FORM.to_owned()),
-                        ("accept", http::JSON.to_owned()),
-                    ],
-                    body: Some(form_encode([
-                        ("grant_type", "authorization_code"),
-                        ("code", require(code, "code")?),
-                    ])),
-                }),
-            },
-            Dialect::Spendesk => {
-                let (url, body) = match *grant {
-                    Grant::AuthorizationCode {
-                        code,
-                        code_verifier,
-                    } => {
-                        let v = code_verifier.ok_or_else(|| {
-                            arg("Spendesk's code exchange needs the PKCE codeVerifier")
-                        })?;
-                        crate::pkce::validate_verifier(v)?;
-                        let mut p = vec![
-                            ("grant_type", "authorization_code"),
-                            ("client_id", self.client_id.as_str()),
-                            ("code", require(code, "code")?),
-                            ("code_verifier", v),
-                        ];
-                        if let Ok(s) = self.secret() {
-                            p.push(("client_secret", s));
-                        }
-                        if let Some(r) = &self.redirect_uri {
-                            p.push(("redirect_uri", r));
-                        }
-                        (&self.token_endpoint, http::json_body(&p))
-                    }
-                    Grant::RefreshToken { refresh_token } => (
-                        refresh_url,
-                        http::json_body(&[
-                            ("grant_type", "refresh_token"),
-                            ("client_id", &self.client_id),
-                            ("client_secret", self.secret()?),
-                            ("refresh_token", require(refresh_token, "refreshToken")?),
-                        ]),
-                    ),
-                    Grant::ClientCredentials { .. } => return Err(arg(
-                        "Spendesk has no client-credentials grant; use apiKeyToken() for API keys",
-                    )),
-                };
-                Ok(HttpRequest {
-                    method: "POST",
-                    url: url.as_str().to_owned(),
-                    headers: vec![
-                        ("content-type", http::JSON.to_owned()),
-                        ("accept", http::JSON.to_owned()),
-                    ],
-                    body: Some(body),
-                })
-            }
-        }
     }
 
     /// Reads a token endpoint's answer to a `kind` grant. `now_ms` is the
@@ -381,14 +520,38 @@ impl ClientConfig {
         resp: &HttpResponse,
         now_ms: f64,
     ) -> Result<TokenSet> {
-        process_token_response(self.dialect, kind, resp, now_ms)
+        process_with(self.profile, kind, resp, now_ms)
     }
-}
 
-/// Findity puts client credentials in the body, never in Basic.
-fn strip_auth(mut r: HttpRequest) -> HttpRequest {
-    r.headers.retain(|(k, _)| *k != "authorization");
-    r
+    /// The refresh token a success answer carries, even when the rest of the
+    /// answer fails [`ClientConfig::process_token_response`]'s checks: a
+    /// server that answered a refresh with 2xx may have rotated the refresh
+    /// token already, and the spent one must not be used again (issue 9:
+    /// "a token set the server has issued is never dropped"). `None` for a
+    /// non-success status, a body that is not a JSON object, or no usable
+    /// `refresh_token`.
+    pub fn issued_refresh_token(&self, kind: GrantKind, resp: &HttpResponse) -> Option<Secret> {
+        if !rules_for(self.profile, kind).success.contains(&resp.status) {
+            return None;
+        }
+        let o = json::parse_object(&resp.body)?;
+        o.str("refresh_token")
+            .filter(|t| is_refresh_token(t))
+            .map(Secret::new)
+    }
+
+    /// Findity's user authorization-grant request (see
+    /// [`findity_authorization_grant_request`]) to this client's endpoint.
+    pub fn authorization_grant_request(
+        &self,
+        org_access_token: &str,
+        user_id: &str,
+    ) -> Result<HttpRequest> {
+        let url = self.endpoints.authorization_grant.as_ref().ok_or_else(|| {
+            arg(&[self.profile.name, " has no authorization-grant endpoint"].concat())
+        })?;
+        findity_authorization_grant_request(url, org_access_token, user_id)
+    }
 }
 
 /// Spendesk's API-key token request (spendesk-authentication.txt): `POST /auth/token`
@@ -411,8 +574,8 @@ pub fn spendesk_api_key_request(
         method: "POST",
         url: url.as_str().to_owned(),
         headers: vec![
-            ("authorization", http::basic_auth(key_id, key_secret)),
             ("accept", http::JSON.to_owned()),
+            ("authorization", http::basic_auth(key_id, key_secret)),
         ],
         body: None,
     })
@@ -428,6 +591,11 @@ pub fn findity_authorization_grant_request(
 ) -> Result<HttpRequest> {
     require(org_access_token, "accessToken")?;
     require(user_id, "userId")?;
+    if !is_access_token(org_access_token) {
+        return Err(arg(
+            "accessToken has characters an Authorization header cannot carry",
+        ));
+    }
     Ok(HttpRequest {
         method: "POST",
         url: url.as_str().to_owned(),
@@ -443,40 +611,67 @@ pub fn findity_authorization_grant_request(
 /// Reads the authorization-grant answer: the single-use code.
 pub fn process_findity_authorization_grant(resp: &HttpResponse) -> Result<Secret> {
     let o = success_object(
-        Dialect::Findity,
+        &crate::providers::FINDITY,
         GrantKind::ClientCredentials,
-        resp,
         &[200, 201],
+        resp,
     )?;
     match o.str("code") {
-        Some(c) if !c.is_empty() => Ok(Secret::new(c)),
+        Some(c) if !c.is_empty() && c.bytes().all(|b| (0x20..=0x7e).contains(&b)) => {
+            Ok(Secret::new(c))
+        }
         _ => Err(Error::new(
             ErrorCode::InvalidResponse,
-            "the authorization-grant answer has no code",
+            "the authorization-grant answer has no usable code",
         )
         .with_status(resp.status)),
     }
 }
 
 /// The server's error fields: RFC 6749 §5.2 `error`/`error_description`/`error_uri`,
-/// or Spendesk's `errors[0].code`/`errors[0].detail`.
-fn server_error_fields(o: &Object) -> Option<(String, Option<String>, Option<String>)> {
+/// and for [`ErrorShape::SpendeskErrors`] also `errors[0].code`/`errors[0].detail`.
+/// `error_uri` is kept only if it is an absolute https URL ([`http::https_uri`]).
+fn server_error_fields(
+    o: &Object,
+    shape: ErrorShape,
+) -> Option<(String, Option<String>, Option<String>)> {
     if let Some(e) = o.str("error") {
-        return Some((e, o.str("error_description"), o.str("error_uri")));
+        let uri = o.str("error_uri").filter(|u| http::https_uri(u).is_some());
+        return Some((e, o.str("error_description"), uri));
+    }
+    if shape != ErrorShape::SpendeskErrors {
+        return None;
     }
     let first = o.first_object_in("errors")?;
     let code = first.str("code").or_else(|| first.str("title"))?;
     Some((code, first.str("detail"), None))
 }
 
+/// The rules to read an answer to `kind` with: the grant's own, or (for a
+/// grant the provider lacks, e.g. `parseTokenResponse` with any grant name)
+/// its code exchange's, or a generic server's.
+fn rules_for(p: &'static Profile, kind: GrantKind) -> &'static GrantRules {
+    p.rules(kind)
+        .or(p.authorization_code.as_ref())
+        .or(p.refresh_token.as_ref())
+        .or(crate::providers::RFC6749.authorization_code.as_ref())
+        .unwrap_or(&GENERIC_RULES)
+}
+
+const GENERIC_RULES: GrantRules = GrantRules {
+    path: "",
+    encoding: BodyEncoding::Form,
+    client_auth: ClientAuthRule::Configured,
+    pkce: PkceRule::RequiredUnlessOptedOut,
+    redirect_uri: RedirectRule::IfConfigured,
+    success: &[200],
+    expiry: Expiry::ExpiresInSeconds,
+    scope_plus_is_space: false,
+};
+
 /// Everything but the body's success checks: redirect, size, status, errors.
 /// Returns the parsed object of a successful answer.
-fn success_object(
-    dialect: Dialect,
-    kind: GrantKind,
-    resp: &HttpResponse,
-    ok: &[u16],
-) -> Result<Object> {
+fn success_object(p: &Profile, kind: GrantKind, ok: &[u16], resp: &HttpResponse) -> Result<Object> {
     let status = resp.status;
     if status == 0 || (300..400).contains(&status) {
         return Err(Error::new(
@@ -488,13 +683,15 @@ fn success_object(
     http::check_body_len(resp.body.len()).map_err(|e| e.with_status(status))?;
     let parsed = json::parse_object(&resp.body);
     if !ok.contains(&status) {
-        let fields = parsed.as_ref().and_then(server_error_fields);
+        let fields = parsed
+            .as_ref()
+            .and_then(|o| server_error_fields(o, p.errors));
         let status_text = crate::encoding::decimal(i64::from(status));
         let reconnect = kind == GrantKind::RefreshToken
             && (fields
                 .as_ref()
                 .is_some_and(|(e, _, _)| e == "invalid_grant")
-                || (dialect == Dialect::Spendesk && (status == 401 || status == 403)));
+                || p.reconnect_statuses.contains(&status));
         let code = if reconnect {
             ErrorCode::ReconnectRequired
         } else if status >= 500 {
@@ -555,23 +752,89 @@ fn parse_seconds(s: &str) -> Option<f64> {
     s.parse::<u64>().ok().map(|n| n as f64)
 }
 
-/// Reads a token answer under `dialect`'s rules (see the module docs).
+/// An access token goes after `Bearer ` in an `Authorization` header: RFC
+/// 6749 A.12 allows VSCHAR (%x20-7E); a space would split the header value
+/// (RFC 6750 §2.1's b64token has none), and anything outside printable ASCII
+/// (CR, LF, NUL, non-ASCII) cannot be carried by a header value at all.
+pub fn is_access_token(t: &str) -> bool {
+    !t.is_empty() && t.bytes().all(|b| (0x21..=0x7e).contains(&b))
+}
+
+/// RFC 6749 A.17: `refresh-token = 1*VSCHAR` (%x20-7E).
+pub fn is_refresh_token(t: &str) -> bool {
+    !t.is_empty() && t.bytes().all(|b| (0x20..=0x7e).contains(&b))
+}
+
+/// The access token's JWT `exp` in ms, if it is a JWT with one.
+fn jwt_exp_ms(access_token: &str) -> Option<f64> {
+    crate::jwt::decode_unverified(access_token)
+        .ok()
+        .and_then(|c| c.exp().ok().flatten())
+        .map(|exp| exp * 1000.0)
+}
+
+/// The expiry under `rule`: a whole number of ms in `[0, now + MAX_LIFETIME_MS]`.
+fn expires_at(
+    rule: Expiry,
+    expires_in: Option<f64>,
+    access_token: &str,
+    now_ms: f64,
+) -> Option<f64> {
+    if !now_ms.is_finite() {
+        return None;
+    }
+    let now = now_ms.floor();
+    let cap = now + MAX_LIFETIME_MS;
+    let from_secs = |secs: f64| (now + (secs * 1000.0).min(MAX_LIFETIME_MS).round()).min(cap);
+    let from_jwt = || {
+        jwt_exp_ms(access_token)
+            .filter(|e| !e.is_nan())
+            .map(|e| e.clamp(0.0, cap).floor())
+    };
+    match rule {
+        Expiry::ExpiresInSeconds => expires_in.map(from_secs).or_else(from_jwt),
+        Expiry::PleoSecondsOrMillis => expires_in
+            .map(|n| {
+                if n > PLEO_MILLIS_THRESHOLD {
+                    n / 1000.0
+                } else {
+                    n
+                }
+            })
+            .map(from_secs)
+            .or_else(from_jwt),
+        Expiry::JwtExp => from_jwt().or_else(|| expires_in.map(from_secs)),
+    }
+}
+
+/// Reads a token answer under `provider`'s profile (see [`crate::providers`]).
 pub fn process_token_response(
-    dialect: Dialect,
+    provider: Provider,
     kind: GrantKind,
     resp: &HttpResponse,
     now_ms: f64,
 ) -> Result<TokenSet> {
-    let ok: &[u16] = if dialect == Dialect::Spendesk {
-        &[200, 201]
-    } else {
-        &[200]
-    };
-    let o = success_object(dialect, kind, resp, ok)?;
+    process_with(provider.profile(), kind, resp, now_ms)
+}
+
+fn process_with(
+    p: &'static Profile,
+    kind: GrantKind,
+    resp: &HttpResponse,
+    now_ms: f64,
+) -> Result<TokenSet> {
+    let rules = rules_for(p, kind);
+    let o = success_object(p, kind, rules.success, resp)?;
     let status = resp.status;
 
     let access_token = match o.str("access_token") {
-        Some(t) if !t.is_empty() => t,
+        Some(t) if is_access_token(&t) => t,
+        Some(t) if !t.is_empty() => {
+            return Err(invalid_response(
+                "the access_token has characters an Authorization header cannot carry",
+                status,
+            ))
+        }
         _ => return Err(invalid_response("the answer has no access_token", status)),
     };
     // RFC 6749 §5.1: token_type is required and (§7.1) case-insensitive.
@@ -579,7 +842,7 @@ pub fn process_token_response(
     let token_type = match o.str("token_type") {
         Some(t) if t.eq_ignore_ascii_case("bearer") => "Bearer".to_owned(),
         Some(_) => return Err(invalid_response("the token_type is not Bearer", status)),
-        None if o.kind("token_type") == Kind::Missing && dialect == Dialect::Spendesk => {
+        None if o.kind("token_type") == Kind::Missing && p.token_type_may_be_absent => {
             "Bearer".to_owned()
         }
         None => return Err(invalid_response("the answer has no token_type", status)),
@@ -588,52 +851,44 @@ pub fn process_token_response(
         Kind::Missing | Kind::Null => None,
         Kind::Number => o.num("expires_in"),
         // Some servers send the number as a string.
-        Kind::String => o.str("expires_in").and_then(|s| parse_seconds(s.trim())),
+        Kind::String => Some(
+            o.str("expires_in")
+                .and_then(|s| parse_seconds(s.trim()))
+                .ok_or_else(|| invalid_response("expires_in is not a number", status))?,
+        ),
         _ => return Err(invalid_response("expires_in is not a number", status)),
     };
-    let expires_at = match expires_in {
-        // In milliseconds it must stay finite (`1e308` would be +Infinity).
-        Some(n) if !n.is_finite() || n < 0.0 || !(n * 1000.0).is_finite() => {
-            return Err(invalid_response(
-                "expires_in is not a non-negative number",
-                status,
-            ))
-        }
-        Some(n) => {
-            let secs = if dialect == Dialect::Pleo && n > PLEO_MILLIS_THRESHOLD {
-                n / 1000.0
-            } else {
-                n
-            };
-            Some(now_ms + secs * 1000.0)
-        }
-        None if o.kind("expires_in") == Kind::String => {
-            return Err(invalid_response("expires_in is not a number", status))
-        }
-        None => crate::jwt::decode_unverified(&access_token)
-            .ok()
-            .and_then(|c| c.exp().ok().flatten())
-            .map(|exp| exp * 1000.0),
-    };
+    if expires_in.is_some_and(|n| n.is_nan() || n < 0.0) {
+        return Err(invalid_response(
+            "expires_in is not a non-negative number",
+            status,
+        ));
+    }
     let refresh_token = match o.kind("refresh_token") {
         Kind::Missing | Kind::Null => None,
-        Kind::String => o
-            .str("refresh_token")
-            .filter(|t| !t.is_empty())
-            .map(Secret::new),
+        Kind::String => match o.str("refresh_token") {
+            Some(t) if t.is_empty() => None,
+            Some(t) if is_refresh_token(&t) => Some(Secret::new(t)),
+            _ => {
+                return Err(invalid_response(
+                    "the refresh_token has characters outside RFC 6749 VSCHAR",
+                    status,
+                ))
+            }
+        },
         _ => return Err(invalid_response("refresh_token is not a string", status)),
     };
     let scope = o.str("scope").map(|s| {
-        if dialect == Dialect::Pleo {
+        if rules.scope_plus_is_space {
             s.replace('+', " ")
         } else {
             s
         }
     });
     Ok(TokenSet {
+        expires_at: expires_at(rules.expiry, expires_in, &access_token, now_ms),
         access_token: Secret::new(access_token),
         token_type,
-        expires_at,
         refresh_token,
         scope,
         raw: o,
@@ -642,10 +897,17 @@ pub fn process_token_response(
 
 /// The checks a static bearer token (ProSpend) passes before it is used:
 /// it decodes as a JWT, and its `exp` (if any) is after `now_ms`. Returns
-/// `exp` in milliseconds. prospend-authentication.txt: tokens are JWTs,
-/// "valid for 2 years by default", revocable, sent only over HTTPS.
+/// `exp` in whole milliseconds, capped at [`MAX_LIFETIME_MS`] after `now_ms`.
+/// prospend-authentication.txt: tokens are JWTs, "valid for 2 years by
+/// default", revocable, sent only over HTTPS.
 pub fn check_static_jwt(token: &str, now_ms: f64) -> Result<Option<f64>> {
     let claims = crate::jwt::decode_unverified(token)?;
+    if !is_access_token(token) {
+        return Err(Error::new(
+            ErrorCode::InvalidJwt,
+            "the token has characters an Authorization header cannot carry",
+        ));
+    }
     let exp_ms = claims.exp()?.map(|e| e * 1000.0);
     if let Some(exp) = exp_ms {
         if exp <= now_ms {
@@ -655,7 +917,12 @@ pub fn check_static_jwt(token: &str, now_ms: f64) -> Result<Option<f64>> {
             ));
         }
     }
-    Ok(exp_ms)
+    let cap = if now_ms.is_finite() {
+        now_ms.floor()
+    } else {
+        0.0
+    } + MAX_LIFETIME_MS;
+    Ok(exp_ms.map(|e| e.min(cap).floor()))
 }
 
 #[cfg(test)]

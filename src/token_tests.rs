@@ -1,4 +1,6 @@
 use super::*;
+#[allow(unused_imports)]
+use crate::providers::Provider;
 use crate::url::parse_endpoint;
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
@@ -6,16 +8,24 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 const V: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 const NOW: f64 = 1_700_000_000_000.0;
 
-fn cfg(dialect: Dialect, auth: ClientAuth) -> ClientConfig {
-    ClientConfig {
-        dialect,
-        token_endpoint: parse_endpoint("https://idp.example/token", "t").unwrap(),
-        refresh_endpoint: None,
-        client_id: "cid".into(),
-        client_secret: Some(Secret::new("s3cr:et")),
-        auth,
-        redirect_uri: Some("https://app.example/cb".into()),
+/// A client of `provider`: a generic one at `https://idp.example/token`, a
+/// named provider at `https://idp.example` (its profile's paths appended).
+fn cfg_with(provider: Provider, auth: ClientAuth, secret: Option<&str>) -> ClientConfig {
+    let mut o = ClientOptions::new(provider);
+    o.client_id = "cid";
+    o.client_secret = secret;
+    o.redirect_uri = Some("https://app.example/cb");
+    if provider == Provider::Rfc6749 {
+        o.token_endpoint = Some("https://idp.example/token");
+        o.client_auth = Some(auth);
+    } else {
+        o.base_url = Some("https://idp.example");
     }
+    ClientConfig::new(&o).unwrap()
+}
+
+fn cfg(provider: Provider, auth: ClientAuth) -> ClientConfig {
+    cfg_with(provider, auth, Some("s3cr:et"))
 }
 
 fn resp(status: u16, body: &str) -> HttpResponse {
@@ -60,10 +70,9 @@ fn rfc6749_client_auth_variants() {
     assert_eq!(post.header("authorization"), None);
     assert_eq!(
         post.body.as_deref(),
-        Some("grant_type=refresh_token&refresh_token=rt&client_id=cid&client_secret=s3cr%3Aet")
+        Some("grant_type=refresh_token&client_id=cid&client_secret=s3cr%3Aet&refresh_token=rt")
     );
-    let mut public = cfg(Dialect::Rfc6749, ClientAuth::None);
-    public.client_secret = None;
+    let public = cfg_with(Dialect::Rfc6749, ClientAuth::None, None);
     let r = public
         .token_request(&Grant::RefreshToken {
             refresh_token: "rt",
@@ -71,7 +80,7 @@ fn rfc6749_client_auth_variants() {
         .unwrap();
     assert_eq!(
         r.body.as_deref(),
-        Some("grant_type=refresh_token&refresh_token=rt&client_id=cid")
+        Some("grant_type=refresh_token&client_id=cid&refresh_token=rt")
     );
     assert_eq!(
         public
@@ -89,15 +98,13 @@ fn rfc6749_client_auth_variants() {
         cc.body.as_deref(),
         Some("grant_type=client_credentials&scope=a+b")
     );
-    let mut nosecret = cfg(Dialect::Rfc6749, ClientAuth::Basic);
-    nosecret.client_secret = None;
+    // Basic without a secret cannot even be built.
+    let mut o = ClientOptions::new(Provider::Rfc6749);
+    o.client_id = "cid";
+    o.token_endpoint = Some("https://idp.example/token");
+    o.client_auth = Some(ClientAuth::Basic);
     assert_eq!(
-        nosecret
-            .token_request(&Grant::RefreshToken {
-                refresh_token: "rt"
-            })
-            .unwrap_err()
-            .code(),
+        ClientConfig::new(&o).unwrap_err().code(),
         ErrorCode::InvalidArgument
     );
 }
@@ -115,7 +122,7 @@ fn bad_verifier_is_refused_before_sending() {
 
 #[test]
 fn pleo_requests() {
-    let c = cfg(Dialect::Pleo, ClientAuth::Post); // Pleo forces Basic
+    let c = cfg(Dialect::Pleo, ClientAuth::Post); // Pleo's profile: Basic
     let r = c
         .token_request(&Grant::AuthorizationCode {
             code: "c",
@@ -144,8 +151,7 @@ fn pleo_requests() {
 
 #[test]
 fn spendesk_requests_are_json() {
-    let mut c = cfg(Dialect::Spendesk, ClientAuth::Post);
-    c.refresh_endpoint = Some(parse_endpoint("https://idp.example/refresh", "r").unwrap());
+    let c = cfg(Dialect::Spendesk, ClientAuth::Post);
     let r = c
         .token_request(&Grant::AuthorizationCode {
             code: "c",
@@ -156,7 +162,7 @@ fn spendesk_requests_are_json() {
     assert_eq!(
         r.body.as_deref(),
         Some(&*format!(
-            r#"{{"grant_type":"authorization_code","client_id":"cid","code":"c","code_verifier":"{V}","client_secret":"s3cr:et","redirect_uri":"https://app.example/cb"}}"#
+            r#"{{"grant_type":"authorization_code","client_id":"cid","client_secret":"s3cr:et","code":"c","redirect_uri":"https://app.example/cb","code_verifier":"{V}"}}"#
         ))
     );
     let r = c
@@ -164,7 +170,7 @@ fn spendesk_requests_are_json() {
             refresh_token: "rt",
         })
         .unwrap();
-    assert_eq!(r.url, "https://idp.example/refresh");
+    assert_eq!(r.url, "https://idp.example/v1/oauth2/token/refresh");
     assert_eq!(
         r.body.as_deref(),
         Some(
@@ -209,7 +215,8 @@ fn findity_requests() {
         r.body.as_deref(),
         Some("grant_type=authorization_code&code=abc")
     );
-    let g = findity_authorization_grant_request(&c.token_endpoint, "org", "u 1").unwrap();
+    let g = c.authorization_grant_request("org", "u 1").unwrap();
+    assert_eq!(g.url, "https://idp.example/api/oauth/authorization-grant");
     assert_eq!(g.header("authorization"), Some("Bearer org"));
     assert_eq!(g.body.as_deref(), Some("user_id=u+1"));
     assert_eq!(
@@ -478,16 +485,6 @@ fn failure_table() {
             InvalidResponse,
         ),
         (
-            // Found by the token_response fuzz target: an infinite expiry.
-            Dialect::Rfc6749,
-            GrantKind::RefreshToken,
-            resp(
-                200,
-                r#"{"access_token":"a","token_type":"Bearer","expires_in":1e306}"#,
-            ),
-            InvalidResponse,
-        ),
-        (
             Dialect::Rfc6749,
             GrantKind::RefreshToken,
             resp(
@@ -566,4 +563,411 @@ fn static_jwt_checks() {
         check_static_jwt("opaque", NOW).unwrap_err().code(),
         ErrorCode::InvalidJwt
     );
+}
+
+#[test]
+fn spendesk_requests_go_under_v1() {
+    // Issue 9 §3 and the SPENDESK profile's sources: /v1 + the doc's paths.
+    let mut o = ClientOptions::new(Provider::Spendesk);
+    o.client_id = "cid";
+    o.client_secret = Some("sec");
+    let c = ClientConfig::new(&o).unwrap();
+    let code = Grant::AuthorizationCode {
+        code: "c",
+        code_verifier: Some(V),
+    };
+    assert_eq!(
+        c.token_request(&code).unwrap().url,
+        "https://public-api.spendesk.com/v1/oauth2/token/create"
+    );
+    let k = c
+        .token_request(&Grant::ApiKey {
+            key_id: "my_id",
+            key_secret: "my_secret",
+        })
+        .unwrap();
+    assert_eq!(k.url, "https://public-api.spendesk.com/v1/auth/token");
+    assert_eq!(
+        k.header("authorization"),
+        Some("Basic bXlfaWQ6bXlfc2VjcmV0")
+    );
+    assert_eq!(k.body, None);
+    // Without the verifier Spendesk's exchange is refused before sending.
+    assert_eq!(
+        c.token_request(&Grant::AuthorizationCode {
+            code: "c",
+            code_verifier: None
+        })
+        .unwrap_err()
+        .code(),
+        ErrorCode::InvalidArgument
+    );
+    // Without a secret the exchange goes without one; the refresh needs it.
+    o.client_secret = None;
+    let public = ClientConfig::new(&o).unwrap();
+    assert!(!public
+        .token_request(&code)
+        .unwrap()
+        .body
+        .unwrap()
+        .contains("client_secret"));
+    assert_eq!(
+        public
+            .token_request(&Grant::RefreshToken {
+                refresh_token: "rt"
+            })
+            .unwrap_err()
+            .code(),
+        ErrorCode::InvalidArgument
+    );
+    // No client-credentials grant; no API key on other providers.
+    assert_eq!(
+        c.token_request(&Grant::ClientCredentials { scopes: &[] })
+            .unwrap_err()
+            .code(),
+        ErrorCode::InvalidArgument
+    );
+    assert_eq!(
+        cfg(Provider::Pleo, ClientAuth::Basic)
+            .token_request(&Grant::ApiKey {
+                key_id: "a",
+                key_secret: "b"
+            })
+            .unwrap_err()
+            .code(),
+        ErrorCode::InvalidArgument
+    );
+}
+
+#[test]
+fn findity_paths_and_refresh_without_secret() {
+    // findity-authentication.txt: client credentials and refresh POST to
+    // .../api/oauth/token/ ; the user-code exchange to .../api/oauth/token.
+    let c = cfg_with(Provider::Findity, ClientAuth::Basic, None);
+    let r = c
+        .token_request(&Grant::RefreshToken {
+            refresh_token: "rt",
+        })
+        .unwrap();
+    assert_eq!(r.url, "https://idp.example/api/oauth/token/");
+    assert_eq!(
+        r.body.as_deref(),
+        Some("grant_type=refresh_token&client_id=cid&refresh_token=rt")
+    );
+    assert_eq!(r.header("authorization"), None);
+    let x = c
+        .token_request(&Grant::AuthorizationCode {
+            code: "abc",
+            code_verifier: Some(V),
+        })
+        .unwrap();
+    assert_eq!(x.url, "https://idp.example/api/oauth/token");
+    assert_eq!(
+        x.body.as_deref(),
+        Some("grant_type=authorization_code&code=abc"),
+        "no client authentication and no PKCE on Findity's user-code exchange"
+    );
+    // Client credentials still need the secret.
+    assert_eq!(
+        c.token_request(&Grant::ClientCredentials { scopes: &[] })
+            .unwrap_err()
+            .code(),
+        ErrorCode::InvalidArgument
+    );
+    let cc = cfg(Provider::Findity, ClientAuth::Basic)
+        .token_request(&Grant::ClientCredentials { scopes: &[] })
+        .unwrap();
+    assert_eq!(cc.url, "https://idp.example/api/oauth/token/");
+}
+
+#[test]
+fn generic_code_exchange_requires_pkce_unless_opted_out() {
+    let c = cfg(Provider::Rfc6749, ClientAuth::Basic);
+    let no_verifier = Grant::AuthorizationCode {
+        code: "c",
+        code_verifier: None,
+    };
+    let e = c.token_request(&no_verifier).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InvalidArgument);
+    assert!(e.message().contains("pkce: false"));
+    let empty = Grant::AuthorizationCode {
+        code: "c",
+        code_verifier: Some(""),
+    };
+    assert_eq!(
+        c.token_request(&empty).unwrap_err().code(),
+        ErrorCode::InvalidArgument,
+        "an empty verifier is no verifier"
+    );
+    let mut o = ClientOptions::new(Provider::Rfc6749);
+    o.client_id = "cid";
+    o.token_endpoint = Some("https://idp.example/token");
+    o.pkce = false;
+    let opted_out = ClientConfig::new(&o).unwrap();
+    assert!(!opted_out.pkce());
+    assert_eq!(
+        opted_out
+            .token_request(&no_verifier)
+            .unwrap()
+            .body
+            .as_deref(),
+        Some("grant_type=authorization_code&client_id=cid&code=c")
+    );
+    assert_eq!(
+        opted_out.token_request(&empty).unwrap().body.as_deref(),
+        Some("grant_type=authorization_code&client_id=cid&code=c")
+    );
+    // A verifier given is still sent and checked.
+    assert_eq!(
+        opted_out
+            .token_request(&Grant::AuthorizationCode {
+                code: "c",
+                code_verifier: Some("short")
+            })
+            .unwrap_err()
+            .code(),
+        ErrorCode::InvalidCodeVerifier
+    );
+}
+
+#[test]
+fn client_credentials_scopes_are_nqchar() {
+    let c = cfg(Provider::Rfc6749, ClientAuth::Basic);
+    for bad in ["caf\u{e9}", "a b", "a\nb", "", "a\"b"] {
+        assert_eq!(
+            c.token_request(&Grant::ClientCredentials { scopes: &[bad] })
+                .unwrap_err()
+                .code(),
+            ErrorCode::InvalidArgument,
+            "{bad:?}"
+        );
+    }
+}
+
+#[test]
+fn constructor_refusals() {
+    let build = |f: &dyn Fn(&mut ClientOptions)| {
+        let mut o = ClientOptions::new(Provider::Pleo);
+        o.client_id = "cid";
+        o.client_secret = Some("s");
+        f(&mut o);
+        ClientConfig::new(&o).map(|_| ()).map_err(|e| e.code())
+    };
+    assert_eq!(build(&|_| {}), Ok(()));
+    assert_eq!(
+        build(&|o| o.client_id = ""),
+        Err(ErrorCode::InvalidArgument)
+    );
+    assert_eq!(
+        build(&|o| o.token_endpoint = Some("https://x.example/t")),
+        Err(ErrorCode::InvalidArgument)
+    );
+    assert_eq!(
+        build(&|o| o.client_auth = Some(ClientAuth::Post)),
+        Err(ErrorCode::InvalidArgument)
+    );
+    assert_eq!(
+        build(&|o| o.redirect_uri = Some("http://app.example/cb")),
+        Err(ErrorCode::InsecureUrl)
+    );
+    assert_eq!(
+        build(&|o| o.environment = Some("prod")),
+        Err(ErrorCode::InvalidArgument)
+    );
+    assert_eq!(
+        build(&|o| {
+            o.provider = Provider::Rfc6749;
+        }),
+        Err(ErrorCode::InvalidArgument),
+        "a generic client needs tokenEndpoint"
+    );
+    assert_eq!(
+        build(&|o| {
+            o.provider = Provider::Rfc6749;
+            o.token_endpoint = Some("https://x.example/t");
+            o.base_url = Some("https://x.example");
+        }),
+        Err(ErrorCode::InvalidArgument)
+    );
+    // Spendesk API-key clients need no client_id; the OAuth grants do.
+    let mut o = ClientOptions::new(Provider::Spendesk);
+    o.base_url = Some("http://127.0.0.1:9/spendesk");
+    let c = ClientConfig::new(&o).unwrap();
+    assert_eq!(c.api_base_url(), Some("http://127.0.0.1:9/spendesk/v1"));
+    assert_eq!(
+        c.authorization_endpoint().map(|e| e.as_str()),
+        Some("http://127.0.0.1:9/spendesk/v1/oauth2/authorize")
+    );
+    assert_eq!(
+        c.token_request(&Grant::RefreshToken {
+            refresh_token: "rt"
+        })
+        .unwrap_err()
+        .code(),
+        ErrorCode::InvalidArgument
+    );
+}
+
+#[test]
+fn huge_expires_in_is_clamped_to_a_finite_integer_and_keeps_the_refresh_token() {
+    // Issue 9: `expires_in: 1e306` gave expiresAt Infinity, and the rotated
+    // refresh token was dropped.
+    for (provider, kind, expires_in) in [
+        (Provider::Rfc6749, GrantKind::RefreshToken, "1e306"),
+        (Provider::Rfc6749, GrantKind::RefreshToken, "1e308"),
+        (Provider::Rfc6749, GrantKind::AuthorizationCode, "179769313486231570000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"),
+        (Provider::Pleo, GrantKind::RefreshToken, "1e306"),
+        (Provider::Findity, GrantKind::RefreshToken, "\"999999999999999\""),
+        (Provider::Spendesk, GrantKind::ApiKey, "1e306"),
+    ] {
+        let body = format!(
+            r#"{{"access_token":"at","token_type":"Bearer","expires_in":{expires_in},"refresh_token":"rotated"}}"#
+        );
+        let t = process_token_response(provider, kind, &resp(200, &body), NOW)
+            .unwrap_or_else(|e| panic!("{provider:?} {expires_in}: {e}"));
+        let at = t.expires_at.unwrap();
+        assert!(at.is_finite() && at.fract() == 0.0, "{at}");
+        assert_eq!(at, NOW + MAX_LIFETIME_MS, "{provider:?} {expires_in}");
+        assert_eq!(t.refresh_token.as_ref().map(Secret::expose), Some("rotated"));
+    }
+    // A JWT exp far in the future is clamped the same way (the largest exp
+    // the JWT reader accepts, crate::jwt::MAX_NUMERIC_DATE: year 275760) ...
+    let jwt = crate::jwt::make_unsigned(r#"{"exp":8.64e12}"#);
+    let body = format!(r#"{{"access_token":"{jwt}","refresh_token":"rt"}}"#);
+    let t = process_token_response(
+        Provider::Spendesk,
+        GrantKind::RefreshToken,
+        &resp(201, &body),
+        NOW,
+    )
+    .unwrap();
+    assert_eq!(t.expires_at, Some(NOW + MAX_LIFETIME_MS));
+    // ... and a larger one is no NumericDate: no expiry, tokens kept.
+    let jwt = crate::jwt::make_unsigned(r#"{"exp":1e306}"#);
+    let body = format!(r#"{{"access_token":"{jwt}","refresh_token":"rt"}}"#);
+    let t = process_token_response(
+        Provider::Spendesk,
+        GrantKind::RefreshToken,
+        &resp(201, &body),
+        NOW,
+    )
+    .unwrap();
+    assert_eq!(t.expires_at, None);
+    assert!(t.refresh_token.is_some());
+    // Fractional inputs give whole milliseconds.
+    let t = process_token_response(
+        Provider::Rfc6749,
+        GrantKind::RefreshToken,
+        &resp(
+            200,
+            r#"{"access_token":"a","token_type":"Bearer","expires_in":1.0005}"#,
+        ),
+        NOW + 0.75,
+    )
+    .unwrap();
+    assert_eq!(t.expires_at, Some(NOW + 1001.0));
+}
+
+#[test]
+fn pleo_plus_in_scope_is_a_separator_only_on_refresh() {
+    // pleo-quickstart.txt: exchange answer "scope": "scope1 scope2", refresh
+    // answer "scope": "scope1+scope2...".
+    let body = r#"{"access_token":"at","token_type":"Bearer","expires_in":600,"refresh_token":"r","scope":"a+b"}"#;
+    let scope = |kind| {
+        process_token_response(Provider::Pleo, kind, &resp(200, body), NOW)
+            .unwrap()
+            .scope
+    };
+    assert_eq!(scope(GrantKind::RefreshToken).as_deref(), Some("a b"));
+    assert_eq!(scope(GrantKind::AuthorizationCode).as_deref(), Some("a+b"));
+    let t = process_token_response(
+        Provider::Rfc6749,
+        GrantKind::RefreshToken,
+        &resp(200, body),
+        NOW,
+    )
+    .unwrap();
+    assert_eq!(t.scope.as_deref(), Some("a+b"));
+}
+
+#[test]
+fn tokens_that_cannot_go_into_a_header_are_refused() {
+    for at in [
+        "a\\r\\nx-injected: 1",
+        "a\\nb",
+        "a\\u0000b",
+        "a b",
+        "caf\\u00e9",
+        "\\t",
+    ] {
+        let body =
+            format!(r#"{{"access_token":"{at}","token_type":"Bearer","refresh_token":"rt"}}"#);
+        let e = process_token_response(
+            Provider::Rfc6749,
+            GrantKind::RefreshToken,
+            &resp(200, &body),
+            NOW,
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), ErrorCode::InvalidResponse, "{at}");
+        assert!(!e.message().contains("injected"));
+        // The rotated refresh token can still be recovered by the session.
+        let c = cfg(Provider::Rfc6749, ClientAuth::Basic);
+        assert_eq!(
+            c.issued_refresh_token(GrantKind::RefreshToken, &resp(200, &body))
+                .as_ref()
+                .map(Secret::expose),
+            Some("rt")
+        );
+    }
+    for rt in ["r\\r\\nt", "r\\u0000", "\\u00e9"] {
+        let body =
+            format!(r#"{{"access_token":"at","token_type":"Bearer","refresh_token":"{rt}"}}"#);
+        let e = process_token_response(
+            Provider::Rfc6749,
+            GrantKind::RefreshToken,
+            &resp(200, &body),
+            NOW,
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), ErrorCode::InvalidResponse, "{rt}");
+    }
+    // A space is VSCHAR: fine in a refresh token (it goes in the body).
+    let ok = r#"{"access_token":"at","token_type":"Bearer","refresh_token":"r t"}"#;
+    assert!(process_token_response(
+        Provider::Rfc6749,
+        GrantKind::RefreshToken,
+        &resp(200, ok),
+        NOW
+    )
+    .is_ok());
+    // No salvage from error answers.
+    let c = cfg(Provider::Rfc6749, ClientAuth::Basic);
+    assert!(c
+        .issued_refresh_token(
+            GrantKind::RefreshToken,
+            &resp(400, r#"{"refresh_token":"x"}"#)
+        )
+        .is_none());
+}
+
+#[test]
+fn error_uri_is_kept_only_when_https() {
+    for (uri, want) in [
+        ("javascript:alert(1)", None),
+        ("http://idp.example/e", None),
+        ("/errors/x", None),
+        ("https://idp.example/e#x", Some("https://idp.example/e#x")),
+    ] {
+        let body = format!(r#"{{"error":"invalid_request","error_uri":"{uri}"}}"#);
+        let e = process_token_response(
+            Provider::Rfc6749,
+            GrantKind::AuthorizationCode,
+            &resp(400, &body),
+            NOW,
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), ErrorCode::OAuthError);
+        assert_eq!(e.error_uri(), want, "{uri}");
+    }
 }

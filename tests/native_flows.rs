@@ -7,9 +7,9 @@
 use expense_auth::callback::parse_callback;
 use expense_auth::http::{HttpRequest, HttpResponse};
 use expense_auth::pkce::Pkce;
-use expense_auth::token::{self, ClientAuth, ClientConfig, Dialect, Grant, GrantKind, TokenSet};
-use expense_auth::url::parse_endpoint;
-use expense_auth::{authorize::AuthorizationRequest, jwt, ErrorCode, Secret};
+use expense_auth::providers::Provider;
+use expense_auth::token::{self, ClientAuth, ClientConfig, ClientOptions, Grant, TokenSet};
+use expense_auth::{jwt, ErrorCode, Secret};
 use expense_auth_sandbox::{Request, Response, Sandbox};
 
 const BASE: &str = "http://127.0.0.1:8787";
@@ -71,23 +71,31 @@ fn consent(sb: &mut Sandbox, authorize_url: &str, wallet: Option<&str>) -> Strin
     location(&sb.handle(&Request::get(&consent)))
 }
 
-fn config(
-    dialect: Dialect,
-    token: &str,
-    refresh: Option<&str>,
-    id: &str,
-    secret: &str,
-    auth: ClientAuth,
-) -> ClientConfig {
-    ClientConfig {
-        dialect,
-        token_endpoint: parse_endpoint(&format!("{BASE}{token}"), "t").unwrap(),
-        refresh_endpoint: refresh.map(|r| parse_endpoint(&format!("{BASE}{r}"), "r").unwrap()),
-        client_id: id.into(),
-        client_secret: (!secret.is_empty()).then(|| Secret::new(secret)),
-        auth,
-        redirect_uri: Some(REDIRECT.into()),
+/// A generic client of the sandbox's `/oauth` server.
+fn generic(secret: &str, auth: ClientAuth) -> ClientConfig {
+    let mut o = ClientOptions::new(Provider::Rfc6749);
+    o.authorization_endpoint = Some("http://127.0.0.1:8787/oauth/authorize");
+    o.token_endpoint = Some("http://127.0.0.1:8787/oauth/token");
+    o.client_id = "sandbox-client";
+    o.client_secret = Some(secret);
+    o.client_auth = Some(auth);
+    o.redirect_uri = Some(REDIRECT);
+    ClientConfig::new(&o).unwrap()
+}
+
+/// A provider client built from its profile, with the sandbox's mount point
+/// as the host root (`baseUrl`), exactly as the wasm layer builds it.
+fn preset(provider: Provider, mount: &str, id: &str, secret: Option<&str>) -> ClientConfig {
+    let base = format!("{BASE}{mount}");
+    let mut o = ClientOptions::new(provider);
+    o.base_url = Some(&base);
+    o.api_base_url = Some(&base);
+    o.client_id = id;
+    o.client_secret = secret;
+    if provider != Provider::Findity {
+        o.redirect_uri = Some(REDIRECT);
     }
+    ClientConfig::new(&o).unwrap()
 }
 
 fn grant(sb: &mut Sandbox, c: &ClientConfig, g: Grant) -> expense_auth::Result<TokenSet> {
@@ -96,26 +104,12 @@ fn grant(sb: &mut Sandbox, c: &ClientConfig, g: Grant) -> expense_auth::Result<T
     c.process_token_response(g.kind(), &resp, now)
 }
 
-fn code_flow(
-    sb: &mut Sandbox,
-    c: &ClientConfig,
-    authorize_path: &str,
-    wallet: Option<&str>,
-) -> TokenSet {
+fn code_flow(sb: &mut Sandbox, c: &ClientConfig, wallet: Option<&str>) -> TokenSet {
     let pkce = Pkce::generate(64).unwrap();
     let state = expense_auth::state::random_state().unwrap();
-    let endpoint = format!("{BASE}{authorize_path}");
-    let url = AuthorizationRequest {
-        authorization_endpoint: &endpoint,
-        client_id: &c.client_id,
-        redirect_uri: Some(REDIRECT),
-        scopes: &[],
-        state: Some(&state),
-        code_challenge: &pkce.challenge,
-        extra_params: &[],
-    }
-    .build()
-    .unwrap();
+    let url = c
+        .authorization_url(&[], Some(&state), &pkce.challenge, &[])
+        .unwrap();
     let cb = consent(sb, &url, wallet);
     let code = parse_callback(&cb, Some(&state)).unwrap().code;
     grant(
@@ -150,15 +144,8 @@ fn refresh_state(sb: &mut Sandbox, t: &Secret) -> String {
 #[test]
 fn generic_oauth_code_refresh_rotation_and_client_credentials() {
     let mut sb = Sandbox::with_clock(START);
-    let c = config(
-        Dialect::Rfc6749,
-        "/oauth/token",
-        None,
-        "sandbox-client",
-        "sandbox-secret",
-        ClientAuth::Basic,
-    );
-    let t = code_flow(&mut sb, &c, "/oauth/authorize", None);
+    let c = generic("sandbox-secret", ClientAuth::Basic);
+    let t = code_flow(&mut sb, &c, None);
     assert_eq!(t.expires_at, Some(now_ms(&sb) + 3_600_000.0));
     let rt = t.refresh_token.clone().unwrap();
     let t2 = refresh(&mut sb, &c, &rt).unwrap();
@@ -166,28 +153,14 @@ fn generic_oauth_code_refresh_rotation_and_client_credentials() {
     assert!(refresh_state(&mut sb, &rt).contains("used"));
     let e = refresh(&mut sb, &c, &rt).unwrap_err();
     assert_eq!(e.code(), ErrorCode::ReconnectRequired);
-    let post = config(
-        Dialect::Rfc6749,
-        "/oauth/token",
-        None,
-        "sandbox-client",
-        "sandbox-secret",
-        ClientAuth::Post,
-    );
+    let post = generic("sandbox-secret", ClientAuth::Post);
     assert!(grant(
         &mut sb,
         &post,
         Grant::ClientCredentials { scopes: &["read"] }
     )
     .is_ok());
-    let bad = config(
-        Dialect::Rfc6749,
-        "/oauth/token",
-        None,
-        "sandbox-client",
-        "wrong",
-        ClientAuth::Basic,
-    );
+    let bad = generic("wrong", ClientAuth::Basic);
     let e = grant(&mut sb, &bad, Grant::ClientCredentials { scopes: &[] }).unwrap_err();
     assert_eq!(
         (e.code(), e.status(), e.error()),
@@ -198,15 +171,26 @@ fn generic_oauth_code_refresh_rotation_and_client_credentials() {
 #[test]
 fn spendesk_oauth_and_api_key() {
     let mut sb = Sandbox::with_clock(START);
-    let c = config(
-        Dialect::Spendesk,
-        "/spendesk/oauth2/token/create",
-        Some("/spendesk/oauth2/token/refresh"),
+    let c = preset(
+        Provider::Spendesk,
+        "/spendesk",
         "spendesk-client",
-        "spendesk-secret",
-        ClientAuth::Post,
+        Some("spendesk-secret"),
     );
-    let t = code_flow(&mut sb, &c, "/spendesk/oauth2/authorize", Some("wallet-2"));
+    // Every Spendesk endpoint under /v1 (the sandbox serves nothing else).
+    let e = c.endpoints();
+    for (got, want) in [
+        (&e.authorization, "/spendesk/v1/oauth2/authorize"),
+        (&e.token, "/spendesk/v1/oauth2/token/create"),
+        (&e.refresh, "/spendesk/v1/oauth2/token/refresh"),
+        (&e.api_key, "/spendesk/v1/auth/token"),
+    ] {
+        assert_eq!(
+            got.as_ref().map(|u| u.as_str()),
+            Some(format!("{BASE}{want}").as_str())
+        );
+    }
+    let t = code_flow(&mut sb, &c, Some("wallet-2"));
     assert_eq!(
         t.expires_at,
         Some(now_ms(&sb) + 3_600_000.0),
@@ -228,33 +212,43 @@ fn spendesk_oauth_and_api_key() {
         (ErrorCode::ReconnectRequired, Some(401))
     );
 
-    let url = parse_endpoint(&format!("{BASE}/spendesk/auth/token"), "k").unwrap();
+    // The API-key flow, from a client with no OAuth2 credentials at all.
+    let key = preset(Provider::Spendesk, "/spendesk", "", None);
     let now = now_ms(&sb);
-    let req =
-        token::spendesk_api_key_request(&url, "spendesk-key-id", "spendesk-key-secret").unwrap();
-    let resp = send(&mut sb, &req);
-    let k =
-        token::process_token_response(Dialect::Spendesk, GrantKind::ApiKey, &resp, now).unwrap();
+    let k = grant(
+        &mut sb,
+        &key,
+        Grant::ApiKey {
+            key_id: "spendesk-key-id",
+            key_secret: "spendesk-key-secret",
+        },
+    )
+    .unwrap();
     assert_eq!(k.expires_at, Some(now + 3_600_000.0));
-    let req = token::spendesk_api_key_request(&url, "spendesk-key-id", "nope").unwrap();
-    let resp = send(&mut sb, &req);
-    let e = token::process_token_response(Dialect::Spendesk, GrantKind::ApiKey, &resp, now)
-        .unwrap_err();
+    let e = grant(
+        &mut sb,
+        &key,
+        Grant::ApiKey {
+            key_id: "spendesk-key-id",
+            key_secret: "nope",
+        },
+    )
+    .unwrap_err();
     assert_eq!((e.code(), e.status()), (ErrorCode::OAuthError, Some(401)));
+    // The wallet summary lives under the API base (`…/v1`).
+    let api = c.api_base_url().unwrap().strip_prefix(BASE).unwrap();
+    let r = sb.handle(&Request::get(&format!("{api}/wallet-summary")).with_header(
+        "Authorization",
+        &format!("Bearer {}", t2.access_token.expose()),
+    ));
+    assert_eq!(r.status, 200, "{}", r.body_str());
 }
 
 #[test]
 fn pleo_units_rotation_and_family_revocation() {
     let mut sb = Sandbox::with_clock(START);
-    let c = config(
-        Dialect::Pleo,
-        "/pleo/oauth/token",
-        None,
-        "pleo-client",
-        "pleo-secret",
-        ClientAuth::Basic,
-    );
-    let t = code_flow(&mut sb, &c, "/pleo/oauth/authorize", None);
+    let c = preset(Provider::Pleo, "/pleo", "pleo-client", Some("pleo-secret"));
+    let t = code_flow(&mut sb, &c, None);
     assert_eq!(t.expires_at, Some(now_ms(&sb) + 600_000.0), "600 s");
     let rt1 = t.refresh_token.clone().unwrap();
     let t2 = refresh(&mut sb, &c, &rt1).unwrap();
@@ -273,25 +267,36 @@ fn pleo_units_rotation_and_family_revocation() {
 #[test]
 fn findity_client_credentials_refresh_and_user_token() {
     let mut sb = Sandbox::with_clock(START);
-    let c = config(
-        Dialect::Findity,
-        "/findity/api/oauth/token/",
-        None,
+    let c = preset(
+        Provider::Findity,
+        "/findity",
         "findity-client",
-        "findity-secret",
-        ClientAuth::Post,
+        Some("findity-secret"),
     );
     let org = grant(&mut sb, &c, Grant::ClientCredentials { scopes: &[] }).unwrap();
     let rt = org.refresh_token.clone().unwrap();
-    assert!(refresh(&mut sb, &c, &rt).is_ok());
+    let org2 = refresh(&mut sb, &c, &rt).unwrap();
     let e = refresh(&mut sb, &c, &rt).unwrap_err();
     assert_eq!(e.code(), ErrorCode::ReconnectRequired, "single use");
-    let url = parse_endpoint(
-        &format!("{BASE}/findity/api/oauth/authorization-grant"),
-        "g",
-    )
-    .unwrap();
-    let req = token::findity_authorization_grant_request(&url, org.access_token.expose(), "user-7")
+    // findity-authentication.txt: the refresh sends client_id and the refresh
+    // token, no secret — so a client without a secret can refresh.
+    let no_secret = preset(Provider::Findity, "/findity", "findity-client", None);
+    let rt2 = org2.refresh_token.clone().unwrap();
+    let org3 = refresh(&mut sb, &no_secret, &rt2).unwrap();
+    assert_ne!(org3.refresh_token, org2.refresh_token);
+    assert_eq!(
+        grant(
+            &mut sb,
+            &no_secret,
+            Grant::ClientCredentials { scopes: &[] }
+        )
+        .unwrap_err()
+        .code(),
+        ErrorCode::InvalidArgument,
+        "client credentials do need the secret"
+    );
+    let req = c
+        .authorization_grant_request(org.access_token.expose(), "user-7")
         .unwrap();
     let code = token::process_findity_authorization_grant(&send(&mut sb, &req)).unwrap();
     let user = grant(
@@ -335,14 +340,7 @@ fn prospend_static_token_expiry() {
 #[test]
 fn injected_faults_map_to_codes() {
     let mut sb = Sandbox::with_clock(START);
-    let c = config(
-        Dialect::Rfc6749,
-        "/oauth/token",
-        None,
-        "sandbox-client",
-        "sandbox-secret",
-        ClientAuth::Basic,
-    );
+    let c = generic("sandbox-secret", ClientAuth::Basic);
     for (kind, want) in [
         ("status_500", ErrorCode::ServerError),
         ("status_503", ErrorCode::ServerError),

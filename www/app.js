@@ -157,7 +157,8 @@ function tick() {
   for (const { el, status } of cards.values()) {
     const left = status.expiresAt ? Math.round((status.expiresAt - Date.now()) / 1000) : undefined;
     $(".c-expiry", el).textContent =
-      left === undefined ? "no expiry" : left > 0 ? `${Math.floor(left / 60)} min ${left % 60} s` : "expired (refreshed on next use)";
+      left === undefined ? "no expiry" : left <= 0 ? "expired (refreshed on next use)"
+        : left >= 86400 ? `${Math.floor(left / 86400)} days` : `${Math.floor(left / 60)} min ${left % 60} s`;
   }
 }
 setInterval(tick, 1000);

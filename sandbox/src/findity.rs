@@ -11,6 +11,10 @@
 //!   `user_id=...` → `{"code": "38f99b5944cf4e298405ca4efe655cc1"}`, then
 //!   `grant_type=authorization_code&code=...` at `/api/oauth/token` (the curl shows no client
 //!   authentication).
+//! - Paths, as the doc's curls show them: client credentials and refresh at
+//!   `/api/oauth/token/` (trailing slash), the user-code exchange at `/api/oauth/token` (none).
+//!   Each grant is served only at its documented path; the other answers 404, so a client that
+//!   sends a grant to the wrong one fails a test.
 
 use crate::oauth::{read_form, RedeemError};
 use crate::util::{ct_eq, printable, random_hex};
@@ -35,11 +39,14 @@ impl Sandbox {
         .no_store()
     }
 
-    /// `POST /findity/api/oauth/token[/]`.
+    /// `POST /findity/api/oauth/token/` (client credentials, refresh) and
+    /// `POST /findity/api/oauth/token` (user-code exchange).
     pub(crate) fn findity_token(&mut self, req: &Request) -> Response {
         if req.method != "POST" {
             return method_not_allowed("POST");
         }
+        let (path, _) = crate::util::split_target(&req.target);
+        let slash = path.ends_with('/');
         let form = match read_form(req) {
             Ok(f) => f,
             Err(e) => {
@@ -60,6 +67,22 @@ impl Sandbox {
                 "invalid_request",
                 &format!("parameter {} is repeated", printable(k)),
             );
+        }
+        let documented_path = match grant_type {
+            Some("client_credentials" | "refresh_token") => Some("/api/oauth/token/"),
+            Some("authorization_code") => Some("/api/oauth/token"),
+            _ => None,
+        };
+        if let Some(want) = documented_path {
+            if want.ends_with('/') != slash {
+                return Response::json(
+                    404,
+                    &json!({"error": "not_found",
+                            "error_description": format!(
+                                "grant_type={} is served at /findity{want} (findity-authentication.txt)",
+                                grant_type.unwrap_or_default())}),
+                );
+            }
         }
         match grant_type {
             None => oauth_error(400, "invalid_request", "grant_type is missing"),

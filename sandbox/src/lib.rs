@@ -31,9 +31,12 @@ mod findity;
 pub mod jwt;
 mod oauth;
 mod prospend;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod server;
 mod spendesk;
 mod util;
+#[cfg(target_arch = "wasm32")]
+mod wasm;
 
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, HashMap};
@@ -495,10 +498,7 @@ impl Sandbox {
     pub fn now(&self) -> u64 {
         let base = match self.start {
             Some(t) => t,
-            None => std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_secs())
-                .unwrap_or(0),
+            None => unix_now_secs(),
         };
         base.saturating_add(self.offset)
     }
@@ -570,11 +570,11 @@ impl Sandbox {
             "/oauth/consent" => self.consent(OAuth, req, query),
             "/oauth/token" => self.oauth_token(OAuth, req),
             "/oauth/api/me" => self.oauth_me(req),
-            "/spendesk/auth/token" => self.spendesk_api_key_token(req),
-            "/spendesk/oauth2/authorize" => self.authorize(Spendesk, req, query),
+            "/spendesk/v1/auth/token" => self.spendesk_api_key_token(req),
+            "/spendesk/v1/oauth2/authorize" => self.authorize(Spendesk, req, query),
             "/spendesk/consent" => self.consent(Spendesk, req, query),
-            "/spendesk/oauth2/token/create" => self.spendesk_token_create(req),
-            "/spendesk/oauth2/token/refresh" => self.spendesk_token_refresh(req),
+            "/spendesk/v1/oauth2/token/create" => self.spendesk_token_create(req),
+            "/spendesk/v1/oauth2/token/refresh" => self.spendesk_token_refresh(req),
             "/spendesk/v1/wallet-summary" => self.spendesk_wallet_summary(req),
             "/pleo/oauth/authorize" => self.authorize(Pleo, req, query),
             "/pleo/consent" => self.consent(Pleo, req, query),
@@ -751,6 +751,22 @@ impl Sandbox {
             },
         }
     }
+}
+
+/// The real unix time in seconds.
+#[cfg(not(target_arch = "wasm32"))]
+fn unix_now_secs() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// The real unix time in seconds: wasm32-unknown-unknown has no `SystemTime` (it panics),
+/// so the JS binding reads `Date.now()`.
+#[cfg(target_arch = "wasm32")]
+fn unix_now_secs() -> u64 {
+    wasm::unix_now_secs()
 }
 
 /// `Bearer <token>` (scheme case-insensitive, RFC 6750 §2.1).

@@ -1,27 +1,60 @@
-//! A small HTTP/1.1 server for [`Sandbox`](crate::Sandbox) on `std::net`: one thread per
-//! connection, keep-alive, `Content-Length` bodies only (chunked request bodies are answered
-//! with 411 and the connection is closed), a read timeout, optional static file mounts.
-//! Loopback addresses only.
+//! The sandbox's HTTP/1.1 server: [hyper] 1 (`http1` server) on a current-thread tokio
+//! runtime. Request parsing, chunked and `Content-Length` bodies, `Expect: 100-continue`,
+//! keep-alive, HTTP/1.0, the head-size limit (431), the header read timeout and graceful
+//! shutdown all come from hyper; this file keeps only the sandbox's own rules: loopback
+//! addresses only, the 1 MiB body cap (413), static mounts, the request log, and the `slow`
+//! and `drop` faults.
+//!
+//! Why hyper. Measured on this project's 2-core machine, clean `cargo build --release -j2
+//! --bins` of this crate alone with the workspace's release profile (`opt-level = "z"`, LTO),
+//! CPU seconds (user + sys; wall time was 2-4x that, the machine being shared):
+//!
+//! | server | build CPU | binary | stripped |
+//! |---|---|---|---|
+//! | hand-written HTTP/1.1 on `std::net` (before) | 13.1 s | 667 KB | 532 KB |
+//! | hyper 1 + hyper-util + tokio (`rt`, `net`, `time`, `signal`; no macros, no syn) | 23.7 s | 977 KB | 759 KB |
+//! | tiny_http 0.12, alone in a hello-world binary (for scale) | 5.1 s | – | 450 KB |
+//!
+//! tiny_http is cheaper, but it would not carry the sandbox's rules: it has no limit on the
+//! request head, answers a `Request` dropped without a response with a 500 (the `drop` fault
+//! must close the socket without a byte), and cannot drain open connections on shutdown.
+//! hyper is the most widely deployed Rust HTTP stack, does chunked bodies, limits, timeouts
+//! and graceful shutdown, and gives the `drop` fault for free: a service error makes it close
+//! the connection without writing a response. The price, about 10 s of CPU once per clean
+//! build and 230 KB of stripped binary, is paid by a test tool, never by the shipped wasm.
 //!
 //! Request logs go to stderr as `METHOD /path STATUS ms` — never the query string, headers or
 //! bodies, so no token, code or secret is ever printed.
+//!
+//! [hyper]: https://docs.rs/hyper
 
 use crate::util::{percent_decode, split_target};
 use crate::{is_api_path, Request, Response, Sandbox, MAX_BODY_BYTES};
-use std::io::{self, BufRead, BufReader, Read, Write};
-use std::net::{IpAddr, Ipv4Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use hyper::body::{Bytes, Incoming};
+use hyper::header::{HeaderName, HeaderValue};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::StatusCode;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use std::future::{poll_fn, Future};
+use std::io;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
+use std::pin::pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::task::Poll;
 use std::time::{Duration, Instant};
 
-/// Idle/read timeout per connection (also bounds slow-loris clients).
+/// Time allowed for a request head to arrive (also bounds slow-loris clients).
 pub const READ_TIMEOUT: Duration = Duration::from_secs(30);
-const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
-/// Maximum size of the request line plus headers.
+/// Maximum size of the request line plus headers (hyper's read buffer; 431 above it).
 pub const MAX_HEAD_BYTES: usize = 64 * 1024;
-const MAX_HEADERS: usize = 100;
 const MAX_CONNECTIONS: usize = 512;
+/// How long a graceful shutdown waits for requests in flight.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
 /// A static-file mount: URL prefix → directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -159,251 +192,193 @@ impl Server {
         }
     }
 
-    /// Accepts connections forever, one thread each.
+    /// Serves until SIGINT or SIGTERM, then shuts down gracefully: stops accepting, lets
+    /// requests in flight finish (at most [`SHUTDOWN_GRACE`]), closes idle connections.
     pub fn run(self) -> io::Result<()> {
-        for conn in self.listener.incoming() {
-            let stream = match conn {
-                Ok(s) => s,
-                Err(_) => {
-                    std::thread::sleep(Duration::from_millis(10));
-                    continue;
-                }
-            };
-            if self.shared.active.load(Ordering::Relaxed) >= MAX_CONNECTIONS {
-                let _ = stream.shutdown(Shutdown::Both);
-                continue;
-            }
-            let shared = Arc::clone(&self.shared);
-            shared.active.fetch_add(1, Ordering::Relaxed);
-            let spawned = std::thread::Builder::new()
-                .name("sandbox-conn".into())
-                .spawn(move || {
-                    serve_connection(stream, &shared);
-                    shared.active.fetch_sub(1, Ordering::Relaxed);
-                });
-            if spawned.is_err() {
-                self.shared.active.fetch_sub(1, Ordering::Relaxed);
-            }
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_io()
+            .enable_time()
+            .build()?;
+        rt.block_on(async {
+            let stop = shutdown_signal()?;
+            self.serve(stop).await
+        })
+    }
+
+    /// Serves until `stop` completes, then shuts down gracefully (see [`run`](Self::run)).
+    /// Must run inside a tokio runtime with I/O and time enabled.
+    pub async fn serve(self, stop: impl Future<Output = ()>) -> io::Result<()> {
+        self.listener.set_nonblocking(true)?;
+        let listener = tokio::net::TcpListener::from_std(self.listener)?;
+        let graceful = GracefulShutdown::new();
+        {
+            let mut accept = pin!(accept_loop(&listener, &self.shared, &graceful));
+            let mut stop = pin!(stop);
+            poll_fn(|cx| match stop.as_mut().poll(cx) {
+                Poll::Ready(()) => Poll::Ready(()),
+                Poll::Pending => accept.as_mut().poll(cx),
+            })
+            .await;
         }
+        drop(listener);
+        let _ = tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown()).await;
         Ok(())
     }
 }
 
-#[derive(Debug)]
-enum ReadError {
-    /// Socket error, timeout or EOF mid-request: just close.
-    Io,
-    /// Protocol error: answer with this status, then close.
-    Http(u16, &'static str),
+/// Completes on the first SIGINT (Ctrl-C) or SIGTERM.
+fn shutdown_signal() -> io::Result<impl Future<Output = ()>> {
+    #[cfg(unix)]
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    let ctrl_c = tokio::signal::ctrl_c();
+    Ok(async move {
+        let mut ctrl_c = pin!(ctrl_c);
+        poll_fn(|cx| {
+            #[cfg(unix)]
+            if term.poll_recv(cx).is_ready() {
+                return Poll::Ready(());
+            }
+            ctrl_c.as_mut().poll(cx).map(|_| ())
+        })
+        .await;
+        eprintln!("expense-auth-sandbox: shutting down");
+    })
 }
 
-impl From<io::Error> for ReadError {
-    fn from(_: io::Error) -> Self {
-        ReadError::Io
-    }
-}
-
-struct Parsed {
-    req: Request,
-    keep_alive: bool,
-}
-
-/// Reads one line (without CRLF) within `budget` bytes. `Ok(None)` on clean EOF.
-fn read_line<R: BufRead>(r: &mut R, budget: &mut usize) -> Result<Option<Vec<u8>>, ReadError> {
-    let mut buf = Vec::new();
-    let n = r
-        .by_ref()
-        .take(*budget as u64 + 1)
-        .read_until(b'\n', &mut buf)?;
-    if n == 0 {
-        return Ok(None);
-    }
-    if !buf.ends_with(b"\n") {
-        return if n > *budget {
-            Err(ReadError::Http(431, "request head too large"))
-        } else {
-            Err(ReadError::Io)
-        };
-    }
-    *budget = budget.saturating_sub(n);
-    buf.pop();
-    if buf.ends_with(b"\r") {
-        buf.pop();
-    }
-    Ok(Some(buf))
-}
-
-fn is_token(s: &str) -> bool {
-    !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
-}
-
-fn header_has_token(headers: &[(String, String)], name: &str, token: &str) -> bool {
-    headers
-        .iter()
-        .filter(|(k, _)| k.eq_ignore_ascii_case(name))
-        .flat_map(|(_, v)| v.split(','))
-        .any(|t| t.trim().eq_ignore_ascii_case(token))
-}
-
-fn read_request<R: BufRead, W: Write>(r: &mut R, w: &mut W) -> Result<Option<Parsed>, ReadError> {
-    let mut budget = MAX_HEAD_BYTES;
-    // RFC 9112 §2.2: ignore at least one empty line before the request-line.
-    let line = loop {
-        match read_line(r, &mut budget)? {
-            None => return Ok(None),
-            Some(l) if l.is_empty() => continue,
-            Some(l) => break l,
-        }
-    };
-    let line =
-        String::from_utf8(line).map_err(|_| ReadError::Http(400, "request line is not UTF-8"))?;
-    let mut parts = line.split(' ');
-    let (Some(method), Some(target), Some(version), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return Err(ReadError::Http(400, "malformed request line"));
-    };
-    if !is_token(method) {
-        return Err(ReadError::Http(400, "malformed method"));
-    }
-    let http10 = match version {
-        "HTTP/1.1" => false,
-        "HTTP/1.0" => true,
-        _ => {
-            return Err(ReadError::Http(
-                505,
-                "only HTTP/1.0 and HTTP/1.1 are supported",
-            ))
-        }
-    };
-    let target = origin_form(target).ok_or(ReadError::Http(400, "malformed request target"))?;
-
-    let mut headers: Vec<(String, String)> = Vec::new();
+/// Accepts connections forever; each one is served by hyper on its own task.
+async fn accept_loop(
+    listener: &tokio::net::TcpListener,
+    shared: &Arc<Shared>,
+    graceful: &GracefulShutdown,
+) {
     loop {
-        let Some(l) = read_line(r, &mut budget)? else {
-            return Err(ReadError::Io);
-        };
-        if l.is_empty() {
-            break;
-        }
-        if headers.len() >= MAX_HEADERS {
-            return Err(ReadError::Http(431, "too many headers"));
-        }
-        if l.first().is_some_and(|b| *b == b' ' || *b == b'\t') {
-            return Err(ReadError::Http(400, "obsolete header line folding"));
-        }
-        let l = String::from_utf8(l).map_err(|_| ReadError::Http(400, "header is not UTF-8"))?;
-        let Some((name, value)) = l.split_once(':') else {
-            return Err(ReadError::Http(400, "malformed header"));
-        };
-        if !is_token(name) {
-            return Err(ReadError::Http(400, "malformed header name"));
-        }
-        headers.push((name.to_string(), value.trim().to_string()));
-    }
-
-    if headers
-        .iter()
-        .any(|(k, _)| k.eq_ignore_ascii_case("transfer-encoding"))
-    {
-        return Err(ReadError::Http(
-            411,
-            "chunked request bodies are not supported; send Content-Length",
-        ));
-    }
-    let mut length: Option<usize> = None;
-    for (_, v) in headers
-        .iter()
-        .filter(|(k, _)| k.eq_ignore_ascii_case("content-length"))
-    {
-        for part in v.split(',') {
-            let part = part.trim();
-            if part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) || part.len() > 18 {
-                return Err(ReadError::Http(400, "malformed Content-Length"));
+        let stream = match listener.accept().await {
+            Ok((s, _)) => s,
+            Err(_) => {
+                // Out of file descriptors and the like: back off, keep serving.
+                tokio::time::sleep(Duration::from_millis(10)).await;
+                continue;
             }
-            let n: usize = part
-                .parse()
-                .map_err(|_| ReadError::Http(400, "malformed Content-Length"))?;
-            if length.is_some_and(|l| l != n) {
-                return Err(ReadError::Http(400, "conflicting Content-Length"));
-            }
-            length = Some(n);
+        };
+        if shared.active.load(Ordering::Relaxed) >= MAX_CONNECTIONS {
+            drop(stream);
+            continue;
         }
+        let _ = stream.set_nodelay(true);
+        shared.active.fetch_add(1, Ordering::Relaxed);
+        let conn_shared = Arc::clone(shared);
+        let svc = service_fn(move |req| serve_request(Arc::clone(&conn_shared), req));
+        let conn = http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(READ_TIMEOUT)
+            .max_buf_size(MAX_HEAD_BYTES)
+            .serve_connection(TokioIo::new(stream), svc);
+        let conn = graceful.watch(conn);
+        let shared = Arc::clone(shared);
+        tokio::spawn(async move {
+            let _ = conn.await;
+            shared.active.fetch_sub(1, Ordering::Relaxed);
+        });
     }
-    let length = length.unwrap_or(0);
-    if length > MAX_BODY_BYTES {
-        return Err(ReadError::Http(413, "request bodies are limited to 1 MiB"));
-    }
-    if length > 0 && header_has_token(&headers, "expect", "100-continue") {
-        w.write_all(b"HTTP/1.1 100 Continue\r\n\r\n")?;
-        w.flush()?;
-    }
-    let mut body = vec![0u8; length];
-    r.read_exact(&mut body)?;
+}
 
-    let keep_alive = if http10 {
-        header_has_token(&headers, "connection", "keep-alive")
-    } else {
-        !header_has_token(&headers, "connection", "close")
+/// The `drop` fault (or a client that went away mid-body): hyper closes the connection
+/// without writing a response when the service fails.
+#[derive(Debug)]
+struct CloseConnection;
+
+impl std::fmt::Display for CloseConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection closed without an answer")
+    }
+}
+
+impl std::error::Error for CloseConnection {}
+
+async fn serve_request(
+    shared: Arc<Shared>,
+    req: hyper::Request<Incoming>,
+) -> Result<hyper::Response<Full<Bytes>>, CloseConnection> {
+    let started = Instant::now();
+    let (parts, body) = req.into_parts();
+    let method = parts.method.as_str().to_string();
+    let target = parts
+        .uri
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "/".into());
+    let path = split_target(&target).0.to_string();
+    let finish = |resp: Response, status: &str| {
+        log_request(&method, &path, status, started);
+        Ok(to_hyper(resp))
     };
-    Ok(Some(Parsed {
-        req: Request {
-            method: method.to_string(),
-            target,
-            headers,
-            body,
-        },
-        keep_alive,
-    }))
+
+    let mut headers = Vec::with_capacity(parts.headers.len());
+    for (k, v) in &parts.headers {
+        let Ok(v) = std::str::from_utf8(v.as_bytes()) else {
+            return finish(plain(400, "header is not UTF-8"), "400");
+        };
+        headers.push((k.as_str().to_string(), v.to_string()));
+    }
+    let declared = parts
+        .headers
+        .get(hyper::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return finish(plain(413, "request bodies are limited to 1 MiB"), "413");
+    }
+    let body = match Limited::new(body, MAX_BODY_BYTES).collect().await {
+        Ok(b) => b.to_bytes().to_vec(),
+        Err(e) if e.is::<LengthLimitError>() => {
+            return finish(plain(413, "request bodies are limited to 1 MiB"), "413");
+        }
+        Err(_) => {
+            log_request(&method, &path, "aborted", started);
+            return Err(CloseConnection);
+        }
+    };
+    let req = Request {
+        method: method.clone(),
+        target,
+        headers,
+        body,
+    };
+
+    let static_resp = if req.method == "GET" && !is_api_path(&path) {
+        serve_static(&shared.mounts, &path)
+    } else {
+        None
+    };
+    let resp = match static_resp {
+        Some(r) => with_cors(r),
+        None => {
+            let mut sb = shared
+                .sandbox
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            sb.handle(&req)
+        } // lock released here, before any injected delay
+    };
+    if resp.drop_connection {
+        log_request(&method, &path, "dropped", started);
+        return Err(CloseConnection);
+    }
+    if resp.delay_ms > 0 {
+        tokio::time::sleep(Duration::from_millis(resp.delay_ms)).await;
+    }
+    let status = resp.status.to_string();
+    finish(resp, &status)
 }
 
-/// Origin-form (`/path?q`), absolute-form (`http://host/path`) → origin-form, `*` kept.
-fn origin_form(target: &str) -> Option<String> {
-    if target.starts_with('/') || target == "*" {
-        return Some(target.to_string());
-    }
-    let rest = target
-        .strip_prefix("http://")
-        .or_else(|| target.strip_prefix("https://"))?;
-    match rest.find(['/', '?']) {
-        Some(i) if rest[i..].starts_with('/') => Some(rest[i..].to_string()),
-        Some(i) => Some(format!("/{}", &rest[i..])),
-        None => Some("/".into()),
-    }
-}
-
-fn reason(status: u16) -> &'static str {
-    match status {
-        100 => "Continue",
-        200 => "OK",
-        201 => "Created",
-        204 => "No Content",
-        301 => "Moved Permanently",
-        302 => "Found",
-        304 => "Not Modified",
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        403 => "Forbidden",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        411 => "Length Required",
-        413 => "Content Too Large",
-        431 => "Request Header Fields Too Large",
-        500 => "Internal Server Error",
-        503 => "Service Unavailable",
-        505 => "HTTP Version Not Supported",
-        _ => "Status",
-    }
-}
-
-fn write_response<W: Write>(w: &mut W, resp: &Response, keep_alive: bool) -> io::Result<()> {
-    let no_body = resp.status == 204 || resp.status == 304 || (100..200).contains(&resp.status);
-    let mut out = Vec::with_capacity(256 + resp.body.len());
-    out.extend_from_slice(
-        format!("HTTP/1.1 {} {}\r\n", resp.status, reason(resp.status)).as_bytes(),
-    );
+/// The handler's response as hyper's. Framing and connection headers are hyper's job
+/// (HTTP/1.1 connections stay open unless a side says `Connection: close`); a header no HTTP
+/// stack may send (CR/LF in a value, a bad name) is left out.
+fn to_hyper(resp: Response) -> hyper::Response<Full<Bytes>> {
+    let mut out = hyper::Response::new(Full::new(Bytes::from(resp.body)));
+    *out.status_mut() =
+        StatusCode::from_u16(resp.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let headers = out.headers_mut();
     for (k, v) in &resp.headers {
         let framing = [
             "content-length",
@@ -413,25 +388,17 @@ fn write_response<W: Write>(w: &mut W, resp: &Response, keep_alive: bool) -> io:
         ]
         .iter()
         .any(|f| k.eq_ignore_ascii_case(f));
-        let unsafe_chars = k.bytes().chain(v.bytes()).any(|b| b == b'\r' || b == b'\n');
-        if framing || unsafe_chars {
+        if framing {
             continue;
         }
-        out.extend_from_slice(format!("{k}: {v}\r\n").as_bytes());
+        if let (Ok(name), Ok(value)) = (
+            HeaderName::from_bytes(k.as_bytes()),
+            HeaderValue::from_str(v),
+        ) {
+            headers.append(name, value);
+        }
     }
-    if !no_body {
-        out.extend_from_slice(format!("Content-Length: {}\r\n", resp.body.len()).as_bytes());
-    }
-    out.extend_from_slice(if keep_alive {
-        b"Connection: keep-alive\r\n\r\n".as_slice()
-    } else {
-        b"Connection: close\r\n\r\n".as_slice()
-    });
-    if !no_body {
-        out.extend_from_slice(&resp.body);
-    }
-    w.write_all(&out)?;
-    w.flush()
+    out
 }
 
 fn log_request(method: &str, path: &str, status: &str, started: Instant) {
@@ -463,60 +430,6 @@ fn with_cors(mut r: Response) -> Response {
     });
     r.with_header("Access-Control-Allow-Origin", "*")
         .with_header("Access-Control-Expose-Headers", "WWW-Authenticate")
-}
-
-fn serve_connection(stream: TcpStream, shared: &Shared) {
-    let _ = stream.set_read_timeout(Some(READ_TIMEOUT));
-    let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
-    let _ = stream.set_nodelay(true);
-    let Ok(read_half) = stream.try_clone() else {
-        return;
-    };
-    let mut reader = BufReader::new(read_half);
-    let mut writer = stream;
-    loop {
-        let started = Instant::now();
-        let parsed = match read_request(&mut reader, &mut writer) {
-            Ok(Some(p)) => p,
-            Ok(None) | Err(ReadError::Io) => break,
-            Err(ReadError::Http(status, msg)) => {
-                let _ = write_response(&mut writer, &plain(status, msg), false);
-                log_request("-", "-", &status.to_string(), started);
-                break;
-            }
-        };
-        let (path, _) = split_target(&parsed.req.target);
-        let path = path.to_string();
-        let static_resp = if parsed.req.method == "GET" && !is_api_path(&path) {
-            serve_static(&shared.mounts, &path)
-        } else {
-            None
-        };
-        let resp = match static_resp {
-            Some(r) => with_cors(r),
-            None => {
-                let mut sb = shared
-                    .sandbox
-                    .lock()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner());
-                sb.handle(&parsed.req)
-            } // lock released here, before any injected delay
-        };
-        if resp.drop_connection {
-            log_request(&parsed.req.method, &path, "dropped", started);
-            let _ = writer.shutdown(Shutdown::Both);
-            return;
-        }
-        if resp.delay_ms > 0 {
-            std::thread::sleep(Duration::from_millis(resp.delay_ms));
-        }
-        let ok = write_response(&mut writer, &resp, parsed.keep_alive).is_ok();
-        log_request(&parsed.req.method, &path, &resp.status.to_string(), started);
-        if !ok || !parsed.keep_alive {
-            break;
-        }
-    }
-    let _ = writer.shutdown(Shutdown::Both);
 }
 
 /// Content type by file extension.
@@ -608,98 +521,23 @@ fn static_file(root: &Path, rest: &str, full_path: &str) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Cursor;
-
-    fn parse(raw: &[u8]) -> Result<Option<Parsed>, ReadError> {
-        let mut r = Cursor::new(raw.to_vec());
-        let mut w = Vec::new();
-        read_request(&mut r, &mut w)
-    }
 
     #[test]
-    fn parses_keep_alive_requests() {
-        let raw = b"POST /oauth/token?x=1 HTTP/1.1\r\nHost: a\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 3\r\n\r\na=bGET / HTTP/1.1\r\n\r\n";
-        let mut r = Cursor::new(raw.to_vec());
-        let mut w = Vec::new();
-        let p = read_request(&mut r, &mut w).unwrap().unwrap();
-        assert_eq!(p.req.method, "POST");
-        assert_eq!(p.req.target, "/oauth/token?x=1");
-        assert_eq!(p.req.body, b"a=b");
-        assert!(p.keep_alive);
-        let p2 = read_request(&mut r, &mut w).unwrap().unwrap();
-        assert_eq!(p2.req.method, "GET");
-        assert!(read_request(&mut r, &mut w).unwrap().is_none());
-    }
-
-    #[test]
-    fn rejects_bad_framing() {
-        let chunked = b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n";
-        assert!(matches!(parse(chunked), Err(ReadError::Http(411, _))));
-        let big = b"POST / HTTP/1.1\r\nContent-Length: 99999999\r\n\r\n";
-        assert!(matches!(parse(big), Err(ReadError::Http(413, _))));
-        let conflict = b"POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab";
-        assert!(matches!(parse(conflict), Err(ReadError::Http(400, _))));
-        let neg = b"POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n";
-        assert!(matches!(parse(neg), Err(ReadError::Http(400, _))));
-        let mut huge = b"GET / HTTP/1.1\r\nX: ".to_vec();
-        huge.extend(std::iter::repeat_n(b'a', MAX_HEAD_BYTES + 10));
-        huge.extend_from_slice(b"\r\n\r\n");
-        assert!(matches!(parse(&huge), Err(ReadError::Http(431, _))));
-        assert!(matches!(
-            parse(b"GARBAGE\r\n\r\n"),
-            Err(ReadError::Http(400, _))
-        ));
-        assert!(matches!(
-            parse(b"GET / HTTP/2\r\n\r\n"),
-            Err(ReadError::Http(505, _))
-        ));
-        assert!(matches!(
-            parse(b"GET / HTTP/1.1\r\n folded\r\n\r\n"),
-            Err(ReadError::Http(400, _))
-        ));
-        assert!(matches!(
-            parse(b"GET / HTTP/1.1\r\nHost: a\r\n"),
-            Err(ReadError::Io)
-        ));
-        assert!(matches!(
-            parse(b"GET / HTTP/1.1\r\n\xff: a\r\n\r\n"),
-            Err(ReadError::Http(400, _))
-        ));
-    }
-
-    #[test]
-    fn expect_continue_and_http10() {
-        let raw = b"POST / HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nhi";
-        let mut r = Cursor::new(raw.to_vec());
-        let mut w = Vec::new();
-        let p = read_request(&mut r, &mut w).unwrap().unwrap();
-        assert_eq!(w, b"HTTP/1.1 100 Continue\r\n\r\n");
-        assert!(!p.keep_alive);
-        let p = parse(b"GET http://127.0.0.1:1/x?y HTTP/1.1\r\nConnection: close\r\n\r\n")
-            .unwrap()
-            .unwrap();
-        assert_eq!(p.req.target, "/x?y");
-        assert!(!p.keep_alive);
-    }
-
-    #[test]
-    fn response_framing() {
-        let mut out = Vec::new();
-        let r = Response::new(204).with_header("Content-Length", "99");
-        write_response(&mut out, &r, true).unwrap();
-        let s = String::from_utf8(out).unwrap();
-        assert!(s.starts_with("HTTP/1.1 204 No Content\r\n"));
-        assert!(!s.contains("Content-Length"));
-        let mut out = Vec::new();
+    fn response_conversion_drops_framing_and_unsafe_headers() {
         let r = Response::new(200)
+            .with_header("Content-Length", "99")
+            .with_header("Transfer-Encoding", "chunked")
             .with_header("X-Evil", "a\r\nSet-Cookie: x")
+            .with_header("Bad Name", "x")
+            .with_header("X-Ok", "yes")
             .with_body(b"abc".to_vec());
-        write_response(&mut out, &r, false).unwrap();
-        let s = String::from_utf8(out).unwrap();
-        assert!(s.contains("Content-Length: 3\r\n"));
-        assert!(s.contains("Connection: close\r\n"));
-        assert!(!s.contains("Set-Cookie"));
-        assert!(s.ends_with("\r\n\r\nabc"));
+        let h = to_hyper(r);
+        assert_eq!(h.status(), 200);
+        assert!(h.headers().get("content-length").is_none());
+        assert!(h.headers().get("transfer-encoding").is_none());
+        assert!(h.headers().get("x-evil").is_none());
+        assert_eq!(h.headers().get("x-ok").unwrap(), "yes");
+        assert_eq!(to_hyper(Response::new(0)).status(), 500);
     }
 
     #[test]

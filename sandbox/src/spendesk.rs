@@ -1,4 +1,11 @@
-//! Spendesk (real API host `https://public-api.spendesk.com`), under `/spendesk`.
+//! Spendesk (real API `https://public-api.spendesk.com/v1`), under `/spendesk/v1` (the consent
+//! page, Spendesk's frontend, at `/spendesk/consent`).
+//!
+//! Paths: spendesk-authentication.txt names them without a base (`/oauth2/authorize`,
+//! `/oauth2/token/create`, `/oauth2/token/refresh`, `/auth/token`); Spendesk's public API lives
+//! under `/v1`, and integrations that run against it call `…/v1/oauth2/authorize`,
+//! `…/v1/oauth2/token/create` (Nango's `packages/providers/providers.yaml`) and `…/v1/auth/token`.
+//! So every route is mounted under `/spendesk/v1`, and a client that forgets `/v1` gets a 404.
 //!
 //! Spendesk docs (spendesk-authentication.txt):
 //! - API key flow: "you must provide your client id and secret in the format "id:secret" then
@@ -108,7 +115,7 @@ fn unauthorized(detail: &str) -> Response {
 }
 
 impl Sandbox {
-    /// `POST /spendesk/auth/token` (API-key flow).
+    /// `POST /spendesk/v1/auth/token` (API-key flow).
     pub(crate) fn spendesk_api_key_token(&mut self, req: &Request) -> Response {
         if req.method != "POST" {
             return method_not_allowed("POST");
@@ -155,7 +162,7 @@ impl Sandbox {
         .no_store()
     }
 
-    /// `POST /spendesk/oauth2/token/create` (JSON body).
+    /// `POST /spendesk/v1/oauth2/token/create` (JSON body).
     pub(crate) fn spendesk_token_create(&mut self, req: &Request) -> Response {
         if req.method != "POST" {
             return method_not_allowed("POST");
@@ -223,7 +230,7 @@ impl Sandbox {
         result.unwrap_or_else(|e| e)
     }
 
-    /// `POST /spendesk/oauth2/token/refresh` (JSON body).
+    /// `POST /spendesk/v1/oauth2/token/refresh` (JSON body).
     pub(crate) fn spendesk_token_refresh(&mut self, req: &Request) -> Response {
         if req.method != "POST" {
             return method_not_allowed("POST");

@@ -180,10 +180,14 @@ pub(crate) fn fill_random(buf: &mut [u8]) {
         return;
     }
     static COUNTER: AtomicU64 = AtomicU64::new(0);
+    #[cfg(not(target_arch = "wasm32"))]
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos())
         .unwrap_or(0);
+    // wasm32-unknown-unknown has no SystemTime (it would panic).
+    #[cfg(target_arch = "wasm32")]
+    let nanos = u128::from(crate::unix_now_secs());
     for (i, chunk) in buf.chunks_mut(32).enumerate() {
         let mut h = Sha256::new();
         h.update(COUNTER.fetch_add(1, Ordering::Relaxed).to_le_bytes());

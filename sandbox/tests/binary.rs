@@ -92,7 +92,9 @@ fn binary_serves_http_on_loopback_with_keep_alive() {
     .unwrap();
     let (status, headers, body) = read_response(&mut r);
     assert_eq!(status, 200);
-    assert_eq!(header(&headers, "connection"), Some("keep-alive"));
+    // HTTP/1.1 keeps the connection open by default (RFC 9112 §9.3); the next two requests
+    // reuse it.
+    assert_ne!(header(&headers, "connection"), Some("close"));
     assert_eq!(header(&headers, "access-control-allow-origin"), Some("*"));
     let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
     assert!(v["now"].as_u64().unwrap() > 1_600_000_000);
@@ -154,14 +156,46 @@ fn binary_faults_chunked_and_preflight() {
     let mut buf = Vec::new();
     let n = r.read_to_end(&mut buf).unwrap_or(0);
     assert_eq!(n, 0, "dropped connection must not answer");
-    // Chunked request bodies → 411.
+    // Chunked request bodies are decoded by the HTTP stack (they used to get 411).
+    let (mut s, mut r) = connect(&srv.addr);
+    let form =
+        "grant_type=client_credentials&client_id=sandbox-client&client_secret=sandbox-secret";
+    let (a, b) = form.split_at(20);
+    write!(
+        s,
+        "POST /oauth/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n{:x}\r\n{a}\r\n{:x}\r\n{b}\r\n0\r\n\r\n",
+        a.len(),
+        b.len()
+    )
+    .unwrap();
+    let (status, _, body) = read_response(&mut r);
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    // A chunked body over 1 MiB → 413, however it is framed.
     let (mut s, mut r) = connect(&srv.addr);
     write!(
         s,
-        "POST /oauth/token HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
+        "POST /oauth/token HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
     )
     .unwrap();
-    assert_eq!(read_response(&mut r).0, 411);
+    let chunk = vec![b'a'; 64 * 1024];
+    for _ in 0..17 {
+        if write!(s, "{:x}\r\n", chunk.len()).is_err()
+            || s.write_all(&chunk).is_err()
+            || s.write_all(b"\r\n").is_err()
+        {
+            break;
+        }
+    }
+    let _ = s.write_all(b"0\r\n\r\n");
+    assert_eq!(read_response(&mut r).0, 413);
+    // A request head over 64 KiB → 431.
+    let (mut s, mut r) = connect(&srv.addr);
+    let _ = write!(
+        s,
+        "GET /_sandbox/clock HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n",
+        "a".repeat(70 * 1024)
+    );
+    assert_eq!(read_response(&mut r).0, 431);
     // Oversized Content-Length → 413 without reading the body.
     let (mut s, mut r) = connect(&srv.addr);
     write!(
@@ -301,4 +335,58 @@ fn binary_handles_concurrent_connections() {
     let (_, _, body) = read_response(&mut r);
     let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(v["token_requests"]["oauth:client_credentials"], 24);
+}
+
+#[cfg(unix)]
+#[test]
+fn binary_shuts_down_gracefully_on_sigterm() {
+    let mut srv = start(&[]);
+    let (mut s, mut r) = connect(&srv.addr);
+    let body = r#"{"path":"/pleo/v1/expenses","kind":"slow","delay_ms":800}"#;
+    write!(
+        s,
+        "POST /_sandbox/faults HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    assert_eq!(read_response(&mut r).0, 201);
+    // An idle keep-alive connection, and a request in flight when SIGTERM arrives.
+    let (_idle, mut idle_r) = connect(&srv.addr);
+    write!(s, "GET /pleo/v1/expenses HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let pid = srv.child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    // The request in flight still gets its answer; then the connection closes.
+    let (status, headers, _) = read_response(&mut r);
+    assert_eq!(status, 401);
+    assert_eq!(header(&headers, "connection"), Some("close"));
+    let mut rest = Vec::new();
+    let _ = r.read_to_end(&mut rest);
+    assert!(rest.is_empty());
+    // The idle connection is closed, and the process exits with success.
+    let mut buf = Vec::new();
+    assert_eq!(idle_r.read_to_end(&mut buf).unwrap_or(0), 0);
+    let code = srv.child.wait().unwrap();
+    assert!(code.success(), "{code:?}");
+    // New connections are refused.
+    assert!(TcpStream::connect(&srv.addr).is_err());
+}
+
+#[test]
+fn binary_speaks_http_1_0() {
+    let srv = start(&[]);
+    let (mut s, mut r) = connect(&srv.addr);
+    write!(s, "GET /_sandbox/clock HTTP/1.0\r\n\r\n").unwrap();
+    let (status, _, body) = read_response(&mut r);
+    assert_eq!(status, 200);
+    let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert!(v["now"].as_u64().is_some());
+    // HTTP/1.0 without keep-alive: the server closes the connection.
+    let mut rest = Vec::new();
+    let _ = r.read_to_end(&mut rest);
+    assert!(rest.is_empty());
 }

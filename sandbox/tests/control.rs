@@ -98,7 +98,7 @@ fn stats_count_token_requests_per_provider_and_grant() {
     ));
     for _ in 0..2 {
         sb.handle(&Request::post_json(
-            "/spendesk/oauth2/token/refresh",
+            "/spendesk/v1/oauth2/token/refresh",
             r#"{"client_id":"spendesk-client","client_secret":"spendesk-secret","refresh_token":"x"}"#,
         ));
     }
@@ -106,8 +106,11 @@ fn stats_count_token_requests_per_provider_and_grant() {
         "/pleo/oauth/token",
         "grant_type=refresh_token&refresh_token=x",
     ));
-    sb.handle(&Request::post_form("/spendesk/auth/token", ""));
-    sb.handle(&Request::post_json("/spendesk/oauth2/token/create", "{}"));
+    sb.handle(&Request::post_form("/spendesk/v1/auth/token", ""));
+    sb.handle(&Request::post_json(
+        "/spendesk/v1/oauth2/token/create",
+        "{}",
+    ));
     sb.handle(&Request::post_form(
         "/findity/api/oauth/token/",
         "grant_type=client_credentials",
@@ -290,7 +293,7 @@ fn cors_preflight_and_headers_on_every_response() {
         sb.handle(&Request::get("/nope")),
         sb.handle(&Request::get("/_sandbox/stats")),
         sb.handle(&Request::get("/oauth/authorize?client_id=x")),
-        sb.handle(&Request::post_json("/spendesk/oauth2/token/create", "{")),
+        sb.handle(&Request::post_json("/spendesk/v1/oauth2/token/create", "{")),
     ];
     add_fault(&mut sb, r#"{"path":"/","kind":"status_503"}"#);
     responses.push(sb.handle(&cc_oauth()));
@@ -351,11 +354,11 @@ const PATHS: &[&str] = &[
     "/oauth/consent",
     "/oauth/token",
     "/oauth/api/me",
-    "/spendesk/auth/token",
-    "/spendesk/oauth2/authorize",
+    "/spendesk/v1/auth/token",
+    "/spendesk/v1/oauth2/authorize",
     "/spendesk/consent",
-    "/spendesk/oauth2/token/create",
-    "/spendesk/oauth2/token/refresh",
+    "/spendesk/v1/oauth2/token/create",
+    "/spendesk/v1/oauth2/token/refresh",
     "/spendesk/v1/wallet-summary",
     "/pleo/oauth/authorize",
     "/pleo/consent",
@@ -497,10 +500,10 @@ fn huge_headers_bad_base64_and_binary_bodies() {
     let huge = "x".repeat(2 * 1024 * 1024);
     let paths = [
         "/oauth/token",
-        "/spendesk/auth/token",
+        "/spendesk/v1/auth/token",
         "/pleo/oauth/token",
         "/oauth/api/me",
-        "/spendesk/oauth2/token/refresh",
+        "/spendesk/v1/oauth2/token/refresh",
         "/findity/api/oauth/authorization-grant",
     ];
     for p in paths {

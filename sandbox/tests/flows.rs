@@ -614,10 +614,12 @@ fn spendesk_api_key_plain_basic() {
         basic_plain("my_id", "my_secret"),
         "Basic bXlfaWQ6bXlfc2VjcmV0"
     );
-    let r = sb.handle(&Request::post_form("/spendesk/auth/token", "").with_header(
-        "Authorization",
-        &basic_plain("spendesk-key-id", "spendesk-key-secret"),
-    ));
+    let r = sb.handle(
+        &Request::post_form("/spendesk/v1/auth/token", "").with_header(
+            "Authorization",
+            &basic_plain("spendesk-key-id", "spendesk-key-secret"),
+        ),
+    );
     assert_eq!(r.status, 200, "{}", r.body_str());
     let j = json(&r);
     assert_eq!(j["token_type"], "Bearer");
@@ -632,10 +634,12 @@ fn spendesk_api_key_plain_basic() {
     assert_eq!(ws.status, 200);
     assert_eq!(json(&ws)["wallet_id"], "wallet-1");
     // Form-encoding the credentials (RFC 6749 style) is NOT what Spendesk does.
-    let r = sb.handle(&Request::post_form("/spendesk/auth/token", "").with_header(
-        "Authorization",
-        &basic_plain("spendesk%2Dkey%2Did", "spendesk%2Dkey%2Dsecret"),
-    ));
+    let r = sb.handle(
+        &Request::post_form("/spendesk/v1/auth/token", "").with_header(
+            "Authorization",
+            &basic_plain("spendesk%2Dkey%2Did", "spendesk%2Dkey%2Dsecret"),
+        ),
+    );
     assert_eq!(r.status, 401);
     for auth in [
         None,
@@ -644,7 +648,7 @@ fn spendesk_api_key_plain_basic() {
         Some("Bearer abc".to_string()),
         Some("Basic bm9jb2xvbg==".to_string()), // "nocolon"
     ] {
-        let mut req = Request::post_form("/spendesk/auth/token", "");
+        let mut req = Request::post_form("/spendesk/v1/auth/token", "");
         if let Some(a) = &auth {
             req = req.with_header("Authorization", a);
         }
@@ -661,7 +665,7 @@ fn spendesk_code(sb: &mut Sandbox, wallet: &str) -> String {
         "client_id=spendesk-client&redirect_uri={}&response_type=code&state=st&code_challenge={CHALLENGE}&code_challenge_method=S256",
         enc("https://partner.example.com/spendesk/cb")
     );
-    let r = sb.handle(&Request::get(&format!("/spendesk/oauth2/authorize?{q}")));
+    let r = sb.handle(&Request::get(&format!("/spendesk/v1/oauth2/authorize?{q}")));
     assert_eq!(r.status, 302);
     let consent = r.header("location").unwrap().to_string();
     assert!(consent.starts_with("/spendesk/consent?request="));
@@ -679,7 +683,7 @@ fn spendesk_code(sb: &mut Sandbox, wallet: &str) -> String {
 
 fn spendesk_create(sb: &mut Sandbox, code: &str) -> expense_auth_sandbox::Response {
     sb.handle(&Request::post_json(
-        "/spendesk/oauth2/token/create",
+        "/spendesk/v1/oauth2/token/create",
         &serde_json::json!({"client_id": "spendesk-client", "code": code, "code_verifier": VERIFIER})
             .to_string(),
     ))
@@ -687,7 +691,7 @@ fn spendesk_create(sb: &mut Sandbox, code: &str) -> expense_auth_sandbox::Respon
 
 fn spendesk_refresh(sb: &mut Sandbox, rt: &str, secret: &str) -> expense_auth_sandbox::Response {
     sb.handle(&Request::post_json(
-        "/spendesk/oauth2/token/refresh",
+        "/spendesk/v1/oauth2/token/refresh",
         &serde_json::json!({"client_id": "spendesk-client", "client_secret": secret, "refresh_token": rt})
             .to_string(),
     ))
@@ -737,7 +741,7 @@ fn spendesk_oauth_flow_201_no_expires_in_wallet_claim() {
     // Default wallet, optional fields that match.
     let code = spendesk_code(&mut sb, "wallet-1");
     let r = sb.handle(&Request::post_json(
-        "/spendesk/oauth2/token/create",
+        "/spendesk/v1/oauth2/token/create",
         &serde_json::json!({"client_id": "spendesk-client", "client_secret": "spendesk-secret",
             "code": code, "code_verifier": VERIFIER, "grant_type": "authorization_code",
             "redirect_uri": "https://partner.example.com/spendesk/cb"})
@@ -757,17 +761,17 @@ fn spendesk_token_create_errors() {
     let body = |m: serde_json::Value| m.to_string();
     // form body instead of JSON
     let r = sb.handle(&Request::post_form(
-        "/spendesk/oauth2/token/create",
+        "/spendesk/v1/oauth2/token/create",
         &format!("client_id=spendesk-client&code={code}&code_verifier={VERIFIER}"),
     ));
     assert_spendesk_error(&r, 400, None);
     let r = sb.handle(&Request::post_json(
-        "/spendesk/oauth2/token/create",
+        "/spendesk/v1/oauth2/token/create",
         "{not json",
     ));
     assert_spendesk_error(&r, 400, None);
     let r = sb.handle(&Request::post_json(
-        "/spendesk/oauth2/token/create",
+        "/spendesk/v1/oauth2/token/create",
         "[1,2]",
     ));
     assert_spendesk_error(&r, 400, None);
@@ -779,28 +783,28 @@ fn spendesk_token_create_errors() {
         let mut m = serde_json::json!({"client_id": "spendesk-client", "code": code, "code_verifier": VERIFIER});
         m.as_object_mut().unwrap().remove(missing);
         let r = sb.handle(&Request::post_json(
-            "/spendesk/oauth2/token/create",
+            "/spendesk/v1/oauth2/token/create",
             &body(m),
         ));
         assert_spendesk_error(&r, 400, Some(pointer));
     }
     let r = sb.handle(&Request::post_json(
-        "/spendesk/oauth2/token/create",
+        "/spendesk/v1/oauth2/token/create",
         &body(serde_json::json!({"client_id": 5, "code": code, "code_verifier": VERIFIER})),
     ));
     assert_spendesk_error(&r, 400, Some("/client_id"));
     let r = sb.handle(&Request::post_json(
-        "/spendesk/oauth2/token/create",
+        "/spendesk/v1/oauth2/token/create",
         &body(serde_json::json!({"client_id": "spendesk-client", "client_secret": "bad", "code": code, "code_verifier": VERIFIER})),
     ));
     assert_spendesk_error(&r, 401, Some("/client_secret"));
     let r = sb.handle(&Request::post_json(
-        "/spendesk/oauth2/token/create",
+        "/spendesk/v1/oauth2/token/create",
         &body(serde_json::json!({"client_id": "spendesk-client", "grant_type": "refresh_token", "code": code, "code_verifier": VERIFIER})),
     ));
     assert_spendesk_error(&r, 400, Some("/grant_type"));
     let r = sb.handle(&Request::post_json(
-        "/spendesk/oauth2/token/create",
+        "/spendesk/v1/oauth2/token/create",
         &body(serde_json::json!({"client_id": "spendesk-client", "code": code, "code_verifier": "x".repeat(43)})),
     ));
     assert_spendesk_error(&r, 400, Some("/code_verifier"));
@@ -808,7 +812,7 @@ fn spendesk_token_create_errors() {
     assert_spendesk_error(&spendesk_create(&mut sb, &code), 400, Some("/code"));
     // Spendesk authorize requires PKCE
     let r = sb.handle(&Request::get(&format!(
-        "/spendesk/oauth2/authorize?client_id=spendesk-client&redirect_uri={}&response_type=code",
+        "/spendesk/v1/oauth2/authorize?client_id=spendesk-client&redirect_uri={}&response_type=code",
         enc("https://partner.example.com/cb")
     )));
     assert_eq!(
@@ -817,7 +821,7 @@ fn spendesk_token_create_errors() {
     );
     // unknown wallet on the consent page
     let r = sb.handle(&Request::get(&format!(
-        "/spendesk/oauth2/authorize?{}",
+        "/spendesk/v1/oauth2/authorize?{}",
         pkce_query("spendesk-client", "s")
     )));
     let consent = r.header("location").unwrap().to_string();
@@ -862,13 +866,13 @@ fn spendesk_refresh_rotation_401_403() {
     // client mismatch → 403
     assert_spendesk_error(&spendesk_refresh(&mut sb, &rt2, "wrong-secret"), 403, None);
     let r = sb.handle(&Request::post_json(
-        "/spendesk/oauth2/token/refresh",
+        "/spendesk/v1/oauth2/token/refresh",
         &serde_json::json!({"client_id": "someone-else", "client_secret": "x", "refresh_token": rt2}).to_string(),
     ));
     assert_spendesk_error(&r, 403, None);
     // both client fields are required
     let r = sb.handle(&Request::post_json(
-        "/spendesk/oauth2/token/refresh",
+        "/spendesk/v1/oauth2/token/refresh",
         &serde_json::json!({"client_id": "spendesk-client", "refresh_token": rt2}).to_string(),
     ));
     assert_spendesk_error(&r, 400, Some("/client_secret"));
@@ -1125,8 +1129,28 @@ fn findity_client_credentials_and_single_use_refresh() {
     assert_eq!(me.status, 200);
     assert!(json(&me)["organization"].is_string());
     assert!(json(&me).get("user_id").is_none());
-    let j = findity_cc(&mut sb, "/findity/api/oauth/token");
+    // findity-authentication.txt shows client credentials and refresh at
+    // .../api/oauth/token/ only: without the slash the grant is not served.
+    let r = sb.handle(&Request::post_form(
+        "/findity/api/oauth/token",
+        "grant_type=client_credentials&client_id=findity-client&client_secret=findity-secret",
+    ));
+    assert_eq!(r.status, 404, "{}", r.body_str());
+    let j = findity_cc(&mut sb, "/findity/api/oauth/token/");
     let rt = j["refresh_token"].as_str().unwrap().to_string();
+    let r = sb.handle(&Request::post_form(
+        "/findity/api/oauth/token",
+        &format!(
+            "grant_type=refresh_token&client_id=findity-client&refresh_token={}",
+            enc(&rt)
+        ),
+    ));
+    assert_eq!(r.status, 404, "refresh without the slash: {}", r.body_str());
+    assert_eq!(
+        rt_state(&mut sb, &rt),
+        "valid",
+        "a refused path spends nothing"
+    );
     let refresh = |sb: &mut Sandbox, rt: &str| {
         sb.handle(&Request::post_form(
             "/findity/api/oauth/token/",
@@ -1202,6 +1226,12 @@ fn findity_user_access_token_via_authorization_grant() {
             &format!("grant_type=authorization_code&code={code}"),
         ))
     };
+    // ... at .../api/oauth/token, as the doc's curl shows; not at .../token/.
+    let r = sb.handle(&Request::post_form(
+        "/findity/api/oauth/token/",
+        &format!("grant_type=authorization_code&code={code}"),
+    ));
+    assert_eq!(r.status, 404, "{}", r.body_str());
     let r = ex(&mut sb, &code);
     assert_eq!(r.status, 200, "{}", r.body_str());
     let j = json(&r);
@@ -1213,7 +1243,7 @@ fn findity_user_access_token_via_authorization_grant() {
     assert_eq!(json(&me)["user_id"], "8ab28c3e6f8023c3016f8046be110002");
     // The user refresh token yields user tokens again.
     let r = sb.handle(&Request::post_form(
-        "/findity/api/oauth/token",
+        "/findity/api/oauth/token/",
         &format!(
             "grant_type=refresh_token&client_id=findity-client&refresh_token={}",
             enc(j["refresh_token"].as_str().unwrap())
@@ -1351,4 +1381,35 @@ fn prospend_minted_tokens_revocation_and_expiry() {
         mint(&mut sb, &format!(r#"{{"lifetime_secs":{}}}"#, u64::MAX)).status,
         201
     );
+}
+
+#[test]
+fn spendesk_is_mounted_under_v1_only() {
+    // Spendesk's public API lives under /v1 (see src/spendesk.rs for the sources): a
+    // client that drops /v1 must fail here as it would in production.
+    let mut sb = Sandbox::with_clock(T0);
+    for (path, json_body) in [
+        ("/spendesk/auth/token", false),
+        ("/spendesk/oauth2/token/create", true),
+        ("/spendesk/oauth2/token/refresh", true),
+    ] {
+        let r = if json_body {
+            sb.handle(&Request::post_json(path, "{}"))
+        } else {
+            sb.handle(&Request::post_form(path, ""))
+        };
+        assert_eq!(r.status, 404, "{path}");
+    }
+    assert_eq!(
+        sb.handle(&Request::get(
+            "/spendesk/oauth2/authorize?client_id=spendesk-client"
+        ))
+        .status,
+        404
+    );
+    let r = sb.handle(&Request::post_json(
+        "/spendesk/v1/oauth2/token/create",
+        "{}",
+    ));
+    assert_eq!(r.status, 400, "mounted: {}", r.body_str());
 }

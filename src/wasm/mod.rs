@@ -28,7 +28,17 @@ pub fn call(op: u32, args: &str) -> String {
     let a = ops::Args(crate::json::parse_array_within(args, usize::MAX).unwrap_or_default());
     match ops::dispatch(op, &a) {
         Ok(r) => ["0", &r].concat(),
-        Err(e) => ["1", &error_json(&e)].concat(),
+        Err(ops::Failure(e, issued)) => {
+            let mut j = error_json(&e);
+            if let Some(rt) = issued {
+                // For the session driver only (it keeps the rotated token).
+                j.pop();
+                j.push_str(",\"issuedRefreshToken\":");
+                j.push_str(&out::string(rt.expose()));
+                j.push('}');
+            }
+            ["1", &j].concat()
+        }
     }
 }
 

@@ -5,11 +5,20 @@
 use super::out::{self, Out};
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::{HttpRequest, HttpResponse};
-use crate::json::{self, JsonObject, Value};
-use crate::providers::{self as p, Hosts};
-use crate::token::{self, ClientAuth, ClientConfig, Dialect, Grant, GrantKind, TokenSet};
-use crate::url::{parse_endpoint, Endpoint};
+use crate::json::{self, Value};
+use crate::providers::{Endpoints, Provider};
+use crate::token::{self, ClientAuth, ClientConfig, ClientOptions, Grant, GrantKind, TokenSet};
 use crate::{authorize, callback, jwt, pkce, state, transport, Secret};
+
+/// A failed operation, with the refresh token a refused-but-rotating answer
+/// carried (see `token_response`).
+pub struct Failure(pub Error, pub Option<Secret>);
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure(e, None)
+    }
+}
 
 /// The arguments of one call.
 pub struct Args(pub Vec<Value>);
@@ -121,7 +130,14 @@ mod op {
 }
 
 /// Runs operation `op`.
-pub fn dispatch(op: u32, a: &Args) -> Result<String> {
+pub fn dispatch(op: u32, a: &Args) -> std::result::Result<String, Failure> {
+    if op == op::TOKEN_RESPONSE {
+        return token_response(a);
+    }
+    Ok(run(op, a)?)
+}
+
+fn run(op: u32, a: &Args) -> Result<String> {
     match op {
         op::PKCE => {
             let len = match a.get(0) {
@@ -174,7 +190,6 @@ pub fn dispatch(op: u32, a: &Args) -> Result<String> {
         op::CLIENT => client(a),
         op::CLIENT_AUTHORIZATION_URL => client_authorization_url(a),
         op::TOKEN_REQUEST => token_request(a),
-        op::TOKEN_RESPONSE => token_response(a),
         op::TIMEOUT => Ok(timeout_json(a.n(0), a.given(0))?),
         op::PROSPEND => prospend(a),
         op::PROSPEND_URL => {
@@ -244,22 +259,23 @@ fn authorization_request(
 
 /// `[preset, authorizationEndpoint, environment, baseUrl, clientId,
 /// redirectUri, scopes, state, codeChallenge, extraParams]`; preset 0 is
-/// generic, 1 Pleo, 2 Spendesk.
+/// generic, 1 Pleo, 2 Spendesk (endpoint from the profile).
 fn authorization_url(a: &Args) -> Result<String> {
     let endpoint = match a.n(0) {
-        Some(1.0) => PLEO_AUTH
-            .base(a.s(2).as_deref(), a.s(3).as_deref())?
-            .join(p::PLEO_AUTHORIZE_PATH)?
-            .as_str()
-            .to_owned(),
-        Some(2.0) => p::SPENDESK_API
-            .base(a.s(2).as_deref(), a.s(3).as_deref())?
-            .join(p::SPENDESK_AUTHORIZE_PATH)?
-            .as_str()
-            .to_owned(),
+        Some(n) if n == 1.0 || n == 2.0 => {
+            let p = if n == 1.0 {
+                Provider::Pleo
+            } else {
+                Provider::Spendesk
+            };
+            Endpoints::resolve(p, a.s(2).as_deref(), a.s(3).as_deref(), None)?
+                .authorization
+                .map(|e| e.as_str().to_owned())
+                .unwrap_or_default()
+        }
         _ => a.s(1).unwrap_or_default(),
     };
-    out_url(authorization_request(
+    Ok(out::string(&authorization_request(
         &endpoint,
         &a.s(4).unwrap_or_default(),
         a.s(5).as_deref(),
@@ -267,31 +283,7 @@ fn authorization_url(a: &Args) -> Result<String> {
         a.s(7).as_deref(),
         &a.s(8).unwrap_or_default(),
         &a.pairs(9),
-    )?)
-}
-
-const PLEO_AUTH: Hosts = p::PLEO_AUTH;
-
-fn out_url(u: String) -> Result<String> {
-    Ok(out::string(&u))
-}
-
-fn dialect_of(n: Option<f64>) -> Dialect {
-    match n {
-        Some(1.0) => Dialect::Pleo,
-        Some(2.0) => Dialect::Spendesk,
-        Some(3.0) => Dialect::Findity,
-        _ => Dialect::Rfc6749,
-    }
-}
-
-fn dialect_num(d: Dialect) -> i64 {
-    match d {
-        Dialect::Rfc6749 => 0,
-        Dialect::Pleo => 1,
-        Dialect::Spendesk => 2,
-        Dialect::Findity => 3,
-    }
+    )?))
 }
 
 fn grant_kind(s: &str) -> Result<GrantKind> {
@@ -305,7 +297,7 @@ fn grant_kind(s: &str) -> Result<GrantKind> {
 }
 
 /// A token set as the JSON object the driver hands out (it adds `raw`).
-fn token_set_json(t: &TokenSet, dialect: Dialect) -> String {
+fn token_set_json(t: &TokenSet, provider: Provider) -> String {
     let mut o = Out::obj();
     o.s("accessToken", t.access_token.expose());
     o.s("tokenType", &t.token_type);
@@ -314,7 +306,7 @@ fn token_set_json(t: &TokenSet, dialect: Dialect) -> String {
     }
     o.os("refreshToken", t.refresh_token.as_ref().map(Secret::expose));
     o.os("scope", t.scope.as_deref());
-    if dialect == Dialect::Spendesk {
+    if provider == Provider::Spendesk {
         if let Ok(w) = jwt::spendesk_wallet_id(t.access_token.expose(), None) {
             o.s("walletId", &w);
         }
@@ -329,16 +321,11 @@ fn parse_token_response(a: &Args) -> Result<String> {
             .filter(|s| s.fract() == 0.0 && (0.0..=999.0).contains(s))
             .ok_or_else(|| bad("options.status must be an HTTP status number"))? as u16;
     let body = a.s(1).ok_or_else(|| bad("options.body must be a string"))?;
-    let dialect = match a.s(2).as_deref() {
-        None | Some("oauth2") => Dialect::Rfc6749,
-        Some("spendesk") => Dialect::Spendesk,
-        Some("pleo") => Dialect::Pleo,
-        Some("findity") => Dialect::Findity,
-        Some(_) => {
-            return Err(bad(
-                "options.provider must be \"oauth2\", \"spendesk\", \"pleo\" or \"findity\"",
-            ))
-        }
+    let provider = match a.s(2) {
+        None => Provider::Rfc6749,
+        Some(name) => Provider::from_name(&name).ok_or_else(|| {
+            bad("options.provider must be \"oauth2\", \"spendesk\", \"pleo\", \"findity\" or \"prospend\"")
+        })?,
     };
     let kind = match a.s(3).as_deref() {
         None | Some("authorization_code") => GrantKind::AuthorizationCode,
@@ -355,34 +342,15 @@ fn parse_token_response(a: &Args) -> Result<String> {
         content_type: a.s(5),
         body,
     };
-    let t = token::process_token_response(dialect, kind, &resp, now)?;
-    Ok(token_set_json(&t, dialect))
+    let t = token::process_token_response(provider, kind, &resp, now)?;
+    Ok(token_set_json(&t, provider))
 }
 
 // ------------------------------------------------------------------ clients
 
-/// Everything a client needs between calls, kept by the driver as JSON text.
-struct Client {
-    config: ClientConfig,
-    authorization_endpoint: Option<String>,
-    scopes: Vec<String>,
-    api_base: Option<String>,
-    api_key: Option<(String, Secret)>,
-    /// Spendesk's API-key URL or Findity's authorization-grant URL.
-    extra_url: Option<Endpoint>,
-}
-
-fn endpoint_opt(v: Option<String>, what: &str) -> Result<Option<Endpoint>> {
-    v.map(|u| parse_endpoint(&u, what)).transpose()
-}
-
-/// An API base URL as the `apiBaseUrl` getters give it and paths are
-/// appended to: without a trailing `/`.
-fn api_base_str(base: &Endpoint) -> String {
-    base.as_str().trim_end_matches('/').to_owned()
-}
-
-/// Client construction arguments, by position.
+/// Client construction arguments, by position. The driver keeps the array
+/// and sends it with every call: the client is rebuilt (and re-checked) from
+/// it each time, so nothing lives in wasm memory between calls.
 mod c {
     pub const KIND: usize = 0;
     pub const CLIENT_ID: usize = 1;
@@ -400,16 +368,28 @@ mod c {
     pub const TIMEOUT_MS: usize = 13;
     pub const IN_BROWSER_PAGE: usize = 14;
     pub const ALLOW_SECRET_IN_BROWSER: usize = 15;
+    pub const PKCE: usize = 16;
 }
 
-/// `[kind, clientId, clientSecret, clientAuth, tokenEndpoint,
-/// authorizationEndpoint, redirectUri, scopes, environment, baseUrl,
-/// apiBaseUrl, apiKeyId, apiKeySecret, timeoutMs, inBrowserPage,
-/// allowSecretInBrowser]` → `{c, apiBaseUrl?, timeout}`.
-fn client(a: &Args) -> Result<String> {
-    let dialect = dialect_of(a.n(c::KIND));
-    let secret = a.ne(c::CLIENT_SECRET).map(Secret::new);
-    let key_secret = a.ne(c::API_KEY_SECRET).map(Secret::new);
+fn provider_of(n: Option<f64>) -> Provider {
+    match n {
+        Some(1.0) => Provider::Pleo,
+        Some(2.0) => Provider::Spendesk,
+        Some(3.0) => Provider::Findity,
+        _ => Provider::Rfc6749,
+    }
+}
+
+/// A client and its API key (Spendesk), from its construction arguments.
+struct Client {
+    config: ClientConfig,
+    scopes: Vec<String>,
+    api_key: Option<(String, String)>,
+}
+
+fn build_client(a: &Args) -> Result<Client> {
+    let secret = a.ne(c::CLIENT_SECRET);
+    let key_secret = a.ne(c::API_KEY_SECRET);
     if (secret.is_some() || key_secret.is_some())
         && a.b(c::IN_BROWSER_PAGE)
         && !a.b(c::ALLOW_SECRET_IN_BROWSER)
@@ -419,201 +399,70 @@ fn client(a: &Args) -> Result<String> {
             "a client secret must not be shipped to a browser page; run this flow on a server, or pass allowSecretInBrowser: true if you really mean it",
         ));
     }
-    let env = a.s(c::ENVIRONMENT);
-    let base = |hosts: &Hosts, i: usize| hosts.base(env.as_deref(), a.s(i).as_deref());
-    let redirect_uri = match a.s(c::REDIRECT_URI) {
-        Some(u) => {
-            parse_endpoint(&u, "redirectUri")?;
-            Some(u)
-        }
+    let api_key = match (a.ne(c::API_KEY_ID), key_secret) {
+        (Some(id), Some(s)) => Some((id, s)),
+        (None, None) => None,
+        _ => return Err(bad("apiKeyId and apiKeySecret go together")),
+    };
+    let client_auth = match a.s(c::CLIENT_AUTH).as_deref() {
         None => None,
+        Some("basic") => Some(ClientAuth::Basic),
+        Some("post") => Some(ClientAuth::Post),
+        Some("none") => Some(ClientAuth::None),
+        Some(_) => {
+            return Err(bad(
+                "options.clientAuth must be \"basic\", \"post\" or \"none\"",
+            ))
+        }
     };
-    let required = |i: usize, name: &str| {
-        a.ne(i)
-            .ok_or_else(|| bad(&["options.", name, " is required"].concat()))
-    };
+    let (env, base, api) = (a.s(c::ENVIRONMENT), a.s(c::BASE_URL), a.s(c::API_BASE_URL));
+    let (te, ae, ru) = (
+        a.s(c::TOKEN_ENDPOINT),
+        a.s(c::AUTHORIZATION_ENDPOINT),
+        a.s(c::REDIRECT_URI),
+    );
+    let id = a.s(c::CLIENT_ID).unwrap_or_default();
+    let mut o = ClientOptions::new(provider_of(a.n(c::KIND)));
+    o.environment = env.as_deref();
+    o.base_url = base.as_deref();
+    o.api_base_url = api.as_deref();
+    o.token_endpoint = te.as_deref();
+    o.authorization_endpoint = ae.as_deref();
+    o.redirect_uri = ru.as_deref();
+    o.client_id = &id;
+    o.client_secret = secret.as_deref();
+    o.client_auth = client_auth;
+    o.pkce = a.get(c::PKCE) != Some(&Value::Bool(false));
+    Ok(Client {
+        config: ClientConfig::new(&o)?,
+        scopes: a.list(c::SCOPES),
+        api_key,
+    })
+}
+
+fn client_args(a: &Args) -> Result<Client> {
+    match a.get(0) {
+        Some(Value::Array(t)) => build_client(&Args(
+            json::parse_array_within(t, usize::MAX).unwrap_or_default(),
+        )),
+        _ => Err(bad("not a client of this module")),
+    }
+}
+
+/// The construction arguments → `{apiBaseUrl?, timeout}` (or the error).
+fn client(a: &Args) -> Result<String> {
     let timeout = timeout_json(a.n(c::TIMEOUT_MS), a.given(c::TIMEOUT_MS))?;
-    let scopes = a.list(c::SCOPES);
-    let cl = match dialect {
-        Dialect::Rfc6749 => {
-            let auth = match a.s(c::CLIENT_AUTH).as_deref() {
-                Some("basic") => ClientAuth::Basic,
-                Some("post") => ClientAuth::Post,
-                Some("none") => ClientAuth::None,
-                None if secret.is_some() => ClientAuth::Basic,
-                None => ClientAuth::None,
-                Some(_) => {
-                    return Err(bad(
-                        "options.clientAuth must be \"basic\", \"post\" or \"none\"",
-                    ))
-                }
-            };
-            if auth != ClientAuth::None && secret.is_none() {
-                return Err(bad("clientAuth \"basic\" and \"post\" need clientSecret"));
-            }
-            let token_endpoint = endpoint_opt(a.s(c::TOKEN_ENDPOINT), "tokenEndpoint")?
-                .ok_or_else(|| bad("options.tokenEndpoint is required"))?;
-            let authorization_endpoint =
-                endpoint_opt(a.s(c::AUTHORIZATION_ENDPOINT), "authorizationEndpoint")?
-                    .map(|e| e.as_str().to_owned());
-            Client {
-                config: ClientConfig {
-                    dialect,
-                    token_endpoint,
-                    refresh_endpoint: None,
-                    client_id: required(c::CLIENT_ID, "clientId")?,
-                    client_secret: secret,
-                    auth,
-                    redirect_uri,
-                },
-                authorization_endpoint,
-                scopes,
-                api_base: None,
-                api_key: None,
-                extra_url: None,
-            }
-        }
-        Dialect::Pleo => {
-            let auth_base = base(&p::PLEO_AUTH, c::BASE_URL)?;
-            let api_base = base(&p::PLEO_API, c::API_BASE_URL)?;
-            Client {
-                config: ClientConfig {
-                    dialect,
-                    token_endpoint: auth_base.join(p::PLEO_TOKEN_PATH)?,
-                    refresh_endpoint: None,
-                    client_id: required(c::CLIENT_ID, "clientId")?,
-                    client_secret: secret,
-                    auth: ClientAuth::Basic,
-                    redirect_uri,
-                },
-                authorization_endpoint: Some(
-                    auth_base.join(p::PLEO_AUTHORIZE_PATH)?.as_str().to_owned(),
-                ),
-                scopes,
-                api_base: Some(api_base_str(&api_base)),
-                api_key: None,
-                extra_url: None,
-            }
-        }
-        Dialect::Spendesk => {
-            let api = base(&p::SPENDESK_API, c::BASE_URL)?;
-            let api_key = match (a.ne(c::API_KEY_ID), key_secret) {
-                (Some(id), Some(s)) => Some((id, s)),
-                (None, None) => None,
-                _ => return Err(bad("apiKeyId and apiKeySecret go together")),
-            };
-            Client {
-                config: ClientConfig {
-                    dialect,
-                    token_endpoint: api.join(p::SPENDESK_TOKEN_CREATE_PATH)?,
-                    refresh_endpoint: Some(api.join(p::SPENDESK_TOKEN_REFRESH_PATH)?),
-                    client_id: a.s(c::CLIENT_ID).unwrap_or_default(),
-                    client_secret: secret,
-                    auth: ClientAuth::Post,
-                    redirect_uri,
-                },
-                authorization_endpoint: Some(
-                    api.join(p::SPENDESK_AUTHORIZE_PATH)?.as_str().to_owned(),
-                ),
-                scopes,
-                api_base: Some(api_base_str(&api)),
-                api_key,
-                extra_url: Some(api.join(p::SPENDESK_API_KEY_PATH)?),
-            }
-        }
-        Dialect::Findity => {
-            let b = base(&p::FINDITY, c::BASE_URL)?;
-            Client {
-                config: ClientConfig {
-                    dialect,
-                    token_endpoint: b.join(p::FINDITY_TOKEN_PATH)?,
-                    refresh_endpoint: None,
-                    client_id: required(c::CLIENT_ID, "clientId")?,
-                    client_secret: secret,
-                    auth: ClientAuth::Post,
-                    redirect_uri: None,
-                },
-                authorization_endpoint: None,
-                scopes,
-                api_base: Some(api_base_str(&b)),
-                api_key: None,
-                extra_url: Some(b.join(p::FINDITY_AUTHORIZATION_GRANT_PATH)?),
-            }
-        }
-    };
+    let cl = build_client(a)?;
     let mut o = Out::obj();
-    o.raw("c", &out::string(&write_client(&cl)));
-    o.os("apiBaseUrl", cl.api_base.as_deref());
+    o.os("apiBaseUrl", cl.config.api_base_url());
     o.raw("timeout", &timeout);
     Ok(o.end())
-}
-
-fn write_client(cl: &Client) -> String {
-    let cfg = &cl.config;
-    let mut o = Out::obj();
-    o.n("d", dialect_num(cfg.dialect));
-    o.s("t", cfg.token_endpoint.as_str());
-    o.os("r", cfg.refresh_endpoint.as_ref().map(Endpoint::as_str));
-    o.s("i", &cfg.client_id);
-    o.os("s", cfg.client_secret.as_ref().map(Secret::expose));
-    o.n(
-        "a",
-        match cfg.auth {
-            ClientAuth::Basic => 0,
-            ClientAuth::Post => 1,
-            ClientAuth::None => 2,
-        },
-    );
-    o.os("u", cfg.redirect_uri.as_deref());
-    o.os("z", cl.authorization_endpoint.as_deref());
-    o.raw("sc", &out::strings(cl.scopes.iter().map(String::as_str)));
-    o.os("b", cl.api_base.as_deref());
-    if let Some((id, s)) = &cl.api_key {
-        o.s("ki", id);
-        o.s("ks", s.expose());
-    }
-    o.os("x", cl.extra_url.as_ref().map(Endpoint::as_str));
-    o.end()
-}
-
-fn read_client(text: &str) -> Result<Client> {
-    let o = json::parse_object(text).ok_or_else(|| bad("not a client of this module"))?;
-    let ep = |k: &str| endpoint_opt(o.str(k), "endpoint");
-    let config = ClientConfig {
-        dialect: dialect_of(o.num("d")),
-        token_endpoint: ep("t")?.ok_or_else(|| bad("not a client of this module"))?,
-        refresh_endpoint: ep("r")?,
-        client_id: o.str("i").unwrap_or_default(),
-        client_secret: o.str("s").map(Secret::new),
-        auth: match o.num("a") {
-            Some(0.0) => ClientAuth::Basic,
-            Some(1.0) => ClientAuth::Post,
-            _ => ClientAuth::None,
-        },
-        redirect_uri: o.str("u"),
-    };
-    let scopes = match o.get("sc") {
-        Some(Value::Array(t)) => strings_of(&t),
-        _ => Vec::new(),
-    };
-    Ok(Client {
-        config,
-        authorization_endpoint: o.str("z"),
-        scopes,
-        api_base: o.str("b"),
-        api_key: o.str("ki").zip(o.str("ks").map(Secret::new)),
-        extra_url: ep("x")?,
-    })
 }
 
 /// `[client, scopes (null: the client's), state, codeVerifier, extraParams]`
 /// → `{url, state, codeVerifier}` with fresh state and PKCE unless given.
 fn client_authorization_url(a: &Args) -> Result<String> {
-    let cl = read_client(&a.req(0, "client")?)?;
-    let endpoint = cl
-        .authorization_endpoint
-        .as_deref()
-        .ok_or_else(|| bad("this client has no authorizationEndpoint"))?;
+    let cl = client_args(a)?;
     let scopes = if a.given(1) { a.list(1) } else { cl.scopes };
     let state = match a.s(2) {
         Some(s) => s,
@@ -624,15 +473,15 @@ fn client_authorization_url(a: &Args) -> Result<String> {
         None => pkce::Pkce::generate(pkce::DEFAULT_VERIFIER_LEN)?.verifier,
     };
     let challenge = pkce::challenge_s256(verifier.expose())?;
-    let url = authorization_request(
-        endpoint,
-        &cl.config.client_id,
-        cl.config.redirect_uri.as_deref(),
-        &scopes,
-        Some(&state),
-        &challenge,
-        &a.pairs(4),
-    )?;
+    let scope_refs: Vec<&str> = scopes.iter().map(String::as_str).collect();
+    let extra = a.pairs(4);
+    let extra_refs: Vec<(&str, &str)> = extra
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let url = cl
+        .config
+        .authorization_url(&scope_refs, Some(&state), &challenge, &extra_refs)?;
     let mut o = Out::obj();
     o.s("url", &url);
     o.s("state", &state);
@@ -644,16 +493,15 @@ fn client_authorization_url(a: &Args) -> Result<String> {
 /// Grants: `authorization_code` (code, verifier), `refresh_token` (token),
 /// `client_credentials` (scopes), `api_key`, `findity_grant` (org token, user).
 fn token_request(a: &Args) -> Result<String> {
-    let cl = read_client(&a.req(0, "client")?)?;
+    let cl = client_args(a)?;
     let grant = a.req(1, "grant")?;
-    let arg2 = a.s(2);
-    let arg3 = a.s(3);
+    let cfg = &cl.config;
     let req = match grant.as_str() {
-        "authorization_code" => cl.config.token_request(&Grant::AuthorizationCode {
+        "authorization_code" => cfg.token_request(&Grant::AuthorizationCode {
             code: &a.req(2, "code")?,
-            code_verifier: arg3.as_deref(),
+            code_verifier: a.s(3).as_deref(),
         })?,
-        "refresh_token" => cl.config.token_request(&Grant::RefreshToken {
+        "refresh_token" => cfg.token_request(&Grant::RefreshToken {
             refresh_token: &a
                 .ne(2)
                 .ok_or_else(|| bad("refreshToken must be a non-empty string"))?,
@@ -661,27 +509,20 @@ fn token_request(a: &Args) -> Result<String> {
         "client_credentials" => {
             let scopes = a.list(2);
             let refs: Vec<&str> = scopes.iter().map(String::as_str).collect();
-            cl.config
-                .token_request(&Grant::ClientCredentials { scopes: &refs })?
+            cfg.token_request(&Grant::ClientCredentials { scopes: &refs })?
         }
         "api_key" => {
             let (id, secret) = cl
                 .api_key
                 .as_ref()
                 .ok_or_else(|| bad("this client has no apiKeyId / apiKeySecret"))?;
-            let url = cl.extra_url.as_ref().ok_or_else(|| bad("no API-key URL"))?;
-            token::spendesk_api_key_request(url, id, secret.expose())?
+            cfg.token_request(&Grant::ApiKey {
+                key_id: id,
+                key_secret: secret,
+            })?
         }
         "findity_grant" => {
-            let url = cl
-                .extra_url
-                .as_ref()
-                .ok_or_else(|| bad("no authorization-grant URL"))?;
-            token::findity_authorization_grant_request(
-                url,
-                &arg2.ok_or_else(|| bad("orgAccessToken must be a string"))?,
-                &a.req(3, "userId")?,
-            )?
+            cfg.authorization_grant_request(&a.req(2, "orgAccessToken")?, &a.req(3, "userId")?)?
         }
         _ => return Err(bad("unknown grant")),
     };
@@ -703,9 +544,11 @@ fn request_json(req: &HttpRequest) -> String {
 }
 
 /// `[client, grant, status, contentType, body, now]` → a token set, or for
-/// `findity_grant` the code.
-fn token_response(a: &Args) -> Result<String> {
-    let cl = read_client(&a.req(0, "client")?)?;
+/// `findity_grant` the code. A refresh answer that fails the checks but
+/// carries a new refresh token reports it (`issuedRefreshToken`), so the
+/// session keeps it instead of the spent one.
+fn token_response(a: &Args) -> std::result::Result<String, Failure> {
+    let cl = client_args(a)?;
     let grant = a.req(1, "grant")?;
     let resp = HttpResponse {
         status: a.n(2).unwrap_or(0.0) as u16,
@@ -717,24 +560,34 @@ fn token_response(a: &Args) -> Result<String> {
         return Ok(out::string(code.expose()));
     }
     let kind = grant_kind(&grant)?;
-    let dialect = if kind == GrantKind::ApiKey {
-        Dialect::Spendesk
-    } else {
-        cl.config.dialect
-    };
-    let t = token::process_token_response(dialect, kind, &resp, a.n(5).unwrap_or(0.0))?;
-    Ok(token_set_json(&t, dialect))
+    match cl
+        .config
+        .process_token_response(kind, &resp, a.n(5).unwrap_or(0.0))
+    {
+        Ok(t) => Ok(token_set_json(&t, cl.config.provider())),
+        Err(e) => Err(Failure(e, cl.config.issued_refresh_token(kind, &resp))),
+    }
 }
 
 /// `[token, environment, apiBaseUrl, timeoutMs, now]` →
 /// `{apiBaseUrl, expiresAt?, timeout}`.
 fn prospend(a: &Args) -> Result<String> {
     let token = a.ne(0).ok_or_else(|| bad("options.token is required"))?;
+    if !token::is_access_token(&token) {
+        return Err(bad(
+            "options.token must be printable ASCII without spaces (it goes into a header)",
+        ));
+    }
     let expires_at = token::check_static_jwt(&token, a.n(4).unwrap_or(0.0))?;
-    let api = p::PROSPEND_API.base(a.s(1).as_deref(), a.s(2).as_deref())?;
+    let e = Endpoints::resolve(
+        Provider::ProSpend,
+        a.s(1).as_deref(),
+        None,
+        a.s(2).as_deref(),
+    )?;
     let timeout = timeout_json(a.n(3), a.given(3))?;
     let mut o = Out::obj();
-    o.s("apiBaseUrl", &api_base_str(&api));
+    o.os("apiBaseUrl", e.api_base.as_deref());
     if let Some(e) = expires_at.filter(|e| e.is_finite()) {
         o.n("expiresAt", out::ms(e));
     }

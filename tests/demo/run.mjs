@@ -27,8 +27,11 @@ page.on("pageerror", (e) => pageErrors.push(String(e)));
 
 const text = (sel) => page.locator(sel).first().innerText();
 const card = (provider) => page.locator(`article.connection[data-provider="${provider}"]`);
-async function shot(name) {
-  await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
+/** A screenshot of one part of the page (small enough to keep in the repository). */
+async function shot(name, selector) {
+  const path = `${shots}/${name}.png`;
+  if (selector) await page.locator(selector).first().screenshot({ path });
+  else await page.screenshot({ path, clip: { x: 0, y: 0, width: 1280, height: 260 } });
 }
 
 /** Clicks a connect button, approves (or denies) on the sandbox's consent page, comes back. */
@@ -72,12 +75,15 @@ for (const f of FLOWS) {
       ok((await w.innerText()).includes(f.wallet), "the wallet ID is highlighted among the claims");
       ok((await c.locator(".c-title").innerText()).includes(f.wallet), "and named in the title");
     }
-    if (f.provider === "spendesk") await shot("connected-spendesk");
+    if (f.provider === "spendesk") await shot("connected-spendesk", `article.connection[data-provider="spendesk"]`);
     await actOn(c, ".c-api", "→ 200");
     await actOn(c, ".c-stale", "spent elsewhere");
     await actOn(c, ".c-refresh-btn", "RECONNECT_REQUIRED");
     await page.waitForFunction((p) => document.querySelector(`article.connection[data-provider="${p}"]`)?.dataset.status === "reconnect_required", f.provider);
-    if (f.provider === "pleo") await shot("reconnect-required");
+    if (f.provider === "pleo") {
+      await shot("reconnect-required", `article.connection[data-provider="pleo"]`);
+      await shot("timeline", "#timeline");
+    }
     const rows = await page.locator("#timeline tbody tr").count();
     ok(rows > 4, `the timeline lists the steps (${rows})`);
     await c.locator(".c-disconnect").click();
@@ -109,7 +115,7 @@ test("connections without consent: Findity user, Spendesk API key, ProSpend", as
   await page.click("#connect-prospend");
   await card("prospend").waitFor();
   await actOn(card("prospend"), ".c-api", "→ 200");
-  await shot("connections");
+  await shot("connections", "#connections");
   for (const p of ["findity", "spendesk-api-key", "prospend"]) {
     await card(p).locator(".c-disconnect").click();
     await card(p).waitFor({ state: "detached" });
@@ -124,7 +130,6 @@ test("the public-client flow runs in the page (PKCE, no secret)", async () => {
   await c.waitFor();
   await actOn(c, ".c-api", "→ 200");
   await actOn(c, ".c-refresh-btn", "refreshed in the page");
-  await shot("timeline");
 });
 
 test("inspector: JWT claims and a PKCE pair", async () => {
@@ -138,7 +143,7 @@ test("inspector: JWT claims and a PKCE pair", async () => {
   ok((await text("#jwt-output")).startsWith("INVALID_JWT"), "a bad JWT shows its code");
   await page.click("#pkce-generate");
   ok((await text("#pkce-output")).includes("→ true"), "verifier and challenge agree");
-  await shot("inspector");
+  await shot("inspector", ".inspector");
 });
 
 test("no uncaught error on the page", async () => {

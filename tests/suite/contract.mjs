@@ -224,7 +224,7 @@ export function defineContract({ lib, sandboxUrl, runtime }) {
       throws(() => lib.decodeJwtUnverified("bad"), "INVALID_JWT"),
       throws(() => lib.parseCallback("?error=access_denied&state=s", "s"), "AUTHORIZATION_ERROR"),
       throws(() => lib.createPkce(7), "INVALID_ARGUMENT"),
-      throws(() => new lib.TokenSession({}), "INVALID_ARGUMENT"),
+      throws(() => new lib.TokenSession({ tokens: { accessToken: 5 } }), "INVALID_ARGUMENT"),
       await rejects(() => stubClient(server).clientCredentials(), "OAUTH_ERROR"),
       await rejects(() => stubClient(tokenServer({ hook: () => Promise.reject(new TypeError("offline")) })).clientCredentials(), "NETWORK_ERROR"),
     ];
@@ -720,7 +720,9 @@ export function defineContract({ lib, sandboxUrl, runtime }) {
   test("exchangeCode(code) without a verifier: INVALID_ARGUMENT on a generic client unless pkce: false", async () => {
     const server = tokenServer();
     const c = publicClient(server);
-    for (const v of [undefined, null, ""]) await rejects(() => c.exchangeCode("the-code", v), "INVALID_ARGUMENT", `verifier ${JSON.stringify(v)}`);
+    for (const v of [undefined, null]) await rejects(() => c.exchangeCode("the-code", v), "INVALID_ARGUMENT", `verifier ${JSON.stringify(v)}`);
+    // An empty verifier: missing (INVALID_ARGUMENT) or malformed (INVALID_CODE_VERIFIER, RFC 7636 §4.1) — a choice.
+    await rejects(() => c.exchangeCode("the-code", ""), ["INVALID_ARGUMENT", "INVALID_CODE_VERIFIER"], "verifier \"\"");
     await rejects(() => c.exchangeCode("the-code"), "INVALID_ARGUMENT", "no verifier argument");
     const confidential = new lib.OAuth2Client({ tokenEndpoint: "https://idp.example/token", clientId: "app", clientSecret: "s", fetch: server.fetch, ...secretOpt });
     await rejects(() => confidential.exchangeCode("the-code"), "INVALID_ARGUMENT", "confidential client, no verifier");

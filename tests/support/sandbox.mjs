@@ -8,8 +8,8 @@ const root = fileURLToPath(new URL("../../", import.meta.url));
 export const SANDBOX_BIN = process.env.SANDBOX_BIN ?? `${root}target/release/expense-auth-sandbox`;
 
 /** Starts the sandbox; `statics` are `--static` mounts like "/pkg=pkg". */
-export async function startSandbox({ statics = [], quiet = true } = {}) {
-  const args = ["--host", "127.0.0.1", "--port", "0"];
+export async function startSandbox({ statics = [], quiet = true, port = 0 } = {}) {
+  const args = ["--host", "127.0.0.1", "--port", String(port)];
   for (const s of statics) args.push("--static", s);
   const child = spawn(SANDBOX_BIN, args, { cwd: root, stdio: ["ignore", "pipe", quiet ? "ignore" : "inherit"] });
   const url = await new Promise((resolve, reject) => {

@@ -12,6 +12,33 @@ import { reportSuite } from "./suite-report.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
+// An error that escapes to the event loop (a throw in a callback, a
+// rejection nobody handles) would end a Deno process mid-suite; node:test
+// catches such errors and reports them instead. Here they are collected and
+// fail the test that was running when they surfaced (its message says they
+// may come from an earlier test's leftover work).
+let uncaught = [];
+const collect = (e) => uncaught.push(String(e?.stack ?? e));
+process.on("uncaughtException", collect);
+process.on("unhandledRejection", collect);
+
+async function failOnUncaught(fn) {
+  uncaught = [];
+  let error;
+  try {
+    await fn();
+  } catch (e) {
+    error = e;
+  }
+  // Let errors from the test's last callbacks surface before judging it.
+  await new Promise((r) => setTimeout(r, 0));
+  if (uncaught.length) {
+    const what = `${uncaught.length} uncaught error(s) surfaced while this test ran (possibly from an earlier test's leftover work):\n${uncaught.join("\n")}`;
+    throw error ? new Error(`${error?.message ?? error}\n${what}`, { cause: error }) : new Error(what);
+  }
+  if (error) throw error;
+}
+
 /**
  * `lib`: the imported package; `entry`: the file its bare specifier resolved
  * to (import.meta.resolve in the caller); `version`: the runtime's version.
@@ -29,7 +56,8 @@ export async function runServerSuite({ lib, label, version, entry, timeoutMs = 3
   let sandbox;
   try {
     sandbox = await startSandbox();
-    const r = await runTests(defineSuite({ lib, sandboxUrl: sandbox.url, runtime: label }));
+    const tests = defineSuite({ lib, sandboxUrl: sandbox.url, runtime: label });
+    const r = await runTests(tests.map((t) => ({ name: t.name, fn: () => failOnUncaught(t.fn) })));
     failed = reportSuite(label, r);
   } catch (e) {
     failed = reportSuite(label, { fatal: String(e?.stack ?? e) });

@@ -91,3 +91,18 @@ export async function startWorker({ sandboxUrl, port, apiKey = "demo-api-key-012
   await mf.ready;
   return { mf, url: publicUrl, apiKey, b: second ? await mf.getWorker("b") : undefined, dispose: () => mf.dispose() };
 }
+
+/**
+ * The user's side of a provider's consent step, as a browser walks it:
+ * authorize → the sandbox's consent page → approve (or deny) → the provider's
+ * redirect to the app. The last redirect is not followed: its URL is returned.
+ */
+export async function walkConsent(authorizeUrl, { decision = "approve", wallet } = {}) {
+  const r1 = await fetch(authorizeUrl, { redirect: "manual" });
+  const consentUrl = new URL(r1.headers.get("location") ?? "", authorizeUrl);
+  if (!consentUrl.pathname.endsWith("/consent")) throw new Error(`authorize did not lead to a consent page (${r1.status})`);
+  consentUrl.searchParams.set("decision", decision);
+  if (wallet) consentUrl.searchParams.set("wallet", wallet);
+  const r2 = await fetch(consentUrl, { redirect: "manual" });
+  return new URL(r2.headers.get("location") ?? "");
+}

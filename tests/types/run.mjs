@@ -1,8 +1,9 @@
 // Type-checks the packed package (node_modules/expense-auth, installed by
 // `pack_package` from scripts/env.sh) the way TypeScript users compile it:
 // `tsc --noEmit` with `strict`, `lib: ["es2022", "dom"]` and no `skipLibCheck`,
-// once with module/moduleResolution "nodenext" and once with "esnext"/"bundler"
-// (tests/types/tsconfig.*.json). Checked in each configuration:
+// with module/moduleResolution "nodenext", with "esnext"/"bundler", and with
+// "nodenext" plus exactOptionalPropertyTypes (tests/types/tsconfig.*.json).
+// Checked in each configuration:
 //  - tests/types/api.mts: every export, method, getter and option, result
 //    types pinned, and `@ts-expect-error` on calls that must not compile;
 //  - every ```js / ```ts block of README.md, extracted into its own module
@@ -11,8 +12,9 @@
 //    a block that is not meant to compile against this package is fenced
 //    with more than the language (e.g. ```js no-check) and skipped;
 //  - that `ErrorCode` is exactly the set of codes in src/error.rs.
-// Then that api.mts uses every value export and every class member the
-// package declares ("types coverage").
+// Then ("types coverage") that api.mts uses every value export and every
+// class member the package declares, and that every export and every member
+// of an exported interface or class has documentation (inherited counts).
 // Prints "types <config>: N passed, M failed" (N, M count checked files; the
 // package's own declaration files count as one) and exits 1 on any failure.
 import { spawnSync } from "node:child_process";
@@ -139,6 +141,15 @@ for (const config of ["nodenext", "bundler", "nodenext-exact"]) {
     for (let sym of checker.getExportsOfModule(mod)) {
       const name = sym.getName();
       if (sym.flags & ts.SymbolFlags.Alias) sym = checker.getAliasedSymbol(sym);
+      // Every export, and every member the package declares, has documentation.
+      const undocumented = (x) => ts.displayPartsToString(x.getDocumentationComment(checker)).trim() === "";
+      items.push({ name: `documentation of ${name}`, ok: !undocumented(sym) });
+      if (sym.flags & (ts.SymbolFlags.Interface | ts.SymbolFlags.Class)) {
+        for (const p of checker.getPropertiesOfType(checker.getDeclaredTypeOfSymbol(sym))) {
+          const own = p.declarations?.some((d) => rel(d.getSourceFile().fileName).startsWith("node_modules/expense-auth/"));
+          if (own) items.push({ name: `documentation of ${name}.${p.getName()}`, ok: !undocumented(p) });
+        }
+      }
       if (!(sym.flags & ts.SymbolFlags.Value)) continue; // types are checked through their uses
       items.push({ name, ok: new RegExp(`\\b${name}\\b`).test(text) });
       if (sym.flags & ts.SymbolFlags.Class) {
@@ -153,7 +164,7 @@ for (const config of ["nodenext", "bundler", "nodenext-exact"]) {
       }
     }
   }
-  for (const i of items.filter((i) => !i.ok)) console.log(`not ok coverage: api.mts does not use ${i.name}`);
+  for (const i of items.filter((i) => !i.ok)) console.log(`not ok coverage: ${i.name.startsWith("documentation") ? "no " : "api.mts does not use "}${i.name}`);
   const bad = items.filter((i) => !i.ok).length;
   if (bad > 0 || items.length === 0) failedAny = true;
   console.log(`types coverage: ${items.length - bad} passed, ${bad} failed`);

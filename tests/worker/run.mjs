@@ -7,7 +7,7 @@
 // Worker's outbound fetches pass through this process) and must never appear
 // in an answer of the Worker, a header, a URL or a log line.
 import { startSandbox } from "../support/sandbox.mjs";
-import { startWorker } from "../support/worker-stack.mjs";
+import { startWorker, walkConsent } from "../support/worker-stack.mjs";
 import { sandboxControl } from "../suite/sandbox-client.mjs";
 import { eq, ok, runTests } from "../suite/harness.mjs";
 
@@ -56,16 +56,8 @@ async function call(path, { method = "GET", cookie, key, body, via = "a" } = {})
   return { status: r.status, headers: r.headers, text, json };
 }
 
-/** The user's side of the consent step: authorize → consent page → approve or deny
- * → the provider's redirect to the Worker's /callback (not followed: its URL is returned). */
-async function consent(authorizeUrl, { decision = "approve", wallet } = {}) {
-  const r1 = await fetch(authorizeUrl, { redirect: "manual" });
-  const consentUrl = new URL(r1.headers.get("location"), authorizeUrl);
-  ok(consentUrl.pathname.endsWith("/consent"), `authorize leads to the consent page (${r1.status})`);
-  consentUrl.searchParams.set("decision", decision);
-  if (wallet) consentUrl.searchParams.set("wallet", wallet);
-  const r2 = await fetch(consentUrl, { redirect: "manual" });
-  const cb = new URL(r2.headers.get("location"));
+async function consent(authorizeUrl, opts) {
+  const cb = await walkConsent(authorizeUrl, opts);
   eq(cb.origin + cb.pathname, `${PUBLIC_URL}/callback`, "the provider redirects to the Worker's callback");
   return cb;
 }

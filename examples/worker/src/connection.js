@@ -83,8 +83,15 @@ export class Connection extends DurableObject {
       fetch: this.rec.fetch,
       renew: p.renew ? () => p.renew(client) : undefined,
       allowedOrigins: this.apiBase ? [new URL(this.apiBase).origin] : undefined,
-      // The store: Durable Object storage, awaited before the new tokens are used.
-      onTokens: async (next) => {
+      // The store: Durable Object storage, awaited before the new tokens are used
+      // (and given up after storeTimeoutMs: the call fails with STORE_FAILED and
+      // the set is offered again). This object is the connection's only writer;
+      // the compare-and-swap on `previous` still guards against a second one.
+      storeTimeoutMs: 5_000,
+      onTokens: async (next, previous) => {
+        const stored = await this.ctx.storage.get("tokens");
+        if (previous && stored && stored.refreshToken !== previous.refreshToken)
+          throw new Error("the stored tokens changed under this session");
         const m = await this.meta();
         m.refreshes += 1;
         m.lastRefreshAt = Date.now();
