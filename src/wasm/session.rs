@@ -36,8 +36,10 @@ fn ms(v: Option<f64>) -> u64 {
 }
 
 /// A token set from `[accessToken, refreshToken?, expiresAt?, payloadJson]`
-/// at `a[i]` (the driver checked the types).
-fn tokens(a: &Args, i: usize) -> Result<Tokens<String>> {
+/// at `a[i]` (the driver checked the types). `strict`: the app's own sets
+/// (`tokens`, `setTokens`) must have a finite `expiresAt`; a refresh's
+/// result is clamped instead (never thrown away after a rotation).
+fn tokens(a: &Args, i: usize, strict: bool) -> Result<Tokens<String>> {
     let Some(Value::Array(t)) = a.0.get(i) else {
         return Err(bad("a token set needs accessToken (a non-empty string)"));
     };
@@ -52,6 +54,11 @@ fn tokens(a: &Args, i: usize) -> Result<Tokens<String>> {
             ))
         }
         None => None,
+        Some(n) if strict && !n.is_finite() => {
+            return Err(bad(
+                "a token set's expiresAt must be a finite number (ms since the epoch)",
+            ))
+        }
         Some(n) => Some(expires_at_from_f64(n)?),
     };
     Ok(Tokens::new(
@@ -207,7 +214,7 @@ pub fn op(a: &Args) -> Result<String> {
             can_renew: a.b(7),
         };
         let initial = if a.given(8) {
-            Some(tokens(a, 8)?)
+            Some(tokens(a, 8, true)?)
         } else {
             None
         };
@@ -228,13 +235,13 @@ pub fn op(a: &Args) -> Result<String> {
         });
     }
     if input == "check" {
-        tokens(a, 3)?;
+        tokens(a, 3, true)?;
         return Ok("0".into());
     }
     let h = a.n(0).unwrap_or(-1.0);
     // Inputs that need a token set or an error are read before the borrow.
     let set = if input == "set" {
-        Some(tokens(a, 3)?)
+        Some(tokens(a, 3, true)?)
     } else {
         None
     };
@@ -277,7 +284,7 @@ pub fn op(a: &Args) -> Result<String> {
             "done" => {
                 // [h, "done", now, id, "issued", tokens] | [.., "error", error, sent, issuedRefreshToken?, payload?]
                 let outcome = if a.s(4).as_deref() == Some("issued") {
-                    match tokens(a, 5) {
+                    match tokens(a, 5, false) {
                         Ok(t) => RefreshOutcome::Issued(t),
                         Err(e) => RefreshOutcome::Failed(e),
                     }
