@@ -165,6 +165,47 @@ pub enum Expiry {
     JwtExp,
 }
 
+/// The unit of `expires_in`, set by a caller who knows it (overrides the
+/// profile's [`Expiry`] reading of the number; Pleo's unit is a guess, see
+/// `docs/providers.md`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExpiresInUnit {
+    /// Seconds, or milliseconds above [`crate::token::PLEO_MILLIS_THRESHOLD`].
+    Auto,
+    /// Seconds (RFC 6749 §5.1).
+    Seconds,
+    /// Milliseconds.
+    Milliseconds,
+}
+
+/// The HTTP method of Spendesk's API-key token request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ApiKeyMethod {
+    /// `POST` (the default).
+    Post,
+    /// `GET`.
+    Get,
+}
+
+/// A client's overrides of its profile's guesses: what the providers' docs
+/// do not state (`docs/providers.md` lists each guess with its override).
+/// `None` keeps the profile's rule.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ProfileOverrides {
+    /// How `expires_in` is read (Pleo's unit).
+    pub expires_in_unit: Option<ExpiresInUnit>,
+    /// Token request bodies as form or JSON (Spendesk's JSON bodies);
+    /// [`BodyEncoding::Empty`] is refused. Bodiless requests stay bodiless.
+    pub body_encoding: Option<BodyEncoding>,
+    /// Client authentication on the code exchange (Pleo's Basic there):
+    /// `Basic`, `Post` (id and secret in the body) or `None` (`client_id` only).
+    pub code_exchange_auth: Option<crate::token::ClientAuth>,
+    /// Client authentication on refresh (Spendesk's secret there).
+    pub refresh_auth: Option<crate::token::ClientAuth>,
+    /// The method of Spendesk's `/auth/token` request.
+    pub api_key_method: Option<ApiKeyMethod>,
+}
+
 /// The shape of an error answer's body.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorShape {

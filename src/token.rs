@@ -13,8 +13,8 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::http::{self, HttpRequest, HttpResponse};
 use crate::json::{self, JsonObject, Kind, Object};
 use crate::providers::{
-    BodyEncoding, ClientAuthRule, Endpoints, ErrorShape, Expiry, GrantRules, PkceRule, Profile,
-    RedirectRule,
+    ApiKeyMethod, BodyEncoding, ClientAuthRule, Endpoints, ErrorShape, ExpiresInUnit, Expiry,
+    GrantRules, PkceRule, Profile, ProfileOverrides, RedirectRule,
 };
 use crate::secret::Secret;
 use crate::url::{parse_endpoint, Endpoint};
@@ -160,8 +160,9 @@ impl fmt::Debug for TokenSet {
 }
 
 /// What [`ClientConfig::new`] builds a client from. Start from
-/// [`ClientOptions::new`] and set the fields the provider needs.
-#[derive(Clone, Debug)]
+/// [`ClientOptions::new`] and set the fields the provider needs. `Debug`
+/// redacts `client_secret`.
+#[derive(Clone)]
 pub struct ClientOptions<'a> {
     /// Whose rules ([`crate::providers::Profile`]).
     pub provider: Provider,
@@ -191,6 +192,27 @@ pub struct ClientOptions<'a> {
     /// verifier (RFC 9700 §2.1.1 makes PKCE the default). Providers whose
     /// profile requires PKCE ignore it.
     pub pkce: bool,
+    /// Overrides of the profile's guesses (see [`ProfileOverrides`]).
+    pub overrides: ProfileOverrides,
+}
+
+impl fmt::Debug for ClientOptions<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientOptions")
+            .field("provider", &self.provider)
+            .field("environment", &self.environment)
+            .field("base_url", &self.base_url)
+            .field("api_base_url", &self.api_base_url)
+            .field("authorization_endpoint", &self.authorization_endpoint)
+            .field("token_endpoint", &self.token_endpoint)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret.map(|_| "[redacted]"))
+            .field("client_auth", &self.client_auth)
+            .field("redirect_uri", &self.redirect_uri)
+            .field("pkce", &self.pkce)
+            .field("overrides", &self.overrides)
+            .finish()
+    }
 }
 
 impl<'a> ClientOptions<'a> {
@@ -208,6 +230,7 @@ impl<'a> ClientOptions<'a> {
             client_auth: None,
             redirect_uri: None,
             pkce: true,
+            overrides: ProfileOverrides::default(),
         }
     }
 }
@@ -224,6 +247,7 @@ pub struct ClientConfig {
     auth: ClientAuth,
     redirect_uri: Option<String>,
     pkce: bool,
+    overrides: ProfileOverrides,
 }
 
 impl fmt::Debug for ClientConfig {
@@ -235,6 +259,7 @@ impl fmt::Debug for ClientConfig {
             .field("client_secret", &self.client_secret)
             .field("auth", &self.auth)
             .field("pkce", &self.pkce)
+            .field("overrides", &self.overrides)
             .finish_non_exhaustive()
     }
 }
@@ -318,6 +343,18 @@ impl ClientConfig {
         if let Some(r) = o.redirect_uri {
             parse_endpoint(r, "redirectUri")?;
         }
+        let ov = o.overrides;
+        if ov.body_encoding == Some(BodyEncoding::Empty) {
+            return Err(arg("the body encoding override must be form or JSON"));
+        }
+        if generic && (ov.code_exchange_auth.is_some() || ov.refresh_auth.is_some()) {
+            return Err(arg(
+                "a generic OAuth 2.0 client sets its client authentication with clientAuth",
+            ));
+        }
+        if ov.api_key_method.is_some() && profile.api_key.is_none() {
+            return Err(arg(&[profile.name, " has no API-key grant"].concat()));
+        }
         Ok(ClientConfig {
             profile,
             endpoints,
@@ -326,6 +363,7 @@ impl ClientConfig {
             auth,
             redirect_uri: o.redirect_uri.map(str::to_owned),
             pkce: o.pkce,
+            overrides: ov,
         })
     }
 
@@ -364,6 +402,10 @@ impl ClientConfig {
     /// The `pkce` option (see [`ClientOptions::pkce`]).
     pub fn pkce(&self) -> bool {
         self.pkce
+    }
+    /// The overrides of the profile's guesses.
+    pub fn overrides(&self) -> &ProfileOverrides {
+        &self.overrides
     }
 
     /// The authorization URL for this client (RFC 6749 §4.1.1, PKCE S256),
@@ -412,9 +454,24 @@ impl ClientConfig {
         let rules = p.rules(kind).ok_or_else(no_grant)?;
         let url = self.endpoints.for_grant(kind).ok_or_else(no_grant)?;
         if let Grant::ApiKey { key_id, key_secret } = *grant {
-            return spendesk_api_key_request(url, key_id, key_secret);
+            let mut req = spendesk_api_key_request(url, key_id, key_secret)?;
+            if self.overrides.api_key_method == Some(ApiKeyMethod::Get) {
+                req.method = "GET";
+            }
+            return Ok(req);
         }
-        let auth = match (rules.client_auth, self.auth) {
+        let auth_override = match kind {
+            GrantKind::AuthorizationCode => self.overrides.code_exchange_auth,
+            GrantKind::RefreshToken => self.overrides.refresh_auth,
+            _ => None,
+        };
+        let rule = match auth_override {
+            Some(ClientAuth::Basic) => ClientAuthRule::Basic,
+            Some(ClientAuth::Post) => ClientAuthRule::Body,
+            Some(ClientAuth::None) => ClientAuthRule::ClientIdOnly,
+            None => rules.client_auth,
+        };
+        let auth = match (rule, self.auth) {
             (ClientAuthRule::Configured, ClientAuth::Basic) => ClientAuthRule::Basic,
             (ClientAuthRule::Configured, ClientAuth::Post) => ClientAuthRule::Body,
             (ClientAuthRule::Configured, ClientAuth::None) => ClientAuthRule::ClientIdOnly,
@@ -491,7 +548,12 @@ impl ClientConfig {
             }
             Grant::ApiKey { .. } => {}
         }
-        let (content_type, body) = match rules.encoding {
+        let encoding = match (rules.encoding, self.overrides.body_encoding) {
+            (BodyEncoding::Empty, _) => BodyEncoding::Empty,
+            (_, Some(e)) => e,
+            (e, None) => e,
+        };
+        let (content_type, body) = match encoding {
             BodyEncoding::Form => (Some(http::FORM), Some(form_encode(pairs))),
             BodyEncoding::Json => (Some(http::JSON), Some(http::json_body(&pairs))),
             BodyEncoding::Empty => (None, None),
@@ -520,7 +582,13 @@ impl ClientConfig {
         resp: &HttpResponse,
         now_ms: f64,
     ) -> Result<TokenSet> {
-        process_with(self.profile, kind, resp, now_ms)
+        process_with(
+            self.profile,
+            kind,
+            resp,
+            now_ms,
+            self.overrides.expires_in_unit,
+        )
     }
 
     /// The refresh token a success answer carries, even when the rest of the
@@ -789,7 +857,9 @@ fn expires_at(
     let from_jwt = || {
         jwt_exp_ms(access_token)
             .filter(|e| !e.is_nan())
-            .map(|e| e.clamp(0.0, cap).floor())
+            // Not `clamp(0.0, cap)`: it panics when `cap < 0` (a clock before
+            // 1960); then the cap wins, as for `expires_in`.
+            .map(|e| e.max(0.0).min(cap).floor())
     };
     match rule {
         Expiry::ExpiresInSeconds => expires_in.map(from_secs).or_else(from_jwt),
@@ -814,7 +884,7 @@ pub fn process_token_response(
     resp: &HttpResponse,
     now_ms: f64,
 ) -> Result<TokenSet> {
-    process_with(provider.profile(), kind, resp, now_ms)
+    process_with(provider.profile(), kind, resp, now_ms, None)
 }
 
 fn process_with(
@@ -822,6 +892,7 @@ fn process_with(
     kind: GrantKind,
     resp: &HttpResponse,
     now_ms: f64,
+    unit: Option<ExpiresInUnit>,
 ) -> Result<TokenSet> {
     let rules = rules_for(p, kind);
     let o = success_object(p, kind, rules.success, resp)?;
@@ -885,8 +956,26 @@ fn process_with(
             s
         }
     });
+    // A caller-given unit turns expires_in into seconds first; the profile
+    // still says whether the JWT `exp` comes before it.
+    let (rule, expires_in) = match unit {
+        None => (rules.expiry, expires_in),
+        Some(u) => {
+            let rule = match rules.expiry {
+                Expiry::JwtExp => Expiry::JwtExp,
+                _ => Expiry::ExpiresInSeconds,
+            };
+            let secs = expires_in.map(|n| match u {
+                ExpiresInUnit::Seconds => n,
+                ExpiresInUnit::Milliseconds => n / 1000.0,
+                ExpiresInUnit::Auto if n > PLEO_MILLIS_THRESHOLD => n / 1000.0,
+                ExpiresInUnit::Auto => n,
+            });
+            (rule, secs)
+        }
+    };
     Ok(TokenSet {
-        expires_at: expires_at(rules.expiry, expires_in, &access_token, now_ms),
+        expires_at: expires_at(rule, expires_in, &access_token, now_ms),
         access_token: Secret::new(access_token),
         token_type,
         refresh_token,

@@ -971,3 +971,37 @@ fn error_uri_is_kept_only_when_https() {
         assert_eq!(e.error_uri(), want, "{uri}");
     }
 }
+
+#[test]
+fn jwt_exp_expiry_with_a_clock_before_1960_does_not_panic() {
+    // `parseTokenResponse({ now })` takes any finite clock. With a clock more
+    // than MAX_LIFETIME_MS before the epoch, the cap on a JWT `exp` was below
+    // 0 and `f64::clamp(0.0, cap)` panicked (an abort in the wasm build).
+    let jwt = crate::jwt::make_unsigned(r#"{"exp":1700003600}"#);
+    let body = format!(r#"{{"access_token":"{jwt}","refresh_token":"rt"}}"#);
+    for now in [-1e12, -MAX_LIFETIME_MS - 1.0, -8.64e15] {
+        let t = process_token_response(
+            Provider::Spendesk,
+            GrantKind::AuthorizationCode,
+            &resp(201, &body),
+            now,
+        )
+        .unwrap();
+        let at = t.expires_at.unwrap();
+        assert_eq!(at, now + MAX_LIFETIME_MS);
+        assert!(t.refresh_token.is_some());
+    }
+}
+
+#[test]
+fn client_options_debug_hides_the_client_secret() {
+    let mut o = ClientOptions::new(Provider::Rfc6749);
+    o.client_id = "cid";
+    o.client_secret = Some("hunter2-client-secret");
+    o.token_endpoint = Some("https://idp.example/token");
+    let d = format!("{o:?}");
+    assert!(!d.contains("hunter2-client-secret"), "{d}");
+    assert!(d.contains("cid"), "{d}");
+    let c = ClientConfig::new(&o).unwrap();
+    assert!(!format!("{c:?}").contains("hunter2-client-secret"));
+}

@@ -193,7 +193,8 @@ impl Sandbox {
                         if !SPENDESK_WALLETS.contains(&wallet) {
                             return bad_request_page("unknown wallet");
                         }
-                        extra.insert("wallet_id".into(), json!(wallet));
+                        // The claim name is a guess (`wallet_claim` switch).
+                        extra.insert(self.behaviour.spendesk_wallet_claim.clone(), json!(wallet));
                         extra.insert("client_id".into(), json!(pending.client_id));
                         "spendesk-user-1"
                     }

@@ -39,9 +39,39 @@ impl Sandbox {
         .no_store()
     }
 
+    /// Errors in the shape the `error_shape` switch chose: RFC 6749 (default) or
+    /// `{"message": "<error>: <description>"}` (the doc shows no error answer).
+    fn findity_shape(&self, r: Response) -> Response {
+        if !self.behaviour.findity_message_errors || r.status < 400 {
+            return r;
+        }
+        let Ok(v) = serde_json::from_slice::<Value>(&r.body) else {
+            return r;
+        };
+        let Some(e) = v.get("error").and_then(Value::as_str) else {
+            return r;
+        };
+        let d = v
+            .get("error_description")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let mut out = Response::json(r.status, &json!({"message": format!("{e}: {d}")}));
+        out.headers.extend(
+            r.headers
+                .into_iter()
+                .filter(|(k, _)| !k.eq_ignore_ascii_case("content-type")),
+        );
+        out
+    }
+
     /// `POST /findity/api/oauth/token/` (client credentials, refresh) and
     /// `POST /findity/api/oauth/token` (user-code exchange).
     pub(crate) fn findity_token(&mut self, req: &Request) -> Response {
+        let r = self.findity_token_inner(req);
+        self.findity_shape(r)
+    }
+
+    fn findity_token_inner(&mut self, req: &Request) -> Response {
         if req.method != "POST" {
             return method_not_allowed("POST");
         }
@@ -73,7 +103,7 @@ impl Sandbox {
             Some("authorization_code") => Some("/api/oauth/token"),
             _ => None,
         };
-        if let Some(want) = documented_path {
+        if let Some(want) = documented_path.filter(|_| !self.behaviour.findity_either_path) {
             if want.ends_with('/') != slash {
                 return Response::json(
                     404,
@@ -156,6 +186,11 @@ impl Sandbox {
 
     /// `POST /findity/api/oauth/authorization-grant` (Bearer org token, form `user_id`).
     pub(crate) fn findity_authorization_grant(&mut self, req: &Request) -> Response {
+        let r = self.findity_authorization_grant_inner(req);
+        self.findity_shape(r)
+    }
+
+    fn findity_authorization_grant_inner(&mut self, req: &Request) -> Response {
         if req.method != "POST" {
             return method_not_allowed("POST");
         }

@@ -453,6 +453,9 @@ pub struct Sandbox {
     next_family: u64,
     pub(crate) faults: Vec<Fault>,
     pub(crate) pleo_unit: PleoUnit,
+    /// Where the providers' docs are silent, which way the sandbox behaves
+    /// (`/_sandbox/behaviour`; [`control::Behaviour`]).
+    pub(crate) behaviour: control::Behaviour,
     pub(crate) token_requests: BTreeMap<String, u64>,
     pub(crate) requests: u64,
     pub(crate) faults_served: u64,
@@ -488,6 +491,7 @@ impl Sandbox {
             next_family: 1,
             faults: Vec::new(),
             pleo_unit: PleoUnit::Default,
+            behaviour: control::Behaviour::default(),
             token_requests: BTreeMap::new(),
             requests: 0,
             faults_served: 0,
@@ -564,6 +568,18 @@ impl Sandbox {
 
     fn route(&mut self, req: &Request, path: &str, query: &str) -> Response {
         use Provider::*;
+        match self.behaviour.api_route(path) {
+            Some(control::ApiRoute::PleoExpenses) => return self.pleo_expenses(req),
+            Some(control::ApiRoute::ProSpendExpenses) => return self.prospend_expenses(req),
+            Some(control::ApiRoute::Moved) => {
+                return Response::json(
+                    404,
+                    &json!({"error": "not_found",
+                            "error_description": "this API is mounted elsewhere (/_sandbox/behaviour api_prefix)"}),
+                )
+            }
+            None => {}
+        }
         match path {
             "/" => index_page(&req.method),
             "/oauth/authorize" => self.authorize(OAuth, req, query),

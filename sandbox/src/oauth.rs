@@ -8,7 +8,7 @@ use crate::util::{
 use crate::{
     basic_credentials, bearer_error, find_client, method_not_allowed, oauth_error, Client, Grant,
     PleoUnit, Provider, Request, Response, RtState, Sandbox, ACCESS_LIFETIME_SECS,
-    PLEO_ACCESS_LIFETIME_SECS, PLEO_REFRESH_LIFETIME_SECS, REFRESH_LIFETIME_SECS,
+    PLEO_REFRESH_LIFETIME_SECS, REFRESH_LIFETIME_SECS,
 };
 use serde_json::{json, Map, Value};
 
@@ -208,14 +208,48 @@ impl Sandbox {
     /// Pleo docs (pleo-quickstart.txt): "You must present your client_id and client_secret
     /// using Basic HTTP authentication." The generic server also accepts
     /// `client_secret_post` and, for the public client, no authentication.
+    ///
+    /// `pleo_post` (the Pleo `code_auth: "post"` switch, on the code exchange only): Pleo
+    /// takes `client_id` and `client_secret` in the body and refuses Basic instead.
     fn authenticate_client(
         p: Provider,
         req: &Request,
         form: &Params,
+        pleo_post: bool,
     ) -> Result<&'static Client, Response> {
         let basic = req
             .header("authorization")
             .filter(|h| basic_credentials(h).is_some());
+        if pleo_post {
+            if basic.is_some() {
+                return Err(Self::invalid_client(
+                    p,
+                    true,
+                    "this server takes client_id and client_secret in the body on the code exchange, not Basic",
+                ));
+            }
+            let (Some(id), Some(secret)) = (form.get("client_id"), form.get("client_secret"))
+            else {
+                return Err(Self::invalid_client(
+                    p,
+                    false,
+                    "client_id and client_secret are required in the body",
+                ));
+            };
+            return match find_client(p, id) {
+                Some(c)
+                    if c.secret
+                        .is_some_and(|s| ct_eq(s.as_bytes(), secret.as_bytes())) =>
+                {
+                    Ok(c)
+                }
+                _ => Err(Self::invalid_client(
+                    p,
+                    false,
+                    "client authentication failed",
+                )),
+            };
+        }
         if let Some(h) = basic {
             let Some((id, secret)) = decode_basic_rfc6749(h) else {
                 return Err(Self::invalid_client(
@@ -293,16 +327,20 @@ impl Sandbox {
     }
 
     fn pleo_expires_in(&self, refresh: bool) -> u64 {
+        let secs = self.behaviour.pleo_access_lifetime_secs;
         match (self.pleo_unit, refresh) {
-            (PleoUnit::Default, false) | (PleoUnit::Seconds, _) => PLEO_ACCESS_LIFETIME_SECS,
-            (PleoUnit::Default, true) | (PleoUnit::Millis, _) => PLEO_ACCESS_LIFETIME_SECS * 1000,
+            (PleoUnit::Default, false) | (PleoUnit::Seconds, _) => secs,
+            (PleoUnit::Default, true) | (PleoUnit::Millis, _) => secs.saturating_mul(1000),
         }
     }
 
     /// Issues access + refresh tokens in `family` and builds the RFC 6749 §5.1 answer.
     fn oauth_token_answer(&mut self, grant: &Grant, family: u64, refresh: bool) -> Response {
         let (access_life, refresh_life) = match grant.provider {
-            Provider::Pleo => (PLEO_ACCESS_LIFETIME_SECS, PLEO_REFRESH_LIFETIME_SECS),
+            Provider::Pleo => (
+                self.behaviour.pleo_access_lifetime_secs,
+                PLEO_REFRESH_LIFETIME_SECS,
+            ),
             _ => (ACCESS_LIFETIME_SECS, REFRESH_LIFETIME_SECS),
         };
         let access = self.mint_access(grant, access_life, Some(family));
@@ -356,7 +394,10 @@ impl Sandbox {
                 &format!("parameter {} is repeated", printable(k)),
             );
         }
-        let client = match Self::authenticate_client(p, req, &form) {
+        let pleo_post = p == Provider::Pleo
+            && self.behaviour.pleo_code_auth_post
+            && grant_type == Some("authorization_code");
+        let client = match Self::authenticate_client(p, req, &form, pleo_post) {
             Ok(c) => c,
             Err(r) => return r,
         };
@@ -391,7 +432,9 @@ impl Sandbox {
                 let Some(rt) = form.get("refresh_token") else {
                     return oauth_error(400, "invalid_request", "refresh_token is missing");
                 };
-                let reuse_revokes = p == Provider::Pleo;
+                // Pleo: reuse revokes the whole authorisation unless the `reuse:
+                // "reject_token"` switch says it only refuses the spent token.
+                let reuse_revokes = p == Provider::Pleo && self.behaviour.pleo_reuse_revokes;
                 let (mut grant, fam) = match self.use_refresh(p, client.id, rt, reuse_revokes) {
                     Ok(g) => g,
                     Err(RefreshError::Used) if reuse_revokes => return oauth_error(

@@ -24,7 +24,7 @@
 //! - "you can decode the access_token (it's a JWT) to get the ID of the wallet (company)".
 
 use crate::oauth::{RedeemError, RefreshError};
-use crate::util::{b64_std_decode, ct_eq, media_type};
+use crate::util::{b64_std_decode, ct_eq, media_type, printable};
 use crate::{
     basic_credentials, find_client, method_not_allowed, Grant, Provider, Request, Response,
     Sandbox, ACCESS_LIFETIME_SECS, SPENDESK_API_KEY_ID, SPENDESK_API_KEY_SECRET,
@@ -44,6 +44,61 @@ pub(crate) fn spendesk_error(
         obj.insert("source".into(), json!({"pointer": p}));
     }
     Response::json(status, &json!({"errors": [e]})).no_store()
+}
+
+/// The fields a Spendesk token request may carry, read from a form body (the
+/// `body: "form"` switch): each as a JSON string, a repeated one refused.
+fn read_form_object(req: &Request) -> Result<Map<String, Value>, Response> {
+    let form = crate::oauth::read_form(req)
+        .map_err(|e| spendesk_error(400, "invalid_content_type", &e, None))?;
+    if let Some(k) = form.repeated() {
+        return Err(spendesk_error(
+            400,
+            "invalid_parameter",
+            &format!("parameter {} is repeated", printable(k)),
+            None,
+        ));
+    }
+    let mut m = Map::new();
+    for k in [
+        "client_id",
+        "client_secret",
+        "code",
+        "code_verifier",
+        "redirect_uri",
+        "grant_type",
+        "refresh_token",
+    ] {
+        if let Some(v) = form.get(k) {
+            m.insert(k.into(), json!(v));
+        }
+    }
+    Ok(m)
+}
+
+/// A Spendesk `errors[]` answer rewritten as RFC 6749 §5.2 `{"error","error_description"}`
+/// (the `error_shape: "rfc6749"` switch); other answers unchanged.
+fn as_rfc6749_error(r: Response) -> Response {
+    if r.status < 400 {
+        return r;
+    }
+    let Ok(v) = serde_json::from_slice::<Value>(&r.body) else {
+        return r;
+    };
+    let Some(first) = v.get("errors").and_then(|e| e.get(0)) else {
+        return r;
+    };
+    let mut out = crate::oauth_error(
+        r.status,
+        first.get("code").and_then(Value::as_str).unwrap_or("error"),
+        first.get("detail").and_then(Value::as_str).unwrap_or(""),
+    );
+    for (k, v) in &r.headers {
+        if k.eq_ignore_ascii_case("www-authenticate") {
+            out = out.with_header(k, v);
+        }
+    }
+    out
 }
 
 fn read_json_object(req: &Request) -> Result<Map<String, Value>, Response> {
@@ -117,8 +172,32 @@ fn unauthorized(detail: &str) -> Response {
 impl Sandbox {
     /// `POST /spendesk/v1/auth/token` (API-key flow).
     pub(crate) fn spendesk_api_key_token(&mut self, req: &Request) -> Response {
-        if req.method != "POST" {
-            return method_not_allowed("POST");
+        let r = self.spendesk_api_key_token_inner(req);
+        self.spendesk_shape(r)
+    }
+
+    /// Errors in the shape the `error_shape` switch chose.
+    fn spendesk_shape(&self, r: Response) -> Response {
+        if self.behaviour.spendesk_rfc6749_errors {
+            as_rfc6749_error(r)
+        } else {
+            r
+        }
+    }
+
+    /// The request body under the `body` switch: JSON (default) or form.
+    fn spendesk_body(&self, req: &Request) -> Result<Map<String, Value>, Response> {
+        if self.behaviour.spendesk_form_bodies {
+            read_form_object(req)
+        } else {
+            read_json_object(req)
+        }
+    }
+
+    fn spendesk_api_key_token_inner(&mut self, req: &Request) -> Response {
+        let method = self.behaviour.spendesk_api_key_method;
+        if req.method != method {
+            return method_not_allowed(method);
         }
         self.count_token_request("spendesk:auth/token".into());
         let Some(b64) = req.header("authorization").and_then(basic_credentials) else {
@@ -133,7 +212,10 @@ impl Sandbox {
             return unauthorized("invalid API key id or secret");
         }
         let mut extra = Map::new();
-        extra.insert("wallet_id".into(), json!(SPENDESK_WALLETS[0]));
+        extra.insert(
+            self.behaviour.spendesk_wallet_claim.clone(),
+            json!(SPENDESK_WALLETS[0]),
+        );
         extra.insert("auth_method".into(), json!("api_key"));
         let grant = Grant {
             provider: Provider::Spendesk,
@@ -154,12 +236,13 @@ impl Sandbox {
     fn spendesk_token_pair(&mut self, grant: &Grant, family: u64) -> Response {
         let access = self.mint_access(grant, ACCESS_LIFETIME_SECS, Some(family));
         let rt = self.mint_refresh(grant, family, SPENDESK_REFRESH_LIFETIME_SECS);
-        // 201 and no expires_in: the client must decode the JWT's exp (60 minutes).
-        Response::json(
-            201,
-            &json!({"access_token": access, "refresh_token": rt, "token_type": "Bearer"}),
-        )
-        .no_store()
+        // 201 (or 200: the `success_status` switch) and no expires_in: the client must
+        // decode the JWT's exp (60 minutes). `token_type` unless the switch leaves it out.
+        let mut body = json!({"access_token": access, "refresh_token": rt, "token_type": "Bearer"});
+        if let (false, Some(o)) = (self.behaviour.spendesk_token_type, body.as_object_mut()) {
+            o.remove("token_type");
+        }
+        Response::json(self.behaviour.spendesk_success_status, &body).no_store()
     }
 
     /// `POST /spendesk/v1/oauth2/token/create` (JSON body).
@@ -169,7 +252,7 @@ impl Sandbox {
         }
         self.count_token_request("spendesk:token/create".into());
         let result = (|| {
-            let m = read_json_object(req)?;
+            let m = self.spendesk_body(req)?;
             let client_id = req_str(&m, "client_id")?;
             let code = req_str(&m, "code")?;
             let verifier = req_str(&m, "code_verifier")?;
@@ -227,7 +310,8 @@ impl Sandbox {
                 })?;
             Ok(self.spendesk_token_pair(&grant, fam))
         })();
-        result.unwrap_or_else(|e| e)
+        let r = result.unwrap_or_else(|e| e);
+        self.spendesk_shape(r)
     }
 
     /// `POST /spendesk/v1/oauth2/token/refresh` (JSON body).
@@ -237,13 +321,19 @@ impl Sandbox {
         }
         self.count_token_request("spendesk:token/refresh".into());
         let result = (|| {
-            let m = read_json_object(req)?;
+            let m = self.spendesk_body(req)?;
             let client_id = req_str(&m, "client_id")?;
-            let secret = req_str(&m, "client_secret")?;
+            // `refresh_secret: "optional"`: a refresh without client_secret is taken (one
+            // that is sent must still match).
+            let secret = if self.behaviour.spendesk_refresh_secret_required {
+                Some(req_str(&m, "client_secret")?)
+            } else {
+                opt_str(&m, "client_secret")?
+            };
             let rt = req_str(&m, "refresh_token")?;
             let client_ok = find_client(Provider::Spendesk, client_id)
                 .and_then(|c| c.secret)
-                .is_some_and(|s| ct_eq(s.as_bytes(), secret.as_bytes()));
+                .is_some_and(|s| secret.is_none_or(|x| ct_eq(s.as_bytes(), x.as_bytes())));
             if !client_ok {
                 return Err(spendesk_error(
                     403,
@@ -262,7 +352,8 @@ impl Sandbox {
                 })?;
             Ok(self.spendesk_token_pair(&grant, fam))
         })();
-        result.unwrap_or_else(|e| e)
+        let r = result.unwrap_or_else(|e| e);
+        self.spendesk_shape(r)
     }
 
     /// `GET /spendesk/v1/wallet-summary`.
@@ -273,7 +364,7 @@ impl Sandbox {
         match self.check_bearer(req, Provider::Spendesk) {
             Ok(c) => {
                 let wallet = c
-                    .get("wallet_id")
+                    .get(&self.behaviour.spendesk_wallet_claim)
                     .and_then(Value::as_str)
                     .unwrap_or(SPENDESK_WALLETS[0]);
                 let name = match wallet {
@@ -282,9 +373,9 @@ impl Sandbox {
                 };
                 Response::json(200, &json!({"wallet_id": wallet, "name": name}))
             }
-            Err(e) => {
-                unauthorized(&e).with_header("WWW-Authenticate", "Bearer error=\"invalid_token\"")
-            }
+            Err(e) => self.spendesk_shape(
+                unauthorized(&e).with_header("WWW-Authenticate", "Bearer error=\"invalid_token\""),
+            ),
         }
     }
 }

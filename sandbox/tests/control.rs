@@ -373,6 +373,9 @@ const PATHS: &[&str] = &[
     "/_sandbox/clock",
     "/_sandbox/faults",
     "/_sandbox/pleo/expires-unit",
+    "/_sandbox/behaviour",
+    "/pleo/external/v1/expenses",
+    "/prospend/eu/api/v1/expenses",
     "/_sandbox/stats",
     "/_sandbox/refresh-token-state",
     "/_sandbox/prospend/tokens",
@@ -447,6 +450,12 @@ const BODIES: &[&str] = &[
     "{\"site\":\"\\u0000\"}",
     "user_id=",
     "user_id=%00%01",
+    "{\"provider\":\"spendesk\",\"body\":\"form\",\"error_shape\":\"rfc6749\",\"api_key_method\":\"GET\"}",
+    "{\"provider\":\"spendesk\",\"wallet_claim\":\"\\u0000\"}",
+    "{\"provider\":\"pleo\",\"api_prefix\":\"/pleo/external\",\"code_auth\":\"post\",\"access_lifetime_secs\":1}",
+    "{\"provider\":\"findity\",\"error_shape\":\"message\",\"paths\":\"either\"}",
+    "{\"provider\":\"prospend\",\"api_prefix\":\"/prospend/eu\"}",
+    "client_id=spendesk-client&refresh_token=x&client_id=y",
 ];
 
 #[test]
