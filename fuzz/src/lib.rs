@@ -486,7 +486,7 @@ fn token_answer(data: &[u8], statuses: &[u16; 8]) {
 
 // ----------------------------------------------------------------- JSON
 
-/// The native JSON reader (`json::parse_object`, miniserde) against
+/// The JSON reader (`json::parse_object`, the core's own) against
 /// serde_json: where the reader accepts, serde_json accepts the same text as
 /// an object, and every member reads the same (kind, string, number, nested
 /// object, first object of an array); where serde_json reads an object
@@ -499,6 +499,11 @@ pub fn json(data: &[u8]) {
     let theirs = serde_parse(s);
     match (&ours, theirs.as_ref().and_then(Value::as_object)) {
         (Some(o), Some(m)) => same_object(o, m, 0),
+        // Numbers beyond f64 (`1e400`): the reader accepts them as JSON.parse
+        // does (the member reads as an infinite number; the JS suite's
+        // catalogue requires an answer with such an unread member to be
+        // read), serde_json refuses them.
+        (Some(_), None) if refused_for_range(s) => {}
         (Some(_), None) => panic!("the reader accepts what serde_json refuses: {theirs:?}"),
         (None, Some(_)) => {
             assert!(
@@ -508,6 +513,15 @@ pub fn json(data: &[u8]) {
         }
         (None, None) => {}
     }
+}
+
+/// Whether serde_json refuses `s` only for a number beyond f64.
+fn refused_for_range(s: &str) -> bool {
+    let mut de = serde_json::Deserializer::from_str(s);
+    de.disable_recursion_limit();
+    let r: Result<Value, _> = serde::Deserialize::deserialize(&mut de);
+    r.err()
+        .is_some_and(|e| e.to_string().starts_with("number out of range"))
 }
 
 fn kind_of(v: Option<&Value>) -> Kind {
