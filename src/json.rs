@@ -713,7 +713,8 @@ mod tests {
         assert_eq!(n("1.5"), Some(1.5));
         assert_eq!(n("2.5e3"), Some(2500.0));
         assert_eq!(n("25E-1"), Some(2.5));
-        assert_eq!(n("1e306"), Some(1e306));
+        // Off the fast path the wasm build is within a few ulps (see `small_number`).
+        assert!((n("1e306").unwrap() / 1e306 - 1.0).abs() < 1e-12);
         assert_eq!(n("1e-400"), Some(0.0));
         assert_eq!(n("0e999999999"), Some(0.0));
     }
@@ -721,7 +722,9 @@ mod tests {
     /// Found by the `json` fuzz target (differential against serde_json):
     /// numbers of more than 19 digits must be read as the same `f64` as
     /// `JSON.parse` gives (1.2345678901234567e34 for the first one below).
+    /// Native only: the wasm build trades this for 14 KB (`small_number`).
     #[test]
+    #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
     fn numbers_are_correctly_rounded() {
         let table: &[(&str, f64)] = &[
             (
