@@ -422,10 +422,17 @@ fn build_client(a: &Args) -> Result<Client> {
         a.s(c::REDIRECT_URI),
     );
     let id = a.s(c::CLIENT_ID).unwrap_or_default();
-    let mut o = ClientOptions::new(provider_of(a.n(c::KIND)));
-    o.environment = env.as_deref();
-    o.base_url = base.as_deref();
-    o.api_base_url = api.as_deref();
+    let provider = provider_of(a.n(c::KIND));
+    let mut o = ClientOptions::new(provider);
+    // Which placement options each class takes: the generic client its
+    // endpoints only, Pleo also `apiBaseUrl` (a separate API host).
+    if provider != Provider::Rfc6749 {
+        o.environment = env.as_deref();
+        o.base_url = base.as_deref();
+    }
+    if provider == Provider::Pleo {
+        o.api_base_url = api.as_deref();
+    }
     o.token_endpoint = te.as_deref();
     o.authorization_endpoint = ae.as_deref();
     o.redirect_uri = ru.as_deref();
