@@ -53,7 +53,8 @@ pub fn check_scope_token(s: &str) -> Result<()> {
 /// Everything an authorization request URL carries.
 #[derive(Clone, Debug, Default)]
 pub struct AuthorizationRequest<'a> {
-    /// The authorization endpoint (https, or http on loopback). May carry a query.
+    /// The authorization endpoint (https, or http on loopback). May carry a
+    /// query, but none of the parameters the URL adds (`DUPLICATE_PARAMETER`).
     pub authorization_endpoint: &'a str,
     /// `client_id`.
     pub client_id: &'a str,
@@ -144,6 +145,23 @@ impl AuthorizationRequest<'_> {
                     ["extra parameter \"", k, "\" is given twice (RFC 6749 §3.1)"].concat(),
                 ));
             }
+        }
+
+        // RFC 6749 §3.1: the endpoint's own query stays, and no parameter
+        // may appear twice.
+        let endpoint_params = crate::encoding::parse_query(crate::url::query_of(endpoint.as_str()));
+        if let Some((k, _)) = endpoint_params.iter().find(|(k, _)| {
+            RESERVED.contains(&k.as_str()) || self.extra_params.iter().any(|(e, _)| e == k)
+        }) {
+            return Err(Error::new(
+                ErrorCode::DuplicateParameter,
+                [
+                    "the authorization endpoint's query already carries \"",
+                    k,
+                    "\" (RFC 6749 §3.1)",
+                ]
+                .concat(),
+            ));
         }
 
         let mut url = String::with_capacity(256);
@@ -308,6 +326,38 @@ mod tests {
             mutate(&mut r);
             assert_eq!(r.build().unwrap_err().code(), *code, "case {i}");
         }
+    }
+
+    #[test]
+    fn endpoint_query_is_not_repeated() {
+        // RFC 6749 §3.1: the endpoint's query is kept, and "Request and
+        // response parameters MUST NOT be included more than once": a
+        // parameter the endpoint already carries is not added again (the
+        // server would pick either `client_id`).
+        for (endpoint, extra) in [
+            ("https://idp.example.com/authorize?client_id=other", None),
+            (
+                "https://idp.example.com/authorize?x=1&response_type=token",
+                None,
+            ),
+            (
+                "https://idp.example.com/authorize?tenant=a",
+                Some(("tenant", "b")),
+            ),
+        ] {
+            let mut r = req();
+            r.authorization_endpoint = endpoint;
+            let extras = extra.map(|e| vec![e]).unwrap_or_default();
+            r.extra_params = &extras;
+            assert_eq!(
+                r.build().unwrap_err().code(),
+                ErrorCode::DuplicateParameter,
+                "{endpoint}"
+            );
+        }
+        let mut r = req();
+        r.authorization_endpoint = "https://idp.example.com/authorize?tenant=a";
+        assert!(r.build().is_ok());
     }
 
     #[test]

@@ -363,6 +363,37 @@ mod tests {
     }
 
     #[test]
+    fn bare_query_with_a_url_in_a_value_is_read() {
+        // RFC 3986 §3.4 lets `:` and `/` stand unencoded in a query, so a
+        // bare query (no `?`) may carry `://` in a value (a return URL in
+        // `state`, an RFC 9207 `iss`). It was taken for a URL without a
+        // query: MISSING_STATE / MISSING_CODE.
+        let c = parse_callback(
+            "code=abc&state=https://app.example/back",
+            Some("https://app.example/back"),
+        )
+        .unwrap();
+        assert_eq!(c.code.expose(), "abc");
+        let c = parse_callback_checked(
+            "state=s&code=abc&iss=https://auth.example",
+            &CallbackChecks {
+                expected_state: Some("s"),
+                expected_issuer: Some("https://auth.example"),
+                issuer_required: true,
+            },
+        )
+        .unwrap();
+        assert_eq!(c.code.expose(), "abc");
+        // A whole URL without a query still has none.
+        assert_eq!(
+            parse_callback("https://app.example/cb", None)
+                .unwrap_err()
+                .code(),
+            ErrorCode::MissingCode
+        );
+    }
+
+    #[test]
     fn messages_do_not_echo_code_or_state() {
         let e =
             parse_callback("?code=SECRETCODE&state=attacker", Some("expectedSTATE")).unwrap_err();

@@ -61,12 +61,7 @@ pub fn is_loopback_host(host: &str) -> bool {
 /// Splits `scheme://authority/rest` and returns (scheme, host, rest-after-authority).
 fn split(url: &str) -> Option<(&str, &str, &str)> {
     let (scheme, after) = url.split_once("://")?;
-    if scheme.is_empty()
-        || !scheme.as_bytes()[0].is_ascii_alphabetic()
-        || !scheme
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
-    {
+    if !is_scheme(scheme) {
         return None;
     }
     let end = after.find(['/', '?', '#']).unwrap_or(after.len());
@@ -235,14 +230,22 @@ pub fn parse_endpoint(url: &str, what: &str) -> Result<Endpoint> {
     })
 }
 
+/// RFC 3986 §3.1: `scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )`.
+fn is_scheme(s: &str) -> bool {
+    s.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+}
+
 /// The query part of a URL or of a bare query string: everything after the
-/// first `?` and before `#`. Input without `?` and without `://` is taken as a
-/// bare query.
+/// first `?` and before `#`. Input without `?` is a bare query unless it
+/// starts with `scheme://` (a `://` in a value, which RFC 3986 §3.4 lets a
+/// query carry unencoded, does not make it a URL).
 pub fn query_of(input: &str) -> &str {
     let no_frag = input.split('#').next().unwrap_or("");
     match no_frag.split_once('?') {
         Some((_, q)) => q,
-        None if no_frag.contains("://") => "",
+        None if no_frag.split_once("://").is_some_and(|(s, _)| is_scheme(s)) => "",
         None => no_frag,
     }
 }
