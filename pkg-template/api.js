@@ -201,14 +201,14 @@ function bearerInit(init) {
     throw bad("init could not be read", e);
   }
 }
+// `init` is bearerInit's own copy: its Headers are set in place.
 function withBearer(init, token) {
-  const h = new Headers(init.headers);
   try {
-    h.set("authorization", "Bearer " + token);
+    init.headers.set("authorization", "Bearer " + token);
   } catch (e) {
     throw bad("the token cannot be sent in a header", e);
   }
-  return { ...init, headers: h };
+  return init;
 }
 function sendBearer(f, t, url, init, token) {
   return send(f, t, init.signal ?? null, url, withBearer(init, token));
@@ -427,6 +427,10 @@ function errorArgs(e) {
 export class TokenSession {
   #h;
   #init;
+  // [token, last ms at which the machine would still hand it out at once]:
+  // the machine's own answer (see "usable"), dropped on every input.
+  #usable = null;
+  #checked = new Map();
   #lastError;
   #client;
   #onTokens;
@@ -513,7 +517,9 @@ export class TokenSession {
   // One input to the machine, then its actions.
   #input(args) {
     const h = this.#handle();
+    this.#usable = null;
     const r = core(19, [h, args[0], this.#clock(), ...args.slice(1)]);
+    this.#usable = null;
     this.#reconnect = r.r;
     clearTimeout(this.#timer);
     if (r.t != null) this.#timer = setTimeout(() => this.#input(["tick"]), Math.min(Math.max(0, r.t - this.#clock()), 2147483647));
@@ -569,9 +575,14 @@ export class TokenSession {
 
   getAccessToken() {
     try {
-      const h = this.#handle();
-      const t = core(19, [h, "usable", this.#clock()]);
-      if (t != null) return Promise.resolve(t);
+      const now = this.#clock();
+      const u = this.#usable;
+      if (u && now <= u[1] && now >= u[2]) return Promise.resolve(u[0]);
+      const r = core(19, [this.#handle(), "usable", now]);
+      if (r) {
+        this.#usable = [r[0], r[1], now];
+        return Promise.resolve(r[0]);
+      }
     } catch (e) {
       return Promise.reject(e);
     }
@@ -592,7 +603,12 @@ export class TokenSession {
 
   async fetch(input, init) {
     const url = hrefOf(input);
-    core(17, [url, this.#allowed]);
+    // The core's check is a pure function of the URL: remembered per URL.
+    if (!this.#checked.has(url)) {
+      core(17, [url, this.#allowed]);
+      if (this.#checked.size > 63) this.#checked.clear();
+      this.#checked.set(url, true);
+    }
     const i = bearerInit(init);
     const used = await this.getAccessToken();
     const r = await sendBearer(this.#f, this.#t, url, i, used);

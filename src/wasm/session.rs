@@ -27,6 +27,9 @@ thread_local! {
     static SLAB: RefCell<Vec<Option<Session<String>>>> = const { RefCell::new(Vec::new()) };
 }
 
+/// 2^53 − 1: the largest time the driver can hold exactly.
+const MAX_SAFE: u64 = (1 << 53) - 1;
+
 fn bad(msg: &str) -> Error {
     Error::new(ErrorCode::InvalidArgument, msg)
 }
@@ -261,9 +264,30 @@ pub fn op(a: &Args) -> Result<String> {
         let id = a.n(3).unwrap_or(0.0) as u64;
         match input.as_str() {
             "usable" => {
-                return Ok(s
-                    .usable_access_token(now)
-                    .map_or("null".into(), |t| out::string(t.expose())))
+                let Some(t) = s.usable_access_token(now) else {
+                    return Ok("null".into());
+                };
+                // Until when (with no other input) the same answer holds: the
+                // first time the machine would say no, found by bisection
+                // (freshness only ends as time goes on). The driver may hand
+                // the token out before then without asking again.
+                let mut o = Out::arr();
+                o.push_s(t.expose());
+                let mut lo = now;
+                let mut hi = s.expires_at().unwrap_or(MAX_SAFE).min(MAX_SAFE);
+                if s.usable_access_token(hi).is_some() {
+                    lo = hi;
+                }
+                while hi > lo + 1 {
+                    let mid = lo + (hi - lo) / 2;
+                    if s.usable_access_token(mid).is_some() {
+                        lo = mid;
+                    } else {
+                        hi = mid;
+                    }
+                }
+                o.push_raw(&id_json(lo));
+                return Ok(o.end());
             }
             "tokens" => return Ok(s.tokens().map_or("null".into(), tokens_json)),
             "call" => {
