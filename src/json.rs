@@ -783,8 +783,9 @@ mod tests {
 
     #[test]
     fn numbers_beyond_f64_are_infinite_like_json_parse() {
-        let o = parse_object(r#"{"n":1e400,"m":[-1e400]}"#).unwrap();
+        let o = parse_object(r#"{"n":1e400,"m":-1e400,"a":[-1e400]}"#).unwrap();
         assert_eq!(o.num("n"), Some(f64::INFINITY));
+        assert_eq!(o.num("m"), Some(f64::NEG_INFINITY));
     }
 
     #[test]

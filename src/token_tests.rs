@@ -1005,3 +1005,31 @@ fn client_options_debug_hides_the_client_secret() {
     let c = ClientConfig::new(&o).unwrap();
     assert!(!format!("{c:?}").contains("hunter2-client-secret"));
 }
+
+#[test]
+fn expires_in_beyond_f64_keeps_the_rotated_refresh_token() {
+    // `JSON.parse` reads 1e400 as Infinity, which is clamped like 1e306
+    // (MAX_LIFETIME_MS); the native reader refused the whole answer, so a
+    // native client lost the refresh token the server had just rotated.
+    let body = r#"{"access_token":"a","token_type":"Bearer","expires_in":1e400,"refresh_token":"rotated"}"#;
+    let t = process_token_response(
+        Provider::Rfc6749,
+        GrantKind::RefreshToken,
+        &resp(200, body),
+        NOW,
+    )
+    .unwrap();
+    assert_eq!(t.expires_at, Some(NOW + MAX_LIFETIME_MS));
+    assert_eq!(
+        t.refresh_token.as_ref().map(Secret::expose),
+        Some("rotated")
+    );
+    let neg = r#"{"access_token":"a","token_type":"Bearer","expires_in":-1e400,"refresh_token":"rotated"}"#;
+    let c = cfg(Provider::Rfc6749, ClientAuth::Basic);
+    assert_eq!(
+        c.issued_refresh_token(GrantKind::RefreshToken, &resp(200, neg))
+            .as_ref()
+            .map(Secret::expose),
+        Some("rotated")
+    );
+}
