@@ -1,6 +1,6 @@
 // results.json → results.md. Also runnable alone to re-render:
 //   node bench/report.mjs [bench/results.json] > bench/results.md
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { TOKEN } from "./lib/fixtures.mjs";
 import { TARGET_PEERS } from "./lib/subjects.mjs";
@@ -274,7 +274,7 @@ export function render(r) {
       "",
       table(["File", "raw", "gzip", "brotli"], [
         ...Object.entries(s.files).map(([f, v]) => row(`pkg/${f}`, v)),
-        row("**module: wasm + glue**", s.core),
+        row("**module: wasm + glue + JS driver**", s.core),
         ...Object.entries(s.entries).map(([e, v]) => row(`entry ${e} + glue + wasm`, v)),
         ...["expense-auth", "expense-auth-pkce"].filter((id) => s.minified[id]).map((id) => row(`esbuild --minify ${s.minified[id].what} + wasm`, s.minified[id].withWasm)),
       ]),
@@ -398,6 +398,9 @@ export function render(r) {
   }
 
   P("", "## 6. Analysis: what limits the results", "", analysis(r, tg), "");
+  // The hand-measured size breakdown (twiggy), kept across re-renders.
+  const breakdown = new URL("./size-breakdown.md", import.meta.url);
+  if (existsSync(breakdown)) P(readFileSync(breakdown, "utf8"));
   return out.join("\n");
 }
 

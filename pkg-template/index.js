@@ -3,4 +3,4 @@
 // so every export is ready once the import resolves.
 import init from "./expense_auth.js";
 await init({ module_or_path: new URL("./expense_auth_bg.wasm", import.meta.url) });
-export * from "./expense_auth.js";
+export * from "./api.js";

@@ -2,4 +2,4 @@
 import { readFileSync } from "node:fs";
 import { initSync } from "./expense_auth.js";
 initSync({ module: readFileSync(new URL("./expense_auth_bg.wasm", import.meta.url)) });
-export * from "./expense_auth.js";
+export * from "./api.js";

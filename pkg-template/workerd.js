@@ -4,4 +4,4 @@
 import wasmModule from "./expense_auth_bg.wasm";
 import { initSync } from "./expense_auth.js";
 initSync({ module: wasmModule });
-export * from "./expense_auth.js";
+export * from "./api.js";

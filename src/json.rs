@@ -1,13 +1,19 @@
 //! JSON access for the few documents the protocols read (JWT payloads, token
-//! responses, error bodies).
+//! responses, error bodies), and for the arguments the wasm skin hands in.
 //!
-//! The core reads JSON only through [`JsonObject`]. Natively it is backed by
-//! a small reader here (`native`: no recursion, so deep nesting cannot
-//! overflow the stack; numbers correctly rounded). In the wasm build the skin backs it
-//! with the engine's own `JSON.parse` (`src/wasm/json.rs`): the token set
-//! handed to JavaScript needs the parsed object anyway, and it keeps a JSON
-//! parser out of the shipped binary (measured: a Rust JSON library + BTreeMap
-//! were ~10 KB of the optimised wasm).
+//! One small reader for every target, with no recursion: a document is
+//! first checked against the RFC 8259 grammar with an explicit stack (so deep
+//! nesting cannot overflow the native or the wasm stack), then only the
+//! members the protocols ask for are located and decoded, on demand. It
+//! replaced miniserde (natively) and the engine's `JSON.parse` reached through
+//! wasm-bindgen (in the wasm build, which made the core depend on JS); it is
+//! about 6 KB of the optimised wasm (twiggy, see `bench/results.md`).
+//!
+//! It accepts what `JSON.parse` accepts, except lone surrogates (`"\ud800"`,
+//! which a Rust string cannot hold); the wasm skin's JS driver parses the
+//! same text into the `raw` objects it hands out. Numbers are correctly
+//! rounded natively; the wasm build reads them on Clinger's fast path (see
+//! `small_number`), exact for every number the protocols read.
 
 /// Longest JSON document parsed (bytes). Token responses and JWT payloads are
 /// a few KiB; anything near this is not one.
@@ -48,353 +54,559 @@ pub trait JsonObject: Sized {
     fn first_object_in(&self, key: &str) -> Option<Self>;
 }
 
-#[cfg(target_arch = "wasm32")]
-pub use crate::wasm::json::JsObject as Object;
-#[cfg(not(target_arch = "wasm32"))]
-pub use native::NativeObject as Object;
+/// A checked JSON object: its text and where each member's key and value are.
+/// `Debug` shows nothing of its contents, which may be tokens.
+#[derive(Clone)]
+pub struct Object {
+    text: String,
+    /// (key span incl. quotes, value span), in document order.
+    members: Vec<(Span, Span)>,
+}
 
-/// A JSON object (`None` when the text is not one).
+type Span = (usize, usize);
+
+impl core::fmt::Debug for Object {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("Object")
+    }
+}
+
+/// A JSON value, decoded one level deep (arrays and objects keep their text).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// `null`.
+    Null,
+    /// `true` / `false`.
+    Bool(bool),
+    /// A number.
+    Number(f64),
+    /// A string, unescaped.
+    String(String),
+    /// An array's text (read it with [`parse_array`]).
+    Array(String),
+    /// An object's text (read it with [`parse_object`]).
+    Object(String),
+}
+
+impl Object {
+    /// The object's JSON text, exactly as it was given.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The raw text of member `key` (the last one, as `JSON.parse` does).
+    fn raw(&self, key: &str) -> Option<&str> {
+        let t = self.text.as_str();
+        self.members
+            .iter()
+            .rev()
+            .find(|(k, _)| key_eq(&t[k.0..k.1], key))
+            .map(|(_, v)| &t[v.0..v.1])
+    }
+
+    /// Member `key`, decoded one level deep.
+    pub fn get(&self, key: &str) -> Option<Value> {
+        self.raw(key).map(value_of)
+    }
+}
+
+impl JsonObject for Object {
+    fn parse(text: &str) -> Option<Self> {
+        parse_object(text)
+    }
+    fn kind(&self, key: &str) -> Kind {
+        match self.raw(key).and_then(|r| r.bytes().next()) {
+            None => Kind::Missing,
+            Some(b'n') => Kind::Null,
+            Some(b't' | b'f') => Kind::Bool,
+            Some(b'"') => Kind::String,
+            Some(b'[') => Kind::Array,
+            Some(b'{') => Kind::Object,
+            Some(_) => Kind::Number,
+        }
+    }
+    fn str(&self, key: &str) -> Option<String> {
+        match self.get(key)? {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+    fn num(&self, key: &str) -> Option<f64> {
+        match self.get(key)? {
+            Value::Number(n) => Some(n),
+            _ => None,
+        }
+    }
+    fn object(&self, key: &str) -> Option<Self> {
+        match self.get(key)? {
+            Value::Object(t) => parse_object(&t),
+            _ => None,
+        }
+    }
+    fn first_object_in(&self, key: &str) -> Option<Self> {
+        match self.get(key)? {
+            Value::Array(t) => match parse_array(&t)?.into_iter().next()? {
+                Value::Object(o) => parse_object(&o),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+}
+
+/// A JSON object (`None` when the text is not one, or is longer than [`MAX_JSON_LEN`]).
 pub fn parse_object(text: &str) -> Option<Object> {
-    Object::parse(text)
+    let t = check(text, MAX_JSON_LEN)?;
+    if !t.starts_with('{') {
+        return None;
+    }
+    let b = text.as_bytes();
+    let off = t.as_ptr() as usize - text.as_ptr() as usize;
+    let mut members = Vec::new();
+    let mut i = off + 1;
+    loop {
+        i = skip_ws(b, i);
+        if b.get(i) == Some(&b'}') {
+            break;
+        }
+        if b.get(i) == Some(&b',') {
+            i = skip_ws(b, i + 1);
+        }
+        let k_end = skip_value(b, i);
+        let v_start = skip_ws(b, skip_ws(b, k_end) + 1);
+        let v_end = skip_value(b, v_start);
+        members.push(((i - off, k_end - off), (v_start - off, v_end - off)));
+        i = skip_ws(b, v_end);
+    }
+    Some(Object {
+        text: t.to_owned(),
+        members,
+    })
+}
+
+/// The elements of a JSON array, decoded one level deep (`None` when the
+/// text is not one, or is longer than [`MAX_JSON_LEN`]).
+pub fn parse_array(text: &str) -> Option<Vec<Value>> {
+    parse_array_within(text, MAX_JSON_LEN)
+}
+
+/// [`parse_array`] with another length limit (the wasm skin's arguments,
+/// which carry whole response bodies and tokens for the core to refuse).
+pub fn parse_array_within(text: &str, max_len: usize) -> Option<Vec<Value>> {
+    let t = check(text, max_len)?;
+    if !t.starts_with('[') {
+        return None;
+    }
+    let b = t.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 1;
+    loop {
+        i = skip_ws(b, i);
+        match b.get(i) {
+            Some(b']') | None => break,
+            Some(b',') => i = skip_ws(b, i + 1),
+            _ => {}
+        }
+        let end = skip_value(b, i);
+        out.push(value_of(&t[i..end]));
+        i = end;
+    }
+    Some(out)
 }
 
 /// An identifier member: a non-empty string as it is, an integer in decimal.
 pub fn id_member(o: &Object, key: &str) -> Option<String> {
-    match o.kind(key) {
-        Kind::String => o.str(key).filter(|s| !s.is_empty()),
-        Kind::Number => o
-            .num(key)
-            .filter(|n| n.fract() == 0.0 && n.abs() < 9_007_199_254_740_992.0)
-            .map(|n| crate::encoding::decimal(n as i64)),
+    match o.get(key)? {
+        Value::String(s) => Some(s).filter(|s| !s.is_empty()),
+        Value::Number(n) if n.fract() == 0.0 && n.abs() < 9_007_199_254_740_992.0 => {
+            Some(crate::encoding::decimal(n as i64))
+        }
         _ => None,
     }
 }
 
-#[cfg(not(target_arch = "wasm32"))]
-mod native {
-    //! A JSON reader (RFC 8259) for the native build. It decodes the
-    //! top-level object's members; a nested array or object is only
-    //! validated (without recursion, so 100,000 nested arrays cannot overflow
-    //! the stack) and kept as its text, decoded when asked for. Numbers are
-    //! read by `str::parse::<f64>`, correctly rounded like the engine's
-    //! `JSON.parse` in the wasm build (miniserde, used before, read a number
-    //! of more than 19 digits as a different `f64`: found by the `json` fuzz
-    //! target's differential against serde_json). Duplicate keys: the last
-    //! wins, as in `JSON.parse`, and numbers beyond `f64` (`1e400`) are
-    //! ±Infinity, as in `JSON.parse` (the core clamps or refuses them where
-    //! it reads them; refusing the whole answer would drop a rotated refresh
-    //! token). Refused, unlike `JSON.parse`: lone surrogates (`"\ud800"`,
-    //! which a Rust string cannot hold).
-    use super::{JsonObject, Kind, MAX_JSON_LEN};
-    use std::collections::BTreeMap;
+/// Appends `s` as a JSON string literal (RFC 8259 §7).
+pub fn write_str(s: &str, out: &mut String) {
+    crate::http::json_string(s, out)
+}
 
-    #[derive(Clone)]
-    enum Member {
-        Null,
-        Bool,
-        Number(f64),
-        String(String),
-        /// The array's text, `[` to `]`, already validated.
-        Array(String),
-        /// The object's text, `{` to `}`, already validated.
-        Object(String),
+// ------------------------------------------------------------------ reading
+
+fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    while matches!(b.get(i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+        i += 1;
     }
+    i
+}
 
-    /// [`JsonObject`] over this reader. `Debug` shows nothing of its
-    /// contents, which may be tokens.
-    #[derive(Clone)]
-    pub struct NativeObject(BTreeMap<String, Member>);
-
-    impl core::fmt::Debug for NativeObject {
-        fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-            f.write_str("NativeObject")
-        }
-    }
-
-    fn ws(b: &[u8], mut i: usize) -> usize {
-        while matches!(b.get(i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
-            i += 1;
-        }
-        i
-    }
-
-    fn hex4(b: &[u8], i: usize) -> Option<u32> {
-        let mut n = 0u32;
-        for &c in b.get(i..i + 4)? {
-            n = n * 16 + char::from(c).to_digit(16)?;
-        }
-        Some(n)
-    }
-
-    /// The string starting at `b[i] == '"'`: its end (after the closing
-    /// quote), and its decoded value pushed to `out` when given. Refuses
-    /// control characters, bad escapes and lone surrogates.
-    fn string(s: &str, i: usize, mut out: Option<&mut String>) -> Option<usize> {
-        let b = s.as_bytes();
-        let mut i = i + 1;
-        let mut run = i;
-        loop {
-            match *b.get(i)? {
-                b'"' => {
-                    if let Some(o) = out.as_deref_mut() {
-                        o.push_str(s.get(run..i)?);
+/// The end of the (already checked) value starting at `i`.
+fn skip_value(b: &[u8], mut i: usize) -> usize {
+    let mut depth = 0usize;
+    loop {
+        match b.get(i) {
+            None => return i,
+            Some(b'"') => {
+                i += 1;
+                while let Some(&c) = b.get(i) {
+                    i += if c == b'\\' { 2 } else { 1 };
+                    if c == b'"' {
+                        break;
                     }
-                    return Some(i + 1);
                 }
-                b'\\' => {
-                    if let Some(o) = out.as_deref_mut() {
-                        o.push_str(s.get(run..i)?);
-                    }
-                    let c = match *b.get(i + 1)? {
-                        b'"' => '"',
-                        b'\\' => '\\',
-                        b'/' => '/',
-                        b'b' => '\u{8}',
-                        b'f' => '\u{c}',
-                        b'n' => '\n',
-                        b'r' => '\r',
-                        b't' => '\t',
-                        b'u' => {
-                            let hi = hex4(b, i + 2)?;
-                            let code = if (0xD800..0xDC00).contains(&hi) {
-                                if b.get(i + 6..i + 8)? != b"\\u" {
-                                    return None;
-                                }
-                                let lo = hex4(b, i + 8)?;
-                                if !(0xDC00..0xE000).contains(&lo) {
-                                    return None;
-                                }
-                                i += 6;
-                                0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
-                            } else {
-                                hi
-                            };
-                            i += 4;
-                            // None for a lone low surrogate.
-                            char::from_u32(code)?
-                        }
-                        _ => return None,
-                    };
-                    if let Some(o) = out.as_deref_mut() {
-                        o.push(c);
-                    }
-                    i += 2;
-                    run = i;
+                if depth == 0 {
+                    return i;
                 }
-                c if c < 0x20 => return None,
-                _ => i += 1,
             }
-        }
-    }
-
-    /// One or more digits from `b[i]`: their end.
-    fn digits(b: &[u8], mut i: usize) -> Option<usize> {
-        let start = i;
-        while b.get(i).is_some_and(u8::is_ascii_digit) {
-            i += 1;
-        }
-        (i > start).then_some(i)
-    }
-
-    /// The number starting at `b[i]` (RFC 8259 §6 grammar): its end.
-    fn number(b: &[u8], mut i: usize) -> Option<usize> {
-        if b.get(i) == Some(&b'-') {
-            i += 1;
-        }
-        i = match b.get(i)? {
-            b'0' => i + 1,
-            b'1'..=b'9' => digits(b, i)?,
-            _ => return None,
-        };
-        if b.get(i) == Some(&b'.') {
-            i = digits(b, i + 1)?;
-        }
-        if matches!(b.get(i), Some(b'e' | b'E')) {
-            i += 1;
-            if matches!(b.get(i), Some(b'+' | b'-')) {
+            Some(b'{' | b'[') => {
+                depth += 1;
                 i += 1;
             }
-            i = digits(b, i)?;
+            Some(b'}' | b']') if depth > 0 => {
+                depth -= 1;
+                i += 1;
+                if depth == 0 {
+                    return i;
+                }
+            }
+            Some(b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r') if depth == 0 => return i,
+            Some(_) => i += 1,
         }
-        Some(i)
     }
+}
 
-    fn literal(b: &[u8], i: usize, word: &[u8]) -> Option<usize> {
-        (b.get(i..i + word.len())? == word).then_some(i + word.len())
+fn value_of(raw: &str) -> Value {
+    match raw.as_bytes().first() {
+        Some(b'n') => Value::Null,
+        Some(b't') => Value::Bool(true),
+        Some(b'f') => Value::Bool(false),
+        Some(b'"') => Value::String(unescape(raw)),
+        Some(b'[') => Value::Array(raw.to_owned()),
+        Some(b'{') => Value::Object(raw.to_owned()),
+        _ => Value::Number(number(raw)),
     }
+}
 
-    /// `"key" :` at `b[i]`: where the value starts (after whitespace).
-    fn key(s: &str, i: usize) -> Option<usize> {
-        let b = s.as_bytes();
-        if b.get(i) != Some(&b'"') {
-            return None;
+/// Whether a key's literal (with quotes) spells `key`.
+fn key_eq(lit: &str, key: &str) -> bool {
+    let inner = &lit[1..lit.len() - 1];
+    if inner.contains('\\') {
+        unescape(lit) == key
+    } else {
+        inner == key
+    }
+}
+
+fn hex4(b: &[u8]) -> Option<u32> {
+    let mut n = 0u32;
+    for &c in b.get(..4)? {
+        n = n * 16 + (c as char).to_digit(16)?;
+    }
+    Some(n)
+}
+
+/// The text of a checked string literal (with its quotes; surrogates come
+/// in pairs, see [`check_string`]).
+fn unescape(lit: &str) -> String {
+    let inner = &lit[1..lit.len() - 1];
+    let mut out = String::with_capacity(inner.len());
+    let mut rest = inner;
+    while let Some(p) = rest.find('\\') {
+        out.push_str(&rest[..p]);
+        let b = &rest.as_bytes()[p + 1..];
+        let mut used = 1;
+        let c = match b.first() {
+            Some(b'b') => '\u{8}',
+            Some(b'f') => '\u{c}',
+            Some(b'n') => '\n',
+            Some(b'r') => '\r',
+            Some(b't') => '\t',
+            Some(b'u') => {
+                used = 5;
+                let hi = hex4(&b[1..]).unwrap_or(0xfffd);
+                let lo = if (0xd800..0xdc00).contains(&hi) && b.get(5..7) == Some(b"\\u") {
+                    hex4(&b[7..]).filter(|lo| (0xdc00..0xe000).contains(lo))
+                } else {
+                    None
+                };
+                match lo {
+                    Some(lo) => {
+                        used = 11;
+                        char::from_u32(0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00))
+                    }
+                    None => char::from_u32(hi),
+                }
+                .unwrap_or('\u{fffd}')
+            }
+            Some(&c) => c as char,
+            None => '\\',
+        };
+        out.push(c);
+        rest = rest.get(p + 1 + used..).unwrap_or("");
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The value of a checked number literal, correctly rounded like the
+/// engine's `JSON.parse` (a hand-rolled reader drifted on numbers of more
+/// than 19 digits: found by the `json` fuzz target's differential).
+fn number(raw: &str) -> f64 {
+    #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+    {
+        raw.parse::<f64>().unwrap_or(f64::NAN)
+    }
+    #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+    {
+        small_number(raw)
+    }
+}
+
+/// The wasm build's number reader: exact (correctly rounded) on Clinger's
+/// fast path — at most 15 significant digits and a power of ten up to 22,
+/// which covers every number a token endpoint or a JWT sends (`expires_in`,
+/// `exp`) and every number the JS driver passes — and otherwise within a
+/// few units in the last place. `str::parse::<f64>` is correctly rounded
+/// everywhere but brings ~10 KB of tables (measured: +15 KB gzipped wasm).
+#[cfg_attr(
+    not(all(target_arch = "wasm32", target_os = "unknown")),
+    allow(dead_code)
+)]
+fn small_number(raw: &str) -> f64 {
+    const POW10: [f64; 23] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+        1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ];
+    let b = raw.as_bytes();
+    let mut i = 0;
+    let neg = b.first() == Some(&b'-');
+    if neg {
+        i += 1;
+    }
+    let mut m = 0f64;
+    let mut digits = 0;
+    let mut scale = 0i32;
+    let mut frac = false;
+    while let Some(&c) = b.get(i) {
+        match c {
+            b'0'..=b'9' => {
+                if m != 0.0 || c != b'0' {
+                    digits += 1;
+                }
+                m = m * 10.0 + f64::from(c - b'0');
+                if frac {
+                    scale -= 1;
+                }
+            }
+            b'.' => frac = true,
+            _ => break,
         }
-        let i = ws(b, string(s, i, None)?);
-        (b.get(i) == Some(&b':')).then(|| ws(b, i + 1))
+        i += 1;
     }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        let t = &raw[i + 1..];
+        let huge = if t.starts_with('-') {
+            -100_000
+        } else {
+            100_000
+        };
+        let e: i32 = t.trim_start_matches('+').parse().unwrap_or(huge);
+        scale = scale.saturating_add(e.clamp(-100_000, 100_000));
+    }
+    let v = if m == 0.0 {
+        0.0
+    } else if digits <= 15 && (-22..=22).contains(&scale) {
+        if scale >= 0 {
+            m * POW10[scale as usize]
+        } else {
+            m / POW10[(-scale) as usize]
+        }
+    } else {
+        let mut v = m;
+        let mut s = scale;
+        while s > 0 {
+            let k = s.min(22);
+            v *= POW10[k as usize];
+            s -= k;
+        }
+        while s < 0 {
+            let k = (-s).min(22);
+            v /= POW10[k as usize];
+            s += k;
+        }
+        v
+    };
+    if neg {
+        -v
+    } else {
+        v
+    }
+}
 
-    /// Validates the array or object starting at `b[i]`, with a stack of
-    /// open containers instead of recursion: its end.
-    fn container(s: &str, mut i: usize) -> Option<usize> {
-        let b = s.as_bytes();
-        // Open containers, `true` for an object.
-        let mut stack: Vec<bool> = Vec::new();
-        loop {
-            // A value starts at b[i].
+/// Checks `text` against the JSON grammar (one value, whitespace around it)
+/// without recursion; returns the value's text without the whitespace.
+fn check(text: &str, max_len: usize) -> Option<&str> {
+    if text.len() > max_len {
+        return None;
+    }
+    let b = text.as_bytes();
+    // Open containers: b'{' or b'['.
+    let mut stack: Vec<u8> = Vec::new();
+    let start = skip_ws(b, 0);
+    let mut i = start;
+    // Expecting a value (true) or, inside an object, a key (false)?
+    let mut want_value = true;
+    loop {
+        if want_value {
+            i = skip_ws(b, i);
             match *b.get(i)? {
-                open @ (b'[' | b'{') => {
-                    let object = open == b'{';
-                    i = ws(b, i + 1);
-                    if b.get(i) == Some(if object { &b'}' } else { &b']' }) {
+                b'{' => {
+                    stack.push(b'{');
+                    i = skip_ws(b, i + 1);
+                    if b.get(i) == Some(&b'}') {
+                        stack.pop();
                         i += 1;
                     } else {
-                        stack.push(object);
-                        if object {
-                            i = key(s, i)?;
-                        }
+                        want_value = false;
                         continue;
                     }
                 }
-                b'"' => i = string(s, i, None)?,
+                b'[' => {
+                    stack.push(b'[');
+                    i = skip_ws(b, i + 1);
+                    if b.get(i) == Some(&b']') {
+                        stack.pop();
+                        i += 1;
+                    } else {
+                        continue;
+                    }
+                }
+                b'"' => i = check_string(b, i)?,
                 b't' => i = literal(b, i, b"true")?,
                 b'f' => i = literal(b, i, b"false")?,
                 b'n' => i = literal(b, i, b"null")?,
-                _ => i = number(b, i)?,
+                _ => i = check_number(b, i)?,
             }
-            // After a value: `,` and the next value, or closing brackets.
-            loop {
-                let &object = match stack.last() {
-                    Some(o) => o,
-                    None => return Some(i),
-                };
-                i = ws(b, i);
-                match *b.get(i)? {
-                    b',' => {
-                        i = ws(b, i + 1);
-                        if object {
-                            i = key(s, i)?;
-                        }
-                        break;
-                    }
-                    b'}' if object => {}
-                    b']' if !object => {}
-                    _ => return None,
+        } else {
+            // A key, then ':'.
+            i = skip_ws(b, i);
+            if b.get(i) != Some(&b'"') {
+                return None;
+            }
+            i = skip_ws(b, check_string(b, i)?);
+            if b.get(i) != Some(&b':') {
+                return None;
+            }
+            i += 1;
+            want_value = true;
+            continue;
+        }
+        // After a value: ',' or the closing bracket of its container.
+        loop {
+            i = skip_ws(b, i);
+            let Some(&top) = stack.last() else {
+                return (i == b.len()).then(|| &text[start..skip_back(b, i)]);
+            };
+            match (top, b.get(i)) {
+                (b'{', Some(b',')) => {
+                    i += 1;
+                    want_value = false;
+                    break;
                 }
-                stack.pop();
-                i += 1;
+                (b'[', Some(b',')) => {
+                    i += 1;
+                    want_value = true;
+                    break;
+                }
+                (b'{', Some(b'}')) | (b'[', Some(b']')) => {
+                    stack.pop();
+                    i += 1;
+                }
+                _ => return None,
             }
         }
     }
+}
 
-    /// The object that is the whole of `s` (whitespace around it allowed).
-    fn object(s: &str) -> Option<NativeObject> {
-        let b = s.as_bytes();
-        let mut i = ws(b, 0);
-        if b.get(i) != Some(&b'{') {
+fn skip_back(b: &[u8], mut i: usize) -> usize {
+    while i > 0 && matches!(b[i - 1], b' ' | b'\t' | b'\n' | b'\r') {
+        i -= 1;
+    }
+    i
+}
+
+fn literal(b: &[u8], i: usize, lit: &[u8]) -> Option<usize> {
+    (b.get(i..i + lit.len())? == lit).then_some(i + lit.len())
+}
+
+fn check_string(b: &[u8], mut i: usize) -> Option<usize> {
+    i += 1;
+    loop {
+        match *b.get(i)? {
+            b'"' => return Some(i + 1),
+            b'\\' => match *b.get(i + 1)? {
+                b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => i += 2,
+                b'u' => {
+                    // A surrogate must come as a high + low pair: a lone
+                    // one cannot be held by a Rust string.
+                    let u = hex4(b.get(i + 2..)?)?;
+                    i += 6;
+                    if (0xdc00..0xe000).contains(&u) {
+                        return None;
+                    }
+                    if (0xd800..0xdc00).contains(&u) {
+                        if b.get(i..i + 2)? != b"\\u" {
+                            return None;
+                        }
+                        let lo = hex4(b.get(i + 2..)?)?;
+                        if !(0xdc00..0xe000).contains(&lo) {
+                            return None;
+                        }
+                        i += 6;
+                    }
+                }
+                _ => return None,
+            },
+            c if c < 0x20 => return None,
+            _ => i += 1,
+        }
+    }
+}
+
+fn check_number(b: &[u8], mut i: usize) -> Option<usize> {
+    let digits = |i: &mut usize| {
+        let s = *i;
+        while b.get(*i).is_some_and(u8::is_ascii_digit) {
+            *i += 1;
+        }
+        *i > s
+    };
+    if b.get(i) == Some(&b'-') {
+        i += 1;
+    }
+    if b.get(i) == Some(&b'0') {
+        i += 1;
+    } else if !digits(&mut i) {
+        return None;
+    }
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        if !digits(&mut i) {
             return None;
         }
-        let mut members = BTreeMap::new();
-        i = ws(b, i + 1);
-        if b.get(i) == Some(&b'}') {
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
             i += 1;
-        } else {
-            loop {
-                if b.get(i) != Some(&b'"') {
-                    return None;
-                }
-                let mut name = String::new();
-                i = ws(b, string(s, i, Some(&mut name))?);
-                if b.get(i) != Some(&b':') {
-                    return None;
-                }
-                i = ws(b, i + 1);
-                let (value, end) = match *b.get(i)? {
-                    b'"' => {
-                        let mut v = String::new();
-                        let end = string(s, i, Some(&mut v))?;
-                        (Member::String(v), end)
-                    }
-                    b't' => (Member::Bool, literal(b, i, b"true")?),
-                    b'f' => (Member::Bool, literal(b, i, b"false")?),
-                    b'n' => (Member::Null, literal(b, i, b"null")?),
-                    b'[' => {
-                        let end = container(s, i)?;
-                        (Member::Array(s.get(i..end)?.to_owned()), end)
-                    }
-                    b'{' => {
-                        let end = container(s, i)?;
-                        (Member::Object(s.get(i..end)?.to_owned()), end)
-                    }
-                    _ => {
-                        let end = number(b, i)?;
-                        let n: f64 = s.get(i..end)?.parse().ok()?;
-                        // `1e400` is Infinity, as `JSON.parse` gives.
-                        (Member::Number(n), end)
-                    }
-                };
-                members.insert(name, value);
-                i = ws(b, end);
-                match *b.get(i)? {
-                    b',' => i = ws(b, i + 1),
-                    b'}' => {
-                        i += 1;
-                        break;
-                    }
-                    _ => return None,
-                }
-            }
         }
-        (ws(b, i) == b.len()).then_some(NativeObject(members))
-    }
-
-    impl JsonObject for NativeObject {
-        fn parse(text: &str) -> Option<Self> {
-            if text.len() > MAX_JSON_LEN {
-                return None;
-            }
-            object(text)
-        }
-        fn kind(&self, key: &str) -> Kind {
-            match self.0.get(key) {
-                None => Kind::Missing,
-                Some(Member::Null) => Kind::Null,
-                Some(Member::Bool) => Kind::Bool,
-                Some(Member::Number(_)) => Kind::Number,
-                Some(Member::String(_)) => Kind::String,
-                Some(Member::Array(_)) => Kind::Array,
-                Some(Member::Object(_)) => Kind::Object,
-            }
-        }
-        fn str(&self, key: &str) -> Option<String> {
-            match self.0.get(key) {
-                Some(Member::String(s)) => Some(s.clone()),
-                _ => None,
-            }
-        }
-        fn num(&self, key: &str) -> Option<f64> {
-            match self.0.get(key) {
-                Some(Member::Number(n)) => Some(*n),
-                _ => None,
-            }
-        }
-        fn object(&self, key: &str) -> Option<Self> {
-            match self.0.get(key) {
-                Some(Member::Object(text)) => object(text),
-                _ => None,
-            }
-        }
-        fn first_object_in(&self, key: &str) -> Option<Self> {
-            let Some(Member::Array(text)) = self.0.get(key) else {
-                return None;
-            };
-            let b = text.as_bytes();
-            let start = ws(b, 1);
-            if b.get(start) != Some(&b'{') {
-                return None;
-            }
-            object(text.get(start..container(text, start)?)?)
+        if !digits(&mut i) {
+            return None;
         }
     }
+    // Numbers beyond f64 (`1e400`) are accepted, as `JSON.parse` does (the
+    // member reads as an infinite number, which the protocols refuse where
+    // they read one): an answer is not thrown away for a member nobody reads.
+    Some(i)
 }
 
 #[cfg(test)]
@@ -406,6 +618,7 @@ mod tests {
     #[test]
     fn objects_only() {
         assert!(parse_object(r#"{"a":1}"#).is_some());
+        assert!(parse_object(" {} ").is_some());
         assert!(parse_object("[1]").is_none());
         assert!(parse_object("1").is_none());
         assert!(parse_object("{").is_none());
@@ -414,9 +627,49 @@ mod tests {
     }
 
     #[test]
+    fn grammar_is_checked_like_json_parse() {
+        for bad in [
+            r#"{"a":1,}"#,
+            r#"{"a":[1,,2]}"#,
+            r#"{"a":[1 2]}"#,
+            r#"{"a" 1}"#,
+            r#"{a:1}"#,
+            r#"{"a":01}"#,
+            r#"{"a":1.}"#,
+            r#"{"a":.5}"#,
+            r#"{"a":1e}"#,
+            r#"{"a":+1}"#,
+            r#"{"a":"x\q"}"#,
+            r#"{"a":"\u12"}"#,
+            "{\"a\":\"tab\there\"}",
+            r#"{"a":tru}"#,
+            r#"{"a":{"b":[}]}"#,
+            r#"{"a":1}}"#,
+            r#"{"a":1} x"#,
+            r#"{"a":[1]]"#,
+            r#"{,"a":1}"#,
+            r#"{"a":NaN}"#,
+            r#"{"a":"\ud800"}"#,
+            r#"{"a":"\udc00\ud800"}"#,
+            r#"{"a":[{"b":"\ud800"}]}"#,
+            r#"{"a":"\ud800\u0041"}"#,
+            "\u{feff}{}",
+        ] {
+            assert!(parse_object(bad).is_none(), "{bad}");
+        }
+        for good in [
+            r#"{"a":-0.5e+3,"b":[true,false,null,{"c":[]},""],"d":{}}"#,
+            "\n{ \"a\" : [ 1 , 2 ] }\t",
+            r#"{"a":"\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00"}"#,
+        ] {
+            assert!(parse_object(good).is_some(), "{good}");
+        }
+    }
+
+    #[test]
     fn member_access() {
         let o = parse_object(
-            r#"{"s":"x","n":3.5,"i":42,"z":null,"b":true,"a":[{"c":"d"}],"o":{"k":1}}"#,
+            r#"{"s":"x","n":3.5,"i":42,"z":null,"b":true,"a":[{"c":"d"}],"o":{"k":1},"e":"\u00e9\n\ud83d\ude00"}"#,
         )
         .unwrap();
         assert_eq!(o.kind("s"), Kind::String);
@@ -425,9 +678,11 @@ mod tests {
         assert_eq!(o.kind("b"), Kind::Bool);
         assert_eq!(o.kind("a"), Kind::Array);
         assert_eq!(o.kind("o"), Kind::Object);
+        assert_eq!(o.kind("n"), Kind::Number);
         assert_eq!(o.str("s").as_deref(), Some("x"));
         assert_eq!(o.str("n"), None);
         assert_eq!(o.num("n"), Some(3.5));
+        assert_eq!(o.str("e").as_deref(), Some("é\n😀"));
         assert_eq!(id_member(&o, "i").as_deref(), Some("42"));
         assert_eq!(id_member(&o, "n"), None);
         assert_eq!(
@@ -435,12 +690,41 @@ mod tests {
             Some("d")
         );
         assert_eq!(o.object("o").and_then(|e| e.num("k")), Some(1.0));
+        // Prototype names are not members.
+        assert_eq!(o.kind("constructor"), Kind::Missing);
+    }
+
+    #[test]
+    fn keys_with_escapes_and_duplicates() {
+        let o = parse_object(r#"{"a\u0062":1,"x":1,"x":2}"#).unwrap();
+        assert_eq!(o.num("ab"), Some(1.0));
+        // The last duplicate wins, as in JSON.parse.
+        assert_eq!(o.num("x"), Some(2.0));
+    }
+
+    #[test]
+    fn numbers() {
+        let n = |s: &str| parse_object(&format!(r#"{{"n":{s}}}"#)).unwrap().num("n");
+        assert_eq!(n("0"), Some(0.0));
+        assert_eq!(n("-12"), Some(-12.0));
+        assert_eq!(n("3600"), Some(3600.0));
+        assert_eq!(n("1893456000"), Some(1_893_456_000.0));
+        assert_eq!(n("9007199254740991"), Some(9_007_199_254_740_991.0));
+        assert_eq!(n("1.5"), Some(1.5));
+        assert_eq!(n("2.5e3"), Some(2500.0));
+        assert_eq!(n("25E-1"), Some(2.5));
+        // Off the fast path the wasm build is within a few ulps (see `small_number`).
+        assert!((n("1e306").unwrap() / 1e306 - 1.0).abs() < 1e-12);
+        assert_eq!(n("1e-400"), Some(0.0));
+        assert_eq!(n("0e999999999"), Some(0.0));
     }
 
     /// Found by the `json` fuzz target (differential against serde_json):
-    /// numbers of more than 19 digits were read as a different `f64` than
+    /// numbers of more than 19 digits must be read as the same `f64` as
     /// `JSON.parse` gives (1.2345678901234567e34 for the first one below).
+    /// Native only: the wasm build trades this for 14 KB (`small_number`).
     #[test]
+    #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
     fn numbers_are_correctly_rounded() {
         let table: &[(&str, f64)] = &[
             (
@@ -458,70 +742,77 @@ mod tests {
             let o = parse_object(&format!(r#"{{"n":{text}}}"#)).unwrap();
             assert_eq!(o.num("n"), Some(*want), "{text}");
         }
-        // Out of f64's range: ±Infinity, as JSON.parse gives.
-        let o = parse_object(r#"{"n":1e400,"m":-1e400}"#).unwrap();
+    }
+
+    /// The wasm build's reader (see `small_number`): exact on the fast path,
+    /// close elsewhere.
+    #[test]
+    fn small_numbers() {
+        for t in [
+            "0",
+            "-0",
+            "1",
+            "3600",
+            "600000",
+            "1893456000",
+            "1700000000000",
+            "9007199254740991",
+            "0.1",
+            "1.5",
+            "-2.25",
+            "123456.789",
+            "1e22",
+            "25E-1",
+            "3.6e3",
+            "1e-5",
+        ] {
+            assert_eq!(small_number(t), t.parse::<f64>().unwrap(), "{t}");
+        }
+        assert_eq!(small_number("1e-99999999999"), 0.0);
+        assert_eq!(small_number("1e99999999999"), f64::INFINITY);
+        for t in [
+            "1e306",
+            "12345678901234567890123444444567890",
+            "2.2250738585072011e-308",
+            "1e-300",
+        ] {
+            let (a, b) = (small_number(t), t.parse::<f64>().unwrap());
+            assert!(((a - b) / b).abs() < 1e-12, "{t}: {a} vs {b}");
+        }
+    }
+
+    #[test]
+    fn numbers_beyond_f64_are_infinite_like_json_parse() {
+        let o = parse_object(r#"{"n":1e400,"m":-1e400,"a":[-1e400]}"#).unwrap();
         assert_eq!(o.num("n"), Some(f64::INFINITY));
         assert_eq!(o.num("m"), Some(f64::NEG_INFINITY));
     }
 
     #[test]
-    fn grammar_table() {
-        let accepted: &[&str] = &[
-            r#" { "a" : [ 1 , { "b" : null } ] , "c" : "\u00e9\ud83d\ude00\n" } "#,
-            r#"{"a":1,"a":"last"}"#,
-            r#"{"":{},"x":[],"y":[[]],"z":-0.5E+3}"#,
-        ];
-        for t in accepted {
-            assert!(parse_object(t).is_some(), "{t}");
-        }
-        let o = parse_object(accepted[0]).unwrap();
-        assert_eq!(o.str("c").as_deref(), Some("é😀\n"));
+    fn arrays() {
+        let a = parse_array(r#"[ "a", 1, null, true, [2], {"k":"v"} ]"#).unwrap();
         assert_eq!(
-            parse_object(accepted[1]).unwrap().str("a").as_deref(),
-            Some("last")
+            a,
+            vec![
+                Value::String("a".into()),
+                Value::Number(1.0),
+                Value::Null,
+                Value::Bool(true),
+                Value::Array("[2]".into()),
+                Value::Object(r#"{"k":"v"}"#.into()),
+            ]
         );
-        let refused: &[&str] = &[
-            "\u{feff}{}",
-            "{,}",
-            r#"{"a":1,}"#,
-            r#"{"a":[1,]}"#,
-            r#"{"a":01}"#,
-            r#"{"a":1.}"#,
-            r#"{"a":.5}"#,
-            r#"{"a":+1}"#,
-            r#"{"a":1e}"#,
-            r#"{"a":NaN}"#,
-            r#"{"a":"\x"}"#,
-            "{\"a\":\"\u{1}\"}",
-            r#"{"a":tru}"#,
-            r#"{"a":[1 2]}"#,
-            r#"{"a":{"b"}}"#,
-            r#"{"a":{"b":1]}"#,
-            r#"{"a":1} x"#,
-            r#"{"a":1}{"#,
-            r#"{'a':1}"#,
-            r#"{"a" 1}"#,
-        ];
-        for t in refused {
-            assert!(parse_object(t).is_none(), "{t}");
-        }
-        // Lone surrogates: refused by the native reader only (a Rust string
-        // cannot hold them; the wasm build's `JSON.parse` reads them).
-        #[cfg(not(target_arch = "wasm32"))]
-        for t in [
-            r#"{"a":"\ud800"}"#,
-            r#"{"a":"\udc00\ud800"}"#,
-            r#"{"a":[{"b":"\ud800"}]}"#,
-        ] {
-            assert!(parse_object(t).is_none(), "{t}");
-        }
+        assert_eq!(parse_array("[]").unwrap(), vec![]);
+        assert!(parse_array("{}").is_none());
+        assert!(parse_array("[1,]").is_none());
     }
 
     #[test]
     fn deep_nesting_does_not_overflow() {
         let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
         let doc = format!(r#"{{"a":{deep}}}"#);
-        // Either parses or refuses: must not crash.
-        let _ = parse_object(&doc);
+        let o = parse_object(&doc).unwrap();
+        assert_eq!(o.kind("a"), Kind::Array);
+        assert!(parse_object(&format!(r#"{{"a":{}}}"#, "[".repeat(100_000))).is_none());
     }
 }

@@ -25,9 +25,11 @@ pub mod secret;
 pub mod session;
 pub mod state;
 pub mod token;
+pub mod transport;
 pub mod url;
 
-#[cfg(target_arch = "wasm32")]
+// The JS skin exists only for wasm32-unknown-unknown (not for wasi).
+#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
 mod wasm;
 
 pub use error::{Error, ErrorCode, Result};

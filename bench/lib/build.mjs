@@ -84,7 +84,7 @@ export async function bundlerCheck({ pkgDir, packageJson, outDir }) {
   rmSync(dir, { recursive: true, force: true });
   const mod = join(dir, "node_modules", "expense-auth");
   mkdirSync(mod, { recursive: true });
-  for (const f of ["index.js", "expense_auth.js", "expense_auth_bg.wasm"]) copyFileSync(join(pkgDir, f), join(mod, f));
+  for (const f of ["index.js", "expense_auth.js", "api.js", "expense_auth_bg.wasm"]) copyFileSync(join(pkgDir, f), join(mod, f));
   copyFileSync(packageJson, join(mod, "package.json"));
   const outfile = join(dir, "out.js");
   await bundle(dir, `import { createPkce } from "expense-auth"; export { createPkce };`, outfile, false);

@@ -1,0 +1,622 @@
+// expense-auth's JS driver. It converts and moves bytes; every decision is
+// made by the Rust core in the wasm (one export, `call(op, argsJson)`):
+// reading options and checking their types here, with try/catch so a
+// throwing getter gives a coded error; promises, timers and `fetch` here;
+// building requests, reading answers, URL and origin checks, time-limit
+// validation and the token session's state machine in Rust. Docs: index.d.ts.
+import { call } from "./expense_auth.js";
+
+export class ExpenseAuthError extends Error {
+  constructor(code, message, fields, cause) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.name = "ExpenseAuthError";
+    this.code = code;
+    for (const k in fields) if (fields[k] != null) this[k] = fields[k];
+  }
+}
+export const isExpenseAuthError = (e) => e instanceof ExpenseAuthError;
+
+const fail = (code, message, cause, fields) => new ExpenseAuthError(code, message, fields, cause);
+const bad = (message, cause) => fail("INVALID_ARGUMENT", message, cause);
+const NOT_SENT = Symbol("notSent");
+const ISSUED = Symbol("issued");
+
+// Numbers cross as JSON; the non-finite ones by name.
+const num = (v) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v);
+
+function core(op, args) {
+  let s;
+  try {
+    s = JSON.stringify(args);
+  } catch (e) {
+    throw bad("an argument could not be read", e);
+  }
+  const r = call(op, s);
+  const v = JSON.parse(r.slice(1));
+  if (r[0] === "1") throw fail(v.code, v.message, undefined, v);
+  return v;
+}
+
+// ------------------------------------------------------------ option reading
+function isObj(o) {
+  try {
+    return typeof o === "object" && o !== null && !Array.isArray(o);
+  } catch (e) {
+    throw bad("options could not be read", e);
+  }
+}
+function opts(o, optional) {
+  if (o == null && optional) return {};
+  if (!isObj(o)) throw bad("options must be an object");
+  return o;
+}
+function read(o, k, what = "options") {
+  try {
+    return o[k] ?? undefined;
+  } catch (e) {
+    throw bad(`${what}.${k} could not be read`, e);
+  }
+}
+function str(o, k, what = "options") {
+  const v = read(o, k, what);
+  if (v !== undefined && typeof v !== "string") throw bad(`${what}.${k} must be a string`);
+  return v ?? null;
+}
+function numOpt(o, k) {
+  const v = read(o, k);
+  if (v !== undefined && typeof v !== "number") throw bad(`options.${k} must be a number`);
+  return num(v ?? null);
+}
+function fnOpt(o, k) {
+  const v = read(o, k);
+  if (v !== undefined && typeof v !== "function") throw bad(`options.${k} must be a function`);
+  return v ?? null;
+}
+function list(o, k) {
+  const v = read(o, k);
+  if (v === undefined || typeof v === "string") return v ?? null;
+  if (!Array.isArray(v)) throw bad(`options.${k} must be an array of strings or a string`);
+  try {
+    const a = Array.from(v);
+    if (a.every((x) => typeof x === "string")) return a;
+  } catch (e) {
+    throw bad(`options.${k} could not be read`, e);
+  }
+  throw bad(`options.${k} must contain only strings`);
+}
+function pairs(o, k) {
+  const v = read(o, k);
+  if (v === undefined) return [];
+  if (!isObj(v)) throw bad(`options.${k} must be an object of strings`);
+  let e;
+  try {
+    e = Object.entries(v);
+  } catch (x) {
+    throw bad(`options.${k} could not be read`, x);
+  }
+  if (!e.every(([, x]) => typeof x === "string")) throw bad(`options.${k} values must be strings`);
+  return e;
+}
+function signalOf(options) {
+  if (options == null) return null;
+  if (typeof options !== "object") throw bad("options must be an object");
+  const s = read(options, "signal");
+  if (s !== undefined && (typeof s !== "object" || typeof s.addEventListener !== "function"))
+    throw bad("options.signal must be an AbortSignal");
+  return s ?? null;
+}
+const now = () => Date.now();
+const inBrowserPage = () => typeof window !== "undefined" && typeof document !== "undefined";
+
+// ------------------------------------------------------------ the transport
+// One path for every request. `t`: time limit in ms (null: none); `cap`: read
+// the body as text up to that many bytes (undefined: hand back the Response).
+async function send(f, t, signal, url, init, cap) {
+  if (signal?.aborted) throw fail("ABORTED", "the request was aborted before it was sent");
+  const ac = new AbortController();
+  let why = "";
+  let stop;
+  const stopped = new Promise((_, reject) => (stop = reject));
+  stopped.catch(() => {});
+  const abort = (w) => {
+    why ||= w;
+    ac.abort();
+    stop();
+  };
+  const onAbort = () => abort("ABORTED");
+  signal?.addEventListener("abort", onAbort);
+  const timer = t == null ? 0 : setTimeout(abort, t, "TIMEOUT");
+  const until = (p) => Promise.race([p, stopped]);
+  const failed = (e) =>
+    why === "TIMEOUT"
+      ? fail("TIMEOUT", "the request timed out", e)
+      : why || e?.name === "AbortError"
+        ? fail("ABORTED", "the request was aborted", e)
+        : fail("NETWORK_ERROR", "the request failed", e);
+  try {
+    let res;
+    try {
+      res = await until((f || fetch)(url, { ...init, signal: ac.signal }));
+    } catch (e) {
+      throw failed(e);
+    }
+    let status, type, length;
+    try {
+      status = res.type === "opaqueredirect" ? 0 : res.status;
+      type = res.headers.get("content-type");
+      length = Number(res.headers.get("content-length"));
+    } catch (e) {
+      throw fail("INVALID_RESPONSE", "fetch did not resolve to a Response", e);
+    }
+    if (typeof status !== "number") throw fail("INVALID_RESPONSE", "fetch did not resolve to a Response");
+    if (cap === undefined) return res;
+    const tooLarge = () => {
+      abort("");
+      return fail("RESPONSE_TOO_LARGE", "the response body is larger than 256 KiB", undefined, { status });
+    };
+    if (length > cap) throw tooLarge();
+    let body = "";
+    if (status !== 0) {
+      try {
+        const r = res.body?.getReader?.();
+        if (!r) body = await until(res.text());
+        else {
+          const parts = [];
+          let n = 0;
+          for (;;) {
+            const { done, value } = await until(r.read());
+            if (done) break;
+            n += value.byteLength;
+            if (n > cap) {
+              r.cancel().catch(() => {});
+              throw tooLarge();
+            }
+            parts.push(value);
+          }
+          const all = new Uint8Array(n);
+          n = 0;
+          for (const p of parts) all.set(p, (n += p.byteLength) - p.byteLength);
+          body = new TextDecoder().decode(all);
+        }
+      } catch (e) {
+        throw isExpenseAuthError(e) ? e : failed(e);
+      }
+      if (body.length > cap) throw tooLarge();
+    }
+    return { status, type, body };
+  } finally {
+    clearTimeout(timer);
+    if (cap !== undefined) signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+// `fetch(url, init)` with the bearer token, through the one transport.
+function bearerInit(init) {
+  if (init != null && typeof init !== "object") throw bad("init must be an object");
+  try {
+    const i = { ...init };
+    i.headers = new Headers(i.headers);
+    return i;
+  } catch (e) {
+    throw bad("init could not be read", e);
+  }
+}
+// `init` is bearerInit's own copy: its Headers are set in place.
+function withBearer(init, token) {
+  try {
+    init.headers.set("authorization", "Bearer " + token);
+  } catch (e) {
+    throw bad("the token cannot be sent in a header", e);
+  }
+  return init;
+}
+function sendBearer(f, t, url, init, token) {
+  return send(f, t, init.signal ?? null, url, withBearer(init, token));
+}
+// The URL as given (the core checks it as written, not as a WHATWG parser
+// would repair it).
+function hrefOf(input) {
+  if (typeof input === "string") return input;
+  try {
+    if (input instanceof URL) return input.href;
+  } catch (e) {
+    throw bad("input could not be read", e);
+  }
+  throw bad("input must be a URL string or URL");
+}
+
+// ------------------------------------------------------------ functions
+export const createPkce = (length) => core(0, [num(length ?? null)]);
+export const pkceChallenge = (verifier) => core(1, [verifier]);
+export const randomState = () => core(2, []);
+export const statesEqual = (a, b) => core(3, [a, b]);
+
+function authUrl(preset, options) {
+  const o = opts(options);
+  return core(4, [preset, str(o, "authorizationEndpoint"), str(o, "environment"), str(o, "baseUrl"), str(o, "clientId"),
+    str(o, "redirectUri"), list(o, "scopes"), str(o, "state"), str(o, "codeChallenge"), pairs(o, "extraParams")]);
+}
+export const buildAuthorizationUrl = (options) => authUrl(0, options);
+export const pleoAuthorizationUrl = (options) => authUrl(1, options);
+export const spendeskAuthorizationUrl = (options) => authUrl(2, options);
+
+export function parseCallback(url, expectedState) {
+  if (expectedState === undefined)
+    throw bad("expectedState is required: pass the state sent with the request, or null if none was sent");
+  return core(5, [url, expectedState]);
+}
+export const decodeJwtUnverified = (token) => core(6, [token]);
+export const spendeskWalletId = (accessToken, claimName) => core(7, [accessToken, claimName ?? null]);
+export const spendeskWalletClaims = () => core(8, []);
+
+export function parseTokenResponse(options) {
+  const o = opts(options);
+  const body = str(o, "body");
+  const ts = core(9, [numOpt(o, "status"), body, str(o, "provider"), str(o, "grant"), numOpt(o, "now") ?? now(), str(o, "contentType")]);
+  ts.raw = JSON.parse(body);
+  return ts;
+}
+
+// ------------------------------------------------------------ clients
+const P = new WeakMap();
+
+class Client {
+  constructor(kind, options) {
+    const o = opts(options);
+    const fetch = fnOpt(o, "fetch");
+    const pkce = read(o, "pkce");
+    if (pkce !== undefined && typeof pkce !== "boolean") throw bad("options.pkce must be a boolean");
+    // The core rebuilds the client from these arguments on every call.
+    const c = [kind, str(o, "clientId"), str(o, "clientSecret"), str(o, "clientAuth"), str(o, "tokenEndpoint"),
+      str(o, "authorizationEndpoint"), str(o, "redirectUri"), list(o, "scopes"), str(o, "environment"), str(o, "baseUrl"),
+      str(o, "apiBaseUrl"), str(o, "apiKeyId"), str(o, "apiKeySecret"), numOpt(o, "timeoutMs"), inBrowserPage(),
+      read(o, "allowSecretInBrowser") === true, pkce ?? null];
+    const r = core(10, c);
+    P.set(this, { c, f: fetch, t: r.timeout, api: r.apiBaseUrl });
+  }
+  get apiBaseUrl() {
+    return P.get(this).api;
+  }
+  authorizationUrl(options) {
+    const o = opts(options, true);
+    const sc = list(o, "scopes");
+    return core(11, [P.get(this).c, sc, str(o, "state"), str(o, "codeVerifier"), pairs(o, "extraParams")]);
+  }
+  exchangeCode(code, codeVerifier, options) {
+    return grant(this, "authorization_code", code, codeVerifier ?? null, options);
+  }
+  refresh(refreshToken, options) {
+    return grant(this, "refresh_token", refreshToken, null, options);
+  }
+  clientCredentials(options) {
+    return grant(this, "client_credentials", () => list(opts(options, true), "scopes"), null, options);
+  }
+}
+
+// Sends one token-endpoint request and reads the answer.
+async function grant(self, kind, x, y, options) {
+  const { c, f, t } = P.get(self);
+  let req, signal;
+  try {
+    signal = signalOf(options);
+    req = core(12, [c, kind, typeof x === "function" ? x() : x, y]);
+  } catch (e) {
+    e[NOT_SENT] = true;
+    throw e;
+  }
+  const started = now();
+  const res = await send(f, t, signal, req.url, {
+    method: req.method,
+    headers: Object.fromEntries(req.headers),
+    body: req.body,
+    redirect: "manual",
+  }, req.cap);
+  let ts;
+  try {
+    ts = core(13, [c, kind, res.status, res.type, res.body, started]);
+  } catch (e) {
+    if (e.issuedRefreshToken) {
+      Object.defineProperty(e, ISSUED, { value: e.issuedRefreshToken });
+      delete e.issuedRefreshToken;
+    }
+    throw e;
+  }
+  if (kind !== "findity_grant") ts.raw = JSON.parse(res.body);
+  return ts;
+}
+
+export class OAuth2Client extends Client {
+  constructor(options) {
+    super(0, options);
+  }
+}
+export class Pleo extends Client {
+  constructor(options) {
+    super(1, options);
+  }
+}
+export class Spendesk extends Client {
+  constructor(options) {
+    super(2, options);
+  }
+  apiKeyToken(options) {
+    return grant(this, "api_key", null, null, options);
+  }
+  walletId(accessToken, claimName) {
+    return spendeskWalletId(accessToken, claimName);
+  }
+}
+export class Findity extends Client {
+  constructor(options) {
+    super(3, options);
+  }
+  authorizationGrant(orgAccessToken, userId, options) {
+    return grant(this, "findity_grant", orgAccessToken, userId, options);
+  }
+  async userToken(orgAccessToken, userId, options) {
+    const code = await this.authorizationGrant(orgAccessToken, userId, options);
+    return this.exchangeCode(code, undefined, options);
+  }
+}
+
+export class ProSpend {
+  constructor(options) {
+    const o = opts(options);
+    const token = str(o, "token");
+    const fetch = fnOpt(o, "fetch");
+    const r = core(15, [token, str(o, "environment"), str(o, "apiBaseUrl"), numOpt(o, "timeoutMs"), now()]);
+    P.set(this, { token, f: fetch, t: r.timeout, api: r.apiBaseUrl, exp: r.expiresAt });
+  }
+  get apiBaseUrl() {
+    return P.get(this).api;
+  }
+  get expiresAt() {
+    return P.get(this).exp;
+  }
+  tokenSet() {
+    const { token, api } = P.get(this);
+    const r = core(15, [token, null, api, null, now()]);
+    return { accessToken: token, tokenType: "Bearer", expiresAt: r.expiresAt, raw: {} };
+  }
+  async fetch(path, init) {
+    const { token, f, t, api } = P.get(this);
+    const i = bearerInit(init);
+    const url = core(16, [api, path, token, now()]);
+    return sendBearer(f, t, url, i, token);
+  }
+}
+
+// ------------------------------------------------------------ TokenSession
+// Drives the core's session state machine (src/session.rs through
+// src/wasm/session.rs): every input goes in with the time, the actions that
+// come out are executed here (after the input returned, so nothing re-enters
+// it): refresh / renew / store are started in a microtask, callers settled,
+// one timer armed at the machine's next deadline.
+const freeSession = typeof FinalizationRegistry === "function" ? new FinalizationRegistry((h) => core(19, [h, "free"])) : null;
+
+function tokenArgs(ts, what) {
+  if (!isObj(ts)) throw bad(`${what} must be a token set object`);
+  const access = str(ts, "accessToken", what);
+  const refresh = str(ts, "refreshToken", what);
+  const exp = read(ts, "expiresAt", what);
+  if (exp !== undefined && typeof exp !== "number") throw bad(`${what}.expiresAt must be a number (ms since the epoch)`);
+  let payload;
+  try {
+    payload = JSON.stringify(ts);
+  } catch (e) {
+    throw bad(`${what} could not be read`, e);
+  }
+  return [access, refresh, num(exp ?? null), payload];
+}
+// A token set object from the machine's [payload, accessToken, refreshToken?, expiresAt?].
+function tokenObject(t) {
+  if (!t) return undefined;
+  const o = JSON.parse(t[0]);
+  o.accessToken = t[1];
+  if (t[2] == null) delete o.refreshToken;
+  else o.refreshToken = t[2];
+  if (t[3] == null) delete o.expiresAt;
+  else o.expiresAt = t[3];
+  return o;
+}
+function errorArgs(e) {
+  if (isExpenseAuthError(e)) return [e.code, e.message, e.status ?? null, e.error ?? null, e.errorDescription ?? null, e.errorUri ?? null];
+  return ["NETWORK_ERROR", "the refresh failed"];
+}
+
+export class TokenSession {
+  #h;
+  #init;
+  // [token, last ms at which the machine would still hand it out at once]:
+  // the machine's own answer (see "usable"), dropped on every input.
+  #usable = null;
+  #checked = new Map();
+  #lastError;
+  #client;
+  #onTokens;
+  #renew;
+  #now;
+  #f;
+  #t;
+  #allowed;
+  #calls = new Map();
+  #next = 1;
+  #timer = 0;
+  #inNow = false;
+  #reconnect = false;
+
+  constructor(options) {
+    const o = opts(options);
+    const client = read(o, "client");
+    const renew = fnOpt(o, "renew");
+    this.#onTokens = fnOpt(o, "onTokens");
+    this.#now = fnOpt(o, "now");
+    this.#f = fnOpt(o, "fetch");
+    if (!isObj(client) && !renew) throw bad("options.client (or options.renew) is required");
+    this.#client = client ?? null;
+    this.#renew = renew;
+    let allowed;
+    try {
+      allowed = o.allowedOrigins;
+    } catch (e) {
+      throw bad("options.allowedOrigins could not be read", e);
+    }
+    if (allowed !== undefined) {
+      if (!Array.isArray(allowed)) throw bad("options.allowedOrigins must be an array of strings");
+      this.#allowed = core(18, [list(o, "allowedOrigins")]);
+    } else {
+      const api = client && P.get(client)?.api;
+      this.#allowed = api ? core(18, [[api]]) : null;
+    }
+    this.#t = core(14, [numOpt(o, "timeoutMs")]);
+    const skew = numOpt(o, "skewMs");
+    const storeTimeout = numOpt(o, "storeTimeoutMs");
+    const tokens = read(o, "tokens");
+    let canRefresh = false;
+    try {
+      canRefresh = typeof client?.refresh === "function";
+    } catch (e) {
+      throw bad("options.client could not be read", e);
+    }
+    if (skew !== null && !(skew >= 0 && skew !== Infinity)) throw bad("options.skewMs must be a non-negative number");
+    if (storeTimeout !== null && !(storeTimeout >= 0)) throw bad("options.storeTimeoutMs must be a non-negative number");
+    const t = tokens === undefined ? null : tokenArgs(tokens, "options.tokens");
+    if (t) core(19, [null, "check", 0, t]);
+    // The machine is made at the first use, with the clock read then: the
+    // constructor does not call the app's now().
+    // The machine's deadline for a refresh is a backstop behind the transport's time limit.
+    this.#init = [skew, storeTimeout, this.#t == null ? "Infinity" : this.#t + 1000, canRefresh, !!renew, t];
+  }
+
+  #handle() {
+    if (this.#h === undefined) {
+      const t = this.#clock();
+      if (this.#h === undefined) {
+        this.#h = core(19, [null, "new", t, ...this.#init]);
+        freeSession?.register(this, this.#h);
+      }
+    }
+    return this.#h;
+  }
+
+  #clock() {
+    let t;
+    if (this.#now && !this.#inNow) {
+      this.#inNow = true;
+      try {
+        t = this.#now();
+      } catch {
+        // A throwing clock falls back to Date.now().
+      } finally {
+        this.#inNow = false;
+      }
+    }
+    return Number.isFinite(t) ? t : Date.now();
+  }
+
+  // One input to the machine, then its actions.
+  #input(args) {
+    const h = this.#handle();
+    this.#usable = null;
+    const r = core(19, [h, args[0], this.#clock(), ...args.slice(1)]);
+    this.#usable = null;
+    this.#reconnect = r.r;
+    clearTimeout(this.#timer);
+    if (r.t != null) this.#timer = setTimeout(() => this.#input(["tick"]), Math.min(Math.max(0, r.t - this.#clock()), 2147483647));
+    for (const a of r.a) this.#act(a);
+  }
+
+  #act([kind, id, x, y]) {
+    if (kind === "resolve" || kind === "reject") {
+      const c = this.#calls.get(id);
+      this.#calls.delete(id);
+      const l = this.#lastError;
+      if (kind === "resolve") c?.resolve(x);
+      // The refresh's own error (with its cause) when that is what the machine reports.
+      else c?.reject(l?.code === x.code && l.message === x.message ? l : fail(x.code, x.message, undefined, x));
+      return;
+    }
+    // refresh / renew / store run after this input returned.
+    queueMicrotask(async () => {
+      if (kind === "store") {
+        let ok = true;
+        try {
+          await this.#onTokens?.(tokenObject(x), tokenObject(y));
+        } catch {
+          ok = false;
+        }
+        return this.#input(["stored", id, ok]);
+      }
+      let out;
+      try {
+        const ts = kind === "refresh" ? await this.#client.refresh(x) : await this.#renew();
+        out = ["issued", tokenArgs(ts, "the new token set")];
+      } catch (e) {
+        const issued = e?.[ISSUED];
+        this.#lastError = e;
+        out = ["error", errorArgs(e), !e?.[NOT_SENT], issued ?? null, issued ? "{}" : null];
+      }
+      this.#input(["done", id, ...out]);
+    });
+  }
+
+  #call(kind, used) {
+    return new Promise((resolve, reject) => {
+      const id = this.#next++;
+      this.#calls.set(id, { resolve, reject });
+      try {
+        this.#input(["call", id, kind, used ?? null]);
+      } catch (e) {
+        this.#calls.delete(id);
+        reject(e);
+      }
+    });
+  }
+
+  getAccessToken() {
+    try {
+      const now = this.#clock();
+      const u = this.#usable;
+      if (u && now <= u[1] && now >= u[2]) return Promise.resolve(u[0]);
+      const r = core(19, [this.#handle(), "usable", now]);
+      if (r) {
+        this.#usable = [r[0], r[1], now];
+        return Promise.resolve(r[0]);
+      }
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return this.#call(0);
+  }
+  refresh() {
+    return this.#call(1);
+  }
+  setTokens(tokens) {
+    this.#input(["set", tokenArgs(tokens, "tokens")]);
+  }
+  get tokens() {
+    return tokenObject(core(19, [this.#handle(), "tokens"]));
+  }
+  get reconnectRequired() {
+    return this.#reconnect;
+  }
+
+  async fetch(input, init) {
+    const url = hrefOf(input);
+    // The core's check is a pure function of the URL: remembered per URL.
+    if (!this.#checked.has(url)) {
+      core(17, [url, this.#allowed]);
+      if (this.#checked.size > 63) this.#checked.clear();
+      this.#checked.set(url, true);
+    }
+    const i = bearerInit(init);
+    const used = await this.getAccessToken();
+    const r = await sendBearer(this.#f, this.#t, url, i, used);
+    if (r.status !== 401) return r;
+    const next = await this.#call(2, used);
+    const r2 = await sendBearer(this.#f, this.#t, url, i, next);
+    if (r2.status === 401)
+      throw fail("UNAUTHORIZED", "the API answered 401 even with a freshly refreshed access token", undefined, { status: 401 });
+    return r2;
+  }
+}

@@ -1,0 +1,95 @@
+//! Writing the JSON answers (strings and integers only: no float formatting
+//! in the binary).
+
+use crate::encoding::decimal;
+use crate::json::write_str;
+
+/// A JSON object or array being written.
+pub struct Out {
+    s: String,
+    close: char,
+}
+
+impl Out {
+    /// `{ ... }`.
+    pub fn obj() -> Out {
+        Out {
+            s: String::from("{"),
+            close: '}',
+        }
+    }
+    /// `[ ... ]`.
+    pub fn arr() -> Out {
+        Out {
+            s: String::from("["),
+            close: ']',
+        }
+    }
+    fn sep(&mut self) {
+        if self.s.len() > 1 {
+            self.s.push(',');
+        }
+    }
+    fn key(&mut self, k: &str) {
+        self.sep();
+        write_str(k, &mut self.s);
+        self.s.push(':');
+    }
+    /// A string member.
+    pub fn s(&mut self, k: &str, v: &str) {
+        self.key(k);
+        write_str(v, &mut self.s);
+    }
+    /// A string member, left out when `None`.
+    pub fn os(&mut self, k: &str, v: Option<&str>) {
+        if let Some(v) = v {
+            self.s(k, v);
+        }
+    }
+    /// An integer member.
+    pub fn n(&mut self, k: &str, v: i64) {
+        self.key(k);
+        self.s.push_str(&decimal(v));
+    }
+    /// A member whose value is already JSON.
+    pub fn raw(&mut self, k: &str, json: &str) {
+        self.key(k);
+        self.s.push_str(json);
+    }
+    /// An array element: a string.
+    pub fn push_s(&mut self, v: &str) {
+        self.sep();
+        write_str(v, &mut self.s);
+    }
+    /// An array element that is already JSON.
+    pub fn push_raw(&mut self, json: &str) {
+        self.sep();
+        self.s.push_str(json);
+    }
+    /// The text.
+    pub fn end(mut self) -> String {
+        self.s.push(self.close);
+        self.s
+    }
+}
+
+/// A JSON string literal.
+pub fn string(v: &str) -> String {
+    let mut s = String::new();
+    write_str(v, &mut s);
+    s
+}
+
+/// A JSON array of strings.
+pub fn strings<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
+    let mut a = Out::arr();
+    for i in items {
+        a.push_s(i);
+    }
+    a.end()
+}
+
+/// A time in ms as a JSON integer (ms since the epoch are whole numbers).
+pub fn ms(v: f64) -> i64 {
+    v as i64
+}
