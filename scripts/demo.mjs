@@ -147,7 +147,7 @@ async function workerDemo() {
     let cookie;
     for (const [p, wallet, api, key] of [
       ["pleo", undefined, "v1/expenses", "pleo:refresh_token"],
-      ["spendesk", "wallet-2", "v1/wallet-summary", "spendesk:token/refresh"],
+      ["spendesk", "wallet-2", "wallet-summary", "spendesk:token/refresh"],
       ["oauth", undefined, "api/me", "oauth:refresh_token"],
     ]) {
       const c = await call(`/connect/${p}?customer=acme`, { cookie });
@@ -176,7 +176,7 @@ async function workerDemo() {
     const sk = (await call("/connections", { method: "POST", key: k, body: { provider: "spendesk-api-key", apiKeyId: "spendesk-key-id", apiKeySecret: "spendesk-key-secret" } })).json;
     const fu = (await call("/connections", { method: "POST", key: k, body: { provider: "findity", userId: "employee-42" } })).json;
     const ps = (await call("/connections", { method: "POST", key: k, body: { provider: "prospend", token: await sb.prospendToken({ site: "acme" }) } })).json;
-    step(`without consent (server-to-server, API key): Spendesk API key → ${(await call(`/connections/${sk.id}/api/v1/wallet-summary`, { key: k })).status}, Findity user employee-42 → ${(await call(`/connections/${fu.id}/api/api/v1/me`, { key: k })).status}, ProSpend → ${(await call(`/connections/${ps.id}/api/api/v1/expenses`, { key: k })).status}`);
+    step(`without consent (server-to-server, API key): Spendesk API key → ${(await call(`/connections/${sk.id}/api/wallet-summary`, { key: k })).status}, Findity user employee-42 → ${(await call(`/connections/${fu.id}/api/api/v1/me`, { key: k })).status}, ProSpend → ${(await call(`/connections/${ps.id}/api/api/v1/expenses`, { key: k })).status}`);
     const other = (await call("/connect/oauth")).headers.get("set-cookie").split(";")[0];
     step(`another browser asking for the Pleo connection → ${(await call(`/connections/${pleo.id}`, { cookie: other })).status}; answers never carry a token (GET /connections/:id: status ${pleo.status}, expiresAt, wallet, access token masked as …${pleo.accessToken.last4})`);
   } finally {

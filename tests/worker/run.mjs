@@ -86,7 +86,7 @@ const requestsOf = async (key) => (await sb.stats()).token_requests[key] ?? 0;
 const PROVIDERS = [
   { name: "oauth", api: "api/me", refreshKey: "oauth:refresh_token" },
   { name: "pleo", api: "v1/expenses", refreshKey: "pleo:refresh_token" },
-  { name: "spendesk", api: "v1/wallet-summary", refreshKey: "spendesk:token/refresh", wallet: "wallet-2" },
+  { name: "spendesk", api: "wallet-summary", refreshKey: "spendesk:token/refresh", wallet: "wallet-2" },
 ];
 
 const tests = [];
@@ -181,11 +181,11 @@ test("connections without consent: Spendesk API key, Findity organisation and us
   await sb.reset();
   const key = await call("/connections", { method: "POST", key: API_KEY, body: { provider: "spendesk-api-key", customer: "acme", apiKeyId: "spendesk-key-id", apiKeySecret: "spendesk-key-secret" } });
   eq(key.status, 201, `spendesk api key ${key.text}`);
-  eq((await call(`/connections/${key.json.id}/api/v1/wallet-summary`, { key: API_KEY })).status, 200, "Spendesk API");
+  eq((await call(`/connections/${key.json.id}/api/wallet-summary`, { key: API_KEY })).status, 200, "Spendesk API");
   // An expired API-key token is renewed with the stored key.
   await sb.advance(3601);
   const before = await requestsOf("spendesk:auth/token");
-  eq((await call(`/connections/${key.json.id}/api/v1/wallet-summary`, { key: API_KEY })).status, 200, "after expiry");
+  eq((await call(`/connections/${key.json.id}/api/wallet-summary`, { key: API_KEY })).status, 200, "after expiry");
   eq((await requestsOf("spendesk:auth/token")) - before, 1, "renewed once");
   const bad = await call("/connections", { method: "POST", key: API_KEY, body: { provider: "spendesk-api-key", apiKeyId: "spendesk-key-id", apiKeySecret: "nope" } });
   eq(bad.json.error.code, "OAUTH_ERROR", `bad API key → ${bad.text}`);

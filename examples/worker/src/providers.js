@@ -64,7 +64,7 @@ export const PROVIDERS = {
         baseUrl: opt(env.SPENDESK_BASE_URL),
       }),
     api: (env, client) => client.apiBaseUrl,
-    demoApi: "v1/wallet-summary",
+    demoApi: "wallet-summary",
   },
   // Spendesk API keys belong to one customer: they are stored in the
   // connection's Durable Object, and each expiry is renewed with them.
@@ -80,7 +80,7 @@ export const PROVIDERS = {
       }),
     renew: (client) => client.apiKeyToken(),
     api: (env, client) => client.apiBaseUrl,
-    demoApi: "v1/wallet-summary",
+    demoApi: "wallet-summary",
   },
   // Findity: the organisation token (client credentials), or a user's token
   // (authorization grant + code exchange) when `userId` is given.
