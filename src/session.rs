@@ -63,7 +63,12 @@
 //!   session of that user. The callers waiting on the failed request get its
 //!   error (e.g. `TIMEOUT`), except as the next point says.
 //!   [`Session::set_tokens`] with a refresh token that is already spent
-//!   does not make it usable again.
+//!   does not make it usable again, however many rotations ago it was spent:
+//!   the session remembers every spent refresh token for its whole life as
+//!   a SHA-256 digest, the last 4,096 exactly and older ones in a 64 KiB
+//!   Bloom filter (at most 192 KiB in all; see [`SPENT_EXACT`]), which
+//!   never forgets one and may, after more than 4,096 rotations, rarely
+//!   take a never-presented token for a spent one (`RECONNECT_REQUIRED`).
 //! - **A failed refresh does not fail a caller who can do without it.** When
 //!   a refresh started inside the skew fails (or cannot be made), callers who
 //!   only want a valid token get the current one as long as it has not
@@ -139,8 +144,8 @@
 //! scripted transport and store. `session_sim.rs` is a deterministic
 //! simulation: a seeded splitmix64 PRNG drives callers (`GetAccessToken`,
 //! `ForceRefresh`, 401s on current and older tokens), `set_tokens` (the user
-//! connecting again, or the app reloading its store, spent refresh tokens
-//! included), store results (ok, fail, hang, late) and every
+//! connecting again, or the app reloading its store or an old backup, spent
+//! refresh tokens included, even the first of a long chain), store results (ok, fail, hang, late) and every
 //! [`RefreshOutcome`] (with hangs and answers after the deadline, in any
 //! order) against a fake clock and a fake server that rotates refresh tokens
 //! and revokes the grant when one is presented twice (like Pleo). After every
@@ -156,7 +161,8 @@
 //! in the machine (tried one by one) makes the simulation fail.
 //!
 //! `cargo test` runs 10,000 schedules (10 to 70 steps each, 2% of them 200
-//! to 600; about 470,000 steps in all, under a second in a debug build).
+//! to 600 and 0.3% 2,000 to 4,000; about 545,000 steps in all, under a
+//! second in a debug build).
 //! Longer runs: `SESSION_SIM_SCHEDULES=1000000 cargo test -p expense-auth
 //! --lib session::sim -- --nocapture` passed 1,000,000 schedules (46.7
 //! million steps: 4.99 M tokens handed out, 1.60 M refreshes, 0.66 M renews,
@@ -183,8 +189,84 @@ pub const DEFAULT_STORE_TIMEOUT_MS: u64 = 10_000;
 /// timeout, so the transport's own `TIMEOUT` normally comes first.
 pub const DEFAULT_REQUEST_TIMEOUT_MS: u64 = 60_000;
 
-/// How many spent refresh tokens (and store ids) are remembered.
+/// How many store ids are remembered (for late acknowledgements).
 const REMEMBER: usize = 16;
+
+/// How many spent refresh tokens are remembered exactly (as SHA-256
+/// digests, 32 bytes each: at most 128 KiB).
+pub const SPENT_EXACT: usize = 4096;
+/// Bits of the Bloom filter that holds the digests of spent refresh tokens
+/// older than the last [`SPENT_EXACT`] (64 KiB, allocated at the first
+/// overflow), probed [`SPENT_PROBES`] times per digest.
+const SPENT_FILTER_BITS: usize = 1 << 19;
+const SPENT_PROBES: usize = 8;
+
+/// The refresh tokens that may have reached the server, as SHA-256 digests
+/// (a spent token is not kept in clear). It never forgets one within a
+/// session's life, at bounded memory (at most 192 KiB): the last
+/// [`SPENT_EXACT`] are kept exactly; older ones go into a Bloom filter,
+/// which has no false negatives. Its false positives (a never-presented
+/// refresh token taken for a spent one: `RECONNECT_REQUIRED`, the safe
+/// side) cannot happen before more than [`SPENT_EXACT`] refresh tokens were
+/// spent, and stay below 1 in 10^9 with 4,096 tokens in the filter and 1 in
+/// 40,000 with 20,000.
+#[derive(Default)]
+struct Spent {
+    recent: VecDeque<[u8; 32]>,
+    older: Vec<u64>,
+}
+
+impl Spent {
+    fn digest(rt: &Secret) -> [u8; 32] {
+        use sha2::{Digest, Sha256};
+        Sha256::digest(rt.expose().as_bytes()).into()
+    }
+
+    /// The filter's bit positions for `d` (its first bytes, 4 per probe).
+    fn probes(d: &[u8; 32]) -> impl Iterator<Item = usize> + '_ {
+        d.chunks_exact(4).take(SPENT_PROBES).map(|c| {
+            c.iter().fold(0usize, |a, &b| (a << 8) | usize::from(b)) & (SPENT_FILTER_BITS - 1)
+        })
+    }
+
+    fn insert(&mut self, rt: &Secret) {
+        let d = Self::digest(rt);
+        if self.recent.contains(&d) {
+            return;
+        }
+        self.recent.push_back(d);
+        if self.recent.len() > SPENT_EXACT {
+            if let Some(old) = self.recent.pop_front() {
+                if self.older.is_empty() {
+                    self.older = vec![0; SPENT_FILTER_BITS / 64];
+                }
+                for bit in Self::probes(&old) {
+                    if let Some(w) = self.older.get_mut(bit / 64) {
+                        *w |= 1 << (bit % 64);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Un-spends `rt`. Only the token of the last request is ever un-spent,
+    /// and it is always among the recent ones: nothing is spent after it.
+    fn remove(&mut self, rt: &Secret) {
+        let d = Self::digest(rt);
+        self.recent.retain(|s| *s != d);
+    }
+
+    fn contains(&self, rt: &Secret) -> bool {
+        let d = Self::digest(rt);
+        self.recent.contains(&d)
+            || (!self.older.is_empty()
+                && Self::probes(&d).all(|bit| {
+                    self.older
+                        .get(bit / 64)
+                        .is_some_and(|w| w & (1 << (bit % 64)) != 0)
+                }))
+    }
+}
 
 /// Converts an expiry time given as a JS number (ms since the epoch) to the
 /// session's integer form: fractions are dropped, values are clamped to
@@ -577,7 +659,7 @@ pub struct Session<T = ()> {
     /// Sticky `RECONNECT_REQUIRED` after a refusal.
     refused: Option<Error>,
     /// Refresh tokens that may have reached the server.
-    spent: VecDeque<Secret>,
+    spent: Spent,
     inflight: Option<Request>,
     /// The last request that timed out, whose late answer may still be used.
     timed_out: Option<Request>,
@@ -645,7 +727,7 @@ impl<T: Clone> Session<T> {
             next_seq: 0,
             next_id: 0,
             refused: None,
-            spent: VecDeque::new(),
+            spent: Spent::default(),
             inflight: None,
             timed_out: None,
             store: None,
@@ -855,7 +937,7 @@ impl<T: Clone> Session<T> {
                 _ => false,
             };
             if unspend {
-                self.spent.retain(|s| s != rt);
+                self.spent.remove(rt);
             }
         }
         if !live {
@@ -1019,7 +1101,7 @@ impl<T: Clone> Session<T> {
     }
 
     fn is_spent(&self, rt: &Secret) -> bool {
-        self.spent.iter().any(|s| s == rt)
+        self.spent.contains(rt)
     }
 
     /// Whether the current access token may be handed out at `now` (the
@@ -1112,10 +1194,7 @@ impl<T: Clone> Session<T> {
         match usable_rt {
             Some(rt) if self.config.can_refresh && !self.is_spent(&rt) => {
                 let id = RequestId(self.fresh_id());
-                self.spent.push_back(rt.clone());
-                if self.spent.len() > REMEMBER {
-                    self.spent.pop_front();
-                }
+                self.spent.insert(&rt);
                 self.start_request(now, id, Some(rt.clone()));
                 self.actions.push_back(Action::Refresh {
                     id,

@@ -45,6 +45,8 @@ struct Server {
     valid: HashMap<String, u64>,
     /// Every refresh token ever presented.
     seen: HashSet<String>,
+    /// The same, in the order they were presented.
+    presented: Vec<String>,
     revoked: HashSet<u64>,
     /// Refresh token → family, for every one issued.
     family_of: HashMap<String, u64>,
@@ -87,6 +89,7 @@ impl Server {
             self.seen.insert(rt.to_owned()),
             "the server saw refresh token {rt} twice"
         );
+        self.presented.push(rt.to_owned());
         let family = self.valid.remove(rt);
         match family {
             Some(f) if !self.revoked.contains(&f) => Some(self.issue(rng, f)),
@@ -545,9 +548,29 @@ impl World {
     }
 
     fn set_tokens(&mut self) {
-        let t = match (&self.app_store, self.rng.pct(50)) {
+        let n = self.server.presented.len() as u64;
+        let backup = if n > 0 && self.rng.pct(10) {
+            // Often the oldest: the one a small memory forgets first.
+            let i = if self.rng.pct(50) {
+                0
+            } else {
+                self.rng.below(n)
+            };
+            self.server.presented.get(i as usize).cloned()
+        } else {
+            None
+        };
+        let t = match (backup, &self.app_store, self.rng.pct(50)) {
+            // The app restores an old backup: a refresh token the server saw,
+            // perhaps many rotations ago (with a new access token).
+            (Some(rt), ..) => {
+                let i = self.server.new_family(&mut self.rng);
+                let mut t = tokens_of(&i, self.now, self.rng.next());
+                t.refresh_token = Some(Secret::new(rt));
+                t
+            }
             // The app reloads what its store holds (possibly spent).
-            (Some((a, r, e)), true) => Tokens::new(
+            (None, Some((a, r, e)), true) => Tokens::new(
                 Secret::new(a.clone()),
                 r.clone().map(Secret::new),
                 *e,
@@ -760,9 +783,12 @@ impl World {
 
 fn run_schedule(seed: u64) -> (u64, Counts) {
     let mut w = World::new(seed);
-    // Mostly short schedules, some long ones (deeper states: many rotations).
+    // Mostly short schedules, some long ones (deeper states: many rotations),
+    // a few very long (more spent refresh tokens than a small memory holds).
     let steps = if w.rng.pct(2) {
         200 + w.rng.below(400)
+    } else if w.rng.below(1000) < 3 {
+        2_000 + w.rng.below(2_000)
     } else {
         10 + w.rng.below(60)
     };

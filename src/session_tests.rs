@@ -336,6 +336,70 @@ fn set_tokens_with_a_spent_refresh_token_does_not_resend_it() {
     assert_eq!(a.len(), 1);
 }
 
+/// Rotates `n` times from `r0`: each refresh presents `r{i}` and gets
+/// `r{i+1}`, stored at once. Returns the time after the last rotation.
+fn rotate(s: &mut Session<u32>, n: u64) -> u64 {
+    let mut now = T0;
+    for i in 0..n {
+        now += 10 * MIN;
+        let (rid, rt) = expect_refresh(&get(s, now, 2 * i));
+        assert_eq!(rt, format!("r{i}"));
+        let next = format!("r{}", i + 1);
+        s.refresh_done(
+            now,
+            rid,
+            issued(&format!("a{}", i + 1), Some(&next), Some(now + MIN)),
+        );
+        let a = drain(s);
+        let store: Vec<_> = a
+            .iter()
+            .filter(|a| matches!(a, Action::Store { .. }))
+            .cloned()
+            .collect();
+        let (sid, ..) = expect_store(&store);
+        s.store_done(now, sid, Ok(()));
+        drain(s);
+    }
+    now
+}
+
+#[test]
+fn many_rotations_later_a_spent_refresh_token_is_still_not_resent() {
+    // More rotations than any small memory of spent tokens holds.
+    let mut s = session(Some(toks("a0", Some("r0"), Some(T0))));
+    let now = rotate(&mut s, 40);
+    // The app restores an old backup: every spent token stays spent.
+    for i in 0..40 {
+        s.set_tokens(now, toks("a0", Some(&format!("r{i}")), Some(T0)));
+        assert!(s.reconnect_required(), "r{i} counts as unspent again");
+        let a = get(&mut s, now, 1000 + i);
+        assert_eq!(rejected(&a), vec![(1000 + i, ErrorCode::ReconnectRequired)]);
+        assert_eq!(a.len(), 1, "{a:?}");
+    }
+    // The current one was never presented.
+    s.set_tokens(now, toks("a40", Some("r40"), Some(T0)));
+    assert!(!s.reconnect_required());
+    let (_, rt) = expect_refresh(&get(&mut s, now, 2000));
+    assert_eq!(rt, "r40");
+}
+
+#[test]
+fn spent_tokens_beyond_the_exact_list_are_not_forgotten() {
+    let n = SPENT_EXACT + 1_000;
+    let mut spent = Spent::default();
+    for i in 0..n {
+        spent.insert(&sec(&format!("r{i}")));
+    }
+    assert_eq!(spent.recent.len(), SPENT_EXACT);
+    assert!((0..n).all(|i| spent.contains(&sec(&format!("r{i}")))));
+    // Unspent tokens are not taken for spent ones (no false positive here).
+    assert!((0..1_000).all(|i| !spent.contains(&sec(&format!("q{i}")))));
+    // The last one can be un-spent; the others stay.
+    spent.remove(&sec(&format!("r{}", n - 1)));
+    assert!(!spent.contains(&sec(&format!("r{}", n - 1))));
+    assert!(spent.contains(&sec(&format!("r{}", n - 2))));
+}
+
 #[test]
 fn request_deadline_then_late_answer_is_kept() {
     let mut s = session(Some(toks("a1", Some("r1"), Some(T0))));
