@@ -470,42 +470,37 @@ impl<T> RefreshOutcome<T> {
     }
 }
 
-/// Classifies the answer `resp` to a refresh request, given what the token
-/// client made of it (`result`, e.g. `process_token_response`): a valid set
-/// is [`Issued`](RefreshOutcome::Issued) (its expiry clamped, see
+/// Classifies the answer `resp` to a refresh request sent by `client`, given
+/// what it made of the answer (`result`, from
+/// [`ClientConfig::process_token_response`](crate::token::ClientConfig::process_token_response)):
+/// a valid set is [`Issued`](RefreshOutcome::Issued) (its expiry clamped, see
 /// [`expires_at_from_f64`]); `RECONNECT_REQUIRED` is
-/// [`Refused`](RefreshOutcome::Refused); a 2xx answer that failed
-/// validation but carries a `refresh_token` is
+/// [`Refused`](RefreshOutcome::Refused); an answer that failed validation
+/// but from which
+/// [`ClientConfig::issued_refresh_token`](crate::token::ClientConfig::issued_refresh_token)
+/// recovers a rotated refresh token (a success status of the provider, a
+/// token of RFC 6749 VSCHAR characters) is
 /// [`IssuedInvalid`](RefreshOutcome::IssuedInvalid), so the rotated token is
 /// kept; anything else is [`Failed`](RefreshOutcome::Failed) (the request
 /// reached a server). For a request that got no answer at all, use
 /// [`RefreshOutcome::from_error`].
 pub fn refresh_outcome<T>(
+    client: &crate::token::ClientConfig,
     resp: &crate::http::HttpResponse,
     result: Result<crate::token::TokenSet, Error>,
     payload: T,
 ) -> RefreshOutcome<T> {
-    use crate::json::JsonObject;
     match result {
         Ok(ts) => RefreshOutcome::Issued(Tokens::from_token_set(&ts, payload)),
         Err(e) if e.code() == ErrorCode::ReconnectRequired => RefreshOutcome::Refused(e),
-        Err(e) => {
-            let rotated = if (200..300).contains(&resp.status) {
-                crate::json::parse_object(&resp.body)
-                    .and_then(|o| o.str("refresh_token"))
-                    .filter(|r| !r.is_empty())
-            } else {
-                None
-            };
-            match rotated {
-                Some(r) => RefreshOutcome::IssuedInvalid {
-                    error: e,
-                    refresh_token: Some(Secret::new(r)),
-                    payload,
-                },
-                None => RefreshOutcome::Failed(e),
-            }
-        }
+        Err(e) => match client.issued_refresh_token(crate::token::GrantKind::RefreshToken, resp) {
+            Some(r) => RefreshOutcome::IssuedInvalid {
+                error: e,
+                refresh_token: Some(r),
+                payload,
+            },
+            None => RefreshOutcome::Failed(e),
+        },
     }
 }
 

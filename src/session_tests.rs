@@ -725,6 +725,10 @@ fn refresh_outcome_classifies_answers() {
         body: body.into(),
     };
     let invalid = || Error::new(ErrorCode::InvalidResponse, "the token_type is not Bearer");
+    let mut o = crate::token::ClientOptions::new(crate::providers::Provider::Rfc6749);
+    o.client_id = "cid";
+    o.token_endpoint = Some("https://idp.example/token");
+    let client = crate::token::ClientConfig::new(&o).expect("a client");
     let raw = crate::json::parse_object("{}").expect("an object");
     let ts = crate::token::TokenSet {
         access_token: sec("a2"),
@@ -734,7 +738,7 @@ fn refresh_outcome_classifies_answers() {
         scope: None,
         raw,
     };
-    match refresh_outcome(&resp(200, "{}"), Ok(ts), 5u32) {
+    match refresh_outcome(&client, &resp(200, "{}"), Ok(ts), 5u32) {
         RefreshOutcome::Issued(t) => {
             assert_eq!(t.expires_at, Some(MAX_SAFE_INTEGER));
             assert_eq!(t.refresh_token.as_ref().map(|r| r.expose()), Some("r2"));
@@ -746,7 +750,7 @@ fn refresh_outcome_classifies_answers() {
         200,
         r#"{"access_token":"x","token_type":"mac","refresh_token":"r3"}"#,
     );
-    match refresh_outcome(&rotated, Err(invalid()), 6u32) {
+    match refresh_outcome(&client, &rotated, Err(invalid()), 6u32) {
         RefreshOutcome::IssuedInvalid {
             error,
             refresh_token,
@@ -764,6 +768,28 @@ fn refresh_outcome_classifies_answers() {
             ErrorCode::InvalidResponse,
         ),
         (resp(200, "<html>"), ErrorCode::InvalidResponse),
+        // A rotated refresh token that could not be sent (CR/LF, NUL,
+        // non-ASCII: outside RFC 6749 A.17 VSCHAR) is not kept.
+        (
+            resp(
+                200,
+                r#"{"access_token":"x","token_type":"mac","refresh_token":"r\r\nx"}"#,
+            ),
+            ErrorCode::InvalidResponse,
+        ),
+        (
+            resp(200, r#"{"token_type":"Bearer","refresh_token":"r\u0000"}"#),
+            ErrorCode::InvalidResponse,
+        ),
+        (
+            resp(200, r#"{"token_type":"Bearer","refresh_token":"\u00e9"}"#),
+            ErrorCode::InvalidResponse,
+        ),
+        // Not a success status of the provider (RFC 6749 §5.1: 200).
+        (
+            resp(201, r#"{"token_type":"Bearer","refresh_token":"r4"}"#),
+            ErrorCode::HttpError,
+        ),
         (
             resp(500, r#"{"refresh_token":"r4"}"#),
             ErrorCode::ServerError,
@@ -773,13 +799,14 @@ fn refresh_outcome_classifies_answers() {
             ErrorCode::OAuthError,
         ),
     ] {
-        let o = refresh_outcome(&r, Err(Error::new(code, "x")), 0u32);
+        let o = refresh_outcome(&client, &r, Err(Error::new(code, "x")), 0u32);
         assert!(
             matches!(&o, RefreshOutcome::Failed(e) if e.code() == code),
             "{o:?}"
         );
     }
     let o = refresh_outcome(
+        &client,
         &resp(400, r#"{"error":"invalid_grant"}"#),
         Err(Error::new(ErrorCode::ReconnectRequired, "x")),
         0u32,

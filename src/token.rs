@@ -597,7 +597,9 @@ impl ClientConfig {
     /// token already, and the spent one must not be used again (issue 9:
     /// "a token set the server has issued is never dropped"). `None` for a
     /// non-success status, a body that is not a JSON object, or no usable
-    /// `refresh_token`.
+    /// `refresh_token` (outside RFC 6749 A.17 VSCHAR, the same rule as
+    /// [`ClientConfig::process_token_response`]'s). The session's
+    /// [`refresh_outcome`](crate::session::refresh_outcome) uses it.
     pub fn issued_refresh_token(&self, kind: GrantKind, resp: &HttpResponse) -> Option<Secret> {
         if !rules_for(self.profile, kind).success.contains(&resp.status) {
             return None;
