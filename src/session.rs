@@ -110,7 +110,9 @@
 //!   tokens are not refreshed on every call. Tokens without expiry are used
 //!   until a 401.
 //! - Without a refresh token and without `renew`, a call that needs new
-//!   tokens fails with `NO_REFRESH_TOKEN`.
+//!   tokens fails with `NO_REFRESH_TOKEN`; so it does with a refresh token
+//!   but nothing to refresh with (`can_refresh: false`), and the message
+//!   says which.
 //! - Every method can be called at any time in any state; unknown or stale
 //!   ids are ignored. Nothing here panics on input-derived data. Error
 //!   messages never contain a token.
@@ -699,7 +701,9 @@ const MSG_STORE_TIMEOUT: &str =
 const MSG_SPENT: &str = "the refresh token may already have been used by a request whose answer was lost, and presenting it again could revoke the authorisation: the user must connect again (setTokens)";
 const MSG_REFUSED: &str = "the refresh token was refused: the user must connect again";
 const MSG_NO_REFRESH: &str =
-    "the access token has expired and there is no refresh token (or renew function) to get another";
+    "a new access token is needed and there is no refresh token (and no renew function) to get one";
+const MSG_NO_REFRESH_METHOD: &str =
+    "a new access token is needed and there is a refresh token, but no client with refresh() to use it (and no renew function)";
 const MSG_NO_TOKENS: &str = "the session has no tokens and no renew function: call setTokens first";
 const MSG_REQUEST_TIMEOUT: &str = "the token refresh did not complete in time";
 const MSG_ISSUED_EXPIRED: &str = "the server issued an access token that had already expired";
@@ -1207,7 +1211,12 @@ impl<T: Clone> Session<T> {
             _ if self.current.is_none() => {
                 self.reject_all(&err(ErrorCode::NoRefreshToken, MSG_NO_TOKENS));
             }
-            _ => {
+            Some(_) => {
+                // Usable, but `can_refresh` is off.
+                let e = err(ErrorCode::NoRefreshToken, MSG_NO_REFRESH_METHOD);
+                self.fail_waiters(now, &e);
+            }
+            None => {
                 self.fail_waiters(now, &err(ErrorCode::NoRefreshToken, MSG_NO_REFRESH));
             }
         }

@@ -641,6 +641,36 @@ fn expired_without_refresh_token_or_renew() {
 }
 
 #[test]
+fn no_refresh_token_message_says_what_is_missing() {
+    let message = |a: &[Action<u32>]| match a {
+        [Action::Reject { error, .. }] => {
+            assert_eq!(error.code(), ErrorCode::NoRefreshToken);
+            error.message().to_owned()
+        }
+        other => panic!("expected one Reject, got {other:?}"),
+    };
+    // No refresh token at all.
+    let mut s = session(Some(toks("a1", None, Some(T0))));
+    let none = message(&get(&mut s, T0, 1));
+    assert!(none.contains("no refresh token"), "{none}");
+    // A refresh token, but nothing to refresh with.
+    let cfg = SessionConfig {
+        can_refresh: false,
+        ..SessionConfig::default()
+    };
+    let mut s = Session::new(cfg, T0, Some(toks("a1", Some("rt-1"), Some(T0))));
+    let cannot = message(&get(&mut s, T0, 1));
+    assert!(!cannot.contains("no refresh token"), "{cannot}");
+    assert!(cannot.contains("refresh()"), "{cannot}");
+    assert!(!cannot.contains("rt-1"));
+    // A 401 on a token without expiry: it has not expired.
+    let mut s = session(Some(toks("a1", None, None)));
+    s.call(T0, CallId(2), CallKind::Unauthorized { used: sec("a1") });
+    let after_401 = message(&drain(&mut s));
+    assert!(!after_401.contains("expired"), "{after_401}");
+}
+
+#[test]
 fn expiry_conversion_clamps() {
     assert_eq!(
         expires_at_from_f64(f64::INFINITY).ok(),
