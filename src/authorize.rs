@@ -54,7 +54,8 @@ pub fn check_scope_token(s: &str) -> Result<()> {
 #[derive(Clone, Debug, Default)]
 pub struct AuthorizationRequest<'a> {
     /// The authorization endpoint (https, or http on loopback). May carry a
-    /// query, but none of the parameters the URL adds (`DUPLICATE_PARAMETER`).
+    /// query, but none of the parameters the URL adds (`DUPLICATE_PARAMETER`)
+    /// and no secret parameter (`INVALID_ARGUMENT`, as in `extra_params`).
     pub authorization_endpoint: &'a str,
     /// `client_id`.
     pub client_id: &'a str,
@@ -76,6 +77,25 @@ fn push_param(url: &mut String, first: &mut bool, k: &str, v: &str) {
     encode_component(k, url);
     url.push('=');
     encode_component(v, url);
+}
+
+/// Refuses a parameter named like one of [`SECRET_PARAMS`]; `whose` says
+/// where it came from ("extra parameter", "the authorization endpoint's
+/// query parameter"). Only the name goes into the message, never the value.
+fn not_secret(whose: &str, k: &str) -> Result<()> {
+    match SECRET_PARAMS.iter().find(|p| p.eq_ignore_ascii_case(k)) {
+        Some(_) => Err(Error::new(
+            ErrorCode::InvalidArgument,
+            [
+                whose,
+                " \"",
+                k,
+                "\" would put a secret into the authorization URL, which the browser, logs and the Referer header see (RFC 7636 §4.3, RFC 9700 §4)",
+            ]
+            .concat(),
+        )),
+        None => Ok(()),
+    }
 }
 
 fn non_empty(value: &str, name: &str) -> Result<()> {
@@ -117,17 +137,7 @@ impl AuthorizationRequest<'_> {
         }
         for (i, (k, _)) in self.extra_params.iter().enumerate() {
             non_empty(k, "an extra parameter's name")?;
-            if SECRET_PARAMS.iter().any(|p| p.eq_ignore_ascii_case(k)) {
-                return Err(Error::new(
-                    ErrorCode::InvalidArgument,
-                    [
-                        "extra parameter \"",
-                        k,
-                        "\" would put a secret into the authorization URL, which the browser, logs and the Referer header see (RFC 7636 §4.3, RFC 9700 §4)",
-                    ]
-                    .concat(),
-                ));
-            }
+            not_secret("extra parameter", k)?;
             if RESERVED.contains(k) {
                 return Err(Error::new(
                     ErrorCode::DuplicateParameter,
@@ -150,6 +160,10 @@ impl AuthorizationRequest<'_> {
         // RFC 6749 §3.1: the endpoint's own query stays, and no parameter
         // may appear twice.
         let endpoint_params = crate::encoding::parse_query(crate::url::query_of(endpoint.as_str()));
+        // Nor may it carry a secret, any more than `extra_params` may.
+        for (k, _) in &endpoint_params {
+            not_secret("the authorization endpoint's query parameter", k)?;
+        }
         if let Some((k, _)) = endpoint_params.iter().find(|(k, _)| {
             RESERVED.contains(&k.as_str()) || self.extra_params.iter().any(|(e, _)| e == k)
         }) {
@@ -358,6 +372,25 @@ mod tests {
         let mut r = req();
         r.authorization_endpoint = "https://idp.example.com/authorize?tenant=a";
         assert!(r.build().is_ok());
+    }
+
+    #[test]
+    fn endpoint_query_may_not_carry_secrets() {
+        // A secret in the endpoint's own query would reach the browser, logs
+        // and the Referer header just as one in extraParams would.
+        for endpoint in [
+            "https://idp.example.com/authorize?client_secret=s3cr3t",
+            "https://idp.example.com/authorize?tenant=a&Client_Secret=s3cr3t",
+            "https://idp.example.com/authorize?client%5Fsecret=s3cr3t",
+            "https://idp.example.com/authorize?code_verifier=s3cr3t",
+            "https://idp.example.com/authorize?refresh_token=s3cr3t",
+        ] {
+            let mut r = req();
+            r.authorization_endpoint = endpoint;
+            let e = r.build().unwrap_err();
+            assert_eq!(e.code(), ErrorCode::InvalidArgument, "{endpoint}");
+            assert!(!e.message().contains("s3cr3t"), "{}", e.message());
+        }
     }
 
     #[test]
