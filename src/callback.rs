@@ -168,14 +168,14 @@ pub fn parse_callback_checked(input: &str, checks: &CallbackChecks) -> Result<Ca
         );
     }
     match get("code") {
-        Some(code) if code.bytes().any(|b| !(0x20..=0x7e).contains(&b)) => Err(Error::new(
-            ErrorCode::InvalidUrl,
-            "the callback's code has characters outside RFC 6749 A.11 VSCHAR (control or non-ASCII)",
-        )),
-        Some(code) if !code.is_empty() => Ok(Callback {
+        Some(code) if crate::encoding::is_vschars(code) => Ok(Callback {
             code: code.into(),
             state: state.map(str::to_owned),
         }),
+        Some(code) if !code.is_empty() => Err(Error::new(
+            ErrorCode::InvalidUrl,
+            "the callback's code has characters outside RFC 6749 A.11 VSCHAR (control or non-ASCII)",
+        )),
         _ => Err(Error::new(
             ErrorCode::MissingCode,
             "the callback carries neither a code nor an error",

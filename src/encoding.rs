@@ -67,6 +67,14 @@ pub fn b64url_decode(s: &str) -> Option<Vec<u8>> {
     (acc == 0).then_some(out)
 }
 
+/// RFC 6749 Appendix A's `1*VSCHAR` (`VSCHAR = %x20-7E`): a non-empty run
+/// of printable ASCII, space included — no NUL, CR, LF or other control
+/// character, nothing non-ASCII. The rule for authorization codes (A.11),
+/// refresh tokens (A.17) and Findity's authorization-grant code.
+pub fn is_vschars(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| (0x20..=0x7e).contains(&b))
+}
+
 /// Whether `b` is an RFC 3986 unreserved character (`ALPHA / DIGIT / "-" / "." / "_" / "~"`).
 pub const fn is_unreserved(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
@@ -199,6 +207,15 @@ pub fn parse_query(q: &str) -> Vec<(String, String)> {
 #[cfg(test)]
 mod b64_tests {
     use super::*;
+
+    #[test]
+    fn vschars_are_printable_ascii_with_space() {
+        assert!(is_vschars(" !~aZ09"));
+        assert!(is_vschars("r t"));
+        for bad in ["", "a\x1fb", "a\x7fb", "a\rb", "a\nb", "a\0b", "\t", "é"] {
+            assert!(!is_vschars(bad), "{bad:?}");
+        }
+    }
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 

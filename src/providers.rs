@@ -294,7 +294,7 @@ const OK_200_201: &[u16] = &[200, 201];
 
 /// Rules of a standard server's grants: the configured token endpoint, form
 /// bodies, the configured client authentication, 200, `expires_in` seconds.
-const RFC_GRANT: GrantRules = GrantRules {
+pub(crate) const RFC_GRANT: GrantRules = GrantRules {
     path: "",
     encoding: BodyEncoding::Form,
     client_auth: ClientAuthRule::Configured,

@@ -687,9 +687,7 @@ pub fn process_findity_authorization_grant(resp: &HttpResponse) -> Result<Secret
         resp,
     )?;
     match o.str("code") {
-        Some(c) if !c.is_empty() && c.bytes().all(|b| (0x20..=0x7e).contains(&b)) => {
-            Ok(Secret::new(c))
-        }
+        Some(c) if crate::encoding::is_vschars(&c) => Ok(Secret::new(c)),
         _ => Err(Error::new(
             ErrorCode::InvalidResponse,
             "the authorization-grant answer has no usable code",
@@ -719,25 +717,13 @@ fn server_error_fields(
 
 /// The rules to read an answer to `kind` with: the grant's own, or (for a
 /// grant the provider lacks, e.g. `parseTokenResponse` with any grant name)
-/// its code exchange's, or a generic server's.
+/// its code exchange's, or a standard server's.
 fn rules_for(p: &'static Profile, kind: GrantKind) -> &'static GrantRules {
     p.rules(kind)
         .or(p.authorization_code.as_ref())
         .or(p.refresh_token.as_ref())
-        .or(crate::providers::RFC6749.authorization_code.as_ref())
-        .unwrap_or(&GENERIC_RULES)
+        .unwrap_or(&crate::providers::RFC_GRANT)
 }
-
-const GENERIC_RULES: GrantRules = GrantRules {
-    path: "",
-    encoding: BodyEncoding::Form,
-    client_auth: ClientAuthRule::Configured,
-    pkce: PkceRule::RequiredUnlessOptedOut,
-    redirect_uri: RedirectRule::IfConfigured,
-    success: &[200],
-    expiry: Expiry::ExpiresInSeconds,
-    scope_plus_is_space: false,
-};
 
 /// Everything but the body's success checks: redirect, size, status, errors.
 /// Returns the parsed object of a successful answer.
@@ -832,7 +818,7 @@ pub fn is_access_token(t: &str) -> bool {
 
 /// RFC 6749 A.17: `refresh-token = 1*VSCHAR` (%x20-7E).
 pub fn is_refresh_token(t: &str) -> bool {
-    !t.is_empty() && t.bytes().all(|b| (0x20..=0x7e).contains(&b))
+    crate::encoding::is_vschars(t)
 }
 
 /// The access token's JWT `exp` in ms, if it is a JWT with one.

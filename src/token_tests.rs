@@ -1033,3 +1033,56 @@ fn expires_in_beyond_f64_keeps_the_rotated_refresh_token() {
         Some("rotated")
     );
 }
+
+#[test]
+fn a_provider_without_grants_reads_answers_by_the_standard_rules() {
+    // ProSpend has no token endpoint: parseTokenResponse falls back to
+    // RFC 6749's rules (200 only, expires_in in seconds, VSCHAR refresh token).
+    let body =
+        r#"{"access_token":"at","token_type":"Bearer","expires_in":60,"refresh_token":"r t"}"#;
+    let t = process_token_response(
+        Provider::ProSpend,
+        GrantKind::RefreshToken,
+        &resp(200, body),
+        NOW,
+    )
+    .unwrap();
+    assert_eq!(t.expires_at, Some(NOW + 60_000.0));
+    assert_eq!(t.refresh_token.as_ref().map(Secret::expose), Some("r t"));
+    let e = process_token_response(
+        Provider::ProSpend,
+        GrantKind::RefreshToken,
+        &resp(201, body),
+        NOW,
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::HttpError);
+    let bad = r#"{"access_token":"at","token_type":"Bearer","refresh_token":"r\r\n"}"#;
+    let e = process_token_response(
+        Provider::ProSpend,
+        GrantKind::RefreshToken,
+        &resp(200, bad),
+        NOW,
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InvalidResponse);
+}
+
+#[test]
+fn codes_and_refresh_tokens_share_one_character_rule() {
+    // The callback's code, a refresh token and Findity's grant code are all
+    // RFC 6749 `1*VSCHAR`: each accepts exactly what is_vschars accepts.
+    for v in [
+        "abc", "a b", "~!", "", "a\u{1f}", "a\u{7f}", "a\r\nb", "a\0", "é",
+    ] {
+        let want = crate::encoding::is_vschars(v);
+        assert_eq!(is_refresh_token(v), want, "{v:?}");
+        let body = http::json_body(&[("code", v)]);
+        let findity = process_findity_authorization_grant(&resp(200, &body)).is_ok();
+        assert_eq!(findity, want, "{v:?}");
+        let mut q = String::from("code=");
+        crate::encoding::encode_component(v, &mut q);
+        let cb = crate::callback::parse_callback_checked(&q, &Default::default()).is_ok();
+        assert_eq!(cb, want, "{v:?}");
+    }
+}
