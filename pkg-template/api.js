@@ -270,7 +270,9 @@ class Client {
     const c = [kind, str(o, "clientId"), str(o, "clientSecret"), str(o, "clientAuth"), str(o, "tokenEndpoint"),
       str(o, "authorizationEndpoint"), str(o, "redirectUri"), list(o, "scopes"), str(o, "environment"), str(o, "baseUrl"),
       str(o, "apiBaseUrl"), str(o, "apiKeyId"), str(o, "apiKeySecret"), numOpt(o, "timeoutMs"), inBrowserPage(),
-      read(o, "allowSecretInBrowser") === true, pkce ?? null];
+      read(o, "allowSecretInBrowser") === true, pkce ?? null,
+      // The overrides of the provider's guesses (docs/providers.md); the core checks the values.
+      str(o, "expiresInUnit"), str(o, "bodyEncoding"), str(o, "codeExchangeAuth"), str(o, "refreshAuth"), str(o, "apiKeyMethod")];
     const r = core(10, c);
     P.set(this, { c, f: fetch, t: r.timeout, api: r.apiBaseUrl });
   }

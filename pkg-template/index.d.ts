@@ -570,6 +570,48 @@ export interface ClientCommonOptions {
 }
 
 /**
+ * Overrides of the library's guesses: each option is for a behaviour the provider's docs do not
+ * state, where the library had to pick one (the repository's `docs/providers.md` lists every guess,
+ * its override, and the tests that run the library both ways against the sandbox). Leave them out
+ * unless the provider is seen to behave the other way. A value outside the listed ones is
+ * `INVALID_ARGUMENT`, and so is an override that cannot apply to the client (see each option).
+ *
+ * @group Providers
+ */
+export interface ProviderOverrideOptions {
+  /**
+   * How `expires_in` in token answers is read. Pleo's docs show it as `ACCESS_TOKEN_LIFETIME` in
+   * the code-exchange answer and `ACCESS_TOKEN_MILLI_LIFETIME` in the refresh answer, both
+   * "10 mins.", and state no unit. `"auto"` (Pleo's default) reads a number above 86 400 as
+   * milliseconds and any other as seconds, which misreads a lifetime under 86.4 s sent in
+   * milliseconds or one of a day or more sent in seconds; `"seconds"` (RFC 6749 §5.1, every other
+   * client's default) or `"milliseconds"` fix the unit.
+   */
+  expiresInUnit?: "auto" | "seconds" | "milliseconds" | undefined;
+  /**
+   * The body of token requests: `"form"` (`application/x-www-form-urlencoded`) or `"json"`.
+   * Spendesk's docs name `/oauth2/token/create` and `/oauth2/token/refresh` but not their body: the
+   * library sends JSON there (form everywhere else). Bodiless requests (Spendesk's API-key
+   * request) stay bodiless.
+   */
+  bodyEncoding?: "form" | "json" | undefined;
+  /**
+   * Client authentication on the code exchange: `"basic"` (HTTP Basic), `"post"` (`client_id` and
+   * `client_secret` in the body) or `"none"` (`client_id` only). Pleo's docs ask for Basic after the
+   * refresh example and show none on the code exchange: the library sends Basic on both. Spendesk's
+   * docs name only the code and verifier: the library sends `client_id` and `client_secret` in the
+   * body. Not on {@link OAuth2Client}, whose `clientAuth` sets it (`INVALID_ARGUMENT`).
+   */
+  codeExchangeAuth?: "basic" | "post" | "none" | undefined;
+  /**
+   * Client authentication on refresh, as `codeExchangeAuth`. Spendesk's docs say only "use the
+   * refresh token": the library sends `client_id` and `client_secret` in the body (`"none"` sends
+   * `client_id` only). Not on {@link OAuth2Client} (`INVALID_ARGUMENT`).
+   */
+  refreshAuth?: "basic" | "post" | "none" | undefined;
+}
+
+/**
  * What every OAuth client class ({@link OAuth2Client}, {@link Pleo}, {@link Spendesk},
  * {@link Findity}) can do. Each method that sends a request returns a Promise of a
  * {@link TokenSet} and rejects (never throws) with an {@link ExpenseAuthError}.
@@ -643,7 +685,9 @@ export interface TokenClient {
  *
  * @group Clients and token sets
  */
-export interface OAuth2ClientOptions extends ClientCommonOptions {
+export interface OAuth2ClientOptions
+  extends ClientCommonOptions,
+    Pick<ProviderOverrideOptions, "expiresInUnit" | "bodyEncoding"> {
   /** The authorization endpoint (needed for `authorizationUrl()`): `https:`, or `http:` on a loopback host. */
   authorizationEndpoint?: string | undefined;
   /** The token endpoint: `https:`, or `http:` on a loopback host. */
@@ -672,8 +716,8 @@ export interface OAuth2ClientOptions extends ClientCommonOptions {
  * credentials.
  *
  * @throws {ExpenseAuthError} From the constructor: `INVALID_ARGUMENT` (missing `tokenEndpoint` or
- *   `clientId`, `clientAuth` `"basic"`/`"post"` without `clientSecret`, an unknown `clientAuth`, a
- *   bad `timeoutMs` or `fetch`), `INVALID_URL`, `INSECURE_URL`, `SECRET_IN_BROWSER`.
+ *   `clientId`, `clientAuth` `"basic"`/`"post"` without `clientSecret`, an unknown `clientAuth`,
+ *   `expiresInUnit` or `bodyEncoding`, a bad `timeoutMs` or `fetch`), `INVALID_URL`, `INSECURE_URL`, `SECRET_IN_BROWSER`.
  *
  * @group Clients and token sets
  *
@@ -696,7 +740,7 @@ export declare class OAuth2Client implements TokenClient {
  *
  * @group Providers
  */
-export interface PleoOptions extends ClientCommonOptions {
+export interface PleoOptions extends ClientCommonOptions, ProviderOverrideOptions {
   /** The client ID Pleo registered for your app. */
   clientId: string;
   /** The client secret (sent with HTTP Basic to Pleo's token endpoint). */
@@ -716,7 +760,7 @@ export interface PleoOptions extends ClientCommonOptions {
  * `https://auth.staging.pleo.io`), client credentials in HTTP Basic, access tokens of about ten
  * minutes (opaque: don't decode them), refresh tokens of 60 days that rotate; reusing a used
  * refresh token revokes the whole authorisation (`RECONNECT_REQUIRED`). `expires_in` values above
- * 86 400 are read as milliseconds.
+ * 86 400 are read as milliseconds (the `expiresInUnit` option fixes the unit).
  *
  * @throws {ExpenseAuthError} From the constructor: `INVALID_ARGUMENT`, `INVALID_URL`,
  *   `INSECURE_URL`, `SECRET_IN_BROWSER`.
@@ -740,7 +784,7 @@ export declare class Pleo implements TokenClient {
  *
  * @group Providers
  */
-export interface SpendeskOptions extends ClientCommonOptions {
+export interface SpendeskOptions extends ClientCommonOptions, ProviderOverrideOptions {
   /** The OAuth2 partner client ID. */
   clientId?: string | undefined;
   /** The OAuth2 partner client secret (sent in the body of the token requests). */
@@ -758,6 +802,12 @@ export interface SpendeskOptions extends ClientCommonOptions {
   environment?: "production" | "sandbox" | undefined;
   /** The API host root instead (`/v1` is appended), e.g. the local sandbox's `http://127.0.0.1:8787/spendesk`. */
   baseUrl?: string | undefined;
+  /**
+   * The method of the API-key request to `/auth/token`: `"POST"` (the default) or `"GET"`.
+   * Spendesk's docs say "make a call to authenticate at /auth/token" and name no method, so this is
+   * a guess (see {@link ProviderOverrideOptions}). Only Spendesk has API keys.
+   */
+  apiKeyMethod?: "POST" | "GET" | undefined;
 }
 
 /**
@@ -808,7 +858,7 @@ export declare class Spendesk implements TokenClient {
  *
  * @group Providers
  */
-export interface FindityOptions extends ClientCommonOptions {
+export interface FindityOptions extends ClientCommonOptions, ProviderOverrideOptions {
   /** The API key's client ID. */
   clientId: string;
   /** The API key's client secret (sent in the form body); not needed to `refresh()`. */

@@ -6,7 +6,9 @@ use super::out::{self, Out};
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::json::{self, Value};
-use crate::providers::{Endpoints, Provider};
+use crate::providers::{
+    ApiKeyMethod, BodyEncoding, Endpoints, ExpiresInUnit, ProfileOverrides, Provider,
+};
 use crate::token::{self, ClientAuth, ClientConfig, ClientOptions, Grant, GrantKind, TokenSet};
 use crate::{authorize, callback, jwt, pkce, state, transport, Secret};
 
@@ -369,6 +371,46 @@ mod c {
     pub const IN_BROWSER_PAGE: usize = 14;
     pub const ALLOW_SECRET_IN_BROWSER: usize = 15;
     pub const PKCE: usize = 16;
+    // `ProfileOverrides` (docs/providers.md, "guesses").
+    pub const EXPIRES_IN_UNIT: usize = 17;
+    pub const BODY_ENCODING: usize = 18;
+    pub const CODE_EXCHANGE_AUTH: usize = 19;
+    pub const REFRESH_AUTH: usize = 20;
+    pub const API_KEY_METHOD: usize = 21;
+}
+
+/// Option `i`, named `name`, as the index of its value in `values`
+/// (`None` when not given); any other value → `INVALID_ARGUMENT`.
+fn choice(a: &Args, i: usize, name: &str, values: &[&str]) -> Result<Option<usize>> {
+    let Some(v) = a.get(i) else { return Ok(None) };
+    if let Value::String(s) = v {
+        if let Some(k) = values.iter().position(|x| x == s) {
+            return Ok(Some(k));
+        }
+    }
+    let mut m = ["options.", name, " must be "].concat();
+    for (k, x) in values.iter().enumerate() {
+        let sep = match k {
+            0 => "\"",
+            _ if k + 1 == values.len() => " or \"",
+            _ => ", \"",
+        };
+        m.push_str(sep);
+        m.push_str(x);
+        m.push('"');
+    }
+    Err(bad(&m))
+}
+
+/// `"basic" | "post" | "none"`.
+fn auth_choice(a: &Args, i: usize, name: &str) -> Result<Option<ClientAuth>> {
+    Ok(
+        choice(a, i, name, &["basic", "post", "none"])?.map(|k| match k {
+            0 => ClientAuth::Basic,
+            1 => ClientAuth::Post,
+            _ => ClientAuth::None,
+        }),
+    )
 }
 
 fn provider_of(n: Option<f64>) -> Provider {
@@ -404,16 +446,35 @@ fn build_client(a: &Args) -> Result<Client> {
         (None, None) => None,
         _ => return Err(bad("apiKeyId and apiKeySecret go together")),
     };
-    let client_auth = match a.s(c::CLIENT_AUTH).as_deref() {
-        None => None,
-        Some("basic") => Some(ClientAuth::Basic),
-        Some("post") => Some(ClientAuth::Post),
-        Some("none") => Some(ClientAuth::None),
-        Some(_) => {
-            return Err(bad(
-                "options.clientAuth must be \"basic\", \"post\" or \"none\"",
-            ))
-        }
+    let client_auth = auth_choice(a, c::CLIENT_AUTH, "clientAuth")?;
+    let overrides = ProfileOverrides {
+        expires_in_unit: choice(
+            a,
+            c::EXPIRES_IN_UNIT,
+            "expiresInUnit",
+            &["auto", "seconds", "milliseconds"],
+        )?
+        .map(|k| match k {
+            0 => ExpiresInUnit::Auto,
+            1 => ExpiresInUnit::Seconds,
+            _ => ExpiresInUnit::Milliseconds,
+        }),
+        body_encoding: choice(a, c::BODY_ENCODING, "bodyEncoding", &["form", "json"])?.map(|k| {
+            if k == 0 {
+                BodyEncoding::Form
+            } else {
+                BodyEncoding::Json
+            }
+        }),
+        code_exchange_auth: auth_choice(a, c::CODE_EXCHANGE_AUTH, "codeExchangeAuth")?,
+        refresh_auth: auth_choice(a, c::REFRESH_AUTH, "refreshAuth")?,
+        api_key_method: choice(a, c::API_KEY_METHOD, "apiKeyMethod", &["POST", "GET"])?.map(|k| {
+            if k == 0 {
+                ApiKeyMethod::Post
+            } else {
+                ApiKeyMethod::Get
+            }
+        }),
     };
     let (env, base, api) = (a.s(c::ENVIRONMENT), a.s(c::BASE_URL), a.s(c::API_BASE_URL));
     let (te, ae, ru) = (
@@ -440,6 +501,7 @@ fn build_client(a: &Args) -> Result<Client> {
     o.client_secret = secret.as_deref();
     o.client_auth = client_auth;
     o.pkce = a.get(c::PKCE) != Some(&Value::Bool(false));
+    o.overrides = overrides;
     Ok(Client {
         config: ClientConfig::new(&o)?,
         scopes: a.list(c::SCOPES),

@@ -16,7 +16,7 @@ import {
 } from "expense-auth";
 import type {
   ErrorCode, Pkce, TokenSet, JwtPayload, CallbackResult, AuthorizationUrlResult,
-  Refresher, TokenSessionOptions, OAuth2ClientOptions,
+  Refresher, TokenSessionOptions, OAuth2ClientOptions, ProviderOverrideOptions,
 } from "expense-auth";
 
 declare const S: string;
@@ -173,6 +173,24 @@ await findity.refresh(user.refreshToken);
 const findityApi: string = findity.apiBaseUrl;
 // @ts-expect-error userId is a string
 await findity.userToken(org.accessToken, 42);
+
+// ------------------------------------------------------------ overrides of the providers' guesses
+new Pleo({ clientId: "c", clientSecret: "s", redirectUri: `${S}/callback`, expiresInUnit: "seconds", codeExchangeAuth: "post" });
+new Pleo({ clientId: "c", clientSecret: "s", redirectUri: `${S}/callback`, expiresInUnit: "milliseconds", refreshAuth: "basic", bodyEncoding: "form" });
+new Spendesk({ clientId: "c", clientSecret: "s", bodyEncoding: "form", codeExchangeAuth: "none", refreshAuth: "none" });
+new Spendesk({ apiKeyId: "id", apiKeySecret: "secret", apiKeyMethod: "GET", expiresInUnit: "auto" });
+new Findity({ clientId: "c", bodyEncoding: "json", refreshAuth: "post", codeExchangeAuth: "basic", expiresInUnit: "seconds" });
+new OAuth2Client({ tokenEndpoint: "https://idp.example.com/token", clientId: "x", expiresInUnit: "milliseconds", bodyEncoding: "json" });
+const overrides: ProviderOverrideOptions = { expiresInUnit: "auto", bodyEncoding: "form", codeExchangeAuth: "post", refreshAuth: "none" };
+new Findity({ clientId: "c", ...overrides });
+// @ts-expect-error the unit is "auto", "seconds" or "milliseconds"
+new Pleo({ clientId: "c", clientSecret: "s", redirectUri: `${S}/callback`, expiresInUnit: "ms" });
+// @ts-expect-error the method is upper-case, as HTTP spells it
+new Spendesk({ apiKeyId: "id", apiKeySecret: "secret", apiKeyMethod: "get" });
+// @ts-expect-error only Spendesk has API keys
+new Pleo({ clientId: "c", clientSecret: "s", redirectUri: `${S}/callback`, apiKeyMethod: "GET" });
+// @ts-expect-error a generic client sets its client authentication with clientAuth
+new OAuth2Client({ tokenEndpoint: "https://idp.example.com/token", clientId: "x", clientSecret: "s", refreshAuth: "post" });
 
 // ------------------------------------------------------------ ProSpend
 const prospend = new ProSpend({ token: "a.b.c", apiBaseUrl: `${S}/prospend`, fetch, timeoutMs: 5_000 });
