@@ -261,7 +261,10 @@ function defineBaseSuite({ lib, sandboxUrl, runtime }) {
     ok(t.accessToken && !t.refreshToken, "access token only");
     let now = Date.now();
     const session = new lib.TokenSession({ client: c, renew: () => c.apiKeyToken(), tokens: t, now: () => now });
-    now = t.expiresAt + 1;
+    // Inside the skew, one second before expiry (the fake clock must stay
+    // before the renewed token's real expiry: a token issued already expired
+    // by the session's clock is refused).
+    now = t.expiresAt - 1000;
     const a2 = await session.getAccessToken();
     ok(a2 !== t.accessToken, "renewed with the API key");
     const bad = new lib.Spendesk({ apiKeyId: "spendesk-key-id", apiKeySecret: "wrong", baseUrl: `${S}/spendesk`, ...secretOpt });
@@ -369,6 +372,7 @@ function defineBaseSuite({ lib, sandboxUrl, runtime }) {
     const before = (await sb.stats()).token_requests["oauth:refresh_token"];
     await rejectsCode(session.getAccessToken(), "RECONNECT_REQUIRED");
     eq((await sb.stats()).token_requests["oauth:refresh_token"], before, "no request after the first refusal");
+    now = Date.now(); // back to the real clock, which the new tokens' expiry is based on
     session.setTokens(await connect(c));
     eq(session.reconnectRequired, false);
     ok(await session.getAccessToken(), "works after reconnecting");
