@@ -261,10 +261,11 @@ function defineBaseSuite({ lib, sandboxUrl, runtime }) {
     ok(t.accessToken && !t.refreshToken, "access token only");
     let now = Date.now();
     const session = new lib.TokenSession({ client: c, renew: () => c.apiKeyToken(), tokens: t, now: () => now });
-    // Inside the skew, one second before expiry (the fake clock must stay
-    // before the renewed token's real expiry: a token issued already expired
-    // by the session's clock is refused).
-    now = t.expiresAt - 1000;
+    // Expired by the session's clock. The renewed token's expiry comes from
+    // the real clock and must lie after this fake "now" (a token that arrives
+    // already expired is refused), so let the real clock move on first.
+    await sleep(20);
+    now = t.expiresAt + 1;
     const a2 = await session.getAccessToken();
     ok(a2 !== t.accessToken, "renewed with the API key");
     const bad = new lib.Spendesk({ apiKeyId: "spendesk-key-id", apiKeySecret: "wrong", baseUrl: `${S}/spendesk`, ...secretOpt });
