@@ -106,7 +106,19 @@ function signalOf(options) {
   return s ?? null;
 }
 const now = () => Date.now();
-const inBrowserPage = () => typeof window !== "undefined" && typeof document !== "undefined";
+// Where a client secret would be shipped to a browser: a page (`window` and
+// `document`), or a dedicated, shared or service worker (`self` a
+// WorkerGlobalScope with `importScripts`, which every browser worker has).
+// Not Node, Bun (no WorkerGlobalScope), Deno's workers (no importScripts) or
+// workerd (WorkerGlobalScope is defined, `self` is not one): servers.
+const inBrowser = () => {
+  try {
+    return (typeof window !== "undefined" && typeof document !== "undefined") ||
+      (typeof WorkerGlobalScope === "function" && self instanceof WorkerGlobalScope && typeof importScripts === "function");
+  } catch {
+    return false;
+  }
+};
 
 // ------------------------------------------------------------ the transport
 // One path for every request. `t`: time limit in ms (null: none); `cap`: read
@@ -269,7 +281,7 @@ class Client {
     // The core rebuilds the client from these arguments on every call.
     const c = [kind, str(o, "clientId"), str(o, "clientSecret"), str(o, "clientAuth"), str(o, "tokenEndpoint"),
       str(o, "authorizationEndpoint"), str(o, "redirectUri"), list(o, "scopes"), str(o, "environment"), str(o, "baseUrl"),
-      str(o, "apiBaseUrl"), str(o, "apiKeyId"), str(o, "apiKeySecret"), numOpt(o, "timeoutMs"), inBrowserPage(),
+      str(o, "apiBaseUrl"), str(o, "apiKeyId"), str(o, "apiKeySecret"), numOpt(o, "timeoutMs"), inBrowser(),
       read(o, "allowSecretInBrowser") === true, pkce ?? null,
       // The overrides of the provider's guesses (docs/providers.md); the core checks the values.
       str(o, "expiresInUnit"), str(o, "bodyEncoding"), str(o, "codeExchangeAuth"), str(o, "refreshAuth"), str(o, "apiKeyMethod")];

@@ -561,8 +561,10 @@ export interface ClientCommonOptions {
    */
   timeoutMs?: number | undefined;
   /**
-   * Client secrets belong on servers: in a browser page (`window` and `document` present) a client
-   * with a secret is refused with `SECRET_IN_BROWSER` unless this is `true`.
+   * Client secrets belong on servers: in a browser page (`window` and `document` present) or a
+   * browser's dedicated, shared or service worker, a client with a secret (or an API-key secret) is
+   * refused with `SECRET_IN_BROWSER` unless this is `true`. Node, Deno (and its workers), Bun and
+   * Cloudflare Workers (workerd) are servers: secrets are allowed there without it.
    */
   allowSecretInBrowser?: boolean | undefined;
   /** Default scopes for `authorizationUrl()`: a list, or one space-separated string. */

@@ -368,7 +368,7 @@ mod c {
     pub const API_KEY_ID: usize = 11;
     pub const API_KEY_SECRET: usize = 12;
     pub const TIMEOUT_MS: usize = 13;
-    pub const IN_BROWSER_PAGE: usize = 14;
+    pub const IN_BROWSER: usize = 14;
     pub const ALLOW_SECRET_IN_BROWSER: usize = 15;
     pub const PKCE: usize = 16;
     // `ProfileOverrides` (docs/providers.md, "guesses").
@@ -433,12 +433,12 @@ fn build_client(a: &Args) -> Result<Client> {
     let secret = a.ne(c::CLIENT_SECRET);
     let key_secret = a.ne(c::API_KEY_SECRET);
     if (secret.is_some() || key_secret.is_some())
-        && a.b(c::IN_BROWSER_PAGE)
+        && a.b(c::IN_BROWSER)
         && !a.b(c::ALLOW_SECRET_IN_BROWSER)
     {
         return Err(Error::new(
             ErrorCode::SecretInBrowser,
-            "a client secret must not be shipped to a browser page; run this flow on a server, or pass allowSecretInBrowser: true if you really mean it",
+            "a client secret must not be shipped to a browser (a page or a web worker); run this flow on a server, or pass allowSecretInBrowser: true if you really mean it",
         ));
     }
     let api_key = match (a.ne(c::API_KEY_ID), key_secret) {
