@@ -7,6 +7,7 @@ import { sandboxControl } from "./sandbox-client.mjs";
 import { defineCatalogue } from "./catalogue.mjs";
 import { defineContract } from "./contract.mjs";
 import { defineOverrides } from "./overrides.mjs";
+import { defineWorkerGuard } from "./worker-guard.mjs";
 
 // RFC 7636 Appendix B.
 const RFC_VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
@@ -25,7 +26,7 @@ const jsonResponse = (status, body, headers = {}) =>
 // last: the contract's re-entrancy tests are the ones that can leave a broken
 // build's wasm instance unusable.
 export function defineSuite(ctx) {
-  return [...defineBaseSuite(ctx), ...defineOverrides(ctx), ...defineCatalogue(ctx), ...defineContract(ctx)];
+  return [...defineBaseSuite(ctx), ...defineOverrides(ctx), ...defineWorkerGuard(ctx), ...defineCatalogue(ctx), ...defineContract(ctx)];
 }
 
 function defineBaseSuite({ lib, sandboxUrl, runtime }) {
