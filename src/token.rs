@@ -785,7 +785,12 @@ fn success_object(p: &Profile, kind: GrantKind, ok: &[u16], resp: &HttpResponse)
     }
     parsed.ok_or_else(|| {
         let what = match resp.content_type.as_deref() {
-            Some(ct) if ct.to_ascii_lowercase().contains("html") => {
+            Some(ct)
+                if ct
+                    .as_bytes()
+                    .windows(4)
+                    .any(|w| w.eq_ignore_ascii_case(b"html")) =>
+            {
                 "the answer is HTML, not a JSON object"
             }
             _ => "the answer is not a JSON object",

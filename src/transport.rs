@@ -41,7 +41,7 @@ pub fn origin(url: &str, what: &str) -> Result<String> {
     let url = url.split('#').next().unwrap_or("");
     let e = parse_endpoint(url, what)?;
     let s = e.as_str();
-    let (scheme, after) = s.split_once("://").unwrap_or((s, ""));
+    let (scheme, after) = crate::url::split_once_str(s, "://").unwrap_or((s, ""));
     let end = after.find(['/', '?']).unwrap_or(after.len());
     let scheme = scheme.to_ascii_lowercase();
     let mut authority = after[..end].to_ascii_lowercase();

@@ -60,7 +60,7 @@ pub fn is_loopback_host(host: &str) -> bool {
 
 /// Splits `scheme://authority/rest` and returns (scheme, host, rest-after-authority).
 fn split(url: &str) -> Option<(&str, &str, &str)> {
-    let (scheme, after) = url.split_once("://")?;
+    let (scheme, after) = split_once_str(url, "://")?;
     if !is_scheme(scheme) {
         return None;
     }
@@ -128,9 +128,10 @@ fn is_ipv6(s: &str) -> bool {
         }
         Some(n)
     };
-    match s.split_once("::") {
+    match split_once_str(s, "::") {
         Some((a, b)) => {
-            !b.contains("::") && matches!((groups(a), groups(b)), (Some(x), Some(y)) if x + y <= 7)
+            split_once_str(b, "::").is_none()
+                && matches!((groups(a), groups(b)), (Some(x), Some(y)) if x + y <= 7)
         }
         None => groups(s) == Some(8),
     }
@@ -237,6 +238,21 @@ fn is_scheme(s: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
 }
 
+/// `s.split_once(pat)` by a plain byte search. `str`'s own substring search
+/// (two-way) is ~1.5 KB of wasm for these few short ASCII patterns
+/// (`://`, `::`); a match of a whole UTF-8 pattern starts and ends on char
+/// boundaries, and `get` makes sure of it.
+pub(crate) fn split_once_str<'a>(s: &'a str, pat: &str) -> Option<(&'a str, &'a str)> {
+    if pat.is_empty() {
+        return Some(("", s));
+    }
+    let i = s
+        .as_bytes()
+        .windows(pat.len())
+        .position(|w| w == pat.as_bytes())?;
+    Some((s.get(..i)?, s.get(i + pat.len()..)?))
+}
+
 /// The query part of a URL or of a bare query string: everything after the
 /// first `?` and before `#`. Input without `?` is a bare query unless it
 /// starts with `scheme://` (a `://` in a value, which RFC 3986 §3.4 lets a
@@ -245,7 +261,7 @@ pub fn query_of(input: &str) -> &str {
     let no_frag = input.split('#').next().unwrap_or("");
     match no_frag.split_once('?') {
         Some((_, q)) => q,
-        None if no_frag.split_once("://").is_some_and(|(s, _)| is_scheme(s)) => "",
+        None if split_once_str(no_frag, "://").is_some_and(|(s, _)| is_scheme(s)) => "",
         None => no_frag,
     }
 }
@@ -253,6 +269,25 @@ pub fn query_of(input: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn split_once_str_is_str_split_once() {
+        for s in [
+            "https://a/b://c",
+            "://",
+            "no",
+            "",
+            "a::b::c",
+            "é://ü",
+            "ab:",
+            "x:/:/y",
+        ] {
+            for pat in ["://", "::", ":", "é", "ü"] {
+                assert_eq!(split_once_str(s, pat), s.split_once(pat), "{s:?} {pat:?}");
+            }
+        }
+        assert_eq!(split_once_str("ab", ""), Some(("", "ab")));
+    }
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
