@@ -7,7 +7,11 @@
 // size,cold-node,chromium,workerd,throughput-node,memory,profile;
 // BENCH_RUNS [7], BENCH_RUN_MS [200], BENCH_WARM_MS [100] for throughput;
 // BENCH_COLD_SAMPLES [11 Node, 9 Chromium], BENCH_WORKERD_SAMPLES [7];
-// BENCH_MEMORY_OPS [1e6]; BENCH_OUT (bench/) — where results go.
+// BENCH_MEMORY_OPS [1e6]; BENCH_HOT_ROUNDS [15], BENCH_HOT_CALLS [20000],
+// BENCH_HOT_BATCH_MS [60], BENCH_HOT_LOOP_ROUNDS [41], BENCH_HOT_LOOP_CALLS
+// [30] for the session hot path; BENCH_PKG_SRC (pkg/) — the package copy to
+// measure; BENCH_OUT (bench/) — where results go. Section "chromium-cold"
+// is the Chromium section without its throughput part.
 import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -17,7 +21,7 @@ import { makeGroups } from "./lib/cases.mjs";
 import { render } from "./report.mjs";
 
 const started = performance.now();
-const ALL = ["size", "cold-node", "chromium", "workerd", "throughput-node", "memory", "profile"];
+const ALL = ["size", "cold-node", "chromium", "workerd", "hotpath", "throughput-node", "memory", "profile"];
 const want = new Set((process.env.BENCH_SECTIONS || ALL.join(",")).split(","));
 const num = (k, d) => (process.env[k] ? Number(process.env[k]) : d);
 const settings = {
@@ -28,6 +32,13 @@ const settings = {
   coldChromiumSamples: num("BENCH_COLD_SAMPLES", 9),
   workerdSamples: num("BENCH_WORKERD_SAMPLES", 7),
   memoryOps: num("BENCH_MEMORY_OPS", 1e6),
+  hot: {
+    rounds: num("BENCH_HOT_ROUNDS", 15),
+    calls: num("BENCH_HOT_CALLS", 20_000),
+    batchMs: num("BENCH_HOT_BATCH_MS", 60),
+    loopRounds: num("BENCH_HOT_LOOP_ROUNDS", 41),
+    loopCalls: num("BENCH_HOT_LOOP_CALLS", 30),
+  },
 };
 
 /** Runs a bench/node/*.mjs script in a fresh Node process; its stdout is JSON. */
@@ -45,7 +56,7 @@ function child(script, args = [], { nodeArgs = [], env = {} } = {}) {
 }
 
 async function section(name, fn) {
-  if (!want.has(name)) return undefined;
+  if (!want.has(name) && !(name === "chromium" && want.has("chromium-cold"))) return undefined;
   const t0 = performance.now();
   log(`==> ${name}`);
   try {
@@ -68,14 +79,15 @@ const bundler = await bundlerCheck({ pkgDir, packageJson: join(BUILD, "pkg.packa
 const tpOpts = { runs: settings.runs, runMs: settings.runMs, warmMs: settings.warmMs };
 const tpEnv = { ...env, BENCH_RUNS: String(settings.runs), BENCH_RUN_MS: String(settings.runMs), BENCH_WARM_MS: String(settings.warmMs) };
 
-const results = { meta: { machine: machine(), versions: versions(), pkg: { wasmSha256: pkg.wasmSha256, builtAt: pkg.builtAt }, settings, bundlerCheck: bundler } };
+const results = { meta: { machine: machine(), versions: versions(), pkg: { source: process.env.BENCH_PKG_SRC || "pkg/", wasmSha256: pkg.wasmSha256, builtAt: pkg.builtAt, note: process.env.BENCH_NOTE || null }, settings, sections: [...want], command: process.env.BENCH_COMMAND || null, bundlerCheck: bundler } };
 
 results.size = await section("size", async () => (await import("./sections/size.mjs")).run({ pkgDir, bundles }));
 const coldNode = await section("cold-node", async () => (await import("./sections/cold-node.mjs")).run({ pkgDir, samples: settings.coldNodeSamples }));
 const chromium = await section("chromium", async () =>
-  (await import("./sections/chromium.mjs")).run({ pkgDir, peersDir: PEERS_DIR, coldSamples: settings.coldChromiumSamples, throughput: tpOpts }),
+  (await import("./sections/chromium.mjs")).run({ pkgDir, peersDir: PEERS_DIR, coldSamples: settings.coldChromiumSamples, throughput: want.has("chromium") ? tpOpts : null }),
 );
 const workerd = await section("workerd", async () => (await import("./sections/workerd.mjs")).run({ pkgDir, peersDir: PEERS_DIR, samples: settings.workerdSamples }));
+results.hotpath = await section("hotpath", async () => (await import("./sections/hotpath.mjs")).run({ pkgDir, ...settings.hot }));
 const tpNode = await section("throughput-node", () => child("throughput.mjs", [], { env: tpEnv }));
 results.memory = await section("memory", () => child("memory.mjs", [], { nodeArgs: ["--expose-gc"], env: { ...env, BENCH_MEMORY_OPS: String(settings.memoryOps) } }));
 results.profile = await section("profile", () =>

@@ -20,12 +20,14 @@ export const log = (m) => process.stderr.write(`${m}\n`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Copies pkg/ into bench/.build/pkg so that every section measures the same
+ * Copies pkg/ (or BENCH_PKG_SRC) into bench/.build/pkg so that every section measures the same
  * build even if someone rebuilds pkg/ meanwhile (scripts/build deletes it
  * first). Retries while pkg/ is missing or half-written, up to `waitMs`.
  */
 export async function snapshotPkg(waitMs = 300_000) {
-  const src = join(ROOT, "pkg");
+  // BENCH_PKG_SRC: measure another copy of the package (e.g. a packed one
+  // kept aside while others rebuild pkg/).
+  const src = process.env.BENCH_PKG_SRC || join(ROOT, "pkg");
   const deadline = Date.now() + waitMs;
   for (let attempt = 1; ; attempt++) {
     try {

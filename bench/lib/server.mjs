@@ -1,7 +1,9 @@
 // A tiny static file server on 127.0.0.1 (loopback only) for the Chromium
 // sections. `mounts` maps URL prefixes to directories. Every answer is
 // `Cache-Control: no-store`, so no sample is served from the HTTP cache (and
-// V8 cannot reuse cached wasm code across samples).
+// V8 cannot reuse cached wasm code across samples). `answers` maps exact
+// paths to fixed answers ({ type, body }), e.g. the hot-path benchmark's
+// loopback API endpoint.
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
 import { extname, join, normalize, sep } from "node:path";
@@ -14,9 +16,14 @@ const TYPES = {
   ".json": "application/json",
 };
 
-export async function serve(mounts) {
+export async function serve(mounts, answers = {}) {
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, "http://127.0.0.1").pathname);
+    const a = answers[path];
+    if (a) {
+      const body = Buffer.from(a.body);
+      return res.writeHead(200, { "content-type": a.type, "cache-control": "no-store", "content-length": body.length }).end(body);
+    }
     const prefix = Object.keys(mounts).filter((p) => path.startsWith(p)).sort((a, b) => b.length - a.length)[0];
     if (prefix === undefined) return res.writeHead(404).end();
     const dir = mounts[prefix];

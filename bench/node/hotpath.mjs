@@ -1,45 +1,45 @@
-// Session hot path (issue 9 §7), in Node, through the packed package:
-// - `session.getAccessToken()` with a valid, stored token vs a plain-JS
-//   async getter;
-// - `session.fetch(url)` vs a raw `fetch(url, { headers: { authorization } })`
-//   with the header set by hand, both against the same stub fetch (no network).
-// Prints µs per call (median of runs) and the ratios. Usage:
-//   node bench/node/hotpath.mjs [runs] [callsPerRun]
-import * as lib from "expense-auth";
+// Session hot path (issue 9 §7) in Node: bench/lib/hotpath.mjs on the
+// package's Node entry. Run by bench/sections/hotpath.mjs (part of
+// scripts/bench), which passes the pkg/ snapshot (BENCH_PKG) and its
+// loopback server (BENCH_LOOPBACK_URL) and reads the JSON on stdout.
+// Alone: `node bench/node/hotpath.mjs [rounds] [calls] [loopRounds] [loopCalls]`
+// (uses pkg/, starts its own loopback server in this process — then server
+// and client share one thread — and prints a summary).
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { ROOT } from "../lib/env.mjs";
+import { LOOPBACK_ANSWER, LOOPBACK_PATH, runHotpath } from "../lib/hotpath.mjs";
+import { serve } from "../lib/server.mjs";
 
-const RUNS = Number(process.argv[2] || 9);
-const N = Number(process.argv[3] || 20_000);
-const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
 
-async function time(fn) {
-  for (let i = 0; i < 2_000; i++) await fn(); // warm-up
-  const out = [];
-  for (let r = 0; r < RUNS; r++) {
-    const t0 = performance.now();
-    for (let i = 0; i < N; i++) await fn();
-    out.push(((performance.now() - t0) * 1000) / N);
-  }
-  return median(out);
+const harness = !!process.env.BENCH_LOOPBACK_URL;
+const pkg = process.env.BENCH_PKG || join(ROOT, "pkg");
+const lib = await import(pathToFileURL(join(pkg, "node.js")).href);
+const num = (i, k, d) => Number(process.argv[i] || process.env[k] || d);
+const rounds = num(2, "BENCH_HOT_ROUNDS", 9);
+const calls = num(3, "BENCH_HOT_CALLS", 20_000);
+const loopRounds = num(4, "BENCH_HOT_LOOP_ROUNDS", 41);
+const loopCalls = num(5, "BENCH_HOT_LOOP_CALLS", 30);
+
+let server = null;
+let url = process.env.BENCH_LOOPBACK_URL;
+if (!url) {
+  server = await serve({}, { [LOOPBACK_PATH]: LOOPBACK_ANSWER });
+  url = server.origin + LOOPBACK_PATH;
 }
+const loopback = { url, origin: new URL(url).origin, what: harness ? "Node http server in the harness process" : "Node http server in this process" };
+const log = (m) => process.stderr.write(`  node ${m}\n`);
+const r = await runHotpath({ lib, loopback, rounds, calls, loopRounds, loopCalls, log });
+await server?.close();
 
-const tokens = { accessToken: "at-valid", refreshToken: "rt", expiresAt: Date.now() + 3_600_000, tokenType: "Bearer" };
-const response = new Response(null, { status: 200 });
-const stub = async () => response;
-const client = { refresh: async () => tokens };
-const session = new lib.TokenSession({ client, tokens, fetch: stub, allowedOrigins: ["https://api.example.com"] });
-const plain = { token: "at-valid", expiresAt: tokens.expiresAt, async get() {
-  if (Date.now() < this.expiresAt - 60_000) return this.token;
-  throw new Error("expired");
-} };
-const URL_ = "https://api.example.com/v1/expenses";
-
-const rows = {
-  "session.getAccessToken()": await time(() => session.getAccessToken()),
-  "plain-JS async getter": await time(() => plain.get()),
-  "session.fetch(url) (stub fetch)": await time(() => session.fetch(URL_)),
-  "raw fetch(url, bearer header by hand) (stub fetch)": await time(() => stub(URL_, { headers: { authorization: `Bearer ${plain.token}` } })),
-};
-for (const [k, v] of Object.entries(rows)) console.log(`${k.padEnd(52)} ${v.toFixed(3)} µs/call`);
-const r1 = rows["session.getAccessToken()"] / rows["plain-JS async getter"];
-const d2 = rows["session.fetch(url) (stub fetch)"] - rows["raw fetch(url, bearer header by hand) (stub fetch)"];
-console.log(`getAccessToken ÷ plain getter: ${r1.toFixed(2)}×; session.fetch overhead: +${d2.toFixed(2)} µs/call`);
+if (harness) process.stdout.write(JSON.stringify(r));
+else {
+  for (const g of Object.values(r.groups)) {
+    console.log(`\n${g.title} (${g.rounds} rounds)`);
+    for (const c of Object.values(g.cases)) console.log(`  ${c.us.median.toFixed(3).padStart(9)} µs/call  (${c.us.min.toFixed(3)}–${c.us.max.toFixed(3)}; ${c.calls} calls a round)  ${c.label}`);
+    for (const c of g.compare) {
+      const u = c.kind === "ratio" ? "×" : c.kind === "diff" ? " µs" : " %";
+      console.log(`  ${c.label}: ${c.value.median.toFixed(2)}${u} (${c.value.min.toFixed(2)}–${c.value.max.toFixed(2)})`);
+    }
+  }
+}

@@ -12,7 +12,7 @@ import { serve } from "../lib/server.mjs";
 import { summary } from "../lib/stats.mjs";
 
 export const CHROMIUM = process.env.BENCH_CHROMIUM || "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+export const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
 // id → [subject, module URL]
 const COLD = {
@@ -74,7 +74,8 @@ export async function run({ pkgDir, peersDir, coldSamples = 9, throughput = {} }
       log(`  chromium cold ${id}: import+call ${cold[id].totalMs.median.toFixed(2)} ms`);
     }
 
-    // Throughput.
+    // Throughput (skipped when `throughput` is null: section "chromium-cold").
+    if (!throughput) return { version, userAgent: null, cold: { samples: coldSamples, subjects: cold }, throughput: { error: "not run (section chromium-cold)" } };
     const { context, page } = await newPage();
     await page.exposeFunction("__log", (m) => log(`  chromium ${m}`));
     await page.goto(`${server.origin}/throughput.html`);
