@@ -22,13 +22,16 @@ have_rustup_wasm() {
 # GETRANDOM_CFG: getrandom 0.3 needs its JS backend chosen by cfg; RUSTFLAGS
 # replaces .cargo/config.toml's target rustflags, so it is repeated here.
 GETRANDOM_CFG='--cfg getrandom_backend="wasm_js"'
+# No Debug formatting and no panic locations in the wasm (the binary formats
+# nothing; -260 B gzipped, bench/size-breakdown.md). build-std path only.
+WASM_SIZE_FLAGS='-Zfmt-debug=none -Zlocation-detail=none'
 wasm_cargo() {
   local sub="$1"; shift
   if have_rustup_wasm; then
     RUSTFLAGS="$GETRANDOM_CFG" cargo "$sub" --target "$WASM_TARGET" "$@"
   else
     RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 \
-      RUSTFLAGS="$GETRANDOM_CFG -Zunstable-options -Cpanic=immediate-abort" \
+      RUSTFLAGS="$GETRANDOM_CFG -Zunstable-options -Cpanic=immediate-abort $WASM_SIZE_FLAGS" \
       /usr/bin/cargo "$sub" --target "$WASM_TARGET" -Zbuild-std=std,panic_abort "$@"
   fi
 }
