@@ -50,12 +50,21 @@ pub fn is_loopback_host(host: &str) -> bool {
     }
     let rest: Vec<&str> = parts.collect();
     rest.len() == 3
-        && rest.iter().all(|p| {
-            !p.is_empty()
-                && p.len() <= 3
-                && p.bytes().all(|b| b.is_ascii_digit())
-                && p.parse::<u16>().is_ok_and(|n| n <= 255)
-        })
+        && rest
+            .iter()
+            .all(|p| p.len() <= 3 && small_decimal(p).is_some_and(|n| n <= 255))
+}
+
+/// The value of 1 to 5 ASCII digits (`None` for anything else). By hand
+/// rather than `str::parse`, whose general integer parser (sign handling,
+/// overflow checks) is ~0.5 KB of wasm for these port and IPv4 checks.
+fn small_decimal(p: &str) -> Option<u32> {
+    if p.is_empty() || p.len() > 5 {
+        return None;
+    }
+    p.bytes().try_fold(0u32, |n, b| {
+        b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
+    })
 }
 
 /// Splits `scheme://authority/rest` and returns (scheme, host, rest-after-authority).
@@ -166,19 +175,14 @@ fn is_ipv4_dotted(s: &str) -> bool {
     let parts: Vec<&str> = s.split('.').collect();
     parts.len() == 4
         && parts.iter().all(|p| {
-            !p.is_empty()
-                && p.len() <= 3
-                && p.bytes().all(|b| b.is_ascii_digit())
+            p.len() <= 3
                 && (p.len() == 1 || !p.starts_with('0'))
-                && p.parse::<u16>().is_ok_and(|n| n <= 255)
+                && small_decimal(p).is_some_and(|n| n <= 255)
         })
 }
 
 fn valid_port(p: &str) -> bool {
-    p.is_empty()
-        || (p.len() <= 5
-            && p.bytes().all(|b| b.is_ascii_digit())
-            && p.parse::<u32>().is_ok_and(|n| n <= 65535))
+    p.is_empty() || small_decimal(p).is_some_and(|n| n <= 65535)
 }
 
 /// Checks an endpoint or redirect URI. `what` names it in the error message.
@@ -269,6 +273,35 @@ pub fn query_of(input: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn small_decimal_is_parse_for_short_digit_runs() {
+        for p in [
+            "", "0", "00", "7", "255", "256", "007", "65535", "65536", "99999", "123456", "+1",
+            "-1", "1a", " 1", "١",
+        ] {
+            let by_parse = if !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit())
+            {
+                p.parse::<u32>().ok()
+            } else {
+                None
+            };
+            assert_eq!(small_decimal(p), by_parse, "{p:?}");
+        }
+        assert!(valid_port("") && valid_port("443") && valid_port("65535"));
+        assert!(!valid_port("65536") && !valid_port("+443") && !valid_port("4 3"));
+        assert!(is_loopback_host("127.0.0.1") && is_loopback_host("127.255.0.010"));
+        assert!(
+            !is_loopback_host("127.256.0.1")
+                && !is_loopback_host("127.0.0.+1")
+                && !is_loopback_host("127.0..1")
+        );
+        assert!(
+            is_ipv4_dotted("1.2.3.4")
+                && !is_ipv4_dotted("1.2.3.04")
+                && !is_ipv4_dotted("1.2.3.256")
+        );
+    }
 
     #[test]
     fn split_once_str_is_str_split_once() {
