@@ -190,7 +190,30 @@ pub fn decode_form_component(s: &str) -> String {
             }
         }
     }
-    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    String::from_utf8(out).unwrap_or_else(|e| lossy(e.as_bytes()))
+}
+
+/// `String::from_utf8_lossy` (each maximal invalid sequence becomes one
+/// U+FFFD, as the WHATWG decoder does) with the validator `from_utf8` already
+/// brings: std's own version adds its `Utf8Chunks` decoder (~0.8 KB of wasm).
+fn lossy(mut rest: &[u8]) -> String {
+    let mut s = String::with_capacity(rest.len());
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(v) => {
+                s.push_str(v);
+                return s;
+            }
+            Err(e) => {
+                let (good, bad) = rest.split_at(e.valid_up_to());
+                s.push_str(std::str::from_utf8(good).unwrap_or_default());
+                s.push('\u{FFFD}');
+                rest = bad
+                    .get(e.error_len().unwrap_or(bad.len())..)
+                    .unwrap_or_default();
+            }
+        }
+    }
 }
 
 /// Splits a query string (without `?`) into decoded pairs, as `URLSearchParams` does.
@@ -257,6 +280,42 @@ mod b64_tests {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lossy_is_from_utf8_lossy() {
+        let cases: [&[u8]; 12] = [
+            b"",
+            b"plain",
+            "é ü 😀".as_bytes(),
+            b"\xff",
+            b"a\xffb",
+            b"\xe2\x82",
+            b"\xe2\x82a",
+            b"\xf0\x9f\x98",
+            b"\xf0\x9f\x98\x80\xc3",
+            b"\xed\xa0\x80",
+            b"\xc0\xaf\x80\x80",
+            b"\xf4\x90\x80\x80z",
+        ];
+        for c in cases {
+            assert_eq!(lossy(c), String::from_utf8_lossy(c), "{c:?}");
+        }
+        // Every 1- and 2-byte string, and 3-byte ones around the multi-byte leads.
+        for a in 0..=255u8 {
+            let one = [a];
+            assert_eq!(lossy(&one), String::from_utf8_lossy(&one));
+            for b in 0..=255u8 {
+                let two = [a, b];
+                assert_eq!(lossy(&two), String::from_utf8_lossy(&two));
+                if a >= 0xc0 {
+                    for c in [0x00, 0x41, 0x80, 0xbf, 0xc0, 0xff] {
+                        let three = [a, b, c, 0x80];
+                        assert_eq!(lossy(&three), String::from_utf8_lossy(&three));
+                    }
+                }
+            }
+        }
+    }
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
