@@ -41,7 +41,7 @@ pub fn b64_standard(bytes: &[u8]) -> String {
 /// Decodes base64url, padded or not. `None` on any invalid character or
 /// length, wrong padding, or non-zero unused bits (only canonical encodings).
 pub fn b64url_decode(s: &str) -> Option<Vec<u8>> {
-    let trimmed = s.trim_end_matches('=');
+    let trimmed = crate::url::trim_end_byte(s, b'=');
     let padding = s.len() - trimmed.len();
     if padding > 0 && (padding > 2 || s.len() % 4 != 0) {
         return None;

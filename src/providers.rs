@@ -601,7 +601,7 @@ impl Endpoints {
             (None, Some(u), _) => Some(parse_endpoint(u, "apiBaseUrl")?.join(p.base_path)?),
             (None, None, b) => b.clone(),
         };
-        e.api_base = api.map(|a| a.as_str().trim_end_matches('/').to_owned());
+        e.api_base = api.map(|a| crate::url::trim_end_byte(a.as_str(), b'/').to_owned());
         let Some(base) = base else {
             return Ok(e);
         };

@@ -328,7 +328,7 @@ impl ClientConfig {
                     .api_base_url
                     .map(|u| parse_endpoint(u, "apiBaseUrl"))
                     .transpose()?
-                    .map(|e| e.as_str().trim_end_matches('/').to_owned()),
+                    .map(|e| crate::url::trim_end_byte(e.as_str(), b'/').to_owned()),
             }
         } else {
             if o.token_endpoint.is_some() || o.authorization_endpoint.is_some() {

@@ -33,7 +33,7 @@ impl Endpoint {
                 "a base URL must not carry a query",
             ));
         }
-        let base = self.url.trim_end_matches('/');
+        let base = trim_end_byte(&self.url, b'/');
         parse_endpoint(&[base, path].concat(), "endpoint")
     }
 }
@@ -91,7 +91,7 @@ fn split(url: &str) -> Option<(&str, &str, &str)> {
         }
         &authority[..=close]
     } else {
-        match authority.rsplit_once(':') {
+        match rsplit_once_byte(authority, b':') {
             Some((h, port)) if valid_port(port) => h,
             Some(_) => return None,
             None => authority,
@@ -113,7 +113,7 @@ fn split(url: &str) -> Option<(&str, &str, &str)> {
 fn is_ipv6(s: &str) -> bool {
     // A trailing IPv4 part counts as two groups: check it, then stand in `0:0`.
     let mut buf = String::new();
-    let s = match s.rfind(':') {
+    let s = match s.bytes().rposition(|c| c == b':') {
         Some(i) if s[i + 1..].contains('.') => {
             if !is_ipv4_dotted(&s[i + 1..]) {
                 return false;
@@ -162,7 +162,7 @@ fn is_reg_host(host: &str) -> bool {
         return false;
     }
     let name = host.strip_suffix('.').unwrap_or(host);
-    let last = name.rsplit('.').next().unwrap_or("");
+    let last = rsplit_once_byte(name, b'.').map_or(name, |(_, l)| l);
     let hex = last.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("0x"))
         && last[2..].bytes().all(|b| b.is_ascii_hexdigit());
     let numeric = hex || (!last.is_empty() && last.bytes().all(|b| b.is_ascii_digit()));
@@ -257,6 +257,19 @@ pub(crate) fn split_once_str<'a>(s: &'a str, pat: &str) -> Option<(&'a str, &'a 
     Some((s.get(..i)?, s.get(i + pat.len()..)?))
 }
 
+/// `s.rsplit_once(b)` for an ASCII byte, searched as a byte: `str`'s reverse
+/// char searcher and `memrchr` are ~0.7 KB of wasm for these few splits.
+pub(crate) fn rsplit_once_byte(s: &str, b: u8) -> Option<(&str, &str)> {
+    let i = s.bytes().rposition(|c| c == b)?;
+    Some((s.get(..i)?, s.get(i + 1..)?))
+}
+
+/// `s.trim_end_matches(b)` for an ASCII byte (see [`rsplit_once_byte`]).
+pub(crate) fn trim_end_byte(s: &str, b: u8) -> &str {
+    let n = s.bytes().rev().take_while(|&c| c == b).count();
+    s.get(..s.len() - n).unwrap_or(s)
+}
+
 /// The query part of a URL or of a bare query string: everything after the
 /// first `?` and before `#`. Input without `?` is a bare query unless it
 /// starts with `scheme://` (a `://` in a value, which RFC 3986 §3.4 lets a
@@ -301,6 +314,29 @@ mod tests {
                 && !is_ipv4_dotted("1.2.3.04")
                 && !is_ipv4_dotted("1.2.3.256")
         );
+    }
+
+    #[test]
+    fn byte_splits_are_str_splits() {
+        for s in [
+            "",
+            "a",
+            "a:b",
+            "a:b:c",
+            ":",
+            "::",
+            "é:ü",
+            "[::1]:8080",
+            "x//",
+            "///",
+            "a/b/",
+            "é/",
+        ] {
+            assert_eq!(rsplit_once_byte(s, b':'), s.rsplit_once(':'), "{s:?}");
+            assert_eq!(rsplit_once_byte(s, b'/'), s.rsplit_once('/'), "{s:?}");
+            assert_eq!(trim_end_byte(s, b'/'), s.trim_end_matches('/'), "{s:?}");
+            assert_eq!(trim_end_byte(s, b':'), s.trim_end_matches(':'), "{s:?}");
+        }
     }
 
     #[test]
