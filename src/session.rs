@@ -762,7 +762,8 @@ impl<T: Clone> Session<T> {
 
     /// Whether the session cannot get new tokens without the user connecting
     /// again: the refresh token was refused, or it is spent (see the module
-    /// docs) and there is no `renew`. Cleared by [`Session::set_tokens`].
+    /// docs) and there is no `renew`. Not while the request that carries it
+    /// is still under way. Cleared by [`Session::set_tokens`].
     pub fn reconnect_required(&self) -> bool {
         if self.refused.is_some() {
             return true;
@@ -775,6 +776,15 @@ impl<T: Clone> Session<T> {
             .as_ref()
             .and_then(|c| c.tokens.refresh_token.as_ref())
         {
+            // A refresh carrying it is still under way: its outcome decides.
+            Some(rt)
+                if self
+                    .inflight
+                    .as_ref()
+                    .is_some_and(|r| r.carried.as_ref() == Some(rt)) =>
+            {
+                false
+            }
             Some(rt) => self.is_spent(rt),
             None => false,
         }

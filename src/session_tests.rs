@@ -199,6 +199,21 @@ fn ambiguous_failure_spends_the_refresh_token() {
 }
 
 #[test]
+fn no_reconnect_required_while_the_refresh_is_under_way() {
+    let mut s = session(Some(toks("a1", Some("r1"), Some(T0 + 10 * MIN))));
+    let now = T0 + 10 * MIN;
+    let (rid, _) = expect_refresh(&get(&mut s, now, 1));
+    // The refresh token is on its way to the server: its answer decides.
+    assert!(!s.reconnect_required());
+    s.refresh_done(now + 1, rid, issued("a2", Some("r2"), Some(T0 + 30 * MIN)));
+    let (sid, _, _) = expect_store(&drain(&mut s));
+    assert!(!s.reconnect_required());
+    s.store_done(now + 2, sid, Ok(()));
+    assert_eq!(resolved(&drain(&mut s)), vec![(1, "a2".to_owned())]);
+    assert!(!s.reconnect_required());
+}
+
+#[test]
 fn ambiguous_failure_with_renew_renews() {
     let cfg = SessionConfig {
         can_renew: true,
