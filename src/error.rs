@@ -79,6 +79,42 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every code, in declaration order.
+    pub const ALL: &'static [ErrorCode] = &[
+        ErrorCode::InvalidArgument,
+        ErrorCode::InvalidCodeVerifier,
+        ErrorCode::InvalidUrl,
+        ErrorCode::InsecureUrl,
+        ErrorCode::DuplicateParameter,
+        ErrorCode::StateMismatch,
+        ErrorCode::MissingState,
+        ErrorCode::MissingCode,
+        ErrorCode::AuthorizationError,
+        ErrorCode::InvalidJwt,
+        ErrorCode::MissingClaim,
+        ErrorCode::RandomUnavailable,
+        ErrorCode::OAuthError,
+        ErrorCode::ReconnectRequired,
+        ErrorCode::HttpError,
+        ErrorCode::ServerError,
+        ErrorCode::InvalidResponse,
+        ErrorCode::ResponseTooLarge,
+        ErrorCode::UnexpectedRedirect,
+        ErrorCode::NetworkError,
+        ErrorCode::Timeout,
+        ErrorCode::Aborted,
+        ErrorCode::Unauthorized,
+        ErrorCode::TokenExpired,
+        ErrorCode::SecretInBrowser,
+        ErrorCode::StoreFailed,
+        ErrorCode::NoRefreshToken,
+    ];
+
+    /// The code whose string form is `s` (the inverse of [`ErrorCode::as_str`]).
+    pub fn from_code(s: &str) -> Option<ErrorCode> {
+        Self::ALL.iter().copied().find(|c| c.as_str() == s)
+    }
+
     /// The stable string form, e.g. `"STATE_MISMATCH"`.
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -230,6 +266,15 @@ mod tests {
         let e = Error::new(ErrorCode::InvalidJwt, "bad").with_status(400);
         assert_eq!(e.to_string(), "INVALID_JWT: bad");
         assert_eq!(e.status(), Some(400));
+    }
+
+    #[test]
+    fn every_code_round_trips_through_its_string() {
+        assert_eq!(ErrorCode::ALL.len(), 27);
+        for c in ErrorCode::ALL {
+            assert_eq!(ErrorCode::from_code(c.as_str()), Some(*c));
+        }
+        assert_eq!(ErrorCode::from_code("NOPE"), None);
     }
 
     #[test]

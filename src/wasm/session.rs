@@ -79,11 +79,7 @@ fn error_from(a: &Args, i: usize) -> Error {
     };
     let f = Args(crate::json::parse_array_within(t, usize::MAX).unwrap_or_default());
     let code = f.s(0).unwrap_or_default();
-    let code = ALL
-        .iter()
-        .copied()
-        .find(|c| c.as_str() == code)
-        .unwrap_or(ErrorCode::NetworkError);
+    let code = ErrorCode::from_code(&code).unwrap_or(ErrorCode::NetworkError);
     let mut e = Error::new(code, f.s(1).unwrap_or_default());
     if let Some(s) = f.n(2).filter(|s| (0.0..1000.0).contains(s)) {
         e = e.with_status(s as u16);
@@ -94,36 +90,6 @@ fn error_from(a: &Args, i: usize) -> Error {
     }
     e
 }
-
-const ALL: &[ErrorCode] = &[
-    ErrorCode::InvalidArgument,
-    ErrorCode::InvalidCodeVerifier,
-    ErrorCode::InvalidUrl,
-    ErrorCode::InsecureUrl,
-    ErrorCode::DuplicateParameter,
-    ErrorCode::StateMismatch,
-    ErrorCode::MissingState,
-    ErrorCode::MissingCode,
-    ErrorCode::AuthorizationError,
-    ErrorCode::InvalidJwt,
-    ErrorCode::MissingClaim,
-    ErrorCode::RandomUnavailable,
-    ErrorCode::OAuthError,
-    ErrorCode::ReconnectRequired,
-    ErrorCode::HttpError,
-    ErrorCode::ServerError,
-    ErrorCode::InvalidResponse,
-    ErrorCode::ResponseTooLarge,
-    ErrorCode::UnexpectedRedirect,
-    ErrorCode::NetworkError,
-    ErrorCode::Timeout,
-    ErrorCode::Aborted,
-    ErrorCode::Unauthorized,
-    ErrorCode::TokenExpired,
-    ErrorCode::SecretInBrowser,
-    ErrorCode::StoreFailed,
-    ErrorCode::NoRefreshToken,
-];
 
 /// A token set as JSON for the driver: `[payload, accessToken, refreshToken?, expiresAt?]`.
 fn tokens_json(t: &Tokens<String>) -> String {
