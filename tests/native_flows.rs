@@ -5,71 +5,14 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use expense_auth::callback::parse_callback;
-use expense_auth::http::{HttpRequest, HttpResponse};
 use expense_auth::pkce::Pkce;
 use expense_auth::providers::Provider;
 use expense_auth::token::{self, ClientAuth, ClientConfig, ClientOptions, Grant, TokenSet};
 use expense_auth::{jwt, ErrorCode, Secret};
-use expense_auth_sandbox::{Request, Response, Sandbox};
+use expense_auth_sandbox::{Request, Sandbox};
 
-const BASE: &str = "http://127.0.0.1:8787";
-const REDIRECT: &str = "http://127.0.0.1:8787/callback";
-const START: u64 = 1_900_000_000;
-
-fn now_ms(sb: &Sandbox) -> f64 {
-    sb.now() as f64 * 1000.0
-}
-
-fn to_sandbox(r: &HttpRequest) -> Request {
-    let target = r
-        .url
-        .strip_prefix(BASE)
-        .expect("request to the sandbox")
-        .to_owned();
-    Request {
-        method: r.method.to_owned(),
-        target,
-        headers: r
-            .headers
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), v.clone()))
-            .collect(),
-        body: r.body.clone().unwrap_or_default().into_bytes(),
-    }
-}
-
-fn from_sandbox(r: &Response) -> HttpResponse {
-    HttpResponse {
-        status: r.status,
-        content_type: r.header("content-type").map(str::to_owned),
-        body: String::from_utf8_lossy(&r.body).into_owned(),
-    }
-}
-
-fn send(sb: &mut Sandbox, r: &HttpRequest) -> HttpResponse {
-    from_sandbox(&sb.handle(&to_sandbox(r)))
-}
-
-fn location(r: &Response) -> String {
-    assert_eq!(r.status, 302, "{}", r.body_str());
-    r.header("location").expect("Location").to_owned()
-}
-
-/// Authorize → consent → callback, as the browser would walk it.
-fn consent(sb: &mut Sandbox, authorize_url: &str, wallet: Option<&str>) -> String {
-    let r = sb.handle(&Request::get(authorize_url.strip_prefix(BASE).unwrap()));
-    let mut consent = location(&r);
-    consent.push_str("&decision=approve");
-    if let Some(w) = wallet {
-        consent.push_str("&wallet=");
-        consent.push_str(w);
-    }
-    let consent = consent
-        .strip_prefix(BASE)
-        .map(str::to_owned)
-        .unwrap_or(consent);
-    location(&sb.handle(&Request::get(&consent)))
-}
+mod common;
+use common::*;
 
 /// A generic client of the sandbox's `/oauth` server.
 fn generic(secret: &str, auth: ClientAuth) -> ClientConfig {
@@ -98,12 +41,6 @@ fn preset(provider: Provider, mount: &str, id: &str, secret: Option<&str>) -> Cl
     ClientConfig::new(&o).unwrap()
 }
 
-fn grant(sb: &mut Sandbox, c: &ClientConfig, g: Grant) -> expense_auth::Result<TokenSet> {
-    let now = now_ms(sb);
-    let resp = send(sb, &c.token_request(&g)?);
-    c.process_token_response(g.kind(), &resp, now)
-}
-
 fn code_flow(sb: &mut Sandbox, c: &ClientConfig, wallet: Option<&str>) -> TokenSet {
     let pkce = Pkce::generate(64).unwrap();
     let state = expense_auth::state::random_state().unwrap();
@@ -121,16 +58,6 @@ fn code_flow(sb: &mut Sandbox, c: &ClientConfig, wallet: Option<&str>) -> TokenS
         },
     )
     .unwrap()
-}
-
-fn refresh(sb: &mut Sandbox, c: &ClientConfig, rt: &Secret) -> expense_auth::Result<TokenSet> {
-    grant(
-        sb,
-        c,
-        Grant::RefreshToken {
-            refresh_token: rt.expose(),
-        },
-    )
 }
 
 fn refresh_state(sb: &mut Sandbox, t: &Secret) -> String {

@@ -26,65 +26,14 @@ use expense_auth::token::{
     self, ClientAuth, ClientConfig, ClientOptions, Grant, GrantKind, TokenSet,
 };
 use expense_auth::{jwt, ErrorCode, Secret};
-use expense_auth_sandbox::{Request, Response, Sandbox};
+use expense_auth_sandbox::{Request, Sandbox};
 
-const BASE: &str = "http://127.0.0.1:8787";
-const REDIRECT: &str = "http://127.0.0.1:8787/callback";
-const START: u64 = 1_900_000_000;
+mod common;
+use common::*;
+
 const NOW_MS: f64 = 1_900_000_000_000.0;
 
 // ------------------------------------------------------------------ helpers
-
-fn now_ms(sb: &Sandbox) -> f64 {
-    sb.now() as f64 * 1000.0
-}
-
-fn to_sandbox(r: &HttpRequest) -> Request {
-    Request {
-        method: r.method.to_owned(),
-        target: r
-            .url
-            .strip_prefix(BASE)
-            .expect("request to the sandbox")
-            .to_owned(),
-        headers: r
-            .headers
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), v.clone()))
-            .collect(),
-        body: r.body.clone().unwrap_or_default().into_bytes(),
-    }
-}
-
-fn from_sandbox(r: &Response) -> HttpResponse {
-    HttpResponse {
-        status: r.status,
-        content_type: r.header("content-type").map(str::to_owned),
-        body: String::from_utf8_lossy(&r.body).into_owned(),
-    }
-}
-
-fn send(sb: &mut Sandbox, r: &HttpRequest) -> HttpResponse {
-    from_sandbox(&sb.handle(&to_sandbox(r)))
-}
-
-fn location(r: &Response) -> String {
-    assert_eq!(r.status, 302, "{}", r.body_str());
-    r.header("location").expect("Location").to_owned()
-}
-
-/// Authorize → consent → callback, as the browser would walk it.
-fn consent(sb: &mut Sandbox, authorize_url: &str, wallet: Option<&str>) -> String {
-    let r = sb.handle(&Request::get(authorize_url.strip_prefix(BASE).unwrap()));
-    let mut c = location(&r);
-    c.push_str("&decision=approve");
-    if let Some(w) = wallet {
-        c.push_str("&wallet=");
-        c.push_str(w);
-    }
-    let c = c.strip_prefix(BASE).map(str::to_owned).unwrap_or(c);
-    location(&sb.handle(&Request::get(&c)))
-}
 
 /// Switches the sandbox (`POST /_sandbox/behaviour`).
 fn behave(sb: &mut Sandbox, body: &str) {
@@ -128,22 +77,6 @@ fn findity(secret: Option<&str>) -> ClientConfig {
     let mut o = options(Provider::Findity, &base, "findity-client");
     o.client_secret = secret;
     ClientConfig::new(&o).unwrap()
-}
-
-fn grant(sb: &mut Sandbox, c: &ClientConfig, g: Grant) -> expense_auth::Result<TokenSet> {
-    let now = now_ms(sb);
-    let resp = send(sb, &c.token_request(&g)?);
-    c.process_token_response(g.kind(), &resp, now)
-}
-
-fn refresh(sb: &mut Sandbox, c: &ClientConfig, rt: &Secret) -> expense_auth::Result<TokenSet> {
-    grant(
-        sb,
-        c,
-        Grant::RefreshToken {
-            refresh_token: rt.expose(),
-        },
-    )
 }
 
 /// The code the sandbox hands back after consent, and its verifier.
