@@ -4,27 +4,17 @@
 //     driven through dispatchFetch.
 // Bundled as wrangler would: esbuild with the "workerd" condition, .wasm files
 // left as separate modules. Prints "sandbox in-process workerd: N passed, M failed".
-import { build } from "esbuild";
 import { Miniflare } from "miniflare";
-import { copyFileSync, mkdirSync } from "node:fs";
+import { bundleForWorkerd } from "../support/workerd-bundle.mjs";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const out = `${root}target/workerd-in-process`;
-mkdirSync(out, { recursive: true });
-await build({
+await bundleForWorkerd({
   entryPoints: { suite: `${root}tests/in-process/worker.mjs`, mounted: `${root}tests/in-process/mounted-worker.mjs` },
-  bundle: true,
-  format: "esm",
-  platform: "neutral",
-  conditions: ["workerd", "worker", "browser"],
-  mainFields: ["module", "main"],
-  external: ["*.wasm"],
   outdir: out,
-  logLevel: "warning",
+  wasm: ["expense-auth/expense_auth_bg.wasm", "expense-auth-sandbox/expense_auth_sandbox_bg.wasm"],
 });
-copyFileSync(`${root}node_modules/expense-auth/expense_auth_bg.wasm`, `${out}/expense_auth_bg.wasm`);
-copyFileSync(`${root}node_modules/expense-auth-sandbox/expense_auth_sandbox_bg.wasm`, `${out}/expense_auth_sandbox_bg.wasm`);
 
 const label = "sandbox in-process workerd";
 const options = (script) => ({

@@ -2,9 +2,9 @@
 // with the "workerd" condition, .wasm kept as a module) and runs it in workerd
 // through miniflare, on loopback, pointed at a provider sandbox. Used by the
 // Worker tests, the demo-page browser test and scripts/demo.
-import { build } from "esbuild";
 import { Miniflare } from "miniflare";
-import { copyFileSync, cpSync, mkdirSync, rmSync } from "node:fs";
+import { cpSync, rmSync } from "node:fs";
+import { bundleForWorkerd } from "./workerd-bundle.mjs";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 
@@ -38,19 +38,7 @@ export function freePort() {
 
 /** Bundles the Worker and assembles its static assets (the demo page + the package). */
 export async function buildWorker() {
-  mkdirSync(out, { recursive: true });
-  await build({
-    entryPoints: [`${root}examples/worker/src/index.js`],
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    conditions: ["workerd", "worker", "browser"],
-    mainFields: ["module", "main"],
-    external: ["*.wasm", "cloudflare:workers"],
-    outfile: `${out}/index.js`,
-    logLevel: "warning",
-  });
-  copyFileSync(`${root}node_modules/expense-auth/expense_auth_bg.wasm`, `${out}/expense_auth_bg.wasm`);
+  await bundleForWorkerd({ entryPoints: [`${root}examples/worker/src/index.js`], outfile: `${out}/index.js` });
   const site = `${out}/public`;
   rmSync(site, { recursive: true, force: true });
   cpSync(`${root}www`, site, { recursive: true });

@@ -1,27 +1,14 @@
 // Runs the shared suite inside workerd (miniflare carries the real workerd
 // binary). The Worker is bundled as wrangler would: esbuild with the
 // "workerd" condition and .wasm files left as separate modules.
-import { build } from "esbuild";
 import { Miniflare } from "miniflare";
-import { copyFileSync, mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { startSandbox } from "../support/sandbox.mjs";
+import { bundleForWorkerd } from "../support/workerd-bundle.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const out = `${root}target/workerd`;
-mkdirSync(out, { recursive: true });
-await build({
-  entryPoints: [`${root}tests/workerd/worker.mjs`],
-  bundle: true,
-  format: "esm",
-  platform: "neutral",
-  conditions: ["workerd", "worker", "browser"],
-  mainFields: ["module", "main"],
-  external: ["*.wasm"],
-  outfile: `${out}/worker.js`,
-  logLevel: "warning",
-});
-copyFileSync(`${root}node_modules/expense-auth/expense_auth_bg.wasm`, `${out}/expense_auth_bg.wasm`);
+await bundleForWorkerd({ entryPoints: [`${root}tests/workerd/worker.mjs`], outfile: `${out}/worker.js` });
 
 const sandbox = await startSandbox();
 let failed = 1;
