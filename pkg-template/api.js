@@ -1,5 +1,5 @@
 // expense-auth's JS driver. It converts and moves bytes; every decision is
-// made by the Rust core in the wasm (one export, `call(op, argsJson)`):
+// made by the Rust core in the wasm (one export, `call(op, a, b, restJson)`):
 // reading options and checking their types here, with try/catch so a
 // throwing getter gives a coded error; promises, timers and `fetch` here;
 // building requests, reading answers, URL and origin checks, time-limit
@@ -24,16 +24,23 @@ const ISSUED = Symbol("issued");
 // Numbers cross as JSON; the non-finite ones by name.
 const num = (v) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v);
 
-function core(op, args) {
-  let s;
+// One call into the core: `a` and `b` cross as plain strings (the hot
+// paths' token, URL or body), `rest` as a JSON array.
+function core(op, rest, a = "", b = "") {
+  let s = "";
   try {
-    s = JSON.stringify(args);
+    if (rest) s = JSON.stringify(rest);
   } catch (e) {
     throw bad("an argument could not be read", e);
   }
-  const r = call(op, s);
+  const r = call(op, a, b, s);
   const v = JSON.parse(r.slice(1));
   if (r[0] === "1") throw fail(v.code, v.message, undefined, v);
+  return v;
+}
+// A string argument.
+function S(v, name) {
+  if (typeof v !== "string") throw bad(`${name} must be a string`);
   return v;
 }
 
@@ -84,6 +91,7 @@ function list(o, k) {
   }
   throw bad(`options.${k} must contain only strings`);
 }
+// An object of strings, flattened to [key, value, ...].
 function pairs(o, k) {
   const v = read(o, k);
   if (v === undefined) return [];
@@ -95,8 +103,18 @@ function pairs(o, k) {
     throw bad(`options.${k} could not be read`, x);
   }
   if (!e.every(([, x]) => typeof x === "string")) throw bad(`options.${k} values must be strings`);
-  return e;
+  return e.flat();
 }
+// One of `names` (or absent): its index.
+function oneOf(o, k, names) {
+  const v = str(o, k);
+  if (v === null) return null;
+  const i = names.indexOf(v);
+  if (i < 0) throw bad(`options.${k} must be ${names.map((n) => `"${n}"`).join(" or ")}`);
+  return i;
+}
+const AUTH = ["basic", "post", "none"];
+const GRANTS = ["authorization_code", "refresh_token", "client_credentials"];
 function signalOf(options) {
   if (options == null) return null;
   if (typeof options !== "object") throw bad("options must be an object");
@@ -239,9 +257,9 @@ function hrefOf(input) {
 
 // ------------------------------------------------------------ functions
 export const createPkce = (length) => core(0, [num(length ?? null)]);
-export const pkceChallenge = (verifier) => core(1, [verifier]);
-export const randomState = () => core(2, []);
-export const statesEqual = (a, b) => core(3, [a, b]);
+export const pkceChallenge = (verifier) => core(1, 0, S(verifier, "verifier"));
+export const randomState = () => core(2);
+export const statesEqual = (a, b) => core(3, 0, S(a, "a"), S(b, "b"));
 
 function authUrl(preset, options) {
   const o = opts(options);
@@ -255,22 +273,30 @@ export const spendeskAuthorizationUrl = (options) => authUrl(2, options);
 export function parseCallback(url, expectedState) {
   if (expectedState === undefined)
     throw bad("expectedState is required: pass the state sent with the request, or null if none was sent");
-  return core(5, [url, expectedState]);
+  if (expectedState !== null) S(expectedState, "expectedState");
+  return core(5, [expectedState], S(url, "url"));
 }
-export const decodeJwtUnverified = (token) => core(6, [token]);
-export const spendeskWalletId = (accessToken, claimName) => core(7, [accessToken, claimName ?? null]);
-export const spendeskWalletClaims = () => core(8, []);
+export const decodeJwtUnverified = (token) => core(6, 0, S(token, "token"));
+export function spendeskWalletId(accessToken, claimName) {
+  if (claimName != null) S(claimName, "claimName");
+  return core(7, [claimName ?? null], S(accessToken, "accessToken"));
+}
+export const spendeskWalletClaims = () => core(8);
 
 export function parseTokenResponse(options) {
   const o = opts(options);
-  const body = str(o, "body");
-  const ts = core(9, [numOpt(o, "status"), body, str(o, "provider"), str(o, "grant"), numOpt(o, "now") ?? now(), str(o, "contentType")]);
+  const body = S(str(o, "body"), "options.body");
+  const ts = core(9, [numOpt(o, "status"), str(o, "contentType"),
+    oneOf(o, "provider", ["oauth2", "pleo", "spendesk", "findity", "prospend"]), oneOf(o, "grant", GRANTS),
+    numOpt(o, "now") ?? now()], body);
   ts.raw = JSON.parse(body);
   return ts;
 }
 
 // ------------------------------------------------------------ clients
 const P = new WeakMap();
+// Frees a client's or session's slot in the wasm when its object is collected.
+const freed = typeof FinalizationRegistry === "function" ? new FinalizationRegistry((h) => core(20, [h])) : null;
 
 class Client {
   constructor(kind, options) {
@@ -278,15 +304,16 @@ class Client {
     const fetch = fnOpt(o, "fetch");
     const pkce = read(o, "pkce");
     if (pkce !== undefined && typeof pkce !== "boolean") throw bad("options.pkce must be a boolean");
-    // The core rebuilds the client from these arguments on every call.
-    const c = [kind, str(o, "clientId"), str(o, "clientSecret"), str(o, "clientAuth"), str(o, "tokenEndpoint"),
+    // The core checks and builds the client once and keeps it under handle `c`.
+    const r = core(10, [kind, str(o, "clientId"), str(o, "clientSecret"), oneOf(o, "clientAuth", AUTH), str(o, "tokenEndpoint"),
       str(o, "authorizationEndpoint"), str(o, "redirectUri"), list(o, "scopes"), str(o, "environment"), str(o, "baseUrl"),
       str(o, "apiBaseUrl"), str(o, "apiKeyId"), str(o, "apiKeySecret"), numOpt(o, "timeoutMs"), inBrowser(),
       read(o, "allowSecretInBrowser") === true, pkce ?? null,
-      // The overrides of the provider's guesses (docs/providers.md); the core checks the values.
-      str(o, "expiresInUnit"), str(o, "bodyEncoding"), str(o, "codeExchangeAuth"), str(o, "refreshAuth"), str(o, "apiKeyMethod")];
-    const r = core(10, c);
-    P.set(this, { c, f: fetch, t: r.timeout, api: r.apiBaseUrl });
+      // The overrides of the provider's guesses (docs/providers.md).
+      oneOf(o, "expiresInUnit", ["auto", "seconds", "milliseconds"]), oneOf(o, "bodyEncoding", ["form", "json"]),
+      oneOf(o, "codeExchangeAuth", AUTH), oneOf(o, "refreshAuth", AUTH), oneOf(o, "apiKeyMethod", ["POST", "GET"])]);
+    freed?.register(this, r.h);
+    P.set(this, { c: r.h, f: fetch, t: r.timeout, api: r.apiBaseUrl });
   }
   get apiBaseUrl() {
     return P.get(this).api;
@@ -297,23 +324,26 @@ class Client {
     return core(11, [P.get(this).c, sc, str(o, "state"), str(o, "codeVerifier"), pairs(o, "extraParams")]);
   }
   exchangeCode(code, codeVerifier, options) {
-    return grant(this, "authorization_code", code, codeVerifier ?? null, options);
+    return grant(this, 0, () => [S(code, "code"), codeVerifier == null ? null : S(codeVerifier, "codeVerifier")], options);
   }
   refresh(refreshToken, options) {
-    return grant(this, "refresh_token", refreshToken, null, options);
+    return grant(this, 1, () => [typeof refreshToken === "string" ? refreshToken : ""], options);
   }
   clientCredentials(options) {
-    return grant(this, "client_credentials", () => list(opts(options, true), "scopes"), null, options);
+    return grant(this, 2, () => ["", "", list(opts(options, true), "scopes")], options);
   }
 }
 
-// Sends one token-endpoint request and reads the answer.
-async function grant(self, kind, x, y, options) {
+// Sends one token-endpoint request and reads the answer. Grants: 0 code,
+// 1 refresh, 2 client credentials, 3 API key, 4 Findity's authorization grant;
+// `xy()` gives the grant's strings [x, y, scopes?].
+async function grant(self, kind, xy, options) {
   const { c, f, t } = P.get(self);
   let req, signal;
   try {
     signal = signalOf(options);
-    req = core(12, [c, kind, typeof x === "function" ? x() : x, y]);
+    const [x = "", y = null, sc = null] = xy();
+    req = core(12, [c, kind, sc, y], x, y ?? "");
   } catch (e) {
     e[NOT_SENT] = true;
     throw e;
@@ -327,7 +357,7 @@ async function grant(self, kind, x, y, options) {
   }, req.cap);
   let ts;
   try {
-    ts = core(13, [c, kind, res.status, res.type, res.body, started]);
+    ts = core(13, [res.status, res.type, c, kind, started], res.body);
   } catch (e) {
     if (e.issuedRefreshToken) {
       Object.defineProperty(e, ISSUED, { value: e.issuedRefreshToken });
@@ -335,7 +365,7 @@ async function grant(self, kind, x, y, options) {
     }
     throw e;
   }
-  if (kind !== "findity_grant") ts.raw = JSON.parse(res.body);
+  if (kind !== 4) ts.raw = JSON.parse(res.body);
   return ts;
 }
 
@@ -354,7 +384,7 @@ export class Spendesk extends Client {
     super(2, options);
   }
   apiKeyToken(options) {
-    return grant(this, "api_key", null, null, options);
+    return grant(this, 3, () => [], options);
   }
   walletId(accessToken, claimName) {
     return spendeskWalletId(accessToken, claimName);
@@ -365,7 +395,7 @@ export class Findity extends Client {
     super(3, options);
   }
   authorizationGrant(orgAccessToken, userId, options) {
-    return grant(this, "findity_grant", orgAccessToken, userId, options);
+    return grant(this, 4, () => [S(orgAccessToken, "orgAccessToken"), S(userId, "userId")], options);
   }
   async userToken(orgAccessToken, userId, options) {
     const code = await this.authorizationGrant(orgAccessToken, userId, options);
@@ -378,7 +408,7 @@ export class ProSpend {
     const o = opts(options);
     const token = str(o, "token");
     const fetch = fnOpt(o, "fetch");
-    const r = core(15, [token, str(o, "environment"), str(o, "apiBaseUrl"), numOpt(o, "timeoutMs"), now()]);
+    const r = core(15, [str(o, "environment"), str(o, "apiBaseUrl"), numOpt(o, "timeoutMs"), now()], token ?? "");
     P.set(this, { token, f: fetch, t: r.timeout, api: r.apiBaseUrl, exp: r.expiresAt });
   }
   get apiBaseUrl() {
@@ -389,13 +419,13 @@ export class ProSpend {
   }
   tokenSet() {
     const { token, api } = P.get(this);
-    const r = core(15, [token, null, api, null, now()]);
+    const r = core(15, [null, api, null, now()], token);
     return { accessToken: token, tokenType: "Bearer", expiresAt: r.expiresAt, raw: {} };
   }
   async fetch(path, init) {
     const { token, f, t, api } = P.get(this);
     const i = bearerInit(init);
-    const url = core(16, [api, path, token, now()]);
+    const url = core(16, [api, now()], S(path, "path"), token);
     return sendBearer(f, t, url, i, token);
   }
 }
@@ -406,7 +436,6 @@ export class ProSpend {
 // come out are executed here (after the input returned, so nothing re-enters
 // it): refresh / renew / store are started in a microtask, callers settled,
 // one timer armed at the machine's next deadline.
-const freeSession = typeof FinalizationRegistry === "function" ? new FinalizationRegistry((h) => core(19, [h, "free"])) : null;
 
 function tokenArgs(ts, what) {
   if (!isObj(ts)) throw bad(`${what} must be a token set object`);
@@ -495,7 +524,7 @@ export class TokenSession {
     if (skew !== null && !(skew >= 0 && skew !== Infinity)) throw bad("options.skewMs must be a non-negative number");
     if (storeTimeout !== null && !(storeTimeout >= 0)) throw bad("options.storeTimeoutMs must be a non-negative number");
     const t = tokens === undefined ? null : tokenArgs(tokens, "options.tokens");
-    if (t) core(19, [null, "check", 0, t]);
+    if (t) core(19, [null, 1, 0, t]);
     // The machine is made at the first use, with the clock read then: the
     // constructor does not call the app's now().
     // The machine's deadline for a refresh is a backstop behind the transport's time limit.
@@ -506,8 +535,8 @@ export class TokenSession {
     if (this.#h === undefined) {
       const t = this.#clock();
       if (this.#h === undefined) {
-        this.#h = core(19, [null, "new", t, ...this.#init]);
-        freeSession?.register(this, this.#h);
+        this.#h = core(19, [null, 0, t, ...this.#init]);
+        freed?.register(this, this.#h);
       }
     }
     return this.#h;
@@ -534,43 +563,44 @@ export class TokenSession {
     this.#usable = null;
     const r = core(19, [h, args[0], this.#clock(), ...args.slice(1)]);
     this.#usable = null;
-    this.#reconnect = r.r;
+    this.#reconnect = r.r === 1;
     clearTimeout(this.#timer);
-    if (r.t != null) this.#timer = setTimeout(() => this.#input(["tick"]), Math.min(Math.max(0, r.t - this.#clock()), 2147483647));
+    if (r.t != null) this.#timer = setTimeout(() => this.#input([8]), Math.min(Math.max(0, r.t - this.#clock()), 2147483647));
     for (const a of r.a) this.#act(a);
   }
 
+  // Actions: 0 resolve, 1 reject, 2 refresh, 3 renew, 4 store.
   #act([kind, id, x, y]) {
-    if (kind === "resolve" || kind === "reject") {
+    if (kind < 2) {
       const c = this.#calls.get(id);
       this.#calls.delete(id);
       const l = this.#lastError;
-      if (kind === "resolve") c?.resolve(x);
+      if (kind === 0) c?.resolve(x);
       // The refresh's own error (with its cause) when that is what the machine reports.
       else c?.reject(l?.code === x.code && l.message === x.message ? l : fail(x.code, x.message, undefined, x));
       return;
     }
     // refresh / renew / store run after this input returned.
     queueMicrotask(async () => {
-      if (kind === "store") {
+      if (kind === 4) {
         let ok = true;
         try {
           await this.#onTokens?.(tokenObject(x), tokenObject(y));
         } catch {
           ok = false;
         }
-        return this.#input(["stored", id, ok]);
+        return this.#input([7, id, ok]);
       }
       let out;
       try {
-        const ts = kind === "refresh" ? await this.#client.refresh(x) : await this.#renew();
-        out = ["issued", tokenArgs(ts, "the new token set")];
+        const ts = kind === 2 ? await this.#client.refresh(x) : await this.#renew();
+        out = [true, tokenArgs(ts, "the new token set")];
       } catch (e) {
         const issued = e?.[ISSUED];
         this.#lastError = e;
-        out = ["error", errorArgs(e), !e?.[NOT_SENT], issued ?? null, issued ? "{}" : null];
+        out = [false, errorArgs(e), !e?.[NOT_SENT], issued ?? null, issued ? "{}" : null];
       }
-      this.#input(["done", id, ...out]);
+      this.#input([6, id, ...out]);
     });
   }
 
@@ -579,7 +609,7 @@ export class TokenSession {
       const id = this.#next++;
       this.#calls.set(id, { resolve, reject });
       try {
-        this.#input(["call", id, kind, used ?? null]);
+        this.#input([4, id, kind, used ?? null]);
       } catch (e) {
         this.#calls.delete(id);
         reject(e);
@@ -592,7 +622,7 @@ export class TokenSession {
       const now = this.#clock();
       const u = this.#usable;
       if (u && now <= u[1] && now >= u[2]) return Promise.resolve(u[0]);
-      const r = core(19, [this.#handle(), "usable", now]);
+      const r = core(19, [this.#handle(), 2, now]);
       if (r) {
         this.#usable = [r[0], r[1], now];
         return Promise.resolve(r[0]);
@@ -606,10 +636,10 @@ export class TokenSession {
     return this.#call(1);
   }
   setTokens(tokens) {
-    this.#input(["set", tokenArgs(tokens, "tokens")]);
+    this.#input([5, tokenArgs(tokens, "tokens")]);
   }
   get tokens() {
-    return tokenObject(core(19, [this.#handle(), "tokens"]));
+    return tokenObject(core(19, [this.#handle(), 3, 0]));
   }
   get reconnectRequired() {
     return this.#reconnect;
@@ -619,7 +649,7 @@ export class TokenSession {
     const url = hrefOf(input);
     // The core's check is a pure function of the URL: remembered per URL.
     if (!this.#checked.has(url)) {
-      core(17, [url, this.#allowed]);
+      core(17, [this.#allowed], url);
       if (this.#checked.size > 63) this.#checked.clear();
       this.#checked.set(url, true);
     }

@@ -1,14 +1,21 @@
-//! The wasm boundary: ONE export, `call(op, args) -> string`, strings in and
-//! out. The package's hand-written JS driver (`pkg-template/expense_auth.js`)
-//! reads and type-checks the options, does the promises, timers and `fetch`,
-//! and calls in here for every decision: building requests, reading answers,
-//! URL and origin checks, time-limit validation, the session's next step.
+//! The wasm boundary: ONE export, `call(op, a, b, rest) -> string`. The
+//! package's hand-written JS driver (`pkg-template/api.js`) reads and
+//! type-checks the options, does the promises, timers and `fetch`, and calls
+//! in here for every decision: building requests, reading answers, URL and
+//! origin checks, time-limit validation, the session's next step.
 //!
-//! `args` is a JSON array (read by the core's `crate::json`); the answer is
-//! `"0"` + the result as JSON, or `"1"` + an error object
-//! (`{code, message, status?, error?, errorDescription?, errorUri?}`). Nothing
-//! here calls JavaScript (randomness aside), so no borrow is ever held while
-//! JS runs and nothing here can be re-entered.
+//! `a` and `b` are the call's one or two main strings, passed as they are (a
+//! JWT, a callback URL, a response body: no JSON escaping on the hot paths);
+//! `rest` is a JSON array of the other arguments (read by the core's
+//! `crate::json`; `""` for none). The answer is `"0"` + the result as JSON, or
+//! `"1"` + an error object (`{code, message, status?, error?,
+//! errorDescription?, errorUri?}`). Nothing here calls JavaScript (randomness
+//! aside), so no borrow is ever held while JS runs and nothing here can be
+//! re-entered.
+//!
+//! Clients and token sessions live in one slab ([`Obj`]), addressed by the
+//! handle their JS object keeps and freed by a `FinalizationRegistry`: a
+//! client is checked and built once, not on every call.
 //!
 //! Coarse calls, no wasm-bindgen classes, closures or futures: measured in
 //! `bench/results.md`, they were most of the shipped size.
@@ -17,8 +24,11 @@ mod ops;
 mod out;
 mod session;
 
-use crate::error::Error;
+use crate::error::{Error, ErrorCode, Result};
+use crate::json::Value;
 use out::Out;
+use std::cell::RefCell;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 // A free-list allocator instead of std's dlmalloc: 1.8 KB gzipped smaller
@@ -29,12 +39,13 @@ use wasm_bindgen::prelude::*;
 static ALLOC: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
     lol_alloc::LockedAllocator::new(lol_alloc::FreeListAllocator::new());
 
-/// `call(op, argsJson)`: see the module docs. The op numbers are shared with
-/// the JS driver (`OP` in `pkg-template/expense_auth.js`).
+/// `call(op, a, b, rest)`: see the module docs. The op numbers are shared
+/// with the JS driver (`pkg-template/api.js`).
 #[wasm_bindgen]
-pub fn call(op: u32, args: &str) -> String {
-    let a = ops::Args(crate::json::parse_array_within(args, usize::MAX).unwrap_or_default());
-    match ops::dispatch(op, &a) {
+pub fn call(op: u32, a: String, b: String, rest: &str) -> String {
+    let mut v = vec![Value::String(a), Value::String(b)];
+    v.extend(crate::json::parse_array_within(rest, usize::MAX).unwrap_or_default());
+    match ops::dispatch(op, &ops::Args(v)) {
         Ok(r) => ["0", &r].concat(),
         Err(ops::Failure(e, issued)) => {
             let mut j = error_json(&e);
@@ -62,4 +73,46 @@ pub(crate) fn error_json(e: &Error) -> String {
     o.os("errorDescription", e.error_description());
     o.os("errorUri", e.error_uri());
     o.end()
+}
+
+/// What a handle points at.
+pub(crate) enum Obj {
+    Client(Rc<ops::Client>),
+    Session(Box<crate::session::Session<String>>),
+}
+
+thread_local! {
+    static SLAB: RefCell<Vec<Option<Obj>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Stores `o` and returns its handle.
+pub(crate) fn put(o: Obj) -> String {
+    SLAB.with(|s| {
+        let mut s = s.borrow_mut();
+        let h = s.iter().position(Option::is_none).unwrap_or(s.len());
+        if h == s.len() {
+            s.push(None);
+        }
+        s[h] = Some(o);
+        crate::encoding::decimal(h as i64)
+    })
+}
+
+/// Takes the object behind handle `h` out of the slab (`restore` puts it
+/// back): no borrow of the slab outlives this call.
+pub(crate) fn take(h: Option<f64>) -> Result<Obj> {
+    let i = h.filter(|h| *h >= 0.0).map_or(usize::MAX, |h| h as usize);
+    SLAB.with(|s| s.borrow_mut().get_mut(i).and_then(Option::take))
+        .ok_or_else(|| Error::new(ErrorCode::InvalidArgument, "this object is gone"))
+}
+
+/// Puts an object taken with [`take`] back under its handle (or frees the
+/// handle with `None`).
+pub(crate) fn restore(h: Option<f64>, o: Option<Obj>) {
+    let i = h.filter(|h| *h >= 0.0).map_or(usize::MAX, |h| h as usize);
+    SLAB.with(|s| {
+        if let Some(e) = s.borrow_mut().get_mut(i) {
+            *e = o;
+        }
+    })
 }

@@ -1,8 +1,10 @@
-//! The operations behind `call`: each reads its arguments (already
-//! type-checked by the JS driver; checked again here), calls the core, and
-//! writes the answer as JSON.
+//! The operations behind `call`: each reads its arguments (type-checked by
+//! the JS driver: a value of another type reads as absent here), calls the
+//! core, and writes the answer as JSON. Argument 0 and 1 are the call's `a`
+//! and `b` strings, 2… the elements of `rest`.
 
 use super::out::{self, Out};
+use super::{put, restore, take, Obj};
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::json::{self, Value};
@@ -11,6 +13,7 @@ use crate::providers::{
 };
 use crate::token::{self, ClientAuth, ClientConfig, ClientOptions, Grant, GrantKind, TokenSet};
 use crate::{authorize, callback, jwt, pkce, state, transport, Secret};
+use std::rc::Rc;
 
 /// A failed operation, with the refresh token a refused-but-rotating answer
 /// carried (see `token_response`).
@@ -25,47 +28,66 @@ impl From<Error> for Failure {
 /// The arguments of one call.
 pub struct Args(pub Vec<Value>);
 
-fn bad(msg: &str) -> Error {
+pub(super) fn bad(msg: &str) -> Error {
     Error::new(ErrorCode::InvalidArgument, msg)
 }
 
 impl Args {
+    /// Argument `i`, `None` for absent or `null`.
+    #[inline(never)]
     pub(super) fn get(&self, i: usize) -> Option<&Value> {
         self.0.get(i).filter(|v| **v != Value::Null)
     }
     /// Argument `i` if it is a string.
-    pub(super) fn s(&self, i: usize) -> Option<String> {
+    #[inline(never)]
+    pub(super) fn s(&self, i: usize) -> Option<&str> {
         match self.get(i) {
-            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::String(s)) => Some(s),
             _ => None,
         }
     }
+    /// Argument `i` as a string, `""` if it is none.
+    #[inline(never)]
+    pub(super) fn st(&self, i: usize) -> &str {
+        self.s(i).unwrap_or_default()
+    }
     /// A non-empty string argument.
-    pub(super) fn ne(&self, i: usize) -> Option<String> {
+    #[inline(never)]
+    pub(super) fn ne(&self, i: usize) -> Option<&str> {
         self.s(i).filter(|s| !s.is_empty())
     }
-    /// A required string argument.
-    fn req(&self, i: usize, name: &str) -> Result<String> {
-        self.s(i)
-            .ok_or_else(|| bad(&[name, " must be a string"].concat()))
-    }
     /// A number; the driver sends non-finite numbers as their names.
+    #[inline(never)]
     pub(super) fn n(&self, i: usize) -> Option<f64> {
         match self.get(i) {
             Some(Value::Number(n)) => Some(*n),
-            Some(Value::String(s)) if s == "Infinity" => Some(f64::INFINITY),
-            Some(Value::String(s)) if s == "-Infinity" => Some(f64::NEG_INFINITY),
-            Some(Value::String(s)) if s == "NaN" => Some(f64::NAN),
+            Some(Value::String(s)) => match s.as_str() {
+                "Infinity" => Some(f64::INFINITY),
+                "-Infinity" => Some(f64::NEG_INFINITY),
+                "NaN" => Some(f64::NAN),
+                _ => None,
+            },
             _ => None,
         }
     }
+    #[inline(never)]
     pub(super) fn b(&self, i: usize) -> bool {
         self.get(i) == Some(&Value::Bool(true))
     }
+    #[inline(never)]
     pub(super) fn given(&self, i: usize) -> bool {
         self.get(i).is_some()
     }
+    /// Argument `i`, an array, as arguments.
+    #[inline(never)]
+    pub(super) fn arr(&self, i: usize) -> Args {
+        Args(match self.get(i) {
+            Some(Value::Array(t)) => json::parse_array_within(t, usize::MAX).unwrap_or_default(),
+            _ => Vec::new(),
+        })
+    }
     /// A list of strings: an array of strings, or one space-separated string.
+    #[inline(never)]
     pub(super) fn list(&self, i: usize) -> Vec<String> {
         match self.get(i) {
             Some(Value::String(s)) => s
@@ -73,232 +95,189 @@ impl Args {
                 .filter(|p| !p.is_empty())
                 .map(str::to_owned)
                 .collect(),
-            Some(Value::Array(t)) => strings_of(t),
-            _ => Vec::new(),
+            _ => self
+                .arr(i)
+                .0
+                .into_iter()
+                .filter_map(|v| match v {
+                    Value::String(s) => Some(s),
+                    _ => None,
+                })
+                .collect(),
         }
     }
-    /// `[[key, value], ...]`.
+    /// `[[key, value], ...]`, flattened by the driver to `[key, value, ...]`.
+    #[inline(never)]
     fn pairs(&self, i: usize) -> Vec<(String, String)> {
-        let Some(Value::Array(t)) = self.get(i) else {
-            return Vec::new();
-        };
-        json::parse_array_within(t, usize::MAX)
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|p| match p {
-                Value::Array(kv) => match strings_of(kv).as_slice() {
-                    [k, v] => Some((k.clone(), v.clone())),
-                    _ => None,
-                },
-                _ => None,
-            })
-            .collect()
+        let mut l = self.list(i).into_iter();
+        let mut out = Vec::new();
+        while let (Some(k), Some(v)) = (l.next(), l.next()) {
+            out.push((k, v));
+        }
+        out
     }
 }
 
-fn strings_of(array: &str) -> Vec<String> {
-    json::parse_array_within(array, usize::MAX)
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|v| match v {
-            Value::String(s) => Some(s),
-            _ => None,
-        })
-        .collect()
+#[inline(never)]
+fn refs(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
 }
 
-/// Operation numbers (the JS driver's `OP` table).
-mod op {
-    pub const PKCE: u32 = 0;
-    pub const CHALLENGE: u32 = 1;
-    pub const STATE: u32 = 2;
-    pub const STATES_EQUAL: u32 = 3;
-    pub const AUTHORIZATION_URL: u32 = 4;
-    pub const CALLBACK: u32 = 5;
-    pub const JWT: u32 = 6;
-    pub const WALLET_ID: u32 = 7;
-    pub const WALLET_CLAIMS: u32 = 8;
-    pub const PARSE_TOKEN_RESPONSE: u32 = 9;
-    pub const CLIENT: u32 = 10;
-    pub const CLIENT_AUTHORIZATION_URL: u32 = 11;
-    pub const TOKEN_REQUEST: u32 = 12;
-    pub const TOKEN_RESPONSE: u32 = 13;
-    pub const TIMEOUT: u32 = 14;
-    pub const PROSPEND: u32 = 15;
-    pub const PROSPEND_URL: u32 = 16;
-    pub const BEARER_URL: u32 = 17;
-    pub const ALLOWED_ORIGINS: u32 = 18;
-    pub const SESSION: u32 = 19;
+#[inline(never)]
+fn pair_refs(v: &[(String, String)]) -> Vec<(&str, &str)> {
+    v.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
 }
 
-/// Runs operation `op`.
+/// Runs operation `op` (numbers shared with the JS driver's calls).
+#[inline(never)]
 pub fn dispatch(op: u32, a: &Args) -> std::result::Result<String, Failure> {
-    if op == op::TOKEN_RESPONSE {
-        return token_response(a);
-    }
-    Ok(run(op, a)?)
-}
-
-fn run(op: u32, a: &Args) -> Result<String> {
-    match op {
-        op::PKCE => {
-            let len = match a.get(0) {
+    Ok(match op {
+        // [_, _, length?]
+        0 => {
+            let len = match a.get(2) {
                 None => pkce::DEFAULT_VERIFIER_LEN,
                 Some(Value::Number(n)) if n.fract() == 0.0 && (0.0..=1024.0).contains(n) => {
                     *n as usize
                 }
-                _ => return Err(bad("length must be a whole number from 43 to 128")),
+                _ => return Err(bad("length must be a whole number from 43 to 128").into()),
             };
             let p = pkce::Pkce::generate(len)?;
             let mut o = Out::obj();
             o.s("codeVerifier", p.verifier.expose());
             o.s("codeChallenge", &p.challenge);
             o.s("codeChallengeMethod", pkce::Pkce::METHOD);
-            Ok(o.end())
+            o.end()
         }
-        op::CHALLENGE => Ok(out::string(&pkce::challenge_s256(&a.req(0, "verifier")?)?)),
-        op::STATE => Ok(out::string(&state::random_state()?)),
-        op::STATES_EQUAL => {
-            let eq = state::constant_time_eq(&a.req(0, "a")?, &a.req(1, "b")?);
-            Ok(if eq { "true" } else { "false" }.into())
-        }
-        op::AUTHORIZATION_URL => authorization_url(a),
-        op::CALLBACK => {
-            let url = a.req(0, "url")?;
-            let expected = match a.0.get(1) {
-                Some(Value::Null) => None,
-                Some(Value::String(s)) => Some(s.as_str()),
-                None => return Err(bad(
-                    "expectedState is required: pass the state sent with the request, or null if none was sent",
-                )),
-                Some(_) => return Err(bad("expectedState must be a string")),
-            };
-            let cb = callback::parse_callback(&url, expected)?;
+        // [verifier]
+        1 => out::string(&pkce::challenge_s256(a.st(0))?),
+        2 => out::string(&state::random_state()?),
+        // [a, b]
+        3 => (if state::constant_time_eq(a.st(0), a.st(1)) {
+            "true"
+        } else {
+            "false"
+        })
+        .into(),
+        4 => authorization_url(a)?,
+        // [url, _, expectedState|null]
+        5 => {
+            let cb = callback::parse_callback(a.st(0), a.s(2))?;
             let mut o = Out::obj();
             o.s("code", cb.code.expose());
             o.os("state", cb.state.as_deref());
-            Ok(o.end())
+            o.end()
         }
-        op::JWT => Ok(jwt::decode_unverified(&a.req(0, "token")?)?
-            .object()
-            .text()
-            .to_owned()),
-        op::WALLET_ID => Ok(out::string(&jwt::spendesk_wallet_id(
-            &a.req(0, "accessToken")?,
-            a.s(1).as_deref(),
-        )?)),
-        op::WALLET_CLAIMS => Ok(out::strings(jwt::SPENDESK_WALLET_CLAIMS.iter().copied())),
-        op::PARSE_TOKEN_RESPONSE => parse_token_response(a),
-        op::CLIENT => client(a),
-        op::CLIENT_AUTHORIZATION_URL => client_authorization_url(a),
-        op::TOKEN_REQUEST => token_request(a),
-        op::TIMEOUT => Ok(timeout_json(a.n(0), a.given(0))?),
-        op::PROSPEND => prospend(a),
-        op::PROSPEND_URL => {
-            let base = a.req(0, "apiBaseUrl")?;
-            let path = a.req(1, "path")?;
+        // [token]
+        6 => jwt::decode_unverified(a.st(0))?.object().text().to_owned(),
+        // [accessToken, _, claimName?]
+        7 => out::string(&jwt::spendesk_wallet_id(a.st(0), a.s(2))?),
+        8 => out::strings(jwt::SPENDESK_WALLET_CLAIMS.iter().copied()),
+        9 => parse_token_response(a)?,
+        10 => client(a)?,
+        11 => client_authorization_url(a)?,
+        12 => token_request(a)?,
+        13 => return token_response(a),
+        // [_, _, timeoutMs]
+        14 => timeout_json(a.n(2))?,
+        15 => prospend(a)?,
+        // [path, token, apiBaseUrl, now]
+        16 => {
+            let path = a.st(0);
             if !path.starts_with('/') {
-                return Err(bad("path must start with '/'"));
+                return Err(bad("path must start with '/'").into());
             }
-            token::check_static_jwt(&a.req(2, "token")?, a.n(3).unwrap_or(0.0))?;
-            let url = [base.as_str(), path.as_str()].concat();
+            token::check_static_jwt(a.st(1), a.n(3).unwrap_or(0.0))?;
+            let url = [a.st(2), path].concat();
             // The base was checked at construction; the joined URL is checked
             // again so the token never goes over http.
             transport::check_bearer_url(&url, None)?;
-            Ok(out::string(&url))
+            out::string(&url)
         }
-        op::BEARER_URL => {
-            let allowed = a.given(1).then(|| a.list(1));
-            transport::check_bearer_url(&a.req(0, "url")?, allowed.as_deref())?;
-            Ok("0".into())
+        // [url, _, allowedOrigins?]
+        17 => {
+            let allowed = a.given(2).then(|| a.list(2));
+            transport::check_bearer_url(a.st(0), allowed.as_deref())?;
+            "0".into()
         }
-        op::ALLOWED_ORIGINS => Ok(out::strings(
-            transport::allowed_origins(&a.list(0))?
+        // [_, _, origins]
+        18 => out::strings(
+            transport::allowed_origins(&a.list(2))?
                 .iter()
                 .map(String::as_str),
-        )),
-        op::SESSION => super::session::op(a),
-        _ => Err(bad("unknown operation")),
-    }
+        ),
+        19 => super::session::op(a)?,
+        // [_, _, handle]: frees a client or session.
+        20 => {
+            restore(a.n(2), None);
+            "0".into()
+        }
+        _ => return Err(bad("unknown operation").into()),
+    })
 }
 
 /// `null` for no limit, else the limit in ms (whole ms, at least 1).
-fn timeout_json(t: Option<f64>, given: bool) -> Result<String> {
-    if given && t.is_none() {
-        return Err(bad("options.timeoutMs must be a number"));
-    }
+#[inline(never)]
+fn timeout_json(t: Option<f64>) -> Result<String> {
     Ok(match transport::timeout(t)? {
         None => "null".into(),
         Some(ms) => crate::encoding::decimal(ms.ceil() as i64),
     })
 }
 
-fn authorization_request(
-    endpoint: &str,
-    client_id: &str,
-    redirect_uri: Option<&str>,
-    scopes: &[String],
-    state: Option<&str>,
-    challenge: &str,
-    extra: &[(String, String)],
-) -> Result<String> {
-    let scope_refs: Vec<&str> = scopes.iter().map(String::as_str).collect();
-    let extra_refs: Vec<(&str, &str)> = extra
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    authorize::AuthorizationRequest {
-        authorization_endpoint: endpoint,
-        client_id,
-        redirect_uri,
-        scopes: &scope_refs,
-        state,
-        code_challenge: challenge,
-        extra_params: &extra_refs,
+#[inline(never)]
+fn provider_of(n: Option<f64>) -> Provider {
+    match n {
+        Some(1.0) => Provider::Pleo,
+        Some(2.0) => Provider::Spendesk,
+        Some(3.0) => Provider::Findity,
+        Some(4.0) => Provider::ProSpend,
+        _ => Provider::Rfc6749,
     }
-    .build()
 }
 
-/// `[preset, authorizationEndpoint, environment, baseUrl, clientId,
+/// `[_, _, preset, authorizationEndpoint, environment, baseUrl, clientId,
 /// redirectUri, scopes, state, codeChallenge, extraParams]`; preset 0 is
 /// generic, 1 Pleo, 2 Spendesk (endpoint from the profile).
+#[inline(never)]
 fn authorization_url(a: &Args) -> Result<String> {
-    let endpoint = match a.n(0) {
-        Some(n) if n == 1.0 || n == 2.0 => {
-            let p = if n == 1.0 {
-                Provider::Pleo
-            } else {
-                Provider::Spendesk
-            };
-            Endpoints::resolve(p, a.s(2).as_deref(), a.s(3).as_deref(), None)?
-                .authorization
-                .map(|e| e.as_str().to_owned())
-                .unwrap_or_default()
-        }
-        _ => a.s(1).unwrap_or_default(),
+    let p = provider_of(a.n(2));
+    let endpoint = if p == Provider::Rfc6749 {
+        a.st(3).to_owned()
+    } else {
+        Endpoints::resolve(p, a.s(4), a.s(5), None)?
+            .authorization
+            .map(|e| e.as_str().to_owned())
+            .unwrap_or_default()
     };
-    Ok(out::string(&authorization_request(
-        &endpoint,
-        &a.s(4).unwrap_or_default(),
-        a.s(5).as_deref(),
-        &a.list(6),
-        a.s(7).as_deref(),
-        &a.s(8).unwrap_or_default(),
-        &a.pairs(9),
-    )?))
+    let scopes = a.list(8);
+    let extra = a.pairs(11);
+    Ok(out::string(
+        &authorize::AuthorizationRequest {
+            authorization_endpoint: &endpoint,
+            client_id: a.st(6),
+            redirect_uri: a.s(7),
+            scopes: &refs(&scopes),
+            state: a.s(9),
+            code_challenge: a.st(10),
+            extra_params: &pair_refs(&extra),
+        }
+        .build()?,
+    ))
 }
 
-fn grant_kind(s: &str) -> Result<GrantKind> {
-    Ok(match s {
-        "authorization_code" => GrantKind::AuthorizationCode,
-        "refresh_token" => GrantKind::RefreshToken,
-        "client_credentials" => GrantKind::ClientCredentials,
-        "api_key" => GrantKind::ApiKey,
-        _ => return Err(bad("unknown grant")),
-    })
+/// Grants, by the driver's number.
+#[inline(never)]
+fn grant_kind(n: Option<f64>) -> GrantKind {
+    match n {
+        Some(1.0) => GrantKind::RefreshToken,
+        Some(2.0) => GrantKind::ClientCredentials,
+        Some(3.0) => GrantKind::ApiKey,
+        _ => GrantKind::AuthorizationCode,
+    }
 }
 
 /// A token set as the JSON object the driver hands out (it adds `raw`).
+#[inline(never)]
 fn token_set_json(t: &TokenSet, provider: Provider) -> String {
     let mut o = Out::obj();
     o.s("accessToken", t.access_token.expose());
@@ -316,120 +295,91 @@ fn token_set_json(t: &TokenSet, provider: Provider) -> String {
     o.end()
 }
 
-/// `[status, body, provider, grant, now, contentType]`.
+/// The status at `i` if it is a whole number from 0 to 999.
+#[inline(never)]
+fn status(a: &Args, i: usize) -> Option<u16> {
+    a.n(i)
+        .filter(|s| s.fract() == 0.0 && (0.0..=999.0).contains(s))
+        .map(|s| s as u16)
+}
+
+/// `[body, _, status, contentType]`.
+#[inline(never)]
+fn response(a: &Args) -> HttpResponse {
+    HttpResponse {
+        status: status(a, 2).unwrap_or(0),
+        content_type: a.s(3).map(str::to_owned),
+        body: a.st(0).to_owned(),
+    }
+}
+
+/// `[body, _, status, contentType, provider, grant, now]` (provider and
+/// grant as numbers; the driver checked the names).
+#[inline(never)]
 fn parse_token_response(a: &Args) -> Result<String> {
-    let status =
-        a.n(0)
-            .filter(|s| s.fract() == 0.0 && (0.0..=999.0).contains(s))
-            .ok_or_else(|| bad("options.status must be an HTTP status number"))? as u16;
-    let body = a.s(1).ok_or_else(|| bad("options.body must be a string"))?;
-    let provider = match a.s(2) {
-        None => Provider::Rfc6749,
-        Some(name) => Provider::from_name(&name).ok_or_else(|| {
-            bad("options.provider must be \"oauth2\", \"spendesk\", \"pleo\", \"findity\" or \"prospend\"")
-        })?,
-    };
-    let kind = match a.s(3).as_deref() {
-        None | Some("authorization_code") => GrantKind::AuthorizationCode,
-        Some("refresh_token") => GrantKind::RefreshToken,
-        Some("client_credentials") => GrantKind::ClientCredentials,
-        Some(_) => return Err(bad("options.grant must be \"authorization_code\", \"refresh_token\" or \"client_credentials\"")),
-    };
+    if status(a, 2).is_none() {
+        return Err(bad("options.status must be an HTTP status number"));
+    }
     let now = a
-        .n(4)
+        .n(6)
         .filter(|n| n.is_finite())
-        .ok_or_else(|| bad("options.now must be a number"))?;
-    let resp = HttpResponse {
-        status,
-        content_type: a.s(5),
-        body,
-    };
-    let t = token::process_token_response(provider, kind, &resp, now)?;
+        .ok_or_else(|| bad("options.now must be a finite number"))?;
+    let provider = provider_of(a.n(4));
+    let t = token::process_token_response(provider, grant_kind(a.n(5)), &response(a), now)?;
     Ok(token_set_json(&t, provider))
 }
 
 // ------------------------------------------------------------------ clients
 
-/// Client construction arguments, by position. The driver keeps the array
-/// and sends it with every call: the client is rebuilt (and re-checked) from
-/// it each time, so nothing lives in wasm memory between calls.
-mod c {
-    pub const KIND: usize = 0;
-    pub const CLIENT_ID: usize = 1;
-    pub const CLIENT_SECRET: usize = 2;
-    pub const CLIENT_AUTH: usize = 3;
-    pub const TOKEN_ENDPOINT: usize = 4;
-    pub const AUTHORIZATION_ENDPOINT: usize = 5;
-    pub const REDIRECT_URI: usize = 6;
-    pub const SCOPES: usize = 7;
-    pub const ENVIRONMENT: usize = 8;
-    pub const BASE_URL: usize = 9;
-    pub const API_BASE_URL: usize = 10;
-    pub const API_KEY_ID: usize = 11;
-    pub const API_KEY_SECRET: usize = 12;
-    pub const TIMEOUT_MS: usize = 13;
-    pub const IN_BROWSER: usize = 14;
-    pub const ALLOW_SECRET_IN_BROWSER: usize = 15;
-    pub const PKCE: usize = 16;
-    // `ProfileOverrides` (docs/providers.md, "guesses").
-    pub const EXPIRES_IN_UNIT: usize = 17;
-    pub const BODY_ENCODING: usize = 18;
-    pub const CODE_EXCHANGE_AUTH: usize = 19;
-    pub const REFRESH_AUTH: usize = 20;
-    pub const API_KEY_METHOD: usize = 21;
-}
-
-/// Option `i`, named `name`, as the index of its value in `values`
-/// (`None` when not given); any other value → `INVALID_ARGUMENT`.
-fn choice(a: &Args, i: usize, name: &str, values: &[&str]) -> Result<Option<usize>> {
-    let Some(v) = a.get(i) else { return Ok(None) };
-    if let Value::String(s) = v {
-        if let Some(k) = values.iter().position(|x| x == s) {
-            return Ok(Some(k));
-        }
-    }
-    let mut m = ["options.", name, " must be "].concat();
-    for (k, x) in values.iter().enumerate() {
-        let sep = match k {
-            0 => "\"",
-            _ if k + 1 == values.len() => " or \"",
-            _ => ", \"",
-        };
-        m.push_str(sep);
-        m.push_str(x);
-        m.push('"');
-    }
-    Err(bad(&m))
-}
-
-/// `"basic" | "post" | "none"`.
-fn auth_choice(a: &Args, i: usize, name: &str) -> Result<Option<ClientAuth>> {
-    Ok(
-        choice(a, i, name, &["basic", "post", "none"])?.map(|k| match k {
-            0 => ClientAuth::Basic,
-            1 => ClientAuth::Post,
-            _ => ClientAuth::None,
-        }),
-    )
-}
-
-fn provider_of(n: Option<f64>) -> Provider {
-    match n {
-        Some(1.0) => Provider::Pleo,
-        Some(2.0) => Provider::Spendesk,
-        Some(3.0) => Provider::Findity,
-        _ => Provider::Rfc6749,
-    }
-}
-
-/// A client and its API key (Spendesk), from its construction arguments.
-struct Client {
+/// A client and its API key (Spendesk), built once per JS client object.
+pub struct Client {
     config: ClientConfig,
     scopes: Vec<String>,
     api_key: Option<(String, String)>,
 }
 
-fn build_client(a: &Args) -> Result<Client> {
+/// Client construction arguments, by position after `[_, _]`.
+mod c {
+    pub const KIND: usize = 2;
+    pub const CLIENT_ID: usize = 3;
+    pub const CLIENT_SECRET: usize = 4;
+    pub const CLIENT_AUTH: usize = 5;
+    pub const TOKEN_ENDPOINT: usize = 6;
+    pub const AUTHORIZATION_ENDPOINT: usize = 7;
+    pub const REDIRECT_URI: usize = 8;
+    pub const SCOPES: usize = 9;
+    pub const ENVIRONMENT: usize = 10;
+    pub const BASE_URL: usize = 11;
+    pub const API_BASE_URL: usize = 12;
+    pub const API_KEY_ID: usize = 13;
+    pub const API_KEY_SECRET: usize = 14;
+    pub const TIMEOUT_MS: usize = 15;
+    pub const IN_BROWSER: usize = 16;
+    pub const ALLOW_SECRET_IN_BROWSER: usize = 17;
+    pub const PKCE: usize = 18;
+    // `ProfileOverrides` (docs/providers.md, "guesses"), as the index of
+    // the value in the driver's list of names.
+    pub const EXPIRES_IN_UNIT: usize = 19;
+    pub const BODY_ENCODING: usize = 20;
+    pub const CODE_EXCHANGE_AUTH: usize = 21;
+    pub const REFRESH_AUTH: usize = 22;
+    pub const API_KEY_METHOD: usize = 23;
+}
+
+/// `"basic" | "post" | "none"`, as 0, 1, 2.
+#[inline(never)]
+fn auth_choice(n: Option<f64>) -> Option<ClientAuth> {
+    n.map(|k| match k as u8 {
+        0 => ClientAuth::Basic,
+        1 => ClientAuth::Post,
+        _ => ClientAuth::None,
+    })
+}
+
+/// The construction arguments → `{h, apiBaseUrl?, timeout}` (or the error).
+#[inline(never)]
+fn client(a: &Args) -> Result<String> {
+    let timeout = timeout_json(a.n(c::TIMEOUT_MS))?;
     let secret = a.ne(c::CLIENT_SECRET);
     let key_secret = a.ne(c::API_KEY_SECRET);
     if (secret.is_some() || key_secret.is_some())
@@ -438,119 +388,108 @@ fn build_client(a: &Args) -> Result<Client> {
     {
         return Err(Error::new(
             ErrorCode::SecretInBrowser,
-            "a client secret must not be shipped to a browser (a page or a web worker); run this flow on a server, or pass allowSecretInBrowser: true if you really mean it",
+            "a client secret must not be shipped to a browser: run this flow on a server (or pass allowSecretInBrowser: true)",
         ));
     }
     let api_key = match (a.ne(c::API_KEY_ID), key_secret) {
-        (Some(id), Some(s)) => Some((id, s)),
+        (Some(id), Some(s)) => Some((id.to_owned(), s.to_owned())),
         (None, None) => None,
         _ => return Err(bad("apiKeyId and apiKeySecret go together")),
     };
-    let client_auth = auth_choice(a, c::CLIENT_AUTH, "clientAuth")?;
     let overrides = ProfileOverrides {
-        expires_in_unit: choice(
-            a,
-            c::EXPIRES_IN_UNIT,
-            "expiresInUnit",
-            &["auto", "seconds", "milliseconds"],
-        )?
-        .map(|k| match k {
+        expires_in_unit: a.n(c::EXPIRES_IN_UNIT).map(|k| match k as u8 {
             0 => ExpiresInUnit::Auto,
             1 => ExpiresInUnit::Seconds,
             _ => ExpiresInUnit::Milliseconds,
         }),
-        body_encoding: choice(a, c::BODY_ENCODING, "bodyEncoding", &["form", "json"])?.map(|k| {
-            if k == 0 {
+        body_encoding: a.n(c::BODY_ENCODING).map(|k| {
+            if k == 0.0 {
                 BodyEncoding::Form
             } else {
                 BodyEncoding::Json
             }
         }),
-        code_exchange_auth: auth_choice(a, c::CODE_EXCHANGE_AUTH, "codeExchangeAuth")?,
-        refresh_auth: auth_choice(a, c::REFRESH_AUTH, "refreshAuth")?,
-        api_key_method: choice(a, c::API_KEY_METHOD, "apiKeyMethod", &["POST", "GET"])?.map(|k| {
-            if k == 0 {
+        code_exchange_auth: auth_choice(a.n(c::CODE_EXCHANGE_AUTH)),
+        refresh_auth: auth_choice(a.n(c::REFRESH_AUTH)),
+        api_key_method: a.n(c::API_KEY_METHOD).map(|k| {
+            if k == 0.0 {
                 ApiKeyMethod::Post
             } else {
                 ApiKeyMethod::Get
             }
         }),
     };
-    let (env, base, api) = (a.s(c::ENVIRONMENT), a.s(c::BASE_URL), a.s(c::API_BASE_URL));
-    let (te, ae, ru) = (
-        a.s(c::TOKEN_ENDPOINT),
-        a.s(c::AUTHORIZATION_ENDPOINT),
-        a.s(c::REDIRECT_URI),
-    );
-    let id = a.s(c::CLIENT_ID).unwrap_or_default();
     let provider = provider_of(a.n(c::KIND));
     let mut o = ClientOptions::new(provider);
     // Which placement options each class takes: the generic client its
     // endpoints only, Pleo also `apiBaseUrl` (a separate API host).
     if provider != Provider::Rfc6749 {
-        o.environment = env.as_deref();
-        o.base_url = base.as_deref();
+        o.environment = a.s(c::ENVIRONMENT);
+        o.base_url = a.s(c::BASE_URL);
     }
     if provider == Provider::Pleo {
-        o.api_base_url = api.as_deref();
+        o.api_base_url = a.s(c::API_BASE_URL);
     }
-    o.token_endpoint = te.as_deref();
-    o.authorization_endpoint = ae.as_deref();
-    o.redirect_uri = ru.as_deref();
-    o.client_id = &id;
-    o.client_secret = secret.as_deref();
-    o.client_auth = client_auth;
+    o.token_endpoint = a.s(c::TOKEN_ENDPOINT);
+    o.authorization_endpoint = a.s(c::AUTHORIZATION_ENDPOINT);
+    o.redirect_uri = a.s(c::REDIRECT_URI);
+    o.client_id = a.st(c::CLIENT_ID);
+    o.client_secret = secret;
+    o.client_auth = auth_choice(a.n(c::CLIENT_AUTH));
     o.pkce = a.get(c::PKCE) != Some(&Value::Bool(false));
     o.overrides = overrides;
-    Ok(Client {
+    let cl = Client {
         config: ClientConfig::new(&o)?,
         scopes: a.list(c::SCOPES),
         api_key,
-    })
+    };
+    let mut r = Out::obj();
+    r.os("apiBaseUrl", cl.config.api_base_url());
+    r.raw("timeout", &timeout);
+    r.raw("h", &put(Obj::Client(Rc::new(cl))));
+    Ok(r.end())
 }
 
-fn client_args(a: &Args) -> Result<Client> {
-    match a.get(0) {
-        Some(Value::Array(t)) => build_client(&Args(
-            json::parse_array_within(t, usize::MAX).unwrap_or_default(),
-        )),
-        _ => Err(bad("not a client of this module")),
-    }
+/// The client behind the handle at argument `i`.
+#[inline(never)]
+fn client_at(a: &Args, i: usize) -> Result<Rc<Client>> {
+    let h = a.n(i);
+    let o = take(h)?;
+    let c = match &o {
+        Obj::Client(c) => Some(c.clone()),
+        _ => None,
+    };
+    restore(h, Some(o));
+    c.ok_or_else(|| bad("not a client of this module"))
 }
 
-/// The construction arguments → `{apiBaseUrl?, timeout}` (or the error).
-fn client(a: &Args) -> Result<String> {
-    let timeout = timeout_json(a.n(c::TIMEOUT_MS), a.given(c::TIMEOUT_MS))?;
-    let cl = build_client(a)?;
-    let mut o = Out::obj();
-    o.os("apiBaseUrl", cl.config.api_base_url());
-    o.raw("timeout", &timeout);
-    Ok(o.end())
-}
-
-/// `[client, scopes (null: the client's), state, codeVerifier, extraParams]`
-/// → `{url, state, codeVerifier}` with fresh state and PKCE unless given.
+/// `[_, _, client, scopes (null: the client's), state, codeVerifier,
+/// extraParams]` → `{url, state, codeVerifier}` with fresh state and PKCE
+/// unless given.
+#[inline(never)]
 fn client_authorization_url(a: &Args) -> Result<String> {
-    let cl = client_args(a)?;
-    let scopes = if a.given(1) { a.list(1) } else { cl.scopes };
-    let state = match a.s(2) {
-        Some(s) => s,
+    let cl = client_at(a, 2)?;
+    let scopes = if a.given(3) {
+        a.list(3)
+    } else {
+        cl.scopes.clone()
+    };
+    let state = match a.s(4) {
+        Some(s) => s.to_owned(),
         None => state::random_state()?,
     };
-    let verifier = match a.s(3) {
+    let verifier = match a.s(5) {
         Some(v) => Secret::new(v),
         None => pkce::Pkce::generate(pkce::DEFAULT_VERIFIER_LEN)?.verifier,
     };
     let challenge = pkce::challenge_s256(verifier.expose())?;
-    let scope_refs: Vec<&str> = scopes.iter().map(String::as_str).collect();
-    let extra = a.pairs(4);
-    let extra_refs: Vec<(&str, &str)> = extra
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    let url = cl
-        .config
-        .authorization_url(&scope_refs, Some(&state), &challenge, &extra_refs)?;
+    let extra = a.pairs(6);
+    let url = cl.config.authorization_url(
+        &refs(&scopes),
+        Some(&state),
+        &challenge,
+        &pair_refs(&extra),
+    )?;
     let mut o = Out::obj();
     o.s("url", &url);
     o.s("state", &state);
@@ -558,29 +497,27 @@ fn client_authorization_url(a: &Args) -> Result<String> {
     Ok(o.end())
 }
 
-/// `[client, grant, a, b]` → `{method, url, headers: [[k, v]], body?, cap}`.
-/// Grants: `authorization_code` (code, verifier), `refresh_token` (token),
-/// `client_credentials` (scopes), `api_key`, `findity_grant` (org token, user).
+/// `[x, y, client, grant]` → `{method, url, headers: [[k, v]], body?, cap}`.
+/// Grants: 0 authorization code (x code, y verifier), 1 refresh (x token),
+/// 2 client credentials (scopes at 4), 3 API key, 4 Findity's authorization
+/// grant (x org token, y user).
+#[inline(never)]
 fn token_request(a: &Args) -> Result<String> {
-    let cl = client_args(a)?;
-    let grant = a.req(1, "grant")?;
+    let cl = client_at(a, 2)?;
     let cfg = &cl.config;
-    let req = match grant.as_str() {
-        "authorization_code" => cfg.token_request(&Grant::AuthorizationCode {
-            code: &a.req(2, "code")?,
-            code_verifier: a.s(3).as_deref(),
-        })?,
-        "refresh_token" => cfg.token_request(&Grant::RefreshToken {
-            refresh_token: &a
-                .ne(2)
+    let req = match a.n(3) {
+        Some(1.0) => cfg.token_request(&Grant::RefreshToken {
+            refresh_token: a
+                .ne(0)
                 .ok_or_else(|| bad("refreshToken must be a non-empty string"))?,
         })?,
-        "client_credentials" => {
-            let scopes = a.list(2);
-            let refs: Vec<&str> = scopes.iter().map(String::as_str).collect();
-            cfg.token_request(&Grant::ClientCredentials { scopes: &refs })?
+        Some(2.0) => {
+            let scopes = a.list(4);
+            cfg.token_request(&Grant::ClientCredentials {
+                scopes: &refs(&scopes),
+            })?
         }
-        "api_key" => {
+        Some(3.0) => {
             let (id, secret) = cl
                 .api_key
                 .as_ref()
@@ -590,14 +527,16 @@ fn token_request(a: &Args) -> Result<String> {
                 key_secret: secret,
             })?
         }
-        "findity_grant" => {
-            cfg.authorization_grant_request(&a.req(2, "orgAccessToken")?, &a.req(3, "userId")?)?
-        }
-        _ => return Err(bad("unknown grant")),
+        Some(4.0) => cfg.authorization_grant_request(a.st(0), a.st(1))?,
+        _ => cfg.token_request(&Grant::AuthorizationCode {
+            code: a.st(0),
+            code_verifier: a.s(1),
+        })?,
     };
     Ok(request_json(&req))
 }
 
+#[inline(never)]
 fn request_json(req: &HttpRequest) -> String {
     let mut o = Out::obj();
     o.s("method", req.method);
@@ -612,49 +551,41 @@ fn request_json(req: &HttpRequest) -> String {
     o.end()
 }
 
-/// `[client, grant, status, contentType, body, now]` → a token set, or for
-/// `findity_grant` the code. A refresh answer that fails the checks but
-/// carries a new refresh token reports it (`issuedRefreshToken`), so the
-/// session keeps it instead of the spent one.
+/// `[body, _, status, contentType, client, grant, now]` → a token set, or for
+/// Findity's authorization grant (4) the code. A refresh answer that fails
+/// the checks but carries a new refresh token reports it
+/// (`issuedRefreshToken`), so the session keeps it instead of the spent one.
+#[inline(never)]
 fn token_response(a: &Args) -> std::result::Result<String, Failure> {
-    let cl = client_args(a)?;
-    let grant = a.req(1, "grant")?;
-    let resp = HttpResponse {
-        status: a.n(2).unwrap_or(0.0) as u16,
-        content_type: a.s(3),
-        body: a.s(4).unwrap_or_default(),
-    };
-    if grant == "findity_grant" {
+    let cl = client_at(a, 4)?;
+    let resp = response(a);
+    if a.n(5) == Some(4.0) {
         let code = token::process_findity_authorization_grant(&resp)?;
         return Ok(out::string(code.expose()));
     }
-    let kind = grant_kind(&grant)?;
+    let kind = grant_kind(a.n(5));
     match cl
         .config
-        .process_token_response(kind, &resp, a.n(5).unwrap_or(0.0))
+        .process_token_response(kind, &resp, a.n(6).unwrap_or(0.0))
     {
         Ok(t) => Ok(token_set_json(&t, cl.config.provider())),
         Err(e) => Err(Failure(e, cl.config.issued_refresh_token(kind, &resp))),
     }
 }
 
-/// `[token, environment, apiBaseUrl, timeoutMs, now]` →
+/// `[token, _, environment, apiBaseUrl, timeoutMs, now]` →
 /// `{apiBaseUrl, expiresAt?, timeout}`.
+#[inline(never)]
 fn prospend(a: &Args) -> Result<String> {
     let token = a.ne(0).ok_or_else(|| bad("options.token is required"))?;
-    if !token::is_access_token(&token) {
+    if !token::is_access_token(token) {
         return Err(bad(
             "options.token must be printable ASCII without spaces (it goes into a header)",
         ));
     }
-    let expires_at = token::check_static_jwt(&token, a.n(4).unwrap_or(0.0))?;
-    let e = Endpoints::resolve(
-        Provider::ProSpend,
-        a.s(1).as_deref(),
-        None,
-        a.s(2).as_deref(),
-    )?;
-    let timeout = timeout_json(a.n(3), a.given(3))?;
+    let expires_at = token::check_static_jwt(token, a.n(5).unwrap_or(0.0))?;
+    let e = Endpoints::resolve(Provider::ProSpend, a.s(2), None, a.s(3))?;
+    let timeout = timeout_json(a.n(4))?;
     let mut o = Out::obj();
     o.os("apiBaseUrl", e.api_base.as_deref());
     if let Some(e) = expires_at.filter(|e| e.is_finite()) {
