@@ -256,9 +256,17 @@ function hrefOf(input) {
 }
 
 // ------------------------------------------------------------ functions
-export const createPkce = (length) => core(0, [num(length ?? null)]);
+// 128 random bytes, one char each, for the core (which imports no RNG).
+function rnd() {
+  try {
+    return String.fromCharCode(...crypto.getRandomValues(new Uint8Array(128)));
+  } catch (e) {
+    throw fail("RANDOM_UNAVAILABLE", "the platform's secure random number generator is not available", e);
+  }
+}
+export const createPkce = (length) => core(0, [num(length ?? null)], "", rnd());
 export const pkceChallenge = (verifier) => core(1, 0, S(verifier, "verifier"));
-export const randomState = () => core(2);
+export const randomState = () => core(2, 0, "", rnd());
 export const statesEqual = (a, b) => core(3, 0, S(a, "a"), S(b, "b"));
 
 function authUrl(preset, options) {
@@ -321,7 +329,7 @@ class Client {
   authorizationUrl(options) {
     const o = opts(options, true);
     const sc = list(o, "scopes");
-    return core(11, [P.get(this).c, sc, str(o, "state"), str(o, "codeVerifier"), pairs(o, "extraParams")]);
+    return core(11, [P.get(this).c, sc, str(o, "state"), str(o, "codeVerifier"), pairs(o, "extraParams")], "", rnd());
   }
   exchangeCode(code, codeVerifier, options) {
     return grant(this, 0, () => [S(code, "code"), codeVerifier == null ? null : S(codeVerifier, "codeVerifier")], options);

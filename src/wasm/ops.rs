@@ -34,12 +34,10 @@ pub(super) fn bad(msg: &str) -> Error {
 
 impl Args {
     /// Argument `i`, `None` for absent or `null`.
-    #[inline(never)]
     pub(super) fn get(&self, i: usize) -> Option<&Value> {
         self.0.get(i).filter(|v| **v != Value::Null)
     }
     /// Argument `i` if it is a string.
-    #[inline(never)]
     pub(super) fn s(&self, i: usize) -> Option<&str> {
         match self.get(i) {
             Some(Value::String(s)) => Some(s),
@@ -47,17 +45,14 @@ impl Args {
         }
     }
     /// Argument `i` as a string, `""` if it is none.
-    #[inline(never)]
     pub(super) fn st(&self, i: usize) -> &str {
         self.s(i).unwrap_or_default()
     }
     /// A non-empty string argument.
-    #[inline(never)]
     pub(super) fn ne(&self, i: usize) -> Option<&str> {
         self.s(i).filter(|s| !s.is_empty())
     }
     /// A number; the driver sends non-finite numbers as their names.
-    #[inline(never)]
     pub(super) fn n(&self, i: usize) -> Option<f64> {
         match self.get(i) {
             Some(Value::Number(n)) => Some(*n),
@@ -70,16 +65,13 @@ impl Args {
             _ => None,
         }
     }
-    #[inline(never)]
     pub(super) fn b(&self, i: usize) -> bool {
         self.get(i) == Some(&Value::Bool(true))
     }
-    #[inline(never)]
     pub(super) fn given(&self, i: usize) -> bool {
         self.get(i).is_some()
     }
     /// Argument `i`, an array, as arguments.
-    #[inline(never)]
     pub(super) fn arr(&self, i: usize) -> Args {
         Args(match self.get(i) {
             Some(Value::Array(t)) => json::parse_array_within(t, usize::MAX).unwrap_or_default(),
@@ -87,7 +79,6 @@ impl Args {
         })
     }
     /// A list of strings: an array of strings, or one space-separated string.
-    #[inline(never)]
     pub(super) fn list(&self, i: usize) -> Vec<String> {
         match self.get(i) {
             Some(Value::String(s)) => s
@@ -107,7 +98,6 @@ impl Args {
         }
     }
     /// `[[key, value], ...]`, flattened by the driver to `[key, value, ...]`.
-    #[inline(never)]
     fn pairs(&self, i: usize) -> Vec<(String, String)> {
         let mut l = self.list(i).into_iter();
         let mut out = Vec::new();
@@ -118,21 +108,36 @@ impl Args {
     }
 }
 
-#[inline(never)]
+/// The driver's random bytes (`b`: 128 bytes from `crypto.getRandomValues`,
+/// one char per byte): 0..32 for a `state`, 32.. for a PKCE verifier. The
+/// core takes randomness as input, so the wasm imports no RNG.
+fn entropy(a: &Args) -> Vec<u8> {
+    a.st(1).chars().map(|c| c as u8).collect()
+}
+
+fn state_from(e: &[u8]) -> Result<String> {
+    e.get(..32)
+        .and_then(|b| b.try_into().ok())
+        .map(state::state_from_entropy)
+        .ok_or_else(|| bad("not enough random bytes"))
+}
+
+fn pkce_from(e: &[u8], len: usize) -> Result<pkce::Pkce> {
+    pkce::Pkce::from_entropy(e.get(32..).unwrap_or_default(), len)
+}
+
 fn refs(v: &[String]) -> Vec<&str> {
     v.iter().map(String::as_str).collect()
 }
 
-#[inline(never)]
 fn pair_refs(v: &[(String, String)]) -> Vec<(&str, &str)> {
     v.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
 }
 
 /// Runs operation `op` (numbers shared with the JS driver's calls).
-#[inline(never)]
 pub fn dispatch(op: u32, a: &Args) -> std::result::Result<String, Failure> {
     Ok(match op {
-        // [_, _, length?]
+        // [_, entropy, length?]
         0 => {
             let len = match a.get(2) {
                 None => pkce::DEFAULT_VERIFIER_LEN,
@@ -141,7 +146,7 @@ pub fn dispatch(op: u32, a: &Args) -> std::result::Result<String, Failure> {
                 }
                 _ => return Err(bad("length must be a whole number from 43 to 128").into()),
             };
-            let p = pkce::Pkce::generate(len)?;
+            let p = pkce_from(&entropy(a), len)?;
             let mut o = Out::obj();
             o.s("codeVerifier", p.verifier.expose());
             o.s("codeChallenge", &p.challenge);
@@ -150,7 +155,8 @@ pub fn dispatch(op: u32, a: &Args) -> std::result::Result<String, Failure> {
         }
         // [verifier]
         1 => out::string(&pkce::challenge_s256(a.st(0))?),
-        2 => out::string(&state::random_state()?),
+        // [_, entropy]
+        2 => out::string(&state_from(&entropy(a))?),
         // [a, b]
         3 => (if state::constant_time_eq(a.st(0), a.st(1)) {
             "true"
@@ -216,7 +222,6 @@ pub fn dispatch(op: u32, a: &Args) -> std::result::Result<String, Failure> {
 }
 
 /// `null` for no limit, else the limit in ms (whole ms, at least 1).
-#[inline(never)]
 fn timeout_json(t: Option<f64>) -> Result<String> {
     Ok(match transport::timeout(t)? {
         None => "null".into(),
@@ -224,7 +229,6 @@ fn timeout_json(t: Option<f64>) -> Result<String> {
     })
 }
 
-#[inline(never)]
 fn provider_of(n: Option<f64>) -> Provider {
     match n {
         Some(1.0) => Provider::Pleo,
@@ -238,7 +242,6 @@ fn provider_of(n: Option<f64>) -> Provider {
 /// `[_, _, preset, authorizationEndpoint, environment, baseUrl, clientId,
 /// redirectUri, scopes, state, codeChallenge, extraParams]`; preset 0 is
 /// generic, 1 Pleo, 2 Spendesk (endpoint from the profile).
-#[inline(never)]
 fn authorization_url(a: &Args) -> Result<String> {
     let p = provider_of(a.n(2));
     let endpoint = if p == Provider::Rfc6749 {
@@ -266,7 +269,6 @@ fn authorization_url(a: &Args) -> Result<String> {
 }
 
 /// Grants, by the driver's number.
-#[inline(never)]
 fn grant_kind(n: Option<f64>) -> GrantKind {
     match n {
         Some(1.0) => GrantKind::RefreshToken,
@@ -277,7 +279,6 @@ fn grant_kind(n: Option<f64>) -> GrantKind {
 }
 
 /// A token set as the JSON object the driver hands out (it adds `raw`).
-#[inline(never)]
 fn token_set_json(t: &TokenSet, provider: Provider) -> String {
     let mut o = Out::obj();
     o.s("accessToken", t.access_token.expose());
@@ -296,7 +297,6 @@ fn token_set_json(t: &TokenSet, provider: Provider) -> String {
 }
 
 /// The status at `i` if it is a whole number from 0 to 999.
-#[inline(never)]
 fn status(a: &Args, i: usize) -> Option<u16> {
     a.n(i)
         .filter(|s| s.fract() == 0.0 && (0.0..=999.0).contains(s))
@@ -304,7 +304,6 @@ fn status(a: &Args, i: usize) -> Option<u16> {
 }
 
 /// `[body, _, status, contentType]`.
-#[inline(never)]
 fn response(a: &Args) -> HttpResponse {
     HttpResponse {
         status: status(a, 2).unwrap_or(0),
@@ -315,7 +314,6 @@ fn response(a: &Args) -> HttpResponse {
 
 /// `[body, _, status, contentType, provider, grant, now]` (provider and
 /// grant as numbers; the driver checked the names).
-#[inline(never)]
 fn parse_token_response(a: &Args) -> Result<String> {
     if status(a, 2).is_none() {
         return Err(bad("options.status must be an HTTP status number"));
@@ -367,7 +365,6 @@ mod c {
 }
 
 /// `"basic" | "post" | "none"`, as 0, 1, 2.
-#[inline(never)]
 fn auth_choice(n: Option<f64>) -> Option<ClientAuth> {
     n.map(|k| match k as u8 {
         0 => ClientAuth::Basic,
@@ -377,7 +374,6 @@ fn auth_choice(n: Option<f64>) -> Option<ClientAuth> {
 }
 
 /// The construction arguments → `{h, apiBaseUrl?, timeout}` (or the error).
-#[inline(never)]
 fn client(a: &Args) -> Result<String> {
     let timeout = timeout_json(a.n(c::TIMEOUT_MS))?;
     let secret = a.ne(c::CLIENT_SECRET);
@@ -451,7 +447,6 @@ fn client(a: &Args) -> Result<String> {
 }
 
 /// The client behind the handle at argument `i`.
-#[inline(never)]
 fn client_at(a: &Args, i: usize) -> Result<Rc<Client>> {
     let h = a.n(i);
     let o = take(h)?;
@@ -463,11 +458,11 @@ fn client_at(a: &Args, i: usize) -> Result<Rc<Client>> {
     c.ok_or_else(|| bad("not a client of this module"))
 }
 
-/// `[_, _, client, scopes (null: the client's), state, codeVerifier,
+/// `[_, entropy, client, scopes (null: the client's), state, codeVerifier,
 /// extraParams]` → `{url, state, codeVerifier}` with fresh state and PKCE
 /// unless given.
-#[inline(never)]
 fn client_authorization_url(a: &Args) -> Result<String> {
+    let e = entropy(a);
     let cl = client_at(a, 2)?;
     let scopes = if a.given(3) {
         a.list(3)
@@ -476,11 +471,11 @@ fn client_authorization_url(a: &Args) -> Result<String> {
     };
     let state = match a.s(4) {
         Some(s) => s.to_owned(),
-        None => state::random_state()?,
+        None => state_from(&e)?,
     };
     let verifier = match a.s(5) {
         Some(v) => Secret::new(v),
-        None => pkce::Pkce::generate(pkce::DEFAULT_VERIFIER_LEN)?.verifier,
+        None => pkce_from(&e, pkce::DEFAULT_VERIFIER_LEN)?.verifier,
     };
     let challenge = pkce::challenge_s256(verifier.expose())?;
     let extra = a.pairs(6);
@@ -501,7 +496,6 @@ fn client_authorization_url(a: &Args) -> Result<String> {
 /// Grants: 0 authorization code (x code, y verifier), 1 refresh (x token),
 /// 2 client credentials (scopes at 4), 3 API key, 4 Findity's authorization
 /// grant (x org token, y user).
-#[inline(never)]
 fn token_request(a: &Args) -> Result<String> {
     let cl = client_at(a, 2)?;
     let cfg = &cl.config;
@@ -536,7 +530,6 @@ fn token_request(a: &Args) -> Result<String> {
     Ok(request_json(&req))
 }
 
-#[inline(never)]
 fn request_json(req: &HttpRequest) -> String {
     let mut o = Out::obj();
     o.s("method", req.method);
@@ -555,7 +548,6 @@ fn request_json(req: &HttpRequest) -> String {
 /// Findity's authorization grant (4) the code. A refresh answer that fails
 /// the checks but carries a new refresh token reports it
 /// (`issuedRefreshToken`), so the session keeps it instead of the spent one.
-#[inline(never)]
 fn token_response(a: &Args) -> std::result::Result<String, Failure> {
     let cl = client_at(a, 4)?;
     let resp = response(a);
@@ -575,7 +567,6 @@ fn token_response(a: &Args) -> std::result::Result<String, Failure> {
 
 /// `[token, _, environment, apiBaseUrl, timeoutMs, now]` →
 /// `{apiBaseUrl, expiresAt?, timeout}`.
-#[inline(never)]
 fn prospend(a: &Args) -> Result<String> {
     let token = a.ne(0).ok_or_else(|| bad("options.token is required"))?;
     if !token::is_access_token(token) {

@@ -25,7 +25,6 @@ use crate::Secret;
 /// 2^53 − 1: the largest time the driver can hold exactly.
 const MAX_SAFE: u64 = (1 << 53) - 1;
 
-#[inline(never)]
 fn ms(v: Option<f64>) -> u64 {
     v.map(|n| expires_at_from_f64(n).unwrap_or(0)).unwrap_or(0)
 }
@@ -34,7 +33,6 @@ fn ms(v: Option<f64>) -> u64 {
 /// at `a[i]` (the driver checked the types). `strict`: the app's own sets
 /// (`tokens`, `setTokens`) must have a finite `expiresAt`; a refresh's
 /// result is clamped instead (never thrown away after a rotation).
-#[inline(never)]
 fn tokens(a: &Args, i: usize, strict: bool) -> Result<Tokens<String>> {
     let f = a.arr(i);
     let access = f
@@ -56,7 +54,6 @@ fn tokens(a: &Args, i: usize, strict: bool) -> Result<Tokens<String>> {
 }
 
 /// An error from `[code, message, status?, error?, errorDescription?, errorUri?]`.
-#[inline(never)]
 fn error_from(a: &Args, i: usize) -> Error {
     let f = a.arr(i);
     let code = ErrorCode::from_code(f.st(0)).unwrap_or(ErrorCode::NetworkError);
@@ -71,13 +68,11 @@ fn error_from(a: &Args, i: usize) -> Error {
     e
 }
 
-#[inline(never)]
 fn int(n: u64) -> String {
     crate::encoding::decimal(n.min(i64::MAX as u64) as i64)
 }
 
 /// A token set as JSON for the driver: `[payload, accessToken, refreshToken?, expiresAt?]`.
-#[inline(never)]
 fn tokens_json(t: &Tokens<String>) -> String {
     let mut o = Out::arr();
     o.push_raw(&out::string(&t.payload));
@@ -92,7 +87,6 @@ fn tokens_json(t: &Tokens<String>) -> String {
 
 /// The queued actions (`[kind, id, x?, y?]`, kinds 0 resolve, 1 reject,
 /// 2 refresh, 3 renew, 4 store), the next deadline and the reconnect flag.
-#[inline(never)]
 fn drain(s: &mut Session<String>) -> String {
     let mut acts = Out::arr();
     while let Some(a) = s.poll_action() {
@@ -128,7 +122,6 @@ fn drain(s: &mut Session<String>) -> String {
 /// `[_, _, handle, input, now, ...]`; inputs: 0 new, 1 check, 2 usable,
 /// 3 tokens, 4 call, 5 set, 6 done, 7 stored, 8 tick (see the JS driver's
 /// `TokenSession`).
-#[inline(never)]
 pub fn op(a: &Args) -> Result<String> {
     let input = a.n(3).unwrap_or(-1.0);
     let now = ms(a.n(4));
@@ -175,7 +168,6 @@ pub fn op(a: &Args) -> Result<String> {
     r
 }
 
-#[inline(never)]
 fn step(
     s: &mut Session<String>,
     a: &Args,
