@@ -35,7 +35,7 @@ pub(super) fn bad(msg: &str) -> Error {
 impl Args {
     /// Argument `i`, `None` for absent or `null`.
     pub(super) fn get(&self, i: usize) -> Option<&Value> {
-        self.0.get(i).filter(|v| **v != Value::Null)
+        self.0.get(i).filter(|v| !matches!(v, Value::Null))
     }
     /// Argument `i` if it is a string.
     pub(super) fn s(&self, i: usize) -> Option<&str> {
@@ -66,7 +66,7 @@ impl Args {
         }
     }
     pub(super) fn b(&self, i: usize) -> bool {
-        self.get(i) == Some(&Value::Bool(true))
+        matches!(self.get(i), Some(Value::Bool(true)))
     }
     pub(super) fn given(&self, i: usize) -> bool {
         self.get(i).is_some()
@@ -432,7 +432,7 @@ fn client(a: &Args) -> Result<String> {
     o.client_id = a.st(c::CLIENT_ID);
     o.client_secret = secret;
     o.client_auth = auth_choice(a.n(c::CLIENT_AUTH));
-    o.pkce = a.get(c::PKCE) != Some(&Value::Bool(false));
+    o.pkce = !matches!(a.get(c::PKCE), Some(Value::Bool(false)));
     o.overrides = overrides;
     let cl = Client {
         config: ClientConfig::new(&o)?,
