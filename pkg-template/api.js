@@ -148,9 +148,11 @@ function statusOf(res) {
 // to that many bytes (undefined: hand back the Response).
 // What can end a request early costs per request (bench/results.md s. 6: an
 // AbortController several µs in Node, a timer and a Promise.race about 1 µs
-// each), so none of it is made without a time limit and a signal: nothing
-// can end such a request early. Otherwise an AbortController gives the fetch
-// its signal, and a race ends a fetch that ignores it.
+// each), so it is made only when needed: nothing without a time limit and a
+// signal (nothing can end such a request early); otherwise an
+// AbortController for the fetch's signal, and a race only for a `fetch`
+// option, which may ignore its signal (a hung one must still end), not for
+// the global fetch, which honours it.
 async function send(f, t, signal, url, init, cap) {
   if (signal?.aborted) throw fail("ABORTED", "the request was aborted before it was sent");
   if (t == null && !signal) {
@@ -174,18 +176,23 @@ async function send(f, t, signal, url, init, cap) {
   }
   const ac = new AbortController();
   let why = "";
+  // A `fetch` option may ignore its signal: a race ends it anyway. The
+  // global fetch honours its signal (its body stream too): no race.
   let stop;
-  const stopped = new Promise((_, reject) => (stop = reject));
-  stopped.catch(() => {});
+  let stopped;
+  if (f) {
+    stopped = new Promise((_, reject) => (stop = reject));
+    stopped.catch(() => {});
+  }
   const abort = (w) => {
     why ||= w;
     ac.abort();
-    stop();
+    stop?.();
   };
   const onAbort = () => abort("ABORTED");
   signal?.addEventListener("abort", onAbort);
   const timer = t == null ? 0 : setTimeout(abort, t, "TIMEOUT");
-  const until = (p) => Promise.race([p, stopped]);
+  const until = f ? (p) => Promise.race([p, stopped]) : same;
   try {
     let res;
     try {
