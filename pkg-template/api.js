@@ -129,18 +129,17 @@ const failed = (why, e) =>
       : fail("NETWORK_ERROR", "the request failed", e);
 const notResponse = (e) => fail("INVALID_RESPONSE", "fetch did not resolve to a Response", e);
 const same = (p) => p;
-// What fetch resolved to must look like a Response: its status (0 for an
-// opaque redirect).
-function statusOf(res) {
-  let status;
+// The Response as fetch resolved to it, if it looks like one (for
+// session.fetch, which hands it on).
+function checked(res) {
+  let ok;
   try {
-    status = res.type === "opaqueredirect" ? 0 : res.status;
-    res.headers.get("content-type");
+    ok = typeof res.status === "number" && typeof res.headers.get === "function";
   } catch (e) {
     throw notResponse(e);
   }
-  if (typeof status !== "number") throw notResponse();
-  return status;
+  if (!ok) throw notResponse();
+  return res;
 }
 
 // One path for every request. `f`: the `fetch` option (null: the global
@@ -162,10 +161,7 @@ async function send(f, t, signal, url, init, cap) {
     } catch (e) {
       throw failed("", e);
     }
-    if (cap === undefined) {
-      statusOf(res);
-      return res;
-    }
+    if (cap === undefined) return checked(res);
     return answer(res, cap, same, () => {
       try {
         res.body?.cancel().catch(() => {});
@@ -200,10 +196,7 @@ async function send(f, t, signal, url, init, cap) {
     } catch (e) {
       throw failed(why, e);
     }
-    if (cap === undefined) {
-      statusOf(res);
-      return res;
-    }
+    if (cap === undefined) return checked(res);
     return await answer(res, cap, until, () => abort(""), (e) => failed(why, e));
   } finally {
     clearTimeout(timer);
@@ -215,14 +208,15 @@ async function send(f, t, signal, url, init, cap) {
 // to `cap` bytes while it streams. `until` wraps each wait (the race, or
 // nothing); `end()` stops the transfer; `fault(e)` maps a transport error.
 async function answer(res, cap, until, end, fault) {
-  const status = statusOf(res);
-  let type, length;
+  let status, type, length;
   try {
+    status = res.type === "opaqueredirect" ? 0 : res.status;
     type = res.headers.get("content-type");
     length = Number(res.headers.get("content-length"));
   } catch (e) {
     throw notResponse(e);
   }
+  if (typeof status !== "number") throw notResponse();
   const tooLarge = () => {
     end();
     return fail("RESPONSE_TOO_LARGE", "the response body is larger than 256 KiB", undefined, { status });
