@@ -271,7 +271,7 @@ function hotpathSection(r, P) {
   const h = r.hotpath;
   P("", "## 6. Session hot path (issue 9 §7)", "");
   if (!h || h.error) return P(`Not measured: ${h?.error ?? "section skipped"}`);
-  if (h.run) P(`*This section was measured in a run of its own (\`${h.run.command}\`, ${h.run.date}, load average at start ${h.run.loadavg}, tree ${h.run.git}, wasm sha256 ${h.run.wasmSha256.slice(0, 16)}…), not the run the header describes; the session.fetch rows of the Targets table and section 7 come from it.*`, "");
+  if (h.run) P(`*This section was measured in a run of its own (\`${h.run.command}\`, ${h.run.date}, load average at start ${h.run.loadavg}, tree ${h.run.git}, wasm sha256 ${h.run.wasmSha256.slice(0, 16)}…), not the run the header describes; the session hot path rows of the Targets table and of section 7 come from it.*`, "");
   const envs = [["node", "Node"], ["chromium", "Chromium"]];
   P(
     "`bench/lib/hotpath.mjs`, the same code in a fresh Node process (the package's Node entry) and in a headless Chromium page (the package as published, `/pkg/index.js`). " +
