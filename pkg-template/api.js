@@ -272,18 +272,21 @@ function bearerInit(init) {
 }
 // `init` is bearerInit's own copy: its Headers are set in place, or its
 // plain headers replaced. A plain header is checked as a Headers object would
-// check it, once per token and sender (`by`: the session or client, so no
-// token outlives it here): the same token is sent again and again, and the
-// check scans the whole value (a 1 KB JWT: about 6 µs in Node's Headers).
+// check it (that check scans the whole value: a 1 KB JWT costs about 6 µs in
+// Node's Headers): for a session (`by`), once per token, remembered in a
+// WeakMap so no token outlives its session here, since the same token is
+// sent again and again; otherwise (ProSpend, whose token the core checked)
+// unless it is printable ASCII, which always makes a valid header value.
 const fits = new WeakMap();
+const PRINTABLE = /^[\x21-\x7e]*$/;
 function withBearer(init, token, by) {
   const v = "Bearer " + token;
   try {
     if (init.headers instanceof Headers) init.headers.set("authorization", v);
     else {
-      if (fits.get(by) !== token) {
+      if (by ? fits.get(by) !== token : !PRINTABLE.test(token)) {
         new Headers().set("authorization", v);
-        fits.set(by, token);
+        if (by) fits.set(by, token);
       }
       init.headers = { authorization: v };
     }
@@ -466,7 +469,7 @@ export class ProSpend {
     const { token, f, t, api } = P.get(this);
     const i = bearerInit(init);
     const url = core(16, [api, path, token, now()]);
-    return sendBearer(f, t, url, i, token, this);
+    return sendBearer(f, t, url, i, token);
   }
 }
 
