@@ -139,109 +139,182 @@ const inBrowser = () => {
 };
 
 // ------------------------------------------------------------ the transport
-// One path for every request. `t`: time limit in ms (null: none); `cap`: read
-// the body as text up to that many bytes (undefined: hand back the Response).
+const failed = (why, e) =>
+  why === "TIMEOUT"
+    ? fail("TIMEOUT", "the request timed out", e)
+    : why || e?.name === "AbortError"
+      ? fail("ABORTED", "the request was aborted", e)
+      : fail("NETWORK_ERROR", "the request failed", e);
+const notResponse = (e) => fail("INVALID_RESPONSE", "fetch did not resolve to a Response", e);
+const same = (p) => p;
+// The Response as fetch resolved to it, if it looks like one (for
+// session.fetch, which hands it on).
+function checked(res) {
+  let ok;
+  try {
+    ok = typeof res.status === "number" && typeof res.headers.get === "function";
+  } catch (e) {
+    throw notResponse(e);
+  }
+  if (!ok) throw notResponse();
+  return res;
+}
+
+// One path for every request. `f`: the `fetch` option (null: the global
+// fetch); `t`: time limit in ms (null: none); `cap`: read the body as text up
+// to that many bytes (undefined: hand back the Response).
+// What can end a request early costs per request (bench/results.md s. 6: an
+// AbortController several µs in Node, a timer and a Promise.race about 1 µs
+// each), so it is made only when needed: nothing without a time limit and a
+// signal (nothing can end such a request early); otherwise an
+// AbortController for the fetch's signal, and a race only for a `fetch`
+// option, which may ignore its signal (a hung one must still end), not for
+// the global fetch, which honours it.
 async function send(f, t, signal, url, init, cap) {
   if (signal?.aborted) throw fail("ABORTED", "the request was aborted before it was sent");
+  if (t == null && !signal) {
+    let res;
+    try {
+      res = await (f || fetch)(url, init);
+    } catch (e) {
+      throw failed("", e);
+    }
+    if (cap === undefined) return checked(res);
+    return answer(res, cap, same, () => {
+      try {
+        res.body?.cancel().catch(() => {});
+      } catch {
+        // Not a stream: nothing to stop.
+      }
+    }, failed.bind(null, ""));
+  }
   const ac = new AbortController();
   let why = "";
+  // A `fetch` option may ignore its signal: a race ends it anyway. The
+  // global fetch honours its signal (its body stream too): no race.
   let stop;
-  const stopped = new Promise((_, reject) => (stop = reject));
-  stopped.catch(() => {});
+  let stopped;
+  if (f) {
+    stopped = new Promise((_, reject) => (stop = reject));
+    stopped.catch(() => {});
+  }
   const abort = (w) => {
     why ||= w;
     ac.abort();
-    stop();
+    stop?.();
   };
   const onAbort = () => abort("ABORTED");
   signal?.addEventListener("abort", onAbort);
   const timer = t == null ? 0 : setTimeout(abort, t, "TIMEOUT");
-  const until = (p) => Promise.race([p, stopped]);
-  const failed = (e) =>
-    why === "TIMEOUT"
-      ? fail("TIMEOUT", "the request timed out", e)
-      : why || e?.name === "AbortError"
-        ? fail("ABORTED", "the request was aborted", e)
-        : fail("NETWORK_ERROR", "the request failed", e);
+  const until = f ? (p) => Promise.race([p, stopped]) : same;
   try {
     let res;
     try {
       res = await until((f || fetch)(url, { ...init, signal: ac.signal }));
     } catch (e) {
-      throw failed(e);
+      throw failed(why, e);
     }
-    let status, type, length;
-    try {
-      status = res.type === "opaqueredirect" ? 0 : res.status;
-      type = res.headers.get("content-type");
-      length = Number(res.headers.get("content-length"));
-    } catch (e) {
-      throw fail("INVALID_RESPONSE", "fetch did not resolve to a Response", e);
-    }
-    if (typeof status !== "number") throw fail("INVALID_RESPONSE", "fetch did not resolve to a Response");
-    if (cap === undefined) return res;
-    const tooLarge = () => {
-      abort("");
-      return fail("RESPONSE_TOO_LARGE", "the response body is larger than 256 KiB", undefined, { status });
-    };
-    if (length > cap) throw tooLarge();
-    let body = "";
-    if (status !== 0) {
-      try {
-        const r = res.body?.getReader?.();
-        if (!r) body = await until(res.text());
-        else {
-          const parts = [];
-          let n = 0;
-          for (;;) {
-            const { done, value } = await until(r.read());
-            if (done) break;
-            n += value.byteLength;
-            if (n > cap) {
-              r.cancel().catch(() => {});
-              throw tooLarge();
-            }
-            parts.push(value);
-          }
-          const all = new Uint8Array(n);
-          n = 0;
-          for (const p of parts) all.set(p, (n += p.byteLength) - p.byteLength);
-          body = new TextDecoder().decode(all);
-        }
-      } catch (e) {
-        throw isExpenseAuthError(e) ? e : failed(e);
-      }
-      if (body.length > cap) throw tooLarge();
-    }
-    return { status, type, body };
+    if (cap === undefined) return checked(res);
+    return await answer(res, cap, until, () => abort(""), (e) => failed(why, e));
   } finally {
     clearTimeout(timer);
     if (cap !== undefined) signal?.removeEventListener("abort", onAbort);
   }
 }
 
+// A token endpoint's answer: { status, type, body }, the body read as text up
+// to `cap` bytes while it streams. `until` wraps each wait (the race, or
+// nothing); `end()` stops the transfer; `fault(e)` maps a transport error.
+async function answer(res, cap, until, end, fault) {
+  let status, type, length;
+  try {
+    status = res.type === "opaqueredirect" ? 0 : res.status;
+    type = res.headers.get("content-type");
+    length = Number(res.headers.get("content-length"));
+  } catch (e) {
+    throw notResponse(e);
+  }
+  if (typeof status !== "number") throw notResponse();
+  const tooLarge = () => {
+    end();
+    return fail("RESPONSE_TOO_LARGE", "the response body is larger than 256 KiB", undefined, { status });
+  };
+  if (length > cap) throw tooLarge();
+  let body = "";
+  if (status !== 0) {
+    try {
+      const r = res.body?.getReader?.();
+      if (!r) body = await until(res.text());
+      else {
+        const parts = [];
+        let n = 0;
+        for (;;) {
+          const { done, value } = await until(r.read());
+          if (done) break;
+          n += value.byteLength;
+          if (n > cap) {
+            r.cancel().catch(() => {});
+            throw tooLarge();
+          }
+          parts.push(value);
+        }
+        const all = new Uint8Array(n);
+        n = 0;
+        for (const p of parts) all.set(p, (n += p.byteLength) - p.byteLength);
+        body = new TextDecoder().decode(all);
+      }
+    } catch (e) {
+      throw isExpenseAuthError(e) ? e : fault(e);
+    }
+    if (body.length > cap) throw tooLarge();
+  }
+  return { status, type, body };
+}
+
 // `fetch(url, init)` with the bearer token, through the one transport.
+// `init` is copied (the caller's object is not changed). Its headers become
+// a Headers object only when the caller gave some (the bearer is set over
+// them); otherwise they are a plain object with the one header, as a raw
+// fetch call would pass (a Headers object costs 0.5–1 µs per request in Node
+// and Chromium: bench/results.md s. 6).
 function bearerInit(init) {
-  if (init != null && typeof init !== "object") throw bad("init must be an object");
+  if (init == null) return {};
+  if (typeof init !== "object") throw bad("init must be an object");
   try {
     const i = { ...init };
-    i.headers = new Headers(i.headers);
+    if (i.headers !== undefined) i.headers = new Headers(i.headers);
     return i;
   } catch (e) {
     throw bad("init could not be read", e);
   }
 }
-// `init` is bearerInit's own copy: its Headers are set in place.
-function withBearer(init, token) {
+// `init` is bearerInit's own copy: its Headers are set in place, or its
+// plain headers replaced. A plain header is checked as a Headers object would
+// check it (that check scans the whole value: a 1 KB JWT costs about 6 µs in
+// Node's Headers): for a session (`by`), once per token, remembered in a
+// WeakMap so no token outlives its session here, since the same token is
+// sent again and again; otherwise (ProSpend, whose token the core checked)
+// unless it is printable ASCII, which always makes a valid header value.
+const fits = new WeakMap();
+const PRINTABLE = /^[\x21-\x7e]*$/;
+function withBearer(init, token, by) {
+  const v = "Bearer " + token;
   try {
-    init.headers.set("authorization", "Bearer " + token);
+    if (init.headers instanceof Headers) init.headers.set("authorization", v);
+    else {
+      if (by ? fits.get(by) !== token : !PRINTABLE.test(token)) {
+        new Headers().set("authorization", v);
+        if (by) fits.set(by, token);
+      }
+      init.headers = { authorization: v };
+    }
   } catch (e) {
     throw bad("the token cannot be sent in a header", e);
   }
   return init;
 }
-function sendBearer(f, t, url, init, token) {
-  return send(f, t, init.signal ?? null, url, withBearer(init, token));
+function sendBearer(f, t, url, init, token, by) {
+  return send(f, t, init.signal ?? null, url, withBearer(init, token, by));
 }
 // The URL as given (the core checks it as written, not as a WHATWG parser
 // would repair it).
@@ -663,10 +736,10 @@ export class TokenSession {
     }
     const i = bearerInit(init);
     const used = await this.getAccessToken();
-    const r = await sendBearer(this.#f, this.#t, url, i, used);
+    const r = await sendBearer(this.#f, this.#t, url, i, used, this);
     if (r.status !== 401) return r;
     const next = await this.#call(2, used);
-    const r2 = await sendBearer(this.#f, this.#t, url, i, next);
+    const r2 = await sendBearer(this.#f, this.#t, url, i, next, this);
     if (r2.status === 401)
       throw fail("UNAUTHORIZED", "the API answered 401 even with a freshly refreshed access token", undefined, { status: 401 });
     return r2;

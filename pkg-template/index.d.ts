@@ -553,11 +553,16 @@ export interface AuthorizationUrlResult {
  * @group Clients and token sets
  */
 export interface ClientCommonOptions {
-  /** A fetch-compatible function to use instead of the global `fetch`. */
+  /**
+   * A fetch-compatible function to use instead of the global `fetch`. It is given a `signal` when
+   * the request has a time limit or the call a signal (and none when neither): one that ignores
+   * its signal still rejects on time (`TIMEOUT`) or on abort (`ABORTED`), but its request goes on.
+   */
   fetch?: typeof fetch | undefined;
   /**
    * Time limit per request in ms (default 30 000): a positive number up to 2 147 483 647, or `0`
-   * or `Infinity` for none. A request over time rejects with `TIMEOUT`.
+   * or `Infinity` for none. A request over time is aborted (through the signal given to `fetch`)
+   * and rejects with `TIMEOUT`.
    */
   timeoutMs?: number | undefined;
   /**
@@ -927,7 +932,7 @@ export interface ProSpendOptions {
   environment?: "production" | "sandbox" | undefined;
   /** The API host instead, e.g. the local sandbox's `http://127.0.0.1:8787/prospend`. */
   apiBaseUrl?: string | undefined;
-  /** A fetch-compatible function to use instead of the global `fetch`. */
+  /** A fetch-compatible function to use instead of the global `fetch`; see {@link ClientCommonOptions.fetch}. */
   fetch?: typeof fetch | undefined;
   /** Time limit per request in ms; see {@link ClientCommonOptions.timeoutMs}. */
   timeoutMs?: number | undefined;
@@ -1016,7 +1021,10 @@ export interface TokenSessionOptions {
   storeTimeoutMs?: number | undefined;
   /** The clock in ms since the epoch (default `Date.now`). */
   now?: (() => number) | undefined;
-  /** A fetch-compatible function for {@link TokenSession.fetch} instead of the global `fetch`. */
+  /**
+   * A fetch-compatible function for {@link TokenSession.fetch} instead of the global `fetch`; see
+   * {@link ClientCommonOptions.fetch}.
+   */
   fetch?: typeof fetch | undefined;
   /**
    * The origins (`https://host[:port]`) {@link TokenSession.fetch} may send the access token to.

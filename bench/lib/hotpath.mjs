@@ -11,9 +11,13 @@
 //    plain-JS async getter (same Date.now() check against an expiry);
 //  - stub: `session.fetch(url)` vs a raw `fetch(url, { headers: {
 //    authorization } })`, both with a stub fetch resolving at once to one
-//    Response; plus plain-JS rows that add, step by step, what the package's
-//    transport does per request (init copy, Headers, AbortController, a
-//    time-limit timer, Promise.race), to show where the overhead goes;
+//    Response: given as the session's `fetch` option, and installed as the
+//    global fetch for a session without one (the transport skips its race
+//    for the global fetch); with the default 30 s time limit and with
+//    `timeoutMs: 0` (no AbortController, timer or race at all); plus
+//    plain-JS rows that add, step by step, what a transport may do per
+//    request (Headers, AbortController, a time-limit timer, Promise.race),
+//    to show where the overhead goes;
 //  - loopback: the same against a real HTTP server on 127.0.0.1 (the
 //    runtime's own fetch; the body read to the end by both).
 import { summary } from "./stats.mjs";
@@ -36,6 +40,15 @@ async function timeUs(batch, n) {
 }
 
 async function runGroup(g, rounds, log) {
+  g.before?.();
+  try {
+    return await runCases(g, rounds, log);
+  } finally {
+    g.after?.();
+  }
+}
+
+async function runCases(g, rounds, log) {
   const batches = g.cases.map((c) => compile(c.fn));
   for (const b of batches) await b(g.warm); // warm-up (JIT tiers, connections)
   // Calls per batch: at least g.calls, and enough for a batch to last about
@@ -89,6 +102,10 @@ export async function runHotpath({ lib, loopback, rounds = 9, calls = 20_000, ba
   const stub = async () => response;
   const session = new lib.TokenSession({ client, tokens, fetch: stub, allowedOrigins: ["https://api.example.com"] });
   const noTimer = new lib.TokenSession({ client, tokens, fetch: stub, allowedOrigins: ["https://api.example.com"], timeoutMs: 0 });
+  // No fetch option: the global fetch, which is the stub while the stub group runs.
+  const onGlobal = new lib.TokenSession({ client, tokens, allowedOrigins: ["https://api.example.com"] });
+  const onGlobalNoTimer = new lib.TokenSession({ client, tokens, allowedOrigins: ["https://api.example.com"], timeoutMs: 0 });
+  const realFetch = globalThis.fetch;
   const bearer = () => `Bearer ${plain.token}`;
   // What the package's transport does around fetch, in plain JS, step by step.
   // A design the transport could use instead of a timer per request: one
@@ -148,10 +165,22 @@ export async function runHotpath({ lib, loopback, rounds = 9, calls = 20_000, ba
       i.headers.set("authorization", bearer());
       return stub(API, { ...i, signal: AbortSignal.timeout(30_000) });
     },
+    // The least a time limit through the fetch's signal costs: a controller
+    // and a timer (what the package does for the global fetch).
+    floor: async () => {
+      const ac = new AbortController();
+      const timer = setTimeout(() => ac.abort(), 30_000);
+      try {
+        return await stub(API, { headers: { authorization: bearer() }, signal: ac.signal });
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    // The package's transport for a fetch option, by hand: the header in a
+    // plain object (no caller headers), controller, timer, race, shape check.
     full: async () => {
       const token = await plain.get();
-      const i = { headers: new Headers() };
-      i.headers.set("authorization", "Bearer " + token);
+      const i = { headers: { authorization: "Bearer " + token } };
       const ac = new AbortController();
       let stop;
       const stopped = new Promise((_, reject) => (stop = reject));
@@ -159,8 +188,7 @@ export async function runHotpath({ lib, loopback, rounds = 9, calls = 20_000, ba
       const timer = setTimeout(() => { ac.abort(); stop(); }, 30_000);
       try {
         const res = await Promise.race([stub(API, { ...i, signal: ac.signal }), stopped]);
-        res.headers.get("content-type");
-        Number(res.headers.get("content-length"));
+        if (typeof res.status !== "number" || typeof res.headers.get !== "function") throw new TypeError("not a Response");
         return res;
       } finally {
         clearTimeout(timer);
@@ -168,8 +196,7 @@ export async function runHotpath({ lib, loopback, rounds = 9, calls = 20_000, ba
     },
     sharedTimer: async () => {
       const token = await plain.get();
-      const i = { headers: new Headers() };
-      i.headers.set("authorization", "Bearer " + token);
+      const i = { headers: { authorization: "Bearer " + token } };
       const ac = new AbortController();
       let stop;
       const stopped = new Promise((_, reject) => (stop = reject));
@@ -177,8 +204,7 @@ export async function runHotpath({ lib, loopback, rounds = 9, calls = 20_000, ba
       const q = track(() => { ac.abort(); stop(); });
       try {
         const res = await Promise.race([stub(API, { ...i, signal: ac.signal }), stopped]);
-        res.headers.get("content-type");
-        Number(res.headers.get("content-length"));
+        if (typeof res.status !== "number" || typeof res.headers.get !== "function") throw new TypeError("not a Response");
         return res;
       } finally {
         settle(q);
@@ -188,14 +214,12 @@ export async function runHotpath({ lib, loopback, rounds = 9, calls = 20_000, ba
     // as the runtimes' own fetch does; a custom fetch may not).
     lean: async () => {
       const token = await plain.get();
-      const i = { headers: new Headers() };
-      i.headers.set("authorization", "Bearer " + token);
+      const i = { headers: { authorization: "Bearer " + token } };
       const ac = new AbortController();
       const q = track(() => ac.abort());
       try {
         const res = await stub(API, { ...i, signal: ac.signal });
-        res.headers.get("content-type");
-        Number(res.headers.get("content-length"));
+        if (typeof res.status !== "number" || typeof res.headers.get !== "function") throw new TypeError("not a Response");
         return res;
       } finally {
         settle(q);
@@ -222,22 +246,32 @@ export async function runHotpath({ lib, loopback, rounds = 9, calls = 20_000, ba
       calls,
       batchMs,
       warm: 2_000,
+      // The stub is the global fetch while this group runs (the loopback group uses the real one).
+      before: () => (globalThis.fetch = stub),
+      after: () => (globalThis.fetch = realFetch),
       cases: [
-        { id: "ea.fetch", label: "expense-auth `session.fetch(url)` (default 30 s time limit)", fn: () => session.fetch(API) },
+        { id: "ea.fetch", label: "expense-auth `session.fetch(url)`, `fetch` option (default 30 s time limit)", fn: () => session.fetch(API) },
         { id: "raw", label: "raw `fetch(url, { headers: { authorization: \"Bearer …\" } })`", fn: () => stub(API, { headers: { authorization: bearer() } }) },
-        { id: "ea.fetch.noTimer", label: "expense-auth `session.fetch(url)`, `timeoutMs: 0` (no timer)", fn: () => noTimer.fetch(API) },
+        { id: "ea.fetch.noTimer", label: "expense-auth `session.fetch(url)`, `fetch` option, `timeoutMs: 0` (no time limit)", fn: () => noTimer.fetch(API) },
+        { id: "ea.fetch.global", label: "expense-auth `session.fetch(url)`, the global fetch (default 30 s time limit)", fn: () => onGlobal.fetch(API) },
+        { id: "ea.fetch.global.noTimer", label: "expense-auth `session.fetch(url)`, the global fetch, `timeoutMs: 0` (no time limit)", fn: () => onGlobalNoTimer.fetch(API) },
         { id: "js.headers", label: "plain JS: init copy + `new Headers()` + `set(authorization)`", fn: steps.headers },
         { id: "js.abort", label: "plain JS: … + `AbortController` + `{ ...init, signal }`", fn: steps.abort },
+        { id: "js.floor", label: "plain JS: header as a plain object + `AbortController` + 30 s `setTimeout`/`clearTimeout` (the least a time limit through the signal costs)", fn: steps.floor },
         { id: "js.signalTimeout", label: "plain JS: Headers + `AbortSignal.timeout(30 000)` as the signal (one engine call for the time limit)", fn: steps.signalTimeout },
-        { id: "js.transport", label: "plain JS: the package's transport by hand (getter + Headers + AbortController + 30 s `setTimeout` + `Promise.race` + 2 header reads)", fn: steps.full },
+        { id: "js.transport", label: "plain JS: the package's transport for a `fetch` option by hand (getter + plain header object + AbortController + 30 s `setTimeout` + `Promise.race` + shape check)", fn: steps.full },
         { id: "js.sharedTimer", label: "plain JS: the same transport with one timer per session over a FIFO of deadlines instead of a timer per request", fn: steps.sharedTimer },
         { id: "js.lean", label: "plain JS: … and no `Promise.race` (relies on fetch honouring its signal)", fn: steps.lean },
       ],
       compare: [
-        { id: "overhead", a: "ea.fetch", b: "raw", kind: "diff", label: "session.fetch − raw fetch" },
-        { id: "overheadNoTimer", a: "ea.fetch.noTimer", b: "raw", kind: "diff", label: "session.fetch (no timer) − raw fetch" },
+        { id: "overhead", a: "ea.fetch", b: "raw", kind: "diff", label: "session.fetch (fetch option) − raw fetch" },
+        { id: "overheadNoTimer", a: "ea.fetch.noTimer", b: "raw", kind: "diff", label: "session.fetch (fetch option, timeoutMs 0) − raw fetch" },
+        { id: "overheadGlobal", a: "ea.fetch.global", b: "raw", kind: "diff", label: "session.fetch (global fetch) − raw fetch" },
+        { id: "overheadGlobalNoTimer", a: "ea.fetch.global.noTimer", b: "raw", kind: "diff", label: "session.fetch (global fetch, timeoutMs 0) − raw fetch" },
         { id: "headers", a: "js.headers", b: "raw", kind: "diff", label: "Headers object − raw fetch" },
         { id: "abort", a: "js.abort", b: "raw", kind: "diff", label: "Headers + AbortController − raw fetch" },
+        { id: "floor", a: "js.floor", b: "raw", kind: "diff", label: "AbortController + timer − raw fetch" },
+        { id: "beyondFloor", a: "ea.fetch.global", b: "js.floor", kind: "diff", label: "session.fetch (global fetch) − AbortController + timer" },
         { id: "signalTimeout", a: "js.signalTimeout", b: "raw", kind: "diff", label: "Headers + AbortSignal.timeout − raw fetch" },
         { id: "transport", a: "js.transport", b: "raw", kind: "diff", label: "the transport in plain JS − raw fetch" },
         { id: "beyondTransport", a: "ea.fetch", b: "js.transport", kind: "diff", label: "session.fetch − the transport in plain JS" },

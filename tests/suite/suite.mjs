@@ -8,6 +8,7 @@ import { defineCatalogue } from "./catalogue.mjs";
 import { defineContract } from "./contract.mjs";
 import { defineOverrides } from "./overrides.mjs";
 import { defineWorkerGuard } from "./worker-guard.mjs";
+import { settle, stubFetch, tokenSet } from "./contract.mjs";
 
 // RFC 7636 Appendix B.
 const RFC_VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
@@ -169,6 +170,104 @@ function defineBaseSuite({ lib, sandboxUrl, runtime }) {
       throwsCode(() => lib.parseCallback("?", "s"), "MISSING_STATE");
     }
     eq(lib.pkceChallenge(RFC_VERIFIER), RFC_CHALLENGE);
+  });
+
+  // ------------------------------------------------------------ transport paths
+  // The transport makes an AbortController, a timer and a race only when
+  // something can end a request early: the time limit, the caller's signal;
+  // the race only for a `fetch` option (it may ignore its signal).
+  const API = "https://api.example/v1/me";
+  const session = (extra) => new lib.TokenSession({ renew: async () => tokenSet("r"), tokens: tokenSet("0"), ...extra });
+  const hung = () => new Promise(() => {}); // ignores its signal too
+  /** Rejects with `code` within `ms` (a hang fails the test). */
+  const rejectsWithin = async (p, code, ms, what) => {
+    const t0 = Date.now();
+    const r = await settle(p, ms);
+    ok(r.status === "rejected", `${what}: ${r.status === "hung" ? `not settled within ${ms} ms` : "succeeded"}`);
+    await rejectsCode(Promise.reject(r.reason), code);
+    return Date.now() - t0;
+  };
+
+  test("session.fetch with timeoutMs 0 and no signal: the bearer is sent, fetch's Response comes back as it is", async () => {
+    for (const timeoutMs of [0, Infinity, undefined]) {
+      const answer = new Response("{}", { status: 200, headers: { "content-type": "application/json" } });
+      const api = stubFetch(() => answer);
+      const s = session({ fetch: api, timeoutMs });
+      const what = `timeoutMs ${timeoutMs}`;
+      ok((await s.fetch(API)) === answer, `${what}: the Response itself`);
+      eq(api.calls[0].headers.get("authorization"), "Bearer at-0", `${what}: bearer`);
+      // The caller's headers are kept and their authorization replaced; the caller's object is not changed.
+      const init = { method: "POST", body: "x", headers: { accept: "application/json", Authorization: "Bearer other" } };
+      ok((await s.fetch(new URL(API), init)) === answer, `${what}: the Response itself, with headers`);
+      eq(api.calls[1].headers.get("authorization"), "Bearer at-0", `${what}: bearer over the caller's`);
+      eq(api.calls[1].headers.get("accept"), "application/json", `${what}: the caller's header`);
+      eq(api.calls[1].method, "POST", `${what}: method`);
+      eq(api.calls[1].body, "x", `${what}: body`);
+      eq(init.headers.Authorization, "Bearer other", `${what}: the caller's init is unchanged`);
+      eq(Object.keys(init.headers).length, 2, `${what}: the caller's headers are unchanged`);
+      // Failures are still coded: the runtime's error only as the cause, a non-Response refused.
+      const boom = new TypeError("fetch failed: GET https://api.example/v1/me authorization: Bearer at-0");
+      const e = await rejectsCode(session({ fetch: async () => { throw boom; }, timeoutMs }).fetch(API), "NETWORK_ERROR");
+      ok(e.cause === boom && !e.message.includes("at-0"), `${what}: cause, and no token in the message`);
+      await rejectsCode(session({ fetch: async () => ({}), timeoutMs }).fetch(API), "INVALID_RESPONSE");
+      await rejectsCode(session({ fetch: async () => undefined, timeoutMs }).fetch(API), "INVALID_RESPONSE");
+      // ProSpend.fetch takes the same path.
+      const psToken = jwt({ sub: "u", site: "acme", exp: Math.floor(Date.now() / 1000) + 86_400 });
+      const ps = new lib.ProSpend({ token: psToken, fetch: api, timeoutMs });
+      ok((await ps.fetch("/api/v1/expenses")) === answer, `${what}: ProSpend.fetch hands back the Response`);
+      eq(api.calls[2].headers.get("authorization"), `Bearer ${psToken}`, `${what}: ProSpend bearer`);
+    }
+  });
+
+  test("session.fetch: a token that cannot go into a header is refused before any request", async () => {
+    for (const timeoutMs of [0, undefined]) {
+      const api = stubFetch(() => new Response("{}"));
+      const s = session({ fetch: api, timeoutMs, tokens: { ...tokenSet("0"), accessToken: "a\r\nX-Injected: 1" } });
+      await rejectsCode(s.fetch(API), "INVALID_ARGUMENT");
+      await rejectsCode(s.fetch(API, { headers: { accept: "*/*" } }), "INVALID_ARGUMENT");
+      await rejectsCode(s.fetch(API), "INVALID_ARGUMENT"); // again: the check is not skipped the second time
+      eq(api.calls.length, 0, `timeoutMs ${timeoutMs}: no request`);
+      s.setTokens(tokenSet("1"));
+      eq((await s.fetch(API)).status, 200, "a valid token afterwards");
+      eq(api.calls[0].headers.get("authorization"), "Bearer at-1");
+    }
+  });
+
+  test("a fetch option that never settles: TIMEOUT with a time limit, ABORTED on the caller's signal without one", async () => {
+    const s = session({ fetch: hung, timeoutMs: 50 });
+    ok((await rejectsWithin(s.fetch(API), "TIMEOUT", 1500, "session.fetch, timeoutMs 50")) >= 30, "not before the time limit");
+    for (const timeoutMs of [0, 60_000]) {
+      const ac = new AbortController();
+      setTimeout(() => ac.abort(), 50);
+      await rejectsWithin(session({ fetch: hung, timeoutMs }).fetch(API, { signal: ac.signal }), "ABORTED", 1500, `session.fetch, timeoutMs ${timeoutMs}, aborted`);
+      const ac2 = new AbortController();
+      setTimeout(() => ac2.abort(), 50);
+      const c = new lib.OAuth2Client({ tokenEndpoint: "https://idp.example/token", clientId: "app", clientSecret: "s", fetch: hung, timeoutMs, ...secretOpt });
+      await rejectsWithin(c.clientCredentials({ signal: ac2.signal }), "ABORTED", 1500, `clientCredentials, timeoutMs ${timeoutMs}, aborted`);
+    }
+  });
+
+  test("token endpoint with no time limit and no signal: the body is still capped while it streams", async () => {
+    const token = JSON.stringify({ access_token: "at-x", token_type: "Bearer", expires_in: 3600 });
+    const big = 300 * 1024;
+    // A body that never ends unless it is cancelled: the cap must stop reading it.
+    const endless = () => {
+      let sent = 0;
+      const chunk = new Uint8Array(16 * 1024).fill(32);
+      return new ReadableStream({ pull(c) { sent += chunk.length; c.enqueue(chunk); if (sent > 64 * big) c.close(); } });
+    };
+    const answers = [
+      ["streamed", () => new Response(endless(), { status: 200, headers: { "content-type": "application/json" } }), "RESPONSE_TOO_LARGE"],
+      ["content-length", () => new Response(" ".repeat(big), { status: 200, headers: { "content-type": "application/json", "content-length": String(big) } }), "RESPONSE_TOO_LARGE"],
+      ["small", () => new Response(token, { status: 200, headers: { "content-type": "application/json" } }), null],
+    ];
+    for (const [what, make, code] of answers) {
+      const c = new lib.OAuth2Client({ tokenEndpoint: "https://idp.example/token", clientId: "app", clientSecret: "s", fetch: async () => make(), timeoutMs: 0, ...secretOpt });
+      const r = await settle(c.clientCredentials(), 5000);
+      ok(r.status !== "hung", `${what}: settled`);
+      if (code) await rejectsCode(Promise.reject(r.reason), code);
+      else eq(r.value?.accessToken, "at-x", `${what}: token`);
+    }
   });
 
   if (!S) return tests;
@@ -446,6 +545,29 @@ function defineBaseSuite({ lib, sandboxUrl, runtime }) {
     }
     await sb.clearFaults();
     ok((await c.clientCredentials()).accessToken, "works again afterwards");
+  });
+
+  test("session.fetch over the global fetch: TIMEOUT, ABORTED mid-flight, and no time limit", async () => {
+    await sb.reset();
+    const c = oauth();
+    const t = await connect(c);
+    const me = `${S}/oauth/api/me`;
+    // No time limit and no signal: nothing but fetch itself.
+    eq((await new lib.TokenSession({ client: c, tokens: t, timeoutMs: 0 }).fetch(me)).status, 200, "timeoutMs 0");
+    // The time limit ends the global fetch through its signal alone (no race).
+    await sb.fault("/oauth/api/me", "slow", { delay_ms: 2000 });
+    const took = await rejectsWithin(new lib.TokenSession({ client: c, tokens: t, timeoutMs: 200 }).fetch(me), "TIMEOUT", 1500, "timeoutMs 200");
+    ok(took >= 150, `not before the time limit (${took} ms)`);
+    // The caller's signal aborted while the request is in flight, with the default limit and with none.
+    for (const timeoutMs of [undefined, 0]) {
+      await sb.fault("/oauth/api/me", "slow", { delay_ms: 2000 });
+      const ac = new AbortController();
+      setTimeout(() => ac.abort(), 100);
+      const s = new lib.TokenSession({ client: c, tokens: t, timeoutMs });
+      await rejectsWithin(s.fetch(me, { signal: ac.signal }), "ABORTED", 1500, `timeoutMs ${timeoutMs}, aborted`);
+    }
+    await sb.clearFaults();
+    eq((await new lib.TokenSession({ client: c, tokens: t }).fetch(me)).status, 200, "works afterwards");
   });
 
   test("failures: timeout, AbortSignal, refused connection, redirects", async () => {
