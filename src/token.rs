@@ -892,7 +892,7 @@ fn process_with(
         None | Some(Value::Null) => None,
         Some(Value::Number(n)) => Some(n),
         // Some servers send the number as a string.
-        Some(Value::String(s)) => Some(parse_seconds(s.trim()).unwrap_or(f64::NAN)),
+        Some(Value::String(s)) => Some(parse_seconds(s.trim_ascii()).unwrap_or(f64::NAN)),
         _ => Some(f64::NAN),
     };
     if expires_in.is_some_and(|n| n.is_nan() || n < 0.0) {
@@ -905,8 +905,18 @@ fn process_with(
         _ => return bad("refresh_token must be a string of RFC 6749 VSCHARs"),
     };
     let scope = match o.get("scope") {
-        Some(Value::String(s)) if rules.scope_plus_is_space => Some(s.replace('+', " ")),
-        Some(Value::String(s)) => Some(s),
+        Some(Value::String(s)) => {
+            let mut b = s.into_bytes();
+            if rules.scope_plus_is_space {
+                for c in &mut b {
+                    if *c == b'+' {
+                        *c = b' ';
+                    }
+                }
+            }
+            // ASCII for ASCII: still UTF-8.
+            String::from_utf8(b).ok()
+        }
         _ => None,
     };
     // `expires_in` in seconds: a caller-given unit, else the profile's; the

@@ -38,18 +38,27 @@ pub fn timeout(timeout_ms: Option<f64>) -> Result<Option<f64>> {
 /// The origin (`scheme://host[:port]`, lower case, default port left out) of
 /// an https URL, or an http URL on a loopback host. `what` names it in errors.
 pub fn origin(url: &str, what: &str) -> Result<String> {
-    let url = url.split('#').next().unwrap_or("");
+    let url = url
+        .get(..url.bytes().position(|b| b == b'#').unwrap_or(url.len()))
+        .unwrap_or(url);
     let e = parse_endpoint(url, what)?;
     let s = e.as_str();
     let (scheme, after) = crate::url::split_once_str(s, "://").unwrap_or((s, ""));
-    let end = after.find(['/', '?']).unwrap_or(after.len());
-    let scheme = scheme.to_ascii_lowercase();
-    let mut authority = after[..end].to_ascii_lowercase();
-    let default_port = if scheme == "https" { ":443" } else { ":80" };
-    if authority.ends_with(default_port) {
-        authority.truncate(authority.len() - default_port.len());
+    let end = after
+        .bytes()
+        .position(|b| b == b'/' || b == b'?')
+        .unwrap_or(after.len());
+    let mut o = [scheme, "://", &after[..end]].concat();
+    o.make_ascii_lowercase();
+    let default_port = if o.starts_with("https:") {
+        ":443"
+    } else {
+        ":80"
+    };
+    if o.ends_with(default_port) {
+        o.truncate(o.len() - default_port.len());
     }
-    Ok([scheme.as_str(), "://", authority.as_str()].concat())
+    Ok(o)
 }
 
 /// Checks that a bearer token may be sent to `url`: https (http only to a
@@ -70,10 +79,11 @@ pub fn check_bearer_url(url: &str, allowed: Option<&[String]>) -> Result<()> {
 /// The allowed origins for bearer requests: each entry's origin (an entry may
 /// be a whole URL). Refuses entries that are not https (or loopback http).
 pub fn allowed_origins(entries: &[String]) -> Result<Vec<String>> {
-    entries
-        .iter()
-        .map(|e| origin(e, "an allowedOrigins entry"))
-        .collect()
+    let mut out = Vec::with_capacity(entries.len());
+    for e in entries {
+        out.push(origin(e, "allowedOrigins entry")?);
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
