@@ -165,7 +165,7 @@ pub fn check_body_len(len: usize) -> Result<()> {
     if len > MAX_BODY_LEN {
         Err(Error::new(
             ErrorCode::ResponseTooLarge,
-            "the response body is larger than 256 KiB",
+            "response body over 256 KiB",
         ))
     } else {
         Ok(())

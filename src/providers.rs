@@ -304,7 +304,7 @@ pub(crate) const RFC_GRANT: GrantRules = GrantRules {
 pub const RFC6749: Profile = Profile {
     provider: Provider::Rfc6749,
     id: "oauth2",
-    name: "the OAuth 2.0 server",
+    name: "a generic client",
     auth_hosts: None,
     api_hosts: None,
     base_path: "",

@@ -750,7 +750,7 @@ fn success_object(p: &Profile, kind: GrantKind, ok: &[u16], resp: &HttpResponse)
     http::check_body_len(resp.body.len()).map_err(|e| e.with_status(status))?;
     let parsed = json::parse_object(&resp.body);
     if ok.contains(&status) {
-        return parsed.ok_or_else(|| invalid_response("the answer is not a JSON object", status));
+        return parsed.ok_or_else(|| invalid_response("answer is not a JSON object", status));
     }
     let fields = parsed.and_then(|o| server_error_fields(&o, p.errors));
     let (e, d, u) = match &fields {
@@ -902,7 +902,7 @@ fn process_with(
         None | Some(Value::Null) => None,
         Some(Value::String(t)) if t.is_empty() => None,
         Some(Value::String(t)) if is_refresh_token(&t) => Some(Secret::new(t)),
-        _ => return bad("refresh_token must be a string of RFC 6749 VSCHARs"),
+        _ => return bad("invalid refresh_token"),
     };
     let scope = match o.get("scope") {
         Some(Value::String(s)) => {
@@ -961,7 +961,7 @@ pub fn check_static_jwt(token: &str, now_ms: f64) -> Result<Option<f64>> {
     if exp_ms.is_some_and(|exp| exp <= now_ms) {
         return Err(Error::new(
             ErrorCode::TokenExpired,
-            "the token has expired; issue a new one",
+            "token expired; issue a new one",
         ));
     }
     let cap = if now_ms.is_finite() {

@@ -30,7 +30,7 @@ pub fn timeout(timeout_ms: Option<f64>) -> Result<Option<f64>> {
         Some(t) if t > 0.0 && t <= MAX_TIMEOUT_MS => Ok(Some(t)),
         Some(_) => Err(Error::new(
             ErrorCode::InvalidArgument,
-            "timeoutMs must be a positive number of milliseconds up to 2147483647, or 0 / Infinity for no time limit",
+            "timeoutMs must be 0, Infinity or a positive number up to 2147483647",
         )),
     }
 }
@@ -70,7 +70,7 @@ pub fn check_bearer_url(url: &str, allowed: Option<&[String]>) -> Result<()> {
     match allowed {
         Some(list) if !list.contains(&o) => Err(Error::new(
             ErrorCode::InvalidUrl,
-            "origin not allowed: the access token is sent only to the session's allowedOrigins (by default the provider's API)",
+            "origin not in allowedOrigins",
         )),
         _ => Ok(()),
     }
