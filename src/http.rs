@@ -108,30 +108,21 @@ pub fn json_body(pairs: &[(&str, &str)]) -> String {
 pub fn json_string(s: &str, out: &mut String) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push('"');
-    // Byte by byte: every byte to escape is ASCII, and the runs between
-    // them (UTF-8 included) are copied as they are.
-    let mut start = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let esc = match b {
-            b'"' => '"',
-            b'\\' => '\\',
-            b'\n' => 'n',
-            b'\r' => 'r',
-            b'\t' => 't',
-            0..=0x1f => 'u',
-            _ => continue,
-        };
-        out.push_str(&s[start..i]);
-        out.push('\\');
-        out.push(esc);
-        if esc == 'u' {
-            out.push_str("00");
-            out.push(HEX[usize::from(b >> 4)] as char);
-            out.push(HEX[usize::from(b & 15)] as char);
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                out.push_str("\\u00");
+                out.push(HEX[(c as usize) >> 4] as char);
+                out.push(HEX[(c as usize) & 15] as char);
+            }
+            c => out.push(c),
         }
-        start = i + 1;
     }
-    out.push_str(&s[start..]);
     out.push('"');
 }
 
@@ -144,10 +135,7 @@ pub fn https_uri(uri: &str) -> Option<&str> {
         .get(..8)
         .is_some_and(|s| s.eq_ignore_ascii_case("https://"));
     let rest = uri.get(8..).unwrap_or("");
-    let host_end = rest
-        .bytes()
-        .position(|b| matches!(b, b'/' | b'?' | b'#'))
-        .unwrap_or(rest.len());
+    let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let authority = rest.get(..host_end).unwrap_or("");
     let chars_ok = uri
         .bytes()

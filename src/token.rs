@@ -774,9 +774,13 @@ fn success_object(p: &Profile, kind: GrantKind, ok: &[u16], resp: &HttpResponse)
         "HTTP "
     });
     msg.push_str(&crate::encoding::decimal(i64::from(status)));
-    for part in [e, d.filter(|d| !d.is_empty())].into_iter().flatten() {
+    if let Some(e) = e {
         msg.push_str(": ");
-        msg.push_str(part);
+        msg.push_str(e);
+        if let Some(d) = d.filter(|d| !d.is_empty()) {
+            msg.push_str(": ");
+            msg.push_str(d);
+        }
     }
     // Server text is bounded in the message too (cut on a char boundary).
     let mut end = msg.len().min(600);

@@ -44,10 +44,8 @@ pub fn origin(url: &str, what: &str) -> Result<String> {
     let e = parse_endpoint(url, what)?;
     let s = e.as_str();
     let (scheme, after) = crate::url::split_once_str(s, "://").unwrap_or((s, ""));
-    let end = after
-        .bytes()
-        .position(|b| b == b'/' || b == b'?')
-        .unwrap_or(after.len());
+    // (No `#` after `parse_endpoint`: the same search as its own.)
+    let end = after.find(['/', '?', '#']).unwrap_or(after.len());
     let mut o = [scheme, "://", &after[..end]].concat();
     o.make_ascii_lowercase();
     let default_port = if o.starts_with("https:") {
