@@ -299,9 +299,35 @@ impl ClientConfig {
         if profile.client_id_required {
             require(o.client_id, "clientId")?;
         }
+        // The options this provider does not take (checked before any URL).
+        let ov = o.overrides;
+        let refused = if generic {
+            if o.environment.is_some() || o.base_url.is_some() {
+                "environment or baseUrl"
+            } else if ov.code_exchange_auth.is_some() || ov.refresh_auth.is_some() {
+                "codeExchangeAuth or refreshAuth (use clientAuth)"
+            } else {
+                ""
+            }
+        } else if o.client_auth.is_some() {
+            "clientAuth"
+        } else if o.token_endpoint.is_some() || o.authorization_endpoint.is_some() {
+            "tokenEndpoint or authorizationEndpoint"
+        } else {
+            ""
+        };
+        let refused = match refused {
+            "" if ov.api_key_method.is_some() && profile.api_key.is_none() => "apiKeyMethod",
+            r => r,
+        };
+        if !refused.is_empty() {
+            return Err(takes_no(profile, refused));
+        }
+        if ov.body_encoding == Some(BodyEncoding::Empty) {
+            return Err(arg("bodyEncoding must be form or json"));
+        }
         let client_secret = o.client_secret.filter(|s| !s.is_empty()).map(Secret::new);
         let auth = match o.client_auth {
-            Some(_) if !generic => return Err(takes_no(profile, "clientAuth")),
             Some(a) => a,
             None if client_secret.is_some() => ClientAuth::Basic,
             None => ClientAuth::None,
@@ -310,43 +336,26 @@ impl ClientConfig {
             return Err(arg("clientAuth basic and post need clientSecret"));
         }
         let endpoints = if generic {
-            if o.environment.is_some() || o.base_url.is_some() {
-                return Err(takes_no(profile, "environment or baseUrl"));
-            }
             let token = parse_endpoint(
                 o.token_endpoint
                     .ok_or_else(|| arg("tokenEndpoint is required"))?,
                 "tokenEndpoint",
             )?;
+            let authorization = opt_endpoint(o.authorization_endpoint, "authorizationEndpoint")?;
+            let api = opt_endpoint(o.api_base_url, "apiBaseUrl")?;
             Endpoints {
-                authorization: opt_endpoint(o.authorization_endpoint, "authorizationEndpoint")?,
+                authorization,
                 refresh: Some(token.clone()),
                 client_credentials: Some(token.clone()),
                 token: Some(token),
                 api_key: None,
                 authorization_grant: None,
-                api_base: opt_endpoint(o.api_base_url, "apiBaseUrl")?.map(api_base),
+                api_base: api.map(api_base),
             }
         } else {
-            if o.token_endpoint.is_some() || o.authorization_endpoint.is_some() {
-                return Err(takes_no(profile, "tokenEndpoint or authorizationEndpoint"));
-            }
             Endpoints::resolve(o.provider, o.environment, o.base_url, o.api_base_url)?
         };
         opt_endpoint(o.redirect_uri, "redirectUri")?;
-        let ov = o.overrides;
-        if ov.body_encoding == Some(BodyEncoding::Empty) {
-            return Err(arg("bodyEncoding must be form or json"));
-        }
-        if generic && (ov.code_exchange_auth.is_some() || ov.refresh_auth.is_some()) {
-            return Err(takes_no(
-                profile,
-                "codeExchangeAuth or refreshAuth (use clientAuth)",
-            ));
-        }
-        if ov.api_key_method.is_some() && profile.api_key.is_none() {
-            return Err(takes_no(profile, "apiKeyMethod"));
-        }
         Ok(ClientConfig {
             profile,
             endpoints,
