@@ -485,20 +485,24 @@ impl ClientConfig {
         let mut body = Body::new(encoding == BodyEncoding::Json);
         body.add("grant_type", kind.grant_type());
         let mut authorization = None;
-        match auth {
-            A::Basic => authorization = Some(http::basic_auth_rfc6749(self.id()?, self.secret()?)),
-            A::Body | A::BodySecretIfAny | A::ClientIdOnly => {
-                body.add("client_id", self.id()?);
-                let secret = match auth {
-                    A::Body => Some(self.secret()?),
-                    A::BodySecretIfAny => self.client_secret.as_ref().map(Secret::expose),
-                    _ => None,
-                };
-                if let Some(s) = secret {
-                    body.add("client_secret", s);
+        if !matches!(auth, A::Nothing | A::ApiKeyBasic | A::Configured) {
+            let id = self.id()?;
+            let secret = match auth {
+                A::Basic | A::Body => Some(self.secret()?),
+                A::BodySecretIfAny => self.client_secret.as_ref().map(Secret::expose),
+                _ => None,
+            };
+            match secret {
+                Some(s) if auth == A::Basic => {
+                    authorization = Some(http::basic_auth_rfc6749(id, s))
+                }
+                _ => {
+                    body.add("client_id", id);
+                    if let Some(s) = secret {
+                        body.add("client_secret", s);
+                    }
                 }
             }
-            A::Nothing | A::ApiKeyBasic | A::Configured => {}
         }
         match *grant {
             Grant::AuthorizationCode {
