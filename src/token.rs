@@ -602,9 +602,11 @@ impl ClientConfig {
         org_access_token: &str,
         user_id: &str,
     ) -> Result<HttpRequest> {
-        let url = self.endpoints.authorization_grant.as_ref().ok_or_else(|| {
-            arg(&[self.profile.name, " has no authorization-grant endpoint"].concat())
-        })?;
+        let url = self
+            .endpoints
+            .authorization_grant
+            .as_ref()
+            .ok_or_else(|| takes_no(self.profile, "authorization grant"))?;
         findity_authorization_grant_request(url, org_access_token, user_id)
     }
 }
