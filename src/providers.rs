@@ -561,6 +561,11 @@ fn invalid_arg(msg: &str) -> Error {
     Error::new(ErrorCode::InvalidArgument, msg)
 }
 
+/// `INVALID_ARGUMENT`: `p` takes no option `what`.
+pub(crate) fn takes_no(p: &Profile, what: &str) -> Error {
+    invalid_arg(&[p.name, " takes no ", what].concat())
+}
+
 /// An API base URL without its trailing `/`.
 pub(crate) fn api_base(e: Endpoint) -> String {
     crate::url::trim_end_byte(e.as_str(), b'/').to_owned()
@@ -598,7 +603,7 @@ impl Endpoints {
     ) -> Result<Endpoints> {
         let p = provider.profile();
         if p.auth_hosts.is_none() && base_url.is_some() {
-            return Err(invalid_arg(&[p.name, " takes no baseUrl"].concat()));
+            return Err(takes_no(p, "baseUrl"));
         }
         let base = root(p.auth_hosts, environment, base_url, "baseUrl", p.base_path)?;
         let api = match root(

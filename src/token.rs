@@ -13,8 +13,8 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::http::{self, HttpRequest, HttpResponse};
 use crate::json::{self, JsonObject, Object, Value};
 use crate::providers::{
-    api_base, ApiKeyMethod, BodyEncoding, ClientAuthRule, Endpoints, ErrorShape, ExpiresInUnit,
-    Expiry, GrantRules, PkceRule, Profile, ProfileOverrides, RedirectRule,
+    api_base, takes_no, ApiKeyMethod, BodyEncoding, ClientAuthRule, Endpoints, ErrorShape,
+    ExpiresInUnit, Expiry, GrantRules, PkceRule, Profile, ProfileOverrides, RedirectRule,
 };
 use crate::secret::Secret;
 use crate::url::{parse_endpoint, Endpoint};
@@ -274,11 +274,6 @@ fn require<'a>(v: &'a str, what: &str) -> Result<&'a str> {
     } else {
         Ok(v)
     }
-}
-
-/// `INVALID_ARGUMENT`: `p` takes no option `what`.
-fn takes_no(p: &Profile, what: &str) -> Error {
-    arg(&[p.name, " takes no ", what].concat())
 }
 
 /// An optional URL option, checked.
