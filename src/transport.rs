@@ -46,8 +46,10 @@ pub fn origin(url: &str, what: &str) -> Result<String> {
     let (scheme, after) = crate::url::split_once_str(s, "://").unwrap_or((s, ""));
     // (No `#` after `parse_endpoint`: the same search as its own.)
     let end = after.find(['/', '?', '#']).unwrap_or(after.len());
-    let mut o = [scheme, "://", &after[..end]].concat();
-    o.make_ascii_lowercase();
+    let mut o = s
+        .get(..scheme.len() + 3 + end)
+        .unwrap_or(s)
+        .to_ascii_lowercase();
     let default_port = if o.starts_with("https:") {
         ":443"
     } else {
