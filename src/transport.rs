@@ -44,7 +44,8 @@ pub fn origin(url: &str, what: &str) -> Result<String> {
     let e = parse_endpoint(url, what)?;
     let s = e.as_str();
     let (scheme, after) = crate::url::split_once_str(s, "://").unwrap_or((s, ""));
-    // (No `#` after `parse_endpoint`: the same search as its own.)
+    // `parse_endpoint` refused any `#`; searching for it too shares
+    // url.rs's instance of this search.
     let end = after.find(['/', '?', '#']).unwrap_or(after.len());
     let mut o = s
         .get(..scheme.len() + 3 + end)
@@ -63,14 +64,14 @@ pub fn origin(url: &str, what: &str) -> Result<String> {
 
 /// Checks that a bearer token may be sent to `url`: https (http only to a
 /// loopback host, else `INSECURE_URL`), and, when `allowed` is given, one of
-/// those origins (else `INVALID_URL`, "origin not allowed"). Checked before
+/// those origins (else `INVALID_URL`). Checked before
 /// any request is made.
 pub fn check_bearer_url(url: &str, allowed: Option<&[String]>) -> Result<()> {
     let o = origin(url, "the URL")?;
     match allowed {
         Some(list) if !list.contains(&o) => Err(Error::new(
             ErrorCode::InvalidUrl,
-            "origin not in allowedOrigins",
+            "origin not in allowedOrigins (default: the provider's API)",
         )),
         _ => Ok(()),
     }
