@@ -72,21 +72,24 @@ impl fmt::Debug for HttpResponse {
 
 /// `Basic base64(user ":" password)` (RFC 7617 §2).
 pub fn basic_auth(user: &str, password: &str) -> String {
-    let mut s = String::with_capacity(user.len() + password.len() + 1);
-    s.push_str(user);
-    s.push(':');
-    s.push_str(password);
-    ["Basic ", &crate::encoding::b64_standard(s.as_bytes())].concat()
+    basic(&[user, ":", password].concat())
 }
 
 /// RFC 6749 §2.3.1: client_id and client_secret are form-urlencoded before
 /// they go into HTTP Basic.
 pub fn basic_auth_rfc6749(client_id: &str, client_secret: &str) -> String {
-    let mut id = String::new();
-    let mut secret = String::new();
-    crate::encoding::encode_form_component(client_id, &mut id);
-    crate::encoding::encode_form_component(client_secret, &mut secret);
-    basic_auth(&id, &secret)
+    let mut s = String::new();
+    crate::encoding::encode_form_component(client_id, &mut s);
+    s.push(':');
+    crate::encoding::encode_form_component(client_secret, &mut s);
+    basic(&s)
+}
+
+/// `Basic base64(credentials)`.
+fn basic(credentials: &str) -> String {
+    let mut out = String::from("Basic ");
+    out.push_str(&crate::encoding::b64_standard(credentials.as_bytes()));
+    out
 }
 
 /// A JSON object of string members, for the providers that take JSON bodies.
@@ -144,7 +147,7 @@ pub fn https_uri(uri: &str) -> Option<&str> {
         && chars_ok
         && uri.len() <= crate::url::MAX_URL_LEN
         && !authority.is_empty()
-        && !authority.contains('@'))
+        && !authority.bytes().any(|b| b == b'@'))
     .then_some(uri)
 }
 
@@ -153,7 +156,7 @@ pub fn check_body_len(len: usize) -> Result<()> {
     if len > MAX_BODY_LEN {
         Err(Error::new(
             ErrorCode::ResponseTooLarge,
-            "the response body is larger than 256 KiB",
+            "response body over 256 KiB",
         ))
     } else {
         Ok(())

@@ -72,28 +72,21 @@ pub struct Hosts {
 }
 
 impl Hosts {
-    /// The host root: `override_url` if given, else the named environment
-    /// (`None` or `"production"`, or the provider's test name).
-    pub fn base(&self, environment: Option<&str>, override_url: Option<&str>) -> Result<Endpoint> {
-        if let Some(u) = override_url {
-            return parse_endpoint(u, "baseUrl");
+    /// The host root of the named environment (`None` or `"production"`,
+    /// or the provider's test name).
+    pub fn url(&self, environment: Option<&str>) -> Result<&'static str> {
+        match environment {
+            None | Some("production") => Ok(self.production),
+            Some(e) if e == self.test_name => Ok(self.test),
+            Some(_) => Err(invalid_arg(
+                &[
+                    "environment must be \"production\" or \"",
+                    self.test_name,
+                    "\"",
+                ]
+                .concat(),
+            )),
         }
-        let url = match environment {
-            None | Some("production") => self.production,
-            Some(e) if e == self.test_name => self.test,
-            Some(_) => {
-                return Err(Error::new(
-                    ErrorCode::InvalidArgument,
-                    [
-                        "environment must be \"production\" or \"",
-                        self.test_name,
-                        "\"",
-                    ]
-                    .concat(),
-                ))
-            }
-        };
-        parse_endpoint(url, "baseUrl")
     }
 }
 
@@ -311,7 +304,7 @@ pub(crate) const RFC_GRANT: GrantRules = GrantRules {
 pub const RFC6749: Profile = Profile {
     provider: Provider::Rfc6749,
     id: "oauth2",
-    name: "the OAuth 2.0 server",
+    name: "a generic client",
     auth_hosts: None,
     api_hosts: None,
     base_path: "",
@@ -564,8 +557,35 @@ pub struct Endpoints {
     pub api_base: Option<String>,
 }
 
-fn invalid_arg(msg: String) -> Error {
+fn invalid_arg(msg: &str) -> Error {
     Error::new(ErrorCode::InvalidArgument, msg)
+}
+
+/// `INVALID_ARGUMENT`: `p` takes no option `what`.
+pub(crate) fn takes_no(p: &Profile, what: &str) -> Error {
+    invalid_arg(&[p.name, " takes no ", what].concat())
+}
+
+/// An API base URL without its trailing `/`.
+pub(crate) fn api_base(e: Endpoint) -> String {
+    crate::url::trim_end_byte(e.as_str(), b'/').to_owned()
+}
+
+/// A host root: `over` if given, else `hosts`' root for `environment`
+/// (`None` without either), with `path` appended.
+fn root(
+    hosts: Option<Hosts>,
+    environment: Option<&str>,
+    over: Option<&str>,
+    what: &str,
+    path: &str,
+) -> Result<Option<Endpoint>> {
+    let url = match (over, hosts) {
+        (Some(u), _) => u,
+        (None, Some(h)) => h.url(environment)?,
+        (None, None) => return Ok(None),
+    };
+    parse_endpoint(url, what)?.join(path).map(Some)
 }
 
 impl Endpoints {
@@ -582,37 +602,49 @@ impl Endpoints {
         api_base_url: Option<&str>,
     ) -> Result<Endpoints> {
         let p = provider.profile();
-        let mut e = Endpoints::default();
-        let base = match p.auth_hosts {
-            Some(h) => Some(h.base(environment, base_url)?.join(p.base_path)?),
-            None if base_url.is_some() => {
-                return Err(invalid_arg(
-                    [
-                        p.name,
-                        " takes no baseUrl (use apiBaseUrl or explicit endpoints)",
-                    ]
-                    .concat(),
-                ))
+        if p.auth_hosts.is_none() && base_url.is_some() {
+            return Err(takes_no(p, "baseUrl"));
+        }
+        let base = root(p.auth_hosts, environment, base_url, "baseUrl", p.base_path)?;
+        let api = match root(
+            p.api_hosts,
+            environment,
+            api_base_url,
+            "apiBaseUrl",
+            p.base_path,
+        )? {
+            Some(a) => Some(a),
+            None => base.clone(),
+        };
+        // One join per path, in a loop (not one call site per endpoint).
+        let grant = |g: Option<GrantRules>| g.map(|g| g.path);
+        let paths = [
+            p.authorize_path,
+            grant(p.authorization_code),
+            grant(p.refresh_token),
+            grant(p.client_credentials),
+            grant(p.api_key),
+            p.authorization_grant_path,
+        ];
+        let mut urls: [Option<Endpoint>; 6] = Default::default();
+        if let Some(base) = &base {
+            for (slot, path) in urls.iter_mut().zip(paths) {
+                if let Some(path) = path {
+                    *slot = Some(base.join(path)?);
+                }
             }
-            None => None,
-        };
-        let api = match (p.api_hosts, api_base_url, &base) {
-            (Some(h), _, _) => Some(h.base(environment, api_base_url)?.join(p.base_path)?),
-            (None, Some(u), _) => Some(parse_endpoint(u, "apiBaseUrl")?.join(p.base_path)?),
-            (None, None, b) => b.clone(),
-        };
-        e.api_base = api.map(|a| crate::url::trim_end_byte(a.as_str(), b'/').to_owned());
-        let Some(base) = base else {
-            return Ok(e);
-        };
-        let at = |path: Option<&str>| path.map(|p| base.join(p)).transpose();
-        e.authorization = at(p.authorize_path)?;
-        e.token = at(p.authorization_code.map(|g| g.path))?;
-        e.refresh = at(p.refresh_token.map(|g| g.path))?;
-        e.client_credentials = at(p.client_credentials.map(|g| g.path))?;
-        e.api_key = at(p.api_key.map(|g| g.path))?;
-        e.authorization_grant = at(p.authorization_grant_path)?;
-        Ok(e)
+        }
+        let [authorization, token, refresh, client_credentials, api_key, authorization_grant] =
+            urls;
+        Ok(Endpoints {
+            authorization,
+            token,
+            refresh,
+            client_credentials,
+            api_key,
+            authorization_grant,
+            api_base: api.map(api_base),
+        })
     }
 
     /// The endpoint for a grant of `kind`.

@@ -8,13 +8,13 @@
 //! needs) is data in [`crate::providers`]; this module only reads it. Build a
 //! configuration with [`ClientConfig::new`] from [`ClientOptions`].
 
-use crate::encoding::form_encode;
+use crate::encoding::encode_form_component;
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::{self, HttpRequest, HttpResponse};
-use crate::json::{self, JsonObject, Kind, Object};
+use crate::json::{self, JsonObject, Object, Value};
 use crate::providers::{
-    ApiKeyMethod, BodyEncoding, ClientAuthRule, Endpoints, ErrorShape, ExpiresInUnit, Expiry,
-    GrantRules, PkceRule, Profile, ProfileOverrides, RedirectRule,
+    api_base, takes_no, ApiKeyMethod, BodyEncoding, ClientAuthRule, Endpoints, ErrorShape,
+    ExpiresInUnit, Expiry, GrantRules, PkceRule, Profile, ProfileOverrides, RedirectRule,
 };
 use crate::secret::Secret;
 use crate::url::{parse_endpoint, Endpoint};
@@ -276,6 +276,11 @@ fn require<'a>(v: &'a str, what: &str) -> Result<&'a str> {
     }
 }
 
+/// An optional URL option, checked.
+fn opt_endpoint(url: Option<&str>, what: &str) -> Result<Option<Endpoint>> {
+    url.map(|u| parse_endpoint(u, what)).transpose()
+}
+
 impl ClientConfig {
     /// Checks `o` against the provider's profile and resolves its endpoints.
     /// `INVALID_ARGUMENT` for a missing `clientId`/`tokenEndpoint`, an option
@@ -283,78 +288,69 @@ impl ClientConfig {
     /// `INVALID_URL`/`INSECURE_URL` for bad URLs.
     pub fn new(o: &ClientOptions) -> Result<ClientConfig> {
         let profile = o.provider.profile();
+        // Only the generic profile takes its endpoints and client
+        // authentication from the caller.
+        let generic = o.provider == Provider::Rfc6749;
         if profile.client_id_required {
             require(o.client_id, "clientId")?;
         }
-        let client_secret = o.client_secret.filter(|s| !s.is_empty()).map(Secret::new);
-        let generic = profile.auth_hosts.is_none() && profile.authorization_code.is_some();
-        let auth = match (generic, o.client_auth) {
-            (false, Some(_)) => {
-                return Err(arg(&[
-                    profile.name,
-                    " takes no clientAuth: its profile fixes it",
-                ]
-                .concat()))
+        // The options this provider does not take (checked before any URL).
+        let ov = o.overrides;
+        let refused = if generic {
+            if o.environment.is_some() || o.base_url.is_some() {
+                "environment or baseUrl"
+            } else if ov.code_exchange_auth.is_some() || ov.refresh_auth.is_some() {
+                "codeExchangeAuth or refreshAuth (use clientAuth)"
+            } else {
+                ""
             }
-            (_, Some(a)) => a,
-            (_, None) if client_secret.is_some() => ClientAuth::Basic,
-            (_, None) => ClientAuth::None,
+        } else if o.client_auth.is_some() {
+            "clientAuth"
+        } else if o.token_endpoint.is_some() || o.authorization_endpoint.is_some() {
+            "tokenEndpoint or authorizationEndpoint"
+        } else {
+            ""
         };
-        if generic && auth != ClientAuth::None && client_secret.is_none() {
-            return Err(arg("clientAuth \"basic\" and \"post\" need clientSecret"));
+        let refused = match refused {
+            "" if ov.api_key_method.is_some() && profile.api_key.is_none() => "apiKeyMethod",
+            r => r,
+        };
+        if !refused.is_empty() {
+            return Err(takes_no(profile, refused));
+        }
+        if ov.body_encoding == Some(BodyEncoding::Empty) {
+            return Err(arg("bodyEncoding must be form or json"));
+        }
+        let client_secret = o.client_secret.filter(|s| !s.is_empty()).map(Secret::new);
+        let auth = match o.client_auth {
+            Some(a) => a,
+            None if client_secret.is_some() => ClientAuth::Basic,
+            None => ClientAuth::None,
+        };
+        if auth != ClientAuth::None && client_secret.is_none() {
+            return Err(arg("clientAuth basic and post need clientSecret"));
         }
         let endpoints = if generic {
-            if o.environment.is_some() || o.base_url.is_some() {
-                return Err(arg(
-                    "a generic OAuth 2.0 client takes tokenEndpoint and authorizationEndpoint, not environment or baseUrl",
-                ));
-            }
             let token = parse_endpoint(
                 o.token_endpoint
                     .ok_or_else(|| arg("tokenEndpoint is required"))?,
                 "tokenEndpoint",
             )?;
+            let authorization = opt_endpoint(o.authorization_endpoint, "authorizationEndpoint")?;
+            let api = opt_endpoint(o.api_base_url, "apiBaseUrl")?;
             Endpoints {
-                authorization: o
-                    .authorization_endpoint
-                    .map(|u| parse_endpoint(u, "authorizationEndpoint"))
-                    .transpose()?,
+                authorization,
                 refresh: Some(token.clone()),
                 client_credentials: Some(token.clone()),
                 token: Some(token),
                 api_key: None,
                 authorization_grant: None,
-                api_base: o
-                    .api_base_url
-                    .map(|u| parse_endpoint(u, "apiBaseUrl"))
-                    .transpose()?
-                    .map(|e| crate::url::trim_end_byte(e.as_str(), b'/').to_owned()),
+                api_base: api.map(api_base),
             }
         } else {
-            if o.token_endpoint.is_some() || o.authorization_endpoint.is_some() {
-                return Err(arg(&[
-                    profile.name,
-                    "'s endpoints come from its profile: use environment or baseUrl",
-                ]
-                .concat()));
-            }
             Endpoints::resolve(o.provider, o.environment, o.base_url, o.api_base_url)?
         };
-        if let Some(r) = o.redirect_uri {
-            parse_endpoint(r, "redirectUri")?;
-        }
-        let ov = o.overrides;
-        if ov.body_encoding == Some(BodyEncoding::Empty) {
-            return Err(arg("the body encoding override must be form or JSON"));
-        }
-        if generic && (ov.code_exchange_auth.is_some() || ov.refresh_auth.is_some()) {
-            return Err(arg(
-                "a generic OAuth 2.0 client sets its client authentication with clientAuth",
-            ));
-        }
-        if ov.api_key_method.is_some() && profile.api_key.is_none() {
-            return Err(arg(&[profile.name, " has no API-key grant"].concat()));
-        }
+        opt_endpoint(o.redirect_uri, "redirectUri")?;
         Ok(ClientConfig {
             profile,
             endpoints,
@@ -436,7 +432,7 @@ impl ClientConfig {
     fn secret(&self) -> Result<&str> {
         match &self.client_secret {
             Some(s) => Ok(s.expose()),
-            None => Err(arg("this flow needs clientSecret")),
+            None => Err(arg("clientSecret is required")),
         }
     }
 
@@ -448,11 +444,14 @@ impl ClientConfig {
     /// `INVALID_ARGUMENT` when the provider has no such grant or a required
     /// piece (secret, verifier, redirect URI) is missing, before anything is sent.
     pub fn token_request(&self, grant: &Grant) -> Result<HttpRequest> {
+        use ClientAuthRule as A;
         let kind = grant.kind();
         let p = self.profile;
-        let no_grant = || arg(&[p.name, " has no ", kind.describe(), " grant"].concat());
-        let rules = p.rules(kind).ok_or_else(no_grant)?;
-        let url = self.endpoints.for_grant(kind).ok_or_else(no_grant)?;
+        let (Some(rules), Some(url)) = (p.rules(kind), self.endpoints.for_grant(kind)) else {
+            return Err(arg(
+                &[p.name, " has no ", kind.describe(), " grant"].concat()
+            ));
+        };
         if let Grant::ApiKey { key_id, key_secret } = *grant {
             let mut req = spendesk_api_key_request(url, key_id, key_secret)?;
             if self.overrides.api_key_method == Some(ApiKeyMethod::Get) {
@@ -460,118 +459,99 @@ impl ClientConfig {
             }
             return Ok(req);
         }
-        let auth_override = match kind {
+        // The client's override, else the grant's rule (`Configured`: the
+        // client's own `clientAuth`).
+        let chosen = match kind {
             GrantKind::AuthorizationCode => self.overrides.code_exchange_auth,
             GrantKind::RefreshToken => self.overrides.refresh_auth,
             _ => None,
-        };
-        let rule = match auth_override {
-            Some(ClientAuth::Basic) => ClientAuthRule::Basic,
-            Some(ClientAuth::Post) => ClientAuthRule::Body,
-            Some(ClientAuth::None) => ClientAuthRule::ClientIdOnly,
+        }
+        .or((rules.client_auth == A::Configured).then_some(self.auth));
+        let auth = match chosen {
+            Some(ClientAuth::Basic) => A::Basic,
+            Some(ClientAuth::Post) => A::Body,
+            Some(ClientAuth::None) => A::ClientIdOnly,
             None => rules.client_auth,
         };
-        let auth = match (rule, self.auth) {
-            (ClientAuthRule::Configured, ClientAuth::Basic) => ClientAuthRule::Basic,
-            (ClientAuthRule::Configured, ClientAuth::Post) => ClientAuthRule::Body,
-            (ClientAuthRule::Configured, ClientAuth::None) => ClientAuthRule::ClientIdOnly,
-            (r, _) => r,
+        let encoding = match (rules.encoding, self.overrides.body_encoding) {
+            (BodyEncoding::Empty, _) | (_, None) => rules.encoding,
+            (_, Some(e)) => e,
         };
-        let scope: String;
-        let mut pairs: Vec<(&str, &str)> = vec![("grant_type", kind.grant_type())];
+        let mut body = Body::new(encoding == BodyEncoding::Json);
+        body.add("grant_type", kind.grant_type());
         let mut authorization = None;
-        match auth {
-            ClientAuthRule::Basic => {
-                authorization = Some(http::basic_auth_rfc6749(self.id()?, self.secret()?))
-            }
-            ClientAuthRule::Body => {
-                pairs.push(("client_id", self.id()?));
-                pairs.push(("client_secret", self.secret()?));
-            }
-            ClientAuthRule::BodySecretIfAny => {
-                pairs.push(("client_id", self.id()?));
-                if let Some(s) = &self.client_secret {
-                    pairs.push(("client_secret", s.expose()));
+        if !matches!(auth, A::Nothing | A::ApiKeyBasic | A::Configured) {
+            let id = self.id()?;
+            let secret = match auth {
+                A::Basic | A::Body => Some(self.secret()?),
+                A::BodySecretIfAny => self.client_secret.as_ref().map(Secret::expose),
+                _ => None,
+            };
+            match secret {
+                Some(s) if auth == A::Basic => {
+                    authorization = Some(http::basic_auth_rfc6749(id, s))
+                }
+                _ => {
+                    body.add("client_id", id);
+                    if let Some(s) = secret {
+                        body.add("client_secret", s);
+                    }
                 }
             }
-            ClientAuthRule::ClientIdOnly => pairs.push(("client_id", self.id()?)),
-            ClientAuthRule::Nothing | ClientAuthRule::ApiKeyBasic | ClientAuthRule::Configured => {}
         }
         match *grant {
             Grant::AuthorizationCode {
                 code,
                 code_verifier,
             } => {
-                pairs.push(("code", require(code, "code")?));
-                match (rules.redirect_uri, &self.redirect_uri) {
-                    (RedirectRule::Never, _) => {}
-                    (_, Some(r)) => pairs.push(("redirect_uri", r)),
-                    (RedirectRule::Required, None) => {
-                        return Err(arg(&[p.name, "'s code exchange needs redirectUri"].concat()))
-                    }
-                    (RedirectRule::IfConfigured, None) => {}
+                body.add("code", require(code, "code")?);
+                match (rules.redirect_uri, self.redirect_uri.as_deref()) {
+                    (RedirectRule::Never, _) | (RedirectRule::IfConfigured, None) => {}
+                    (_, Some(r)) => body.add("redirect_uri", r),
+                    (RedirectRule::Required, None) => return Err(arg("redirectUri is required")),
                 }
                 // An empty verifier is no verifier (a JS caller's "").
                 match (rules.pkce, code_verifier.filter(|v| !v.is_empty())) {
                     (PkceRule::NotUsed, _) => {}
                     (_, Some(v)) => {
                         crate::pkce::validate_verifier(v)?;
-                        pairs.push(("code_verifier", v));
+                        body.add("code_verifier", v);
                     }
                     (PkceRule::RequiredUnlessOptedOut, None) if !self.pkce => {}
-                    (PkceRule::RequiredUnlessOptedOut, None) => return Err(arg(
-                        "the code exchange needs the PKCE codeVerifier (RFC 9700 §2.1.1); build the client with pkce: false to exchange without one",
-                    )),
-                    (PkceRule::Required, None) => {
+                    (PkceRule::RequiredUnlessOptedOut, None) => {
                         return Err(arg(
-                            &[p.name, "'s code exchange needs the PKCE codeVerifier"].concat(),
+                            "codeVerifier is required (or build the client with pkce: false)",
                         ))
                     }
+                    (PkceRule::Required, None) => return Err(arg("codeVerifier is required")),
                 }
             }
             Grant::RefreshToken { refresh_token } => {
-                pairs.push(("refresh_token", require(refresh_token, "refreshToken")?))
+                body.add("refresh_token", require(refresh_token, "refreshToken")?)
             }
             Grant::ClientCredentials { scopes } => {
-                if matches!(auth, ClientAuthRule::ClientIdOnly | ClientAuthRule::Nothing) {
-                    return Err(arg(
-                        "client credentials need a confidential client (clientAuth \"basic\" or \"post\")",
-                    ));
+                if matches!(auth, A::ClientIdOnly | A::Nothing) {
+                    return Err(arg("client credentials need clientAuth basic or post"));
                 }
+                let mut scope = String::new();
                 for s in scopes {
                     crate::authorize::check_scope_token(s)?;
+                    if !scope.is_empty() {
+                        scope.push(' ');
+                    }
+                    scope.push_str(s);
                 }
-                scope = scopes.join(" ");
                 if !scope.is_empty() {
-                    pairs.push(("scope", &scope));
+                    body.add("scope", &scope);
                 }
             }
             Grant::ApiKey { .. } => {}
         }
-        let encoding = match (rules.encoding, self.overrides.body_encoding) {
-            (BodyEncoding::Empty, _) => BodyEncoding::Empty,
-            (_, Some(e)) => e,
-            (e, None) => e,
-        };
-        let (content_type, body) = match encoding {
-            BodyEncoding::Form => (Some(http::FORM), Some(form_encode(pairs))),
-            BodyEncoding::Json => (Some(http::JSON), Some(http::json_body(&pairs))),
-            BodyEncoding::Empty => (None, None),
-        };
-        let mut headers = Vec::with_capacity(3);
-        if let Some(ct) = content_type {
-            headers.push(("content-type", ct.to_owned()));
-        }
-        headers.push(("accept", http::JSON.to_owned()));
-        if let Some(a) = authorization {
-            headers.push(("authorization", a));
-        }
-        Ok(HttpRequest {
-            method: "POST",
-            url: url.as_str().to_owned(),
-            headers,
-            body,
-        })
+        Ok(post(
+            url,
+            (encoding != BodyEncoding::Empty).then_some(body),
+            authorization,
+        ))
     }
 
     /// Reads a token endpoint's answer to a `kind` grant. `now_ms` is the
@@ -617,38 +597,90 @@ impl ClientConfig {
         org_access_token: &str,
         user_id: &str,
     ) -> Result<HttpRequest> {
-        let url = self.endpoints.authorization_grant.as_ref().ok_or_else(|| {
-            arg(&[self.profile.name, " has no authorization-grant endpoint"].concat())
-        })?;
+        let url = self
+            .endpoints
+            .authorization_grant
+            .as_ref()
+            .ok_or_else(|| takes_no(self.profile, "authorization grant"))?;
         findity_authorization_grant_request(url, org_access_token, user_id)
+    }
+}
+
+/// A request body being built: form-encoded (RFC 6749 §4.1.3) or a JSON
+/// object of strings (Spendesk).
+struct Body {
+    json: bool,
+    text: String,
+}
+
+impl Body {
+    fn new(json: bool) -> Body {
+        Body {
+            json,
+            text: String::new(),
+        }
+    }
+
+    fn add(&mut self, k: &str, v: &str) {
+        let first = self.text.is_empty();
+        let t = &mut self.text;
+        if self.json {
+            t.push(if first { '{' } else { ',' });
+            http::json_string(k, t);
+            t.push(':');
+            http::json_string(v, t);
+        } else {
+            if !first {
+                t.push('&');
+            }
+            encode_form_component(k, t);
+            t.push('=');
+            encode_form_component(v, t);
+        }
+    }
+}
+
+/// A `POST` to `url` accepting JSON, with `body` (and its content type) and
+/// an `Authorization` header if given.
+fn post(url: &Endpoint, body: Option<Body>, authorization: Option<String>) -> HttpRequest {
+    let mut headers = Vec::with_capacity(3);
+    let body = body.map(|mut b| {
+        let ct = if b.json {
+            b.text.push('}');
+            http::JSON
+        } else {
+            http::FORM
+        };
+        headers.push(("content-type", ct.to_owned()));
+        b.text
+    });
+    headers.push(("accept", http::JSON.to_owned()));
+    if let Some(a) = authorization {
+        headers.push(("authorization", a));
+    }
+    HttpRequest {
+        method: "POST",
+        url: url.as_str().to_owned(),
+        headers,
+        body,
     }
 }
 
 /// Spendesk's API-key token request (spendesk-authentication.txt): `POST /auth/token`
 /// with `Authorization: Basic base64("id:secret")` — plain base64 of `id:secret`
 /// as Spendesk documents it (`my_id:my_secret` → `bXlfaWQ6bXlfc2VjcmV0`), not
-/// RFC 6749's form-encoded variant.
+/// RFC 6749's form-encoded variant. The id must not contain `:` (Basic
+/// credentials are split at the first one).
 pub fn spendesk_api_key_request(
     url: &Endpoint,
     key_id: &str,
     key_secret: &str,
 ) -> Result<HttpRequest> {
-    require(key_id, "apiKeyId")?;
-    require(key_secret, "apiKeySecret")?;
-    if key_id.contains(':') {
-        return Err(arg(
-            "apiKeyId must not contain ':' (Basic credentials are split at the first ':')",
-        ));
+    if key_id.is_empty() || key_id.bytes().any(|b| b == b':') {
+        return Err(arg("apiKeyId must be non-empty, without ':'"));
     }
-    Ok(HttpRequest {
-        method: "POST",
-        url: url.as_str().to_owned(),
-        headers: vec![
-            ("accept", http::JSON.to_owned()),
-            ("authorization", http::basic_auth(key_id, key_secret)),
-        ],
-        body: None,
-    })
+    require(key_secret, "apiKeySecret")?;
+    Ok(post(url, None, Some(http::basic_auth(key_id, key_secret))))
 }
 
 /// Findity's user authorization grant (findity-authentication.txt): `POST
@@ -659,23 +691,18 @@ pub fn findity_authorization_grant_request(
     org_access_token: &str,
     user_id: &str,
 ) -> Result<HttpRequest> {
-    require(org_access_token, "accessToken")?;
-    require(user_id, "userId")?;
     if !is_access_token(org_access_token) {
         return Err(arg(
-            "accessToken has characters an Authorization header cannot carry",
+            "accessToken must be non-empty printable ASCII without spaces",
         ));
     }
-    Ok(HttpRequest {
-        method: "POST",
-        url: url.as_str().to_owned(),
-        headers: vec![
-            ("authorization", ["Bearer ", org_access_token].concat()),
-            ("content-type", http::FORM.to_owned()),
-            ("accept", http::JSON.to_owned()),
-        ],
-        body: Some(form_encode([("user_id", user_id)])),
-    })
+    let mut body = Body::new(false);
+    body.add("user_id", require(user_id, "userId")?);
+    Ok(post(
+        url,
+        Some(body),
+        Some(["Bearer ", org_access_token].concat()),
+    ))
 }
 
 /// Reads the authorization-grant answer: the single-use code.
@@ -688,11 +715,7 @@ pub fn process_findity_authorization_grant(resp: &HttpResponse) -> Result<Secret
     )?;
     match o.str("code") {
         Some(c) if crate::encoding::is_vschars(&c) => Ok(Secret::new(c)),
-        _ => Err(Error::new(
-            ErrorCode::InvalidResponse,
-            "the authorization-grant answer has no usable code",
-        )
-        .with_status(resp.status)),
+        _ => Err(invalid_response("no usable code", resp.status)),
     }
 }
 
@@ -730,75 +753,57 @@ fn rules_for(p: &'static Profile, kind: GrantKind) -> &'static GrantRules {
 fn success_object(p: &Profile, kind: GrantKind, ok: &[u16], resp: &HttpResponse) -> Result<Object> {
     let status = resp.status;
     if status == 0 || (300..400).contains(&status) {
-        return Err(Error::new(
-            ErrorCode::UnexpectedRedirect,
-            "the server answered with a redirect",
-        )
-        .with_status(status));
+        return Err(
+            Error::new(ErrorCode::UnexpectedRedirect, "unexpected redirect").with_status(status),
+        );
     }
     http::check_body_len(resp.body.len()).map_err(|e| e.with_status(status))?;
     let parsed = json::parse_object(&resp.body);
-    if !ok.contains(&status) {
-        let fields = parsed
-            .as_ref()
-            .and_then(|o| server_error_fields(o, p.errors));
-        let status_text = crate::encoding::decimal(i64::from(status));
-        let reconnect = kind == GrantKind::RefreshToken
-            && (fields
-                .as_ref()
-                .is_some_and(|(e, _, _)| e == "invalid_grant")
-                || p.reconnect_statuses.contains(&status));
-        let code = if reconnect {
-            ErrorCode::ReconnectRequired
-        } else if status >= 500 {
-            ErrorCode::ServerError
-        } else if fields.is_some() {
-            ErrorCode::OAuthError
-        } else {
-            ErrorCode::HttpError
-        };
-        let mut msg = match code {
-            ErrorCode::ReconnectRequired => [
-                "the refresh token was refused (",
-                &status_text,
-                "): the user must connect again",
-            ]
-            .concat(),
-            _ => ["the server answered ", &status_text].concat(),
-        };
-        let mut err = Error::new(code, "");
-        if let Some((e, d, u)) = &fields {
-            msg.push_str(": ");
-            msg.push_str(e);
-            if let Some(d) = d.as_deref().filter(|d| !d.is_empty()) {
-                msg.push_str(": ");
-                msg.push_str(d);
-            }
-            err = err.with_server_error(Some(e), d.as_deref(), u.as_deref());
-        }
-        let msg: String = msg.chars().take(600).collect();
-        return Err(Error::new(code, msg).with_status(status).with_server_error(
-            err.error(),
-            err.error_description(),
-            err.error_uri(),
-        ));
+    if ok.contains(&status) {
+        return parsed.ok_or_else(|| invalid_response("answer is not a JSON object", status));
     }
-    parsed.ok_or_else(|| {
-        let what = match resp.content_type.as_deref() {
-            Some(ct)
-                if ct
-                    .as_bytes()
-                    .windows(4)
-                    .any(|w| w.eq_ignore_ascii_case(b"html")) =>
-            {
-                "the answer is HTML, not a JSON object"
-            }
-            _ => "the answer is not a JSON object",
-        };
-        Error::new(ErrorCode::InvalidResponse, what).with_status(status)
-    })
+    let fields = parsed.and_then(|o| server_error_fields(&o, p.errors));
+    let (e, d, u) = match &fields {
+        Some((e, d, u)) => (Some(e.as_str()), d.as_deref(), u.as_deref()),
+        None => (None, None, None),
+    };
+    let code = if kind == GrantKind::RefreshToken
+        && (e == Some("invalid_grant") || p.reconnect_statuses.contains(&status))
+    {
+        ErrorCode::ReconnectRequired
+    } else if status >= 500 {
+        ErrorCode::ServerError
+    } else if e.is_some() {
+        ErrorCode::OAuthError
+    } else {
+        ErrorCode::HttpError
+    };
+    let mut msg = String::from(if code == ErrorCode::ReconnectRequired {
+        "refresh token refused: HTTP "
+    } else {
+        "HTTP "
+    });
+    msg.push_str(&crate::encoding::decimal(i64::from(status)));
+    if let Some(e) = e {
+        msg.push_str(": ");
+        msg.push_str(e);
+        if let Some(d) = d.filter(|d| !d.is_empty()) {
+            msg.push_str(": ");
+            msg.push_str(d);
+        }
+    }
+    // Server text is bounded in the message too (cut on a char boundary).
+    let mut end = msg.len().min(600);
+    while !msg.is_char_boundary(end) {
+        end -= 1;
+    }
+    msg.truncate(end);
+    Err(Error::new(code, msg)
+        .with_status(status)
+        .with_server_error(e, d, u))
 }
 
+#[inline(never)]
 fn invalid_response(msg: &str, status: u16) -> Error {
     Error::new(ErrorCode::InvalidResponse, msg).with_status(status)
 }
@@ -826,17 +831,18 @@ pub fn is_refresh_token(t: &str) -> bool {
     crate::encoding::is_vschars(t)
 }
 
-/// The access token's JWT `exp` in ms, if it is a JWT with one.
-fn jwt_exp_ms(access_token: &str) -> Option<f64> {
-    crate::jwt::decode_unverified(access_token)
-        .ok()
-        .and_then(|c| c.exp().ok().flatten())
-        .map(|exp| exp * 1000.0)
+/// The JWT `exp` of `token` in ms (`Ok(None)` when it has none).
+fn jwt_exp_ms(token: &str) -> Result<Option<f64>> {
+    Ok(crate::jwt::decode_unverified(token)?
+        .exp()?
+        .map(|exp| exp * 1000.0))
 }
 
-/// The expiry under `rule`: a whole number of ms in `[0, now + MAX_LIFETIME_MS]`.
+/// The expiry, a whole number of ms in `[0, now + MAX_LIFETIME_MS]`: from
+/// `expires_in` (seconds) or the access token's JWT `exp`, the latter first
+/// when `jwt_first`.
 fn expires_at(
-    rule: Expiry,
+    jwt_first: bool,
     expires_in: Option<f64>,
     access_token: &str,
     now_ms: f64,
@@ -846,27 +852,21 @@ fn expires_at(
     }
     let now = now_ms.floor();
     let cap = now + MAX_LIFETIME_MS;
-    let from_secs = |secs: f64| (now + (secs * 1000.0).min(MAX_LIFETIME_MS).round()).min(cap);
+    let from_secs =
+        expires_in.map(|secs| (now + (secs * 1000.0).min(MAX_LIFETIME_MS).round()).min(cap));
     let from_jwt = || {
         jwt_exp_ms(access_token)
+            .ok()
+            .flatten()
             .filter(|e| !e.is_nan())
             // Not `clamp(0.0, cap)`: it panics when `cap < 0` (a clock before
             // 1960); then the cap wins, as for `expires_in`.
             .map(|e| e.max(0.0).min(cap).floor())
     };
-    match rule {
-        Expiry::ExpiresInSeconds => expires_in.map(from_secs).or_else(from_jwt),
-        Expiry::PleoSecondsOrMillis => expires_in
-            .map(|n| {
-                if n > PLEO_MILLIS_THRESHOLD {
-                    n / 1000.0
-                } else {
-                    n
-                }
-            })
-            .map(from_secs)
-            .or_else(from_jwt),
-        Expiry::JwtExp => from_jwt().or_else(|| expires_in.map(from_secs)),
+    if jwt_first {
+        from_jwt().or(from_secs)
+    } else {
+        from_secs.or_else(from_jwt)
     }
 }
 
@@ -889,88 +889,70 @@ fn process_with(
 ) -> Result<TokenSet> {
     let rules = rules_for(p, kind);
     let o = success_object(p, kind, rules.success, resp)?;
-    let status = resp.status;
+    let bad = |msg| Err(invalid_response(msg, resp.status));
 
-    let access_token = match o.str("access_token") {
-        Some(t) if is_access_token(&t) => t,
-        Some(t) if !t.is_empty() => {
-            return Err(invalid_response(
-                "the access_token has characters an Authorization header cannot carry",
-                status,
-            ))
-        }
-        _ => return Err(invalid_response("the answer has no access_token", status)),
+    let access_token = match o.get("access_token") {
+        Some(Value::String(t)) if is_access_token(&t) => t,
+        _ => return bad("no usable access_token"),
     };
     // RFC 6749 §5.1: token_type is required and (§7.1) case-insensitive.
     // Spendesk's answers may omit it; its tokens are Bearer tokens.
-    let token_type = match o.str("token_type") {
-        Some(t) if t.eq_ignore_ascii_case("bearer") => "Bearer".to_owned(),
-        Some(_) => return Err(invalid_response("the token_type is not Bearer", status)),
-        None if o.kind("token_type") == Kind::Missing && p.token_type_may_be_absent => {
-            "Bearer".to_owned()
-        }
-        None => return Err(invalid_response("the answer has no token_type", status)),
-    };
-    let expires_in = match o.kind("expires_in") {
-        Kind::Missing | Kind::Null => None,
-        Kind::Number => o.num("expires_in"),
+    match o.get("token_type") {
+        Some(Value::String(t)) if t.eq_ignore_ascii_case("bearer") => {}
+        None if p.token_type_may_be_absent => {}
+        _ => return bad("token_type must be Bearer"),
+    }
+    let expires_in = match o.get("expires_in") {
+        None | Some(Value::Null) => None,
+        Some(Value::Number(n)) => Some(n),
         // Some servers send the number as a string.
-        Kind::String => Some(
-            o.str("expires_in")
-                .and_then(|s| parse_seconds(s.trim()))
-                .ok_or_else(|| invalid_response("expires_in is not a number", status))?,
-        ),
-        _ => return Err(invalid_response("expires_in is not a number", status)),
+        Some(Value::String(s)) => Some(parse_seconds(s.trim_ascii()).unwrap_or(f64::NAN)),
+        _ => Some(f64::NAN),
     };
     if expires_in.is_some_and(|n| n.is_nan() || n < 0.0) {
-        return Err(invalid_response(
-            "expires_in is not a non-negative number",
-            status,
-        ));
+        return bad("expires_in must be a non-negative number");
     }
-    let refresh_token = match o.kind("refresh_token") {
-        Kind::Missing | Kind::Null => None,
-        Kind::String => match o.str("refresh_token") {
-            Some(t) if t.is_empty() => None,
-            Some(t) if is_refresh_token(&t) => Some(Secret::new(t)),
-            _ => {
-                return Err(invalid_response(
-                    "the refresh_token has characters outside RFC 6749 VSCHAR",
-                    status,
-                ))
+    let refresh_token = match o.get("refresh_token") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(t)) if t.is_empty() => None,
+        Some(Value::String(t)) if is_refresh_token(&t) => Some(Secret::new(t)),
+        _ => return bad("invalid refresh_token"),
+    };
+    let scope = match o.get("scope") {
+        Some(Value::String(s)) => {
+            let mut b = s.into_bytes();
+            if rules.scope_plus_is_space {
+                for c in &mut b {
+                    if *c == b'+' {
+                        *c = b' ';
+                    }
+                }
             }
-        },
-        _ => return Err(invalid_response("refresh_token is not a string", status)),
-    };
-    let scope = o.str("scope").map(|s| {
-        if rules.scope_plus_is_space {
-            s.replace('+', " ")
-        } else {
-            s
+            // ASCII for ASCII: still UTF-8.
+            String::from_utf8(b).ok()
         }
+        _ => None,
+    };
+    // `expires_in` in seconds: a caller-given unit, else the profile's; the
+    // profile still says whether the JWT `exp` comes first.
+    let unit = unit.unwrap_or(match rules.expiry {
+        Expiry::PleoSecondsOrMillis => ExpiresInUnit::Auto,
+        _ => ExpiresInUnit::Seconds,
     });
-    // A caller-given unit turns expires_in into seconds first; the profile
-    // still says whether the JWT `exp` comes before it.
-    let (rule, expires_in) = match unit {
-        None => (rules.expiry, expires_in),
-        Some(u) => {
-            let rule = match rules.expiry {
-                Expiry::JwtExp => Expiry::JwtExp,
-                _ => Expiry::ExpiresInSeconds,
-            };
-            let secs = expires_in.map(|n| match u {
-                ExpiresInUnit::Seconds => n,
-                ExpiresInUnit::Milliseconds => n / 1000.0,
-                ExpiresInUnit::Auto if n > PLEO_MILLIS_THRESHOLD => n / 1000.0,
-                ExpiresInUnit::Auto => n,
-            });
-            (rule, secs)
-        }
-    };
+    let expires_in = expires_in.map(|n| match unit {
+        ExpiresInUnit::Milliseconds => n / 1000.0,
+        ExpiresInUnit::Auto if n > PLEO_MILLIS_THRESHOLD => n / 1000.0,
+        _ => n,
+    });
     Ok(TokenSet {
-        expires_at: expires_at(rule, expires_in, &access_token, now_ms),
+        expires_at: expires_at(
+            rules.expiry == Expiry::JwtExp,
+            expires_in,
+            &access_token,
+            now_ms,
+        ),
         access_token: Secret::new(access_token),
-        token_type,
+        token_type: "Bearer".to_owned(),
         refresh_token,
         scope,
         raw: o,
@@ -983,21 +965,18 @@ fn process_with(
 /// prospend-authentication.txt: tokens are JWTs, "valid for 2 years by
 /// default", revocable, sent only over HTTPS.
 pub fn check_static_jwt(token: &str, now_ms: f64) -> Result<Option<f64>> {
-    let claims = crate::jwt::decode_unverified(token)?;
+    let exp_ms = jwt_exp_ms(token)?;
     if !is_access_token(token) {
         return Err(Error::new(
             ErrorCode::InvalidJwt,
-            "the token has characters an Authorization header cannot carry",
+            "the token must be printable ASCII without spaces",
         ));
     }
-    let exp_ms = claims.exp()?.map(|e| e * 1000.0);
-    if let Some(exp) = exp_ms {
-        if exp <= now_ms {
-            return Err(Error::new(
-                ErrorCode::TokenExpired,
-                "the token has expired; issue a new one",
-            ));
-        }
+    if exp_ms.is_some_and(|exp| exp <= now_ms) {
+        return Err(Error::new(
+            ErrorCode::TokenExpired,
+            "token expired; issue a new one",
+        ));
     }
     let cap = if now_ms.is_finite() {
         now_ms.floor()

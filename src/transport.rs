@@ -30,7 +30,7 @@ pub fn timeout(timeout_ms: Option<f64>) -> Result<Option<f64>> {
         Some(t) if t > 0.0 && t <= MAX_TIMEOUT_MS => Ok(Some(t)),
         Some(_) => Err(Error::new(
             ErrorCode::InvalidArgument,
-            "timeoutMs must be a positive number of milliseconds up to 2147483647, or 0 / Infinity for no time limit",
+            "timeoutMs must be 0, Infinity or a positive number up to 2147483647",
         )),
     }
 }
@@ -38,30 +38,40 @@ pub fn timeout(timeout_ms: Option<f64>) -> Result<Option<f64>> {
 /// The origin (`scheme://host[:port]`, lower case, default port left out) of
 /// an https URL, or an http URL on a loopback host. `what` names it in errors.
 pub fn origin(url: &str, what: &str) -> Result<String> {
-    let url = url.split('#').next().unwrap_or("");
+    let url = url
+        .get(..url.bytes().position(|b| b == b'#').unwrap_or(url.len()))
+        .unwrap_or(url);
     let e = parse_endpoint(url, what)?;
     let s = e.as_str();
     let (scheme, after) = crate::url::split_once_str(s, "://").unwrap_or((s, ""));
-    let end = after.find(['/', '?']).unwrap_or(after.len());
-    let scheme = scheme.to_ascii_lowercase();
-    let mut authority = after[..end].to_ascii_lowercase();
-    let default_port = if scheme == "https" { ":443" } else { ":80" };
-    if authority.ends_with(default_port) {
-        authority.truncate(authority.len() - default_port.len());
+    // `parse_endpoint` refused any `#`; searching for it too shares
+    // url.rs's instance of this search.
+    let end = after.find(['/', '?', '#']).unwrap_or(after.len());
+    let mut o = s
+        .get(..scheme.len() + 3 + end)
+        .unwrap_or(s)
+        .to_ascii_lowercase();
+    let default_port = if o.starts_with("https:") {
+        ":443"
+    } else {
+        ":80"
+    };
+    if o.ends_with(default_port) {
+        o.truncate(o.len() - default_port.len());
     }
-    Ok([scheme.as_str(), "://", authority.as_str()].concat())
+    Ok(o)
 }
 
 /// Checks that a bearer token may be sent to `url`: https (http only to a
 /// loopback host, else `INSECURE_URL`), and, when `allowed` is given, one of
-/// those origins (else `INVALID_URL`, "origin not allowed"). Checked before
+/// those origins (else `INVALID_URL`). Checked before
 /// any request is made.
 pub fn check_bearer_url(url: &str, allowed: Option<&[String]>) -> Result<()> {
     let o = origin(url, "the URL")?;
     match allowed {
         Some(list) if !list.contains(&o) => Err(Error::new(
             ErrorCode::InvalidUrl,
-            "origin not allowed: the access token is sent only to the session's allowedOrigins (by default the provider's API)",
+            "origin not in allowedOrigins (default: the provider's API)",
         )),
         _ => Ok(()),
     }
@@ -70,10 +80,11 @@ pub fn check_bearer_url(url: &str, allowed: Option<&[String]>) -> Result<()> {
 /// The allowed origins for bearer requests: each entry's origin (an entry may
 /// be a whole URL). Refuses entries that are not https (or loopback http).
 pub fn allowed_origins(entries: &[String]) -> Result<Vec<String>> {
-    entries
-        .iter()
-        .map(|e| origin(e, "an allowedOrigins entry"))
-        .collect()
+    let mut out = Vec::with_capacity(entries.len());
+    for e in entries {
+        out.push(origin(e, "allowedOrigins entry")?);
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
