@@ -27,88 +27,64 @@ const num = (v) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v
 // One call into the core: `a` and `b` cross as plain strings (the hot
 // paths' token, URL or body), `rest` as a JSON array.
 function core(op, rest, a = "", b = "") {
-  let s = "";
-  try {
-    if (rest) s = JSON.stringify(rest);
-  } catch (e) {
-    throw bad("an argument could not be read", e);
-  }
-  const r = call(op, a, b, s);
+  const r = call(op, a, b, rest ? attempt(() => JSON.stringify(rest), "an argument") : "");
   const v = JSON.parse(r.slice(1));
   if (r[0] === "1") throw fail(v.code, v.message, undefined, v);
   return v;
 }
-// A string argument.
-function S(v, name) {
-  if (typeof v !== "string") throw bad(`${name} must be a string`);
-  return v;
-}
-
-// ------------------------------------------------------------ option reading
-function isObj(o) {
+// `f()`; what it throws (a throwing getter, a revoked Proxy) becomes a coded
+// error naming `what`.
+function attempt(f, what) {
   try {
-    return typeof o === "object" && o !== null && !Array.isArray(o);
+    return f();
   } catch (e) {
-    throw bad("options could not be read", e);
+    throw bad(what + " could not be read", e);
   }
 }
+// `v` if it is of type `t`, else INVALID_ARGUMENT naming it.
+function is(v, t, name) {
+  if (typeof v !== t) throw bad(`${name} must be a ${t}`);
+  return v;
+}
+// A string argument.
+const S = (v, name) => is(v, "string", name);
+
+// ------------------------------------------------------------ option reading
+const isObj = (o) => typeof o === "object" && o !== null && !attempt(() => Array.isArray(o), "options");
 function opts(o, optional) {
   if (o == null && optional) return {};
   if (!isObj(o)) throw bad("options must be an object");
   return o;
 }
-function read(o, k, what = "options") {
-  try {
-    return o[k] ?? undefined;
-  } catch (e) {
-    throw bad(`${what}.${k} could not be read`, e);
-  }
+// Option `k` of `o` (absent or null: undefined, which crosses to the core as
+// null), of type `t` when one is given (numbers cross as num() has them).
+function read(o, k, t, what = "options") {
+  const v = attempt(() => o[k] ?? undefined, `${what}.${k}`);
+  return v === undefined || !t ? v : num(is(v, t, `${what}.${k}`));
 }
-function str(o, k, what = "options") {
-  const v = read(o, k, what);
-  if (v !== undefined && typeof v !== "string") throw bad(`${what}.${k} must be a string`);
-  return v ?? null;
-}
-function numOpt(o, k) {
-  const v = read(o, k);
-  if (v !== undefined && typeof v !== "number") throw bad(`options.${k} must be a number`);
-  return num(v ?? null);
-}
-function fnOpt(o, k) {
-  const v = read(o, k);
-  if (v !== undefined && typeof v !== "function") throw bad(`options.${k} must be a function`);
-  return v ?? null;
-}
+const str = (o, k, what) => read(o, k, "string", what);
+const numOpt = (o, k) => read(o, k, "number");
+const fnOpt = (o, k) => read(o, k, "function");
+// A string, or an array of strings (copied).
 function list(o, k) {
   const v = read(o, k);
-  if (v === undefined || typeof v === "string") return v ?? null;
-  if (!Array.isArray(v)) throw bad(`options.${k} must be an array of strings or a string`);
-  try {
-    const a = Array.from(v);
-    if (a.every((x) => typeof x === "string")) return a;
-  } catch (e) {
-    throw bad(`options.${k} could not be read`, e);
-  }
-  throw bad(`options.${k} must contain only strings`);
+  if (v === undefined || typeof v === "string") return v;
+  const a = attempt(() => Array.isArray(v) && Array.from(v), `options.${k}`);
+  if (a && a.every((x) => typeof x === "string")) return a;
+  throw bad(`options.${k} must be a string or an array of strings`);
 }
 // An object of strings, flattened to [key, value, ...].
 function pairs(o, k) {
   const v = read(o, k);
   if (v === undefined) return [];
-  if (!isObj(v)) throw bad(`options.${k} must be an object of strings`);
-  let e;
-  try {
-    e = Object.entries(v);
-  } catch (x) {
-    throw bad(`options.${k} could not be read`, x);
-  }
-  if (!e.every(([, x]) => typeof x === "string")) throw bad(`options.${k} values must be strings`);
-  return e.flat();
+  const e = isObj(v) && attempt(() => Object.entries(v), `options.${k}`);
+  if (e && e.every(([, x]) => typeof x === "string")) return e.flat();
+  throw bad(`options.${k} must be an object of strings`);
 }
 // One of `names` (or absent): its index.
 function oneOf(o, k, names) {
   const v = str(o, k);
-  if (v === null) return null;
+  if (v === undefined) return v;
   const i = names.indexOf(v);
   if (i < 0) throw bad(`options.${k} must be ${names.map((n) => `"${n}"`).join(" or ")}`);
   return i;
@@ -121,7 +97,7 @@ function signalOf(options) {
   const s = read(options, "signal");
   if (s !== undefined && (typeof s !== "object" || typeof s.addEventListener !== "function"))
     throw bad("options.signal must be an AbortSignal");
-  return s ?? null;
+  return s;
 }
 const now = () => Date.now();
 // Where a client secret would be shipped to a browser: a page (`window` and
@@ -280,13 +256,11 @@ async function answer(res, cap, until, end, fault) {
 function bearerInit(init) {
   if (init == null) return {};
   if (typeof init !== "object") throw bad("init must be an object");
-  try {
+  return attempt(() => {
     const i = { ...init };
     if (i.headers !== undefined) i.headers = new Headers(i.headers);
     return i;
-  } catch (e) {
-    throw bad("init could not be read", e);
-  }
+  }, "init");
 }
 // `init` is bearerInit's own copy: its Headers are set in place, or its
 // plain headers replaced. A plain header is checked as a Headers object would
@@ -320,11 +294,8 @@ function sendBearer(f, t, url, init, token, by) {
 // would repair it).
 function hrefOf(input) {
   if (typeof input === "string") return input;
-  try {
-    if (input instanceof URL) return input.href;
-  } catch (e) {
-    throw bad("input could not be read", e);
-  }
+  const h = attempt(() => input instanceof URL && input.href, "input");
+  if (h) return h;
   throw bad("input must be a URL string or URL");
 }
 
@@ -383,13 +354,12 @@ class Client {
   constructor(kind, options) {
     const o = opts(options);
     const fetch = fnOpt(o, "fetch");
-    const pkce = read(o, "pkce");
-    if (pkce !== undefined && typeof pkce !== "boolean") throw bad("options.pkce must be a boolean");
+    const pkce = read(o, "pkce", "boolean");
     // The core checks and builds the client once and keeps it under handle `c`.
     const r = core(10, [kind, str(o, "clientId"), str(o, "clientSecret"), oneOf(o, "clientAuth", AUTH), str(o, "tokenEndpoint"),
       str(o, "authorizationEndpoint"), str(o, "redirectUri"), list(o, "scopes"), str(o, "environment"), str(o, "baseUrl"),
       str(o, "apiBaseUrl"), str(o, "apiKeyId"), str(o, "apiKeySecret"), numOpt(o, "timeoutMs"), inBrowser(),
-      read(o, "allowSecretInBrowser") === true, pkce ?? null,
+      read(o, "allowSecretInBrowser") === true, pkce,
       // The overrides of the provider's guesses (docs/providers.md).
       oneOf(o, "expiresInUnit", ["auto", "seconds", "milliseconds"]), oneOf(o, "bodyEncoding", ["form", "json"]),
       oneOf(o, "codeExchangeAuth", AUTH), oneOf(o, "refreshAuth", AUTH), oneOf(o, "apiKeyMethod", ["POST", "GET"])]);
@@ -519,18 +489,9 @@ export class ProSpend {
 // one timer armed at the machine's next deadline.
 
 function tokenArgs(ts, what) {
-  if (!isObj(ts)) throw bad(`${what} must be a token set object`);
-  const access = str(ts, "accessToken", what);
-  const refresh = str(ts, "refreshToken", what);
-  const exp = read(ts, "expiresAt", what);
-  if (exp !== undefined && typeof exp !== "number") throw bad(`${what}.expiresAt must be a number (ms since the epoch)`);
-  let payload;
-  try {
-    payload = JSON.stringify(ts);
-  } catch (e) {
-    throw bad(`${what} could not be read`, e);
-  }
-  return [access, refresh, num(exp ?? null), payload];
+  if (!isObj(ts)) throw bad(`${what} must be a token set`);
+  return [str(ts, "accessToken", what), str(ts, "refreshToken", what), read(ts, "expiresAt", "number", what),
+    attempt(() => JSON.stringify(ts), what)];
 }
 // A token set object from the machine's [payload, accessToken, refreshToken?, expiresAt?].
 function tokenObject(t) {
@@ -542,6 +503,9 @@ function tokenObject(t) {
   if (t[3] == null) delete o.expiresAt;
   else o.expiresAt = t[3];
   return o;
+}
+function nonNegative(v, k) {
+  if (v !== undefined && !(v >= 0)) throw bad(`options.${k} must be a non-negative number`);
 }
 function errorArgs(e) {
   if (isExpenseAuthError(e)) return [e.code, e.message, e.status ?? null, e.error ?? null, e.errorDescription ?? null, e.errorUri ?? null];
@@ -577,14 +541,9 @@ export class TokenSession {
     this.#now = fnOpt(o, "now");
     this.#f = fnOpt(o, "fetch");
     if (!isObj(client) && !renew) throw bad("options.client (or options.renew) is required");
-    this.#client = client ?? null;
+    this.#client = client;
     this.#renew = renew;
-    let allowed;
-    try {
-      allowed = o.allowedOrigins;
-    } catch (e) {
-      throw bad("options.allowedOrigins could not be read", e);
-    }
+    const allowed = attempt(() => o.allowedOrigins, "options.allowedOrigins");
     if (allowed !== undefined) {
       if (!Array.isArray(allowed)) throw bad("options.allowedOrigins must be an array of strings");
       this.#allowed = core(18, [list(o, "allowedOrigins")]);
@@ -596,14 +555,10 @@ export class TokenSession {
     const skew = numOpt(o, "skewMs");
     const storeTimeout = numOpt(o, "storeTimeoutMs");
     const tokens = read(o, "tokens");
-    let canRefresh = false;
-    try {
-      canRefresh = typeof client?.refresh === "function";
-    } catch (e) {
-      throw bad("options.client could not be read", e);
-    }
-    if (skew !== null && !(skew >= 0 && skew !== Infinity)) throw bad("options.skewMs must be a non-negative number");
-    if (storeTimeout !== null && !(storeTimeout >= 0)) throw bad("options.storeTimeoutMs must be a non-negative number");
+    const canRefresh = attempt(() => typeof client?.refresh === "function", "options.client");
+    // (An infinite skewMs crosses as the string "Infinity", which is >= 0: the core judges it.)
+    nonNegative(skew, "skewMs");
+    nonNegative(storeTimeout, "storeTimeoutMs");
     const t = tokens === undefined ? null : tokenArgs(tokens, "options.tokens");
     if (t) core(19, [null, 1, 0, t]);
     // The machine is made at the first use, with the clock read then: the
