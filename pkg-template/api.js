@@ -115,136 +115,103 @@ const inBrowser = () => {
 };
 
 // ------------------------------------------------------------ the transport
+const ABORTED = "the request was aborted";
 const failed = (why, e) =>
   why === "TIMEOUT"
-    ? fail("TIMEOUT", "the request timed out", e)
+    ? fail(why, "the request timed out", e)
     : why || e?.name === "AbortError"
-      ? fail("ABORTED", "the request was aborted", e)
+      ? fail("ABORTED", ABORTED, e)
       : fail("NETWORK_ERROR", "the request failed", e);
-const notResponse = (e) => fail("INVALID_RESPONSE", "fetch did not resolve to a Response", e);
 const same = (p) => p;
-// The Response as fetch resolved to it, if it looks like one (for
-// session.fetch, which hands it on).
-function checked(res) {
-  let ok;
-  try {
-    ok = typeof res.status === "number" && typeof res.headers.get === "function";
-  } catch (e) {
-    throw notResponse(e);
-  }
-  if (!ok) throw notResponse();
-  return res;
-}
 
 // One path for every request. `f`: the `fetch` option (null: the global
 // fetch); `t`: time limit in ms (null: none); `cap`: read the body as text up
-// to that many bytes (undefined: hand back the Response).
+// to that many bytes and answer { status, type, body } (undefined: hand back
+// the Response, checked to look like one, for session.fetch).
 // What can end a request early costs per request (bench/results.md s. 6: an
 // AbortController several µs in Node, a timer and a Promise.race about 1 µs
 // each), so it is made only when needed: nothing without a time limit and a
 // signal (nothing can end such a request early); otherwise an
 // AbortController for the fetch's signal, and a race only for a `fetch`
 // option, which may ignore its signal (a hung one must still end), not for
-// the global fetch, which honours it.
+// the global fetch, which honours it (its body stream too).
 async function send(f, t, signal, url, init, cap) {
-  if (signal?.aborted) throw fail("ABORTED", "the request was aborted before it was sent");
-  if (t == null && !signal) {
-    let res;
-    try {
-      res = await (f || fetch)(url, init);
-    } catch (e) {
-      throw failed("", e);
+  if (signal?.aborted) throw fail("ABORTED", ABORTED);
+  // `until` wraps each wait (the race, or nothing); `abort(why)` ends the request.
+  let why = "", until = same, abort, onAbort, timer, res, status, type, length, body = "";
+  if (t != null || signal) {
+    const ac = new AbortController();
+    let stop;
+    if (f) {
+      const stopped = new Promise((_, reject) => (stop = reject));
+      stopped.catch(same);
+      until = (p) => Promise.race([p, stopped]);
     }
-    if (cap === undefined) return checked(res);
-    return answer(res, cap, same, () => {
-      try {
-        res.body?.cancel().catch(() => {});
-      } catch {
-        // Not a stream: nothing to stop.
-      }
-    }, failed.bind(null, ""));
+    abort = (w) => {
+      why ||= w;
+      ac.abort();
+      stop?.();
+    };
+    onAbort = () => abort("ABORTED");
+    signal?.addEventListener("abort", onAbort);
+    if (t != null) timer = setTimeout(abort, t, "TIMEOUT");
+    init = { ...init, signal: ac.signal };
   }
-  const ac = new AbortController();
-  let why = "";
-  // A `fetch` option may ignore its signal: a race ends it anyway. The
-  // global fetch honours its signal (its body stream too): no race.
-  let stop;
-  let stopped;
-  if (f) {
-    stopped = new Promise((_, reject) => (stop = reject));
-    stopped.catch(() => {});
-  }
-  const abort = (w) => {
-    why ||= w;
-    ac.abort();
-    stop?.();
-  };
-  const onAbort = () => abort("ABORTED");
-  signal?.addEventListener("abort", onAbort);
-  const timer = t == null ? 0 : setTimeout(abort, t, "TIMEOUT");
-  const until = f ? (p) => Promise.race([p, stopped]) : same;
   try {
-    let res;
     try {
-      res = await until((f || fetch)(url, { ...init, signal: ac.signal }));
+      res = await until((f || fetch)(url, init));
     } catch (e) {
       throw failed(why, e);
     }
-    if (cap === undefined) return checked(res);
-    return await answer(res, cap, until, () => abort(""), (e) => failed(why, e));
+    try {
+      if (typeof res.status !== "number" || typeof res.headers.get !== "function") throw undefined;
+      if (cap === undefined) return res;
+      status = res.type === "opaqueredirect" ? 0 : res.status;
+      type = res.headers.get("content-type");
+      length = Number(res.headers.get("content-length"));
+    } catch (e) {
+      throw fail("INVALID_RESPONSE", "fetch did not resolve to a Response", e);
+    }
+    // Too large: the transfer is stopped (the request aborted, or without
+    // an AbortController the body cancelled).
+    const tooLarge = () => {
+      if (abort) abort("");
+      else
+        try {
+          res.body?.cancel().catch(same);
+        } catch {
+          // Not a stream: nothing to stop.
+        }
+      return fail("RESPONSE_TOO_LARGE", "the response body is larger than 256 KiB", undefined, { status });
+    };
+    if (length > cap) throw tooLarge();
+    if (status !== 0) {
+      // The body as text, counted while it streams.
+      try {
+        const r = res.body?.getReader?.();
+        if (!r) body = await until(res.text());
+        else {
+          const d = new TextDecoder();
+          for (let n = 0, c; !(c = await until(r.read())).done; ) {
+            if ((n += c.value.byteLength) > cap) {
+              r.cancel().catch(same);
+              throw tooLarge();
+            }
+            body += d.decode(c.value, { stream: true });
+          }
+          body += d.decode();
+        }
+      } catch (e) {
+        throw isExpenseAuthError(e) ? e : failed(why, e);
+      }
+      if (body.length > cap) throw tooLarge();
+    }
+    return { status, type, body };
   } finally {
     clearTimeout(timer);
+    // session.fetch's Response keeps the caller's signal: it aborts the body.
     if (cap !== undefined) signal?.removeEventListener("abort", onAbort);
   }
-}
-
-// A token endpoint's answer: { status, type, body }, the body read as text up
-// to `cap` bytes while it streams. `until` wraps each wait (the race, or
-// nothing); `end()` stops the transfer; `fault(e)` maps a transport error.
-async function answer(res, cap, until, end, fault) {
-  let status, type, length;
-  try {
-    status = res.type === "opaqueredirect" ? 0 : res.status;
-    type = res.headers.get("content-type");
-    length = Number(res.headers.get("content-length"));
-  } catch (e) {
-    throw notResponse(e);
-  }
-  if (typeof status !== "number") throw notResponse();
-  const tooLarge = () => {
-    end();
-    return fail("RESPONSE_TOO_LARGE", "the response body is larger than 256 KiB", undefined, { status });
-  };
-  if (length > cap) throw tooLarge();
-  let body = "";
-  if (status !== 0) {
-    try {
-      const r = res.body?.getReader?.();
-      if (!r) body = await until(res.text());
-      else {
-        const parts = [];
-        let n = 0;
-        for (;;) {
-          const { done, value } = await until(r.read());
-          if (done) break;
-          n += value.byteLength;
-          if (n > cap) {
-            r.cancel().catch(() => {});
-            throw tooLarge();
-          }
-          parts.push(value);
-        }
-        const all = new Uint8Array(n);
-        n = 0;
-        for (const p of parts) all.set(p, (n += p.byteLength) - p.byteLength);
-        body = new TextDecoder().decode(all);
-      }
-    } catch (e) {
-      throw isExpenseAuthError(e) ? e : fault(e);
-    }
-    if (body.length > cap) throw tooLarge();
-  }
-  return { status, type, body };
 }
 
 // `fetch(url, init)` with the bearer token, through the one transport.
