@@ -182,7 +182,7 @@ async function send(f, t, signal, url, init, cap) {
         } catch {
           // Not a stream: nothing to stop.
         }
-      return fail("RESPONSE_TOO_LARGE", "the response body is larger than 256 KiB", undefined, { status });
+      return fail("RESPONSE_TOO_LARGE", "response body over 256 KiB", undefined, { status });
     };
     if (length > cap) throw tooLarge();
     if (status !== 0) {
@@ -263,7 +263,7 @@ function hrefOf(input) {
   if (typeof input === "string") return input;
   const h = attempt(() => input instanceof URL && input.href, "input");
   if (h) return h;
-  throw bad("input must be a URL string or URL");
+  throw bad("input must be a string or URL");
 }
 
 // ------------------------------------------------------------ functions
@@ -272,7 +272,7 @@ function rnd() {
   try {
     return String.fromCharCode(...crypto.getRandomValues(new Uint8Array(128)));
   } catch (e) {
-    throw fail("RANDOM_UNAVAILABLE", "the platform's secure random number generator is not available", e);
+    throw fail("RANDOM_UNAVAILABLE", "crypto.getRandomValues is not available", e);
   }
 }
 export const createPkce = (length) => core(0, [num(length ?? null)], "", rnd());
@@ -291,7 +291,7 @@ export const spendeskAuthorizationUrl = (options) => authUrl(2, options);
 
 export function parseCallback(url, expectedState) {
   if (expectedState === undefined)
-    throw bad("expectedState is required: pass the state sent with the request, or null if none was sent");
+    throw bad("expectedState is required (null if no state was sent)");
   if (expectedState !== null) S(expectedState, "expectedState");
   return core(5, [expectedState], S(url, "url"));
 }
@@ -663,7 +663,7 @@ export class TokenSession {
     const next = await this.#call(2, used);
     const r2 = await sendBearer(this.#f, this.#t, url, i, next, this);
     if (r2.status === 401)
-      throw fail("UNAUTHORIZED", "the API answered 401 even with a freshly refreshed access token", undefined, { status: 401 });
+      throw fail("UNAUTHORIZED", "the API answered 401 to a refreshed token", undefined, { status: 401 });
     return r2;
   }
 }
