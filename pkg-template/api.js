@@ -11,7 +11,10 @@ export class ExpenseAuthError extends Error {
     super(message, cause === undefined ? undefined : { cause });
     this.name = "ExpenseAuthError";
     this.code = code;
-    for (const k in fields) if (fields[k] != null) this[k] = fields[k];
+    // A refresh token issued with an error (src/wasm/ops.rs) is kept out of
+    // sight, for the session only.
+    for (const k in fields)
+      if (fields[k] != null) k === "issuedRefreshToken" ? ISSUED.set(this, fields[k]) : (this[k] = fields[k]);
   }
 }
 export const isExpenseAuthError = (e) => e instanceof ExpenseAuthError;
@@ -19,7 +22,7 @@ export const isExpenseAuthError = (e) => e instanceof ExpenseAuthError;
 const fail = (code, message, cause, fields) => new ExpenseAuthError(code, message, fields, cause);
 const bad = (message, cause) => fail("INVALID_ARGUMENT", message, cause);
 const NOT_SENT = Symbol("notSent");
-const ISSUED = Symbol("issued");
+const ISSUED = new WeakMap();
 
 // Numbers cross as JSON; the non-finite ones by name.
 const num = (v) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v);
@@ -373,16 +376,7 @@ async function grant(self, kind, xy, options) {
     body: req.body,
     redirect: "manual",
   }, req.cap);
-  let ts;
-  try {
-    ts = core(13, [res.status, res.type, c, kind, started], res.body);
-  } catch (e) {
-    if (e.issuedRefreshToken) {
-      Object.defineProperty(e, ISSUED, { value: e.issuedRefreshToken });
-      delete e.issuedRefreshToken;
-    }
-    throw e;
-  }
+  const ts = core(13, [res.status, res.type, c, kind, started], res.body);
   if (kind !== 4) ts.raw = JSON.parse(res.body);
   return ts;
 }
@@ -462,29 +456,26 @@ function tokenArgs(ts, what) {
 }
 // A token set object from the machine's [payload, accessToken, refreshToken?, expiresAt?].
 function tokenObject(t) {
-  if (!t) return undefined;
-  const o = JSON.parse(t[0]);
-  o.accessToken = t[1];
+  if (!t) return;
+  const o = { ...JSON.parse(t[0]), accessToken: t[1], refreshToken: t[2], expiresAt: t[3] };
   if (t[2] == null) delete o.refreshToken;
-  else o.refreshToken = t[2];
   if (t[3] == null) delete o.expiresAt;
-  else o.expiresAt = t[3];
   return o;
 }
 function nonNegative(v, k) {
   if (v !== undefined && !(v >= 0)) throw bad(`options.${k} must be a non-negative number`);
 }
-function errorArgs(e) {
-  if (isExpenseAuthError(e)) return [e.code, e.message, e.status ?? null, e.error ?? null, e.errorDescription ?? null, e.errorUri ?? null];
-  return ["NETWORK_ERROR", "the refresh failed"];
-}
+const errorArgs = (e) =>
+  isExpenseAuthError(e)
+    ? "code message status error errorDescription errorUri".split(" ").map((k) => e[k])
+    : ["NETWORK_ERROR", "the refresh failed"];
 
 export class TokenSession {
   #h;
   #init;
   // [token, last ms at which the machine would still hand it out at once]:
   // the machine's own answer (see "usable"), dropped on every input.
-  #usable = null;
+  #usable;
   #checked = new Map();
   #lastError;
   #client;
@@ -496,8 +487,8 @@ export class TokenSession {
   #allowed;
   #calls = new Map();
   #next = 1;
-  #timer = 0;
-  #inNow = false;
+  #timer;
+  #inNow;
   #reconnect = false;
 
   constructor(options) {
@@ -561,61 +552,60 @@ export class TokenSession {
   }
 
   // One input to the machine, then its actions.
-  #input(args) {
+  #input(kind, ...args) {
     const h = this.#handle();
     this.#usable = null;
-    const r = core(19, [h, args[0], this.#clock(), ...args.slice(1)]);
+    const r = core(19, [h, kind, this.#clock(), ...args]);
     this.#usable = null;
     this.#reconnect = r.r === 1;
     clearTimeout(this.#timer);
-    if (r.t != null) this.#timer = setTimeout(() => this.#input([8]), Math.min(Math.max(0, r.t - this.#clock()), 2147483647));
+    if (r.t != null) this.#timer = setTimeout(() => this.#input(8), Math.min(Math.max(0, r.t - this.#clock()), 2147483647));
     for (const a of r.a) this.#act(a);
   }
 
   // Actions: 0 resolve, 1 reject, 2 refresh, 3 renew, 4 store.
   #act([kind, id, x, y]) {
     if (kind < 2) {
+      // The call's [resolve, reject].
       const c = this.#calls.get(id);
-      this.#calls.delete(id);
       const l = this.#lastError;
-      if (kind === 0) c?.resolve(x);
+      this.#calls.delete(id);
       // The refresh's own error (with its cause) when that is what the machine reports.
-      else c?.reject(l?.code === x.code && l.message === x.message ? l : fail(x.code, x.message, undefined, x));
+      c?.[kind](kind ? (l?.code === x.code && l.message === x.message ? l : fail(x.code, x.message, undefined, x)) : x);
       return;
     }
     // refresh / renew / store run after this input returned.
     queueMicrotask(async () => {
-      if (kind === 4) {
+      if (kind > 3) {
         let ok = true;
         try {
           await this.#onTokens?.(tokenObject(x), tokenObject(y));
         } catch {
           ok = false;
         }
-        return this.#input([7, id, ok]);
+        return this.#input(7, id, ok);
       }
       let out;
       try {
-        const ts = kind === 2 ? await this.#client.refresh(x) : await this.#renew();
-        out = [true, tokenArgs(ts, "the new token set")];
+        out = [true, tokenArgs(await (kind < 3 ? this.#client.refresh(x) : this.#renew()), "the new token set")];
       } catch (e) {
-        const issued = e?.[ISSUED];
         this.#lastError = e;
-        out = [false, errorArgs(e), !e?.[NOT_SENT], issued ?? null, issued ? "{}" : null];
+        // The payload of an issued refresh token defaults to "{}" in the core.
+        out = [false, errorArgs(e), !e?.[NOT_SENT], ISSUED.get(e)];
       }
-      this.#input([6, id, ...out]);
+      this.#input(6, id, ...out);
     });
   }
 
   #call(kind, used) {
-    return new Promise((resolve, reject) => {
+    return new Promise((...c) => {
       const id = this.#next++;
-      this.#calls.set(id, { resolve, reject });
+      this.#calls.set(id, c);
       try {
-        this.#input([4, id, kind, used ?? null]);
+        this.#input(4, id, kind, used);
       } catch (e) {
         this.#calls.delete(id);
-        reject(e);
+        c[1](e);
       }
     });
   }
@@ -639,7 +629,7 @@ export class TokenSession {
     return this.#call(1);
   }
   setTokens(tokens) {
-    this.#input([5, tokenArgs(tokens, "tokens")]);
+    this.#input(5, tokenArgs(tokens, "tokens"));
   }
   get tokens() {
     return tokenObject(core(19, [this.#handle(), 3, 0]));
