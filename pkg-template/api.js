@@ -8,7 +8,8 @@ import { call } from "./expense_auth.js";
 
 export class ExpenseAuthError extends Error {
   constructor(code, message, fields, cause) {
-    super(message, cause === undefined ? undefined : { cause });
+    // (No options object: no own `cause`.)
+    super(message, cause !== undefined && { cause });
     this.name = "ExpenseAuthError";
     this.code = code;
     // A refresh token issued with an error (src/wasm/ops.rs) is kept out of
@@ -49,8 +50,9 @@ function is(v, t, name) {
   if (typeof v !== t) throw bad(`${name} must be a ${t}`);
   return v;
 }
-// A string argument.
+// A string argument; `optS`: or null / undefined.
 const S = (v, name) => is(v, "string", name);
+const optS = (v, name) => (v == null ? v : S(v, name));
 
 // ------------------------------------------------------------ option reading
 const isObj = (o) => typeof o === "object" && o !== null && !attempt(() => Array.isArray(o), "options");
@@ -62,15 +64,15 @@ function opts(o, optional) {
 // Option `k` of `o` (absent or null: undefined, which crosses to the core as
 // null), of type `t` when one is given (numbers cross as num() has them).
 function read(o, k, t, what = "options") {
-  const v = attempt(() => o[k] ?? undefined, `${what}.${k}`);
-  return v === undefined || !t ? v : num(is(v, t, `${what}.${k}`));
+  const name = `${what}.${k}`;
+  const v = attempt(() => o[k] ?? undefined, name);
+  return v === undefined || !t ? v : num(is(v, t, name));
 }
 const str = (o, k, what) => read(o, k, "string", what);
 const numOpt = (o, k) => read(o, k, "number");
 const fnOpt = (o, k) => read(o, k, "function");
 // A string, or an array of strings (copied).
-function list(o, k) {
-  const v = read(o, k);
+function list(o, k, v = read(o, k)) {
   if (v === undefined || typeof v === "string") return v;
   const a = attempt(() => Array.isArray(v) && Array.from(v), `options.${k}`);
   if (a && a.every((x) => typeof x === "string")) return a;
@@ -89,13 +91,12 @@ function oneOf(o, k, names) {
   const v = str(o, k);
   if (v === undefined) return v;
   const i = names.indexOf(v);
-  if (i < 0) throw bad(`options.${k} must be ${names.map((n) => `"${n}"`).join(" or ")}`);
+  if (i < 0) throw bad(`options.${k} must be "${names.join('" or "')}"`);
   return i;
 }
 const AUTH = ["basic", "post", "none"];
-const GRANTS = ["authorization_code", "refresh_token", "client_credentials"];
 function signalOf(options) {
-  if (options == null) return null;
+  if (options == null) return;
   if (typeof options !== "object") throw bad("options must be an object");
   const s = read(options, "signal");
   if (s !== undefined && (typeof s !== "object" || typeof s.addEventListener !== "function"))
@@ -258,7 +259,7 @@ function withBearer(init, token, by) {
   return init;
 }
 function sendBearer(f, t, url, init, token, by) {
-  return send(f, t, init.signal ?? null, url, withBearer(init, token, by));
+  return send(f, t, init.signal, url, withBearer(init, token, by));
 }
 // The URL as given (the core checks it as written, not as a WHATWG parser
 // would repair it).
@@ -278,7 +279,7 @@ function rnd() {
     throw fail("RANDOM_UNAVAILABLE", "crypto.getRandomValues is not available", e);
   }
 }
-export const createPkce = (length) => core(0, [num(length ?? null)], "", rnd());
+export const createPkce = (length) => core(0, [num(length)], "", rnd());
 export const pkceChallenge = (verifier) => core(1, 0, S(verifier, "verifier"));
 export const randomState = () => core(2, 0, "", rnd());
 export const statesEqual = (a, b) => core(3, 0, S(a, "a"), S(b, "b"));
@@ -295,21 +296,18 @@ export const spendeskAuthorizationUrl = (options) => authUrl(2, options);
 export function parseCallback(url, expectedState) {
   if (expectedState === undefined)
     throw bad("expectedState is required (null if no state was sent)");
-  if (expectedState !== null) S(expectedState, "expectedState");
-  return core(5, [expectedState], S(url, "url"));
+  return core(5, [optS(expectedState, "expectedState")], S(url, "url"));
 }
 export const decodeJwtUnverified = (token) => core(6, 0, S(token, "token"));
-export function spendeskWalletId(accessToken, claimName) {
-  if (claimName != null) S(claimName, "claimName");
-  return core(7, [claimName ?? null], S(accessToken, "accessToken"));
-}
+export const spendeskWalletId = (accessToken, claimName) =>
+  core(7, [optS(claimName, "claimName")], S(accessToken, "accessToken"));
 export const spendeskWalletClaims = () => core(8);
 
 export function parseTokenResponse(options) {
   const o = opts(options);
   const body = S(str(o, "body"), "options.body");
   const ts = core(9, [numOpt(o, "status"), str(o, "contentType"),
-    oneOf(o, "provider", ["oauth2", "pleo", "spendesk", "findity", "prospend"]), oneOf(o, "grant", GRANTS),
+    oneOf(o, "provider", ["oauth2", "pleo", "spendesk", "findity", "prospend"]), oneOf(o, "grant", ["authorization_code", "refresh_token", "client_credentials"]),
     numOpt(o, "now") ?? now()], body);
   ts.raw = JSON.parse(body);
   return ts;
@@ -345,7 +343,7 @@ class Client {
     return core(11, [P.get(this).c, sc, str(o, "state"), str(o, "codeVerifier"), pairs(o, "extraParams")], "", rnd());
   }
   exchangeCode(code, codeVerifier, options) {
-    return grant(this, 0, () => [S(code, "code"), codeVerifier == null ? null : S(codeVerifier, "codeVerifier")], options);
+    return grant(this, 0, () => [S(code, "code"), optS(codeVerifier, "codeVerifier")], options);
   }
   refresh(refreshToken, options) {
     return grant(this, 1, () => [typeof refreshToken === "string" ? refreshToken : ""], options);
@@ -363,7 +361,7 @@ async function grant(self, kind, xy, options) {
   let req, signal;
   try {
     signal = signalOf(options);
-    const [x = "", y = null, sc = null] = xy();
+    const [x = "", y, sc] = xy();
     req = core(12, [c, kind, sc, y], x, y ?? "");
   } catch (e) {
     e[NOT_SENT] = true;
@@ -476,7 +474,7 @@ export class TokenSession {
   // [token, last ms at which the machine would still hand it out at once]:
   // the machine's own answer (see "usable"), dropped on every input.
   #usable;
-  #checked = new Map();
+  #checked = new Set();
   #lastError;
   #client;
   #onTokens;
@@ -504,7 +502,7 @@ export class TokenSession {
     const allowed = attempt(() => o.allowedOrigins, "options.allowedOrigins");
     if (allowed !== undefined) {
       if (!Array.isArray(allowed)) throw bad("options.allowedOrigins must be an array of strings");
-      this.#allowed = core(18, [list(o, "allowedOrigins")]);
+      this.#allowed = core(18, [list(o, "allowedOrigins", allowed)]);
     } else {
       const api = client && P.get(client)?.api;
       this.#allowed = api ? core(18, [[api]]) : null;
@@ -548,7 +546,7 @@ export class TokenSession {
         this.#inNow = false;
       }
     }
-    return Number.isFinite(t) ? t : Date.now();
+    return Number.isFinite(t) ? t : now();
   }
 
   // One input to the machine, then its actions.
@@ -644,7 +642,7 @@ export class TokenSession {
     if (!this.#checked.has(url)) {
       core(17, [this.#allowed], url);
       if (this.#checked.size > 63) this.#checked.clear();
-      this.#checked.set(url, true);
+      this.#checked.add(url);
     }
     const i = bearerInit(init);
     const used = await this.getAccessToken();
