@@ -22,7 +22,7 @@ export const isExpenseAuthError = (e) => e instanceof ExpenseAuthError;
 
 const fail = (code, message, cause, fields) => new ExpenseAuthError(code, message, fields, cause);
 const bad = (message, cause) => fail("INVALID_ARGUMENT", message, cause);
-const NOT_SENT = Symbol("notSent");
+const NOT_SENT = Symbol();
 const ISSUED = new WeakMap();
 
 // Numbers cross as JSON; the non-finite ones by name.
@@ -86,15 +86,16 @@ function pairs(o, k) {
   if (e && e.every(([, x]) => typeof x === "string")) return e.flat();
   throw bad(`options.${k} must be an object of strings`);
 }
-// One of `names` (or absent): its index.
+// One of `names` (space-separated; or absent): its index.
 function oneOf(o, k, names) {
   const v = str(o, k);
   if (v === undefined) return v;
+  names = names.split(" ");
   const i = names.indexOf(v);
   if (i < 0) throw bad(`options.${k} must be "${names.join('" or "')}"`);
   return i;
 }
-const AUTH = ["basic", "post", "none"];
+const AUTH = "basic post none";
 function signalOf(options) {
   if (options == null) return;
   if (typeof options !== "object") throw bad("options must be an object");
@@ -119,12 +120,11 @@ const inBrowser = () => {
 };
 
 // ------------------------------------------------------------ the transport
-const ABORTED = "the request was aborted";
 const failed = (why, e) =>
   why === "TIMEOUT"
     ? fail(why, "the request timed out", e)
     : why || e?.name === "AbortError"
-      ? fail("ABORTED", ABORTED, e)
+      ? fail("ABORTED", "the request was aborted", e)
       : fail("NETWORK_ERROR", "the request failed", e);
 const same = (p) => p;
 
@@ -140,7 +140,7 @@ const same = (p) => p;
 // option, which may ignore its signal (a hung one must still end), not for
 // the global fetch, which honours it (its body stream too).
 async function send(f, t, signal, url, init, cap) {
-  if (signal?.aborted) throw fail("ABORTED", ABORTED);
+  if (signal?.aborted) throw fail("ABORTED", "the request was aborted");
   // `until` wraps each wait (the race, or nothing); `abort(why)` ends the request.
   let why = "", until = same, abort, onAbort, timer, res, status, type, length, body = "";
   if (t != null || signal) {
@@ -307,7 +307,7 @@ export function parseTokenResponse(options) {
   const o = opts(options);
   const body = S(str(o, "body"), "options.body");
   const ts = core(9, [numOpt(o, "status"), str(o, "contentType"),
-    oneOf(o, "provider", ["oauth2", "pleo", "spendesk", "findity", "prospend"]), oneOf(o, "grant", ["authorization_code", "refresh_token", "client_credentials"]),
+    oneOf(o, "provider", "oauth2 pleo spendesk findity prospend"), oneOf(o, "grant", "authorization_code refresh_token client_credentials"),
     numOpt(o, "now") ?? now()], body);
   ts.raw = JSON.parse(body);
   return ts;
@@ -329,8 +329,8 @@ class Client {
       str(o, "apiBaseUrl"), str(o, "apiKeyId"), str(o, "apiKeySecret"), numOpt(o, "timeoutMs"), inBrowser(),
       read(o, "allowSecretInBrowser") === true, pkce,
       // The overrides of the provider's guesses (docs/providers.md).
-      oneOf(o, "expiresInUnit", ["auto", "seconds", "milliseconds"]), oneOf(o, "bodyEncoding", ["form", "json"]),
-      oneOf(o, "codeExchangeAuth", AUTH), oneOf(o, "refreshAuth", AUTH), oneOf(o, "apiKeyMethod", ["POST", "GET"])]);
+      oneOf(o, "expiresInUnit", "auto seconds milliseconds"), oneOf(o, "bodyEncoding", "form json"),
+      oneOf(o, "codeExchangeAuth", AUTH), oneOf(o, "refreshAuth", AUTH), oneOf(o, "apiKeyMethod", "POST GET")]);
     freed?.register(this, r.h);
     P.set(this, { c: r.h, f: fetch, t: r.timeout, api: r.apiBaseUrl });
   }
@@ -408,8 +408,7 @@ export class Findity extends Client {
     return grant(this, 4, () => [S(orgAccessToken, "orgAccessToken"), S(userId, "userId")], options);
   }
   async userToken(orgAccessToken, userId, options) {
-    const code = await this.authorizationGrant(orgAccessToken, userId, options);
-    return this.exchangeCode(code, undefined, options);
+    return this.exchangeCode(await this.authorizationGrant(orgAccessToken, userId, options), undefined, options);
   }
 }
 
