@@ -314,6 +314,9 @@ export function parseTokenResponse(options) {
 }
 
 // ------------------------------------------------------------ clients
+// Each client's (and ProSpend's) state: the core's answer when it was built
+// ({ h: handle, timeout, apiBaseUrl, expiresAt? }), with `f` the fetch option
+// (and ProSpend's token).
 const P = new WeakMap();
 // Frees a client's or session's slot in the wasm when its object is collected.
 const freed = typeof FinalizationRegistry === "function" ? new FinalizationRegistry((h) => core(20, [h])) : null;
@@ -332,15 +335,16 @@ class Client {
       oneOf(o, "expiresInUnit", "auto seconds milliseconds"), oneOf(o, "bodyEncoding", "form json"),
       oneOf(o, "codeExchangeAuth", AUTH), oneOf(o, "refreshAuth", AUTH), oneOf(o, "apiKeyMethod", "POST GET")]);
     freed?.register(this, r.h);
-    P.set(this, { c: r.h, f: fetch, t: r.timeout, api: r.apiBaseUrl });
+    r.f = fetch;
+    P.set(this, r);
   }
   get apiBaseUrl() {
-    return P.get(this).api;
+    return P.get(this).apiBaseUrl;
   }
   authorizationUrl(options) {
     const o = opts(options, true);
     const sc = list(o, "scopes");
-    return core(11, [P.get(this).c, sc, str(o, "state"), str(o, "codeVerifier"), pairs(o, "extraParams")], "", rnd());
+    return core(11, [P.get(this).h, sc, str(o, "state"), str(o, "codeVerifier"), pairs(o, "extraParams")], "", rnd());
   }
   exchangeCode(code, codeVerifier, options) {
     return grant(this, 0, () => [S(code, "code"), optS(codeVerifier, "codeVerifier")], options);
@@ -357,7 +361,7 @@ class Client {
 // 1 refresh, 2 client credentials, 3 API key, 4 Findity's authorization grant;
 // `xy()` gives the grant's strings [x, y, scopes?].
 async function grant(self, kind, xy, options) {
-  const { c, f, t } = P.get(self);
+  const { h: c, f, timeout: t } = P.get(self);
   let req, signal;
   try {
     signal = signalOf(options);
@@ -418,21 +422,23 @@ export class ProSpend {
     const token = str(o, "token");
     const fetch = fnOpt(o, "fetch");
     const r = core(15, [str(o, "environment"), str(o, "apiBaseUrl"), numOpt(o, "timeoutMs"), now()], token ?? "");
-    P.set(this, { token, f: fetch, t: r.timeout, api: r.apiBaseUrl, exp: r.expiresAt });
+    r.f = fetch;
+    r.token = token;
+    P.set(this, r);
   }
   get apiBaseUrl() {
-    return P.get(this).api;
+    return P.get(this).apiBaseUrl;
   }
   get expiresAt() {
-    return P.get(this).exp;
+    return P.get(this).expiresAt;
   }
   tokenSet() {
-    const { token, api } = P.get(this);
+    const { token, apiBaseUrl: api } = P.get(this);
     const r = core(15, [null, api, null, now()], token);
     return { accessToken: token, tokenType: "Bearer", expiresAt: r.expiresAt, raw: {} };
   }
   async fetch(path, init) {
-    const { token, f, t, api } = P.get(this);
+    const { token, f, timeout: t, apiBaseUrl: api } = P.get(this);
     const i = bearerInit(init);
     const url = core(16, [api, now()], S(path, "path"), token);
     return sendBearer(f, t, url, i, token);
@@ -503,7 +509,7 @@ export class TokenSession {
       if (!Array.isArray(allowed)) throw bad("options.allowedOrigins must be an array of strings");
       this.#allowed = core(18, [list(o, "allowedOrigins", allowed)]);
     } else {
-      const api = client && P.get(client)?.api;
+      const api = client && P.get(client)?.apiBaseUrl;
       this.#allowed = api ? core(18, [[api]]) : null;
     }
     this.#t = core(14, [numOpt(o, "timeoutMs")]);
