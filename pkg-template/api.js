@@ -176,9 +176,26 @@ async function send(f, t, signal, url, init, cap) {
     } catch (e) {
       throw fail("INVALID_RESPONSE", "fetch did not resolve to a Response", e);
     }
-    // Too large: the transfer is stopped (the request aborted, or without
-    // an AbortController the body cancelled).
-    const tooLarge = () => {
+    // The body as text, counted while it streams; not read when its
+    // Content-Length is already over `cap`.
+    if (status !== 0 && !(length > cap))
+      try {
+        const r = res.body?.getReader?.();
+        if (!r) body = await until(res.text());
+        else {
+          const d = new TextDecoder();
+          length = 0;
+          for (let c; !(c = await until(r.read())).done && (length += c.value.byteLength) <= cap; )
+            body += d.decode(c.value, { stream: true });
+          if (length > cap) r.cancel().catch(same);
+          body += d.decode();
+        }
+      } catch (e) {
+        throw failed(why, e);
+      }
+    if (length > cap || body.length > cap) {
+      // The transfer is stopped: the request aborted or, without an
+      // AbortController, the body cancelled.
       if (abort) abort("");
       else
         try {
@@ -186,29 +203,7 @@ async function send(f, t, signal, url, init, cap) {
         } catch {
           // Not a stream: nothing to stop.
         }
-      return fail("RESPONSE_TOO_LARGE", "response body over 256 KiB", undefined, { status });
-    };
-    if (length > cap) throw tooLarge();
-    if (status !== 0) {
-      // The body as text, counted while it streams.
-      try {
-        const r = res.body?.getReader?.();
-        if (!r) body = await until(res.text());
-        else {
-          const d = new TextDecoder();
-          for (let n = 0, c; !(c = await until(r.read())).done; ) {
-            if ((n += c.value.byteLength) > cap) {
-              r.cancel().catch(same);
-              throw tooLarge();
-            }
-            body += d.decode(c.value, { stream: true });
-          }
-          body += d.decode();
-        }
-      } catch (e) {
-        throw isExpenseAuthError(e) ? e : failed(why, e);
-      }
-      if (body.length > cap) throw tooLarge();
+      throw fail("RESPONSE_TOO_LARGE", "response body over 256 KiB", undefined, { status });
     }
     return { status, type, body };
   } finally {
