@@ -237,7 +237,7 @@ function bearerInit(init) {
 // unless it is printable ASCII, which always makes a valid header value.
 const fits = new WeakMap();
 const PRINTABLE = /^[\x21-\x7e]*$/;
-function withBearer(init, token, by) {
+function sendBearer(f, t, url, init, token, by) {
   const v = "Bearer " + token;
   try {
     if (init.headers instanceof Headers) init.headers.set("authorization", v);
@@ -251,10 +251,7 @@ function withBearer(init, token, by) {
   } catch (e) {
     throw bad("the token cannot be sent in a header", e);
   }
-  return init;
-}
-function sendBearer(f, t, url, init, token, by) {
-  return send(f, t, init.signal, url, withBearer(init, token, by));
+  return send(f, t, init.signal, url, init);
 }
 // The URL as given (the core checks it as written, not as a WHATWG parser
 // would repair it).
