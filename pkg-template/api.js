@@ -7,20 +7,20 @@
 import { call } from "./expense_auth.js";
 
 export class ExpenseAuthError extends Error {
-  constructor(code, message, fields, cause) {
+  // `f`: the core's error object, { code, message, status?, error?,
+  // errorDescription?, errorUri? }.
+  constructor(f, cause) {
     // (No options object: no own `cause`.)
-    super(message, cause !== undefined && { cause });
+    super(f.message, cause !== undefined && { cause });
     this.name = "ExpenseAuthError";
-    this.code = code;
     // A refresh token issued with an error (src/wasm/ops.rs) is kept out of
     // sight, for the session only.
-    for (const k in fields)
-      if (fields[k] != null) k === "issuedRefreshToken" ? ISSUED.set(this, fields[k]) : (this[k] = fields[k]);
+    for (const k in f) if (f[k] != null) k === "issuedRefreshToken" ? ISSUED.set(this, f[k]) : (this[k] = f[k]);
   }
 }
 export const isExpenseAuthError = (e) => e instanceof ExpenseAuthError;
 
-const fail = (code, message, cause, fields) => new ExpenseAuthError(code, message, fields, cause);
+const fail = (code, message, cause, fields) => new ExpenseAuthError({ code, message, ...fields }, cause);
 const bad = (message, cause) => fail("INVALID_ARGUMENT", message, cause);
 const NOT_SENT = Symbol();
 const ISSUED = new WeakMap();
@@ -33,7 +33,7 @@ const num = (v) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v
 function core(op, rest, a = "", b = "") {
   const r = call(op, a, b, rest ? attempt(() => JSON.stringify(rest), "an argument") : "");
   const v = JSON.parse(r.slice(1));
-  if (r[0] === "1") throw fail(v.code, v.message, undefined, v);
+  if (r[0] === "1") throw new ExpenseAuthError(v);
   return v;
 }
 // `f()`; what it throws (a throwing getter, a revoked Proxy) becomes a coded
@@ -566,7 +566,7 @@ export class TokenSession {
       const l = this.#lastError;
       this.#calls.delete(id);
       // The refresh's own error (with its cause) when that is what the machine reports.
-      c?.[kind](kind ? (l?.code === x.code && l.message === x.message ? l : fail(x.code, x.message, undefined, x)) : x);
+      c?.[kind](kind ? (l?.code === x.code && l.message === x.message ? l : new ExpenseAuthError(x)) : x);
       return;
     }
     // refresh / renew / store run after this input returned.
