@@ -7,19 +7,23 @@
 import { call } from "./expense_auth.js";
 
 export class ExpenseAuthError extends Error {
-  constructor(code, message, fields, cause) {
-    super(message, cause === undefined ? undefined : { cause });
+  // `f`: the core's error object, { code, message, status?, error?,
+  // errorDescription?, errorUri? }.
+  constructor(f, cause) {
+    // (No options object: no own `cause`.)
+    super(f.message, cause !== undefined && { cause });
     this.name = "ExpenseAuthError";
-    this.code = code;
-    for (const k in fields) if (fields[k] != null) this[k] = fields[k];
+    // A refresh token issued with an error (src/wasm/ops.rs) is kept out of
+    // sight, for the session only.
+    for (const k in f) if (f[k] != null) k === "issuedRefreshToken" ? ISSUED.set(this, f[k]) : (this[k] = f[k]);
   }
 }
 export const isExpenseAuthError = (e) => e instanceof ExpenseAuthError;
 
-const fail = (code, message, cause, fields) => new ExpenseAuthError(code, message, fields, cause);
+const fail = (code, message, cause, fields) => new ExpenseAuthError({ code, message, ...fields }, cause);
 const bad = (message, cause) => fail("INVALID_ARGUMENT", message, cause);
-const NOT_SENT = Symbol("notSent");
-const ISSUED = Symbol("issued");
+const NOT_SENT = Symbol();
+const ISSUED = new WeakMap();
 
 // Numbers cross as JSON; the non-finite ones by name.
 const num = (v) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v);
@@ -27,101 +31,78 @@ const num = (v) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v
 // One call into the core: `a` and `b` cross as plain strings (the hot
 // paths' token, URL or body), `rest` as a JSON array.
 function core(op, rest, a = "", b = "") {
-  let s = "";
-  try {
-    if (rest) s = JSON.stringify(rest);
-  } catch (e) {
-    throw bad("an argument could not be read", e);
-  }
-  const r = call(op, a, b, s);
+  const r = call(op, a, b, rest ? attempt(() => JSON.stringify(rest), "an argument") : "");
   const v = JSON.parse(r.slice(1));
-  if (r[0] === "1") throw fail(v.code, v.message, undefined, v);
+  if (r[0] === "1") throw new ExpenseAuthError(v);
   return v;
 }
-// A string argument.
-function S(v, name) {
-  if (typeof v !== "string") throw bad(`${name} must be a string`);
+// `f()`; what it throws (a throwing getter, a revoked Proxy) becomes a coded
+// error naming `what`.
+function attempt(f, what) {
+  try {
+    return f();
+  } catch (e) {
+    throw bad(what + " could not be read", e);
+  }
+}
+// `v` if it is of type `t`, else INVALID_ARGUMENT naming it.
+function is(v, t, name) {
+  if (typeof v !== t) throw bad(`${name} must be a ${t}`);
   return v;
 }
+// A string argument; `optS`: or null / undefined.
+const S = (v, name) => is(v, "string", name);
+const optS = (v, name) => (v == null ? v : S(v, name));
 
 // ------------------------------------------------------------ option reading
-function isObj(o) {
-  try {
-    return typeof o === "object" && o !== null && !Array.isArray(o);
-  } catch (e) {
-    throw bad("options could not be read", e);
-  }
-}
+const isObj = (o) => typeof o === "object" && o !== null && !attempt(() => Array.isArray(o), "options");
 function opts(o, optional) {
   if (o == null && optional) return {};
   if (!isObj(o)) throw bad("options must be an object");
   return o;
 }
-function read(o, k, what = "options") {
-  try {
-    return o[k] ?? undefined;
-  } catch (e) {
-    throw bad(`${what}.${k} could not be read`, e);
-  }
+// Option `k` of `o` (absent or null: undefined, which crosses to the core as
+// null), of type `t` when one is given (numbers cross as num() has them).
+function read(o, k, t, what = "options") {
+  const name = `${what}.${k}`;
+  const v = attempt(() => o[k] ?? undefined, name);
+  return v === undefined || !t ? v : num(is(v, t, name));
 }
-function str(o, k, what = "options") {
-  const v = read(o, k, what);
-  if (v !== undefined && typeof v !== "string") throw bad(`${what}.${k} must be a string`);
-  return v ?? null;
-}
-function numOpt(o, k) {
-  const v = read(o, k);
-  if (v !== undefined && typeof v !== "number") throw bad(`options.${k} must be a number`);
-  return num(v ?? null);
-}
-function fnOpt(o, k) {
-  const v = read(o, k);
-  if (v !== undefined && typeof v !== "function") throw bad(`options.${k} must be a function`);
-  return v ?? null;
-}
-function list(o, k) {
-  const v = read(o, k);
-  if (v === undefined || typeof v === "string") return v ?? null;
-  if (!Array.isArray(v)) throw bad(`options.${k} must be an array of strings or a string`);
-  try {
-    const a = Array.from(v);
-    if (a.every((x) => typeof x === "string")) return a;
-  } catch (e) {
-    throw bad(`options.${k} could not be read`, e);
-  }
-  throw bad(`options.${k} must contain only strings`);
+const str = (o, k, what) => read(o, k, "string", what);
+const numOpt = (o, k) => read(o, k, "number");
+const fnOpt = (o, k) => read(o, k, "function");
+// A string, or an array of strings (copied).
+function list(o, k, v = read(o, k)) {
+  if (v === undefined || typeof v === "string") return v;
+  const a = attempt(() => Array.isArray(v) && Array.from(v), `options.${k}`);
+  if (a && a.every((x) => typeof x === "string")) return a;
+  throw bad(`options.${k} must be a string or an array of strings`);
 }
 // An object of strings, flattened to [key, value, ...].
 function pairs(o, k) {
   const v = read(o, k);
   if (v === undefined) return [];
-  if (!isObj(v)) throw bad(`options.${k} must be an object of strings`);
-  let e;
-  try {
-    e = Object.entries(v);
-  } catch (x) {
-    throw bad(`options.${k} could not be read`, x);
-  }
-  if (!e.every(([, x]) => typeof x === "string")) throw bad(`options.${k} values must be strings`);
-  return e.flat();
+  const e = isObj(v) && attempt(() => Object.entries(v), `options.${k}`);
+  if (e && e.every(([, x]) => typeof x === "string")) return e.flat();
+  throw bad(`options.${k} must be an object of strings`);
 }
-// One of `names` (or absent): its index.
+// One of `names` (space-separated; or absent): its index.
 function oneOf(o, k, names) {
   const v = str(o, k);
-  if (v === null) return null;
+  if (v === undefined) return v;
+  names = names.split(" ");
   const i = names.indexOf(v);
-  if (i < 0) throw bad(`options.${k} must be ${names.map((n) => `"${n}"`).join(" or ")}`);
+  if (i < 0) throw bad(`options.${k} must be "${names.join('" or "')}"`);
   return i;
 }
-const AUTH = ["basic", "post", "none"];
-const GRANTS = ["authorization_code", "refresh_token", "client_credentials"];
+const AUTH = "basic post none";
 function signalOf(options) {
-  if (options == null) return null;
+  if (options == null) return;
   if (typeof options !== "object") throw bad("options must be an object");
   const s = read(options, "signal");
   if (s !== undefined && (typeof s !== "object" || typeof s.addEventListener !== "function"))
     throw bad("options.signal must be an AbortSignal");
-  return s ?? null;
+  return s;
 }
 const now = () => Date.now();
 // Where a client secret would be shipped to a browser: a page (`window` and
@@ -141,134 +122,95 @@ const inBrowser = () => {
 // ------------------------------------------------------------ the transport
 const failed = (why, e) =>
   why === "TIMEOUT"
-    ? fail("TIMEOUT", "the request timed out", e)
+    ? fail(why, "the request timed out", e)
     : why || e?.name === "AbortError"
       ? fail("ABORTED", "the request was aborted", e)
       : fail("NETWORK_ERROR", "the request failed", e);
-const notResponse = (e) => fail("INVALID_RESPONSE", "fetch did not resolve to a Response", e);
 const same = (p) => p;
-// The Response as fetch resolved to it, if it looks like one (for
-// session.fetch, which hands it on).
-function checked(res) {
-  let ok;
-  try {
-    ok = typeof res.status === "number" && typeof res.headers.get === "function";
-  } catch (e) {
-    throw notResponse(e);
-  }
-  if (!ok) throw notResponse();
-  return res;
-}
 
 // One path for every request. `f`: the `fetch` option (null: the global
 // fetch); `t`: time limit in ms (null: none); `cap`: read the body as text up
-// to that many bytes (undefined: hand back the Response).
+// to that many bytes and answer { status, type, body } (undefined: hand back
+// the Response, checked to look like one, for session.fetch).
 // What can end a request early costs per request (bench/results.md s. 6: an
 // AbortController several µs in Node, a timer and a Promise.race about 1 µs
 // each), so it is made only when needed: nothing without a time limit and a
 // signal (nothing can end such a request early); otherwise an
 // AbortController for the fetch's signal, and a race only for a `fetch`
 // option, which may ignore its signal (a hung one must still end), not for
-// the global fetch, which honours it.
+// the global fetch, which honours it (its body stream too).
 async function send(f, t, signal, url, init, cap) {
-  if (signal?.aborted) throw fail("ABORTED", "the request was aborted before it was sent");
-  if (t == null && !signal) {
-    let res;
-    try {
-      res = await (f || fetch)(url, init);
-    } catch (e) {
-      throw failed("", e);
+  if (signal?.aborted) throw fail("ABORTED", "the request was aborted");
+  // `until` wraps each wait (the race, or nothing); `abort(why)` ends the request.
+  let why = "", until = same, abort, onAbort, timer, res, status, type, length, body = "";
+  if (t != null || signal) {
+    const ac = new AbortController();
+    let stop;
+    if (f) {
+      const stopped = new Promise((_, reject) => (stop = reject));
+      stopped.catch(same);
+      until = (p) => Promise.race([p, stopped]);
     }
-    if (cap === undefined) return checked(res);
-    return answer(res, cap, same, () => {
-      try {
-        res.body?.cancel().catch(() => {});
-      } catch {
-        // Not a stream: nothing to stop.
-      }
-    }, failed.bind(null, ""));
+    abort = (w) => {
+      why ||= w;
+      ac.abort();
+      stop?.();
+    };
+    onAbort = () => abort("ABORTED");
+    signal?.addEventListener("abort", onAbort);
+    if (t != null) timer = setTimeout(abort, t, "TIMEOUT");
+    init = { ...init, signal: ac.signal };
   }
-  const ac = new AbortController();
-  let why = "";
-  // A `fetch` option may ignore its signal: a race ends it anyway. The
-  // global fetch honours its signal (its body stream too): no race.
-  let stop;
-  let stopped;
-  if (f) {
-    stopped = new Promise((_, reject) => (stop = reject));
-    stopped.catch(() => {});
-  }
-  const abort = (w) => {
-    why ||= w;
-    ac.abort();
-    stop?.();
-  };
-  const onAbort = () => abort("ABORTED");
-  signal?.addEventListener("abort", onAbort);
-  const timer = t == null ? 0 : setTimeout(abort, t, "TIMEOUT");
-  const until = f ? (p) => Promise.race([p, stopped]) : same;
   try {
-    let res;
     try {
-      res = await until((f || fetch)(url, { ...init, signal: ac.signal }));
+      res = await until((f || fetch)(url, init));
     } catch (e) {
       throw failed(why, e);
     }
-    if (cap === undefined) return checked(res);
-    return await answer(res, cap, until, () => abort(""), (e) => failed(why, e));
+    try {
+      if (typeof res.status !== "number" || typeof res.headers.get !== "function") throw undefined;
+      if (cap === undefined) return res;
+      status = res.type === "opaqueredirect" ? 0 : res.status;
+      type = res.headers.get("content-type");
+      length = Number(res.headers.get("content-length"));
+    } catch (e) {
+      throw fail("INVALID_RESPONSE", "fetch did not resolve to a Response", e);
+    }
+    // The body as text, counted while it streams; not read when its
+    // Content-Length is already over `cap`.
+    if (status !== 0 && !(length > cap))
+      try {
+        const r = res.body?.getReader?.();
+        if (!r) body = await until(res.text());
+        else {
+          const d = new TextDecoder();
+          length = 0;
+          for (let c; !(c = await until(r.read())).done && (length += c.value.byteLength) <= cap; )
+            body += d.decode(c.value, { stream: true });
+          if (length > cap) r.cancel().catch(same);
+          body += d.decode();
+        }
+      } catch (e) {
+        throw failed(why, e);
+      }
+    if (length > cap || body.length > cap) {
+      // The transfer is stopped: the request aborted or, without an
+      // AbortController, the body cancelled.
+      if (abort) abort("");
+      else
+        try {
+          res.body?.cancel().catch(same);
+        } catch {
+          // Not a stream: nothing to stop.
+        }
+      throw fail("RESPONSE_TOO_LARGE", "response body over 256 KiB", undefined, { status });
+    }
+    return { status, type, body };
   } finally {
     clearTimeout(timer);
+    // session.fetch's Response keeps the caller's signal: it aborts the body.
     if (cap !== undefined) signal?.removeEventListener("abort", onAbort);
   }
-}
-
-// A token endpoint's answer: { status, type, body }, the body read as text up
-// to `cap` bytes while it streams. `until` wraps each wait (the race, or
-// nothing); `end()` stops the transfer; `fault(e)` maps a transport error.
-async function answer(res, cap, until, end, fault) {
-  let status, type, length;
-  try {
-    status = res.type === "opaqueredirect" ? 0 : res.status;
-    type = res.headers.get("content-type");
-    length = Number(res.headers.get("content-length"));
-  } catch (e) {
-    throw notResponse(e);
-  }
-  if (typeof status !== "number") throw notResponse();
-  const tooLarge = () => {
-    end();
-    return fail("RESPONSE_TOO_LARGE", "the response body is larger than 256 KiB", undefined, { status });
-  };
-  if (length > cap) throw tooLarge();
-  let body = "";
-  if (status !== 0) {
-    try {
-      const r = res.body?.getReader?.();
-      if (!r) body = await until(res.text());
-      else {
-        const parts = [];
-        let n = 0;
-        for (;;) {
-          const { done, value } = await until(r.read());
-          if (done) break;
-          n += value.byteLength;
-          if (n > cap) {
-            r.cancel().catch(() => {});
-            throw tooLarge();
-          }
-          parts.push(value);
-        }
-        const all = new Uint8Array(n);
-        n = 0;
-        for (const p of parts) all.set(p, (n += p.byteLength) - p.byteLength);
-        body = new TextDecoder().decode(all);
-      }
-    } catch (e) {
-      throw isExpenseAuthError(e) ? e : fault(e);
-    }
-    if (body.length > cap) throw tooLarge();
-  }
-  return { status, type, body };
 }
 
 // `fetch(url, init)` with the bearer token, through the one transport.
@@ -280,13 +222,11 @@ async function answer(res, cap, until, end, fault) {
 function bearerInit(init) {
   if (init == null) return {};
   if (typeof init !== "object") throw bad("init must be an object");
-  try {
+  return attempt(() => {
     const i = { ...init };
     if (i.headers !== undefined) i.headers = new Headers(i.headers);
     return i;
-  } catch (e) {
-    throw bad("init could not be read", e);
-  }
+  }, "init");
 }
 // `init` is bearerInit's own copy: its Headers are set in place, or its
 // plain headers replaced. A plain header is checked as a Headers object would
@@ -297,7 +237,7 @@ function bearerInit(init) {
 // unless it is printable ASCII, which always makes a valid header value.
 const fits = new WeakMap();
 const PRINTABLE = /^[\x21-\x7e]*$/;
-function withBearer(init, token, by) {
+function sendBearer(f, t, url, init, token, by) {
   const v = "Bearer " + token;
   try {
     if (init.headers instanceof Headers) init.headers.set("authorization", v);
@@ -311,21 +251,15 @@ function withBearer(init, token, by) {
   } catch (e) {
     throw bad("the token cannot be sent in a header", e);
   }
-  return init;
-}
-function sendBearer(f, t, url, init, token, by) {
-  return send(f, t, init.signal ?? null, url, withBearer(init, token, by));
+  return send(f, t, init.signal, url, init);
 }
 // The URL as given (the core checks it as written, not as a WHATWG parser
 // would repair it).
 function hrefOf(input) {
   if (typeof input === "string") return input;
-  try {
-    if (input instanceof URL) return input.href;
-  } catch (e) {
-    throw bad("input could not be read", e);
-  }
-  throw bad("input must be a URL string or URL");
+  const h = attempt(() => input instanceof URL && input.href, "input");
+  if (h) return h;
+  throw bad("input must be a string or URL");
 }
 
 // ------------------------------------------------------------ functions
@@ -334,10 +268,10 @@ function rnd() {
   try {
     return String.fromCharCode(...crypto.getRandomValues(new Uint8Array(128)));
   } catch (e) {
-    throw fail("RANDOM_UNAVAILABLE", "the platform's secure random number generator is not available", e);
+    throw fail("RANDOM_UNAVAILABLE", "crypto.getRandomValues is not available", e);
   }
 }
-export const createPkce = (length) => core(0, [num(length ?? null)], "", rnd());
+export const createPkce = (length) => core(0, [num(length)], "", rnd());
 export const pkceChallenge = (verifier) => core(1, 0, S(verifier, "verifier"));
 export const randomState = () => core(2, 0, "", rnd());
 export const statesEqual = (a, b) => core(3, 0, S(a, "a"), S(b, "b"));
@@ -353,28 +287,28 @@ export const spendeskAuthorizationUrl = (options) => authUrl(2, options);
 
 export function parseCallback(url, expectedState) {
   if (expectedState === undefined)
-    throw bad("expectedState is required: pass the state sent with the request, or null if none was sent");
-  if (expectedState !== null) S(expectedState, "expectedState");
-  return core(5, [expectedState], S(url, "url"));
+    throw bad("expectedState is required (null if no state was sent)");
+  return core(5, [optS(expectedState, "expectedState")], S(url, "url"));
 }
 export const decodeJwtUnverified = (token) => core(6, 0, S(token, "token"));
-export function spendeskWalletId(accessToken, claimName) {
-  if (claimName != null) S(claimName, "claimName");
-  return core(7, [claimName ?? null], S(accessToken, "accessToken"));
-}
+export const spendeskWalletId = (accessToken, claimName) =>
+  core(7, [optS(claimName, "claimName")], S(accessToken, "accessToken"));
 export const spendeskWalletClaims = () => core(8);
 
 export function parseTokenResponse(options) {
   const o = opts(options);
   const body = S(str(o, "body"), "options.body");
   const ts = core(9, [numOpt(o, "status"), str(o, "contentType"),
-    oneOf(o, "provider", ["oauth2", "pleo", "spendesk", "findity", "prospend"]), oneOf(o, "grant", GRANTS),
+    oneOf(o, "provider", "oauth2 pleo spendesk findity prospend"), oneOf(o, "grant", "authorization_code refresh_token client_credentials"),
     numOpt(o, "now") ?? now()], body);
   ts.raw = JSON.parse(body);
   return ts;
 }
 
 // ------------------------------------------------------------ clients
+// Each client's (and ProSpend's) state: the core's answer when it was built
+// ({ h: handle, timeout, apiBaseUrl, expiresAt? }), with `f` the fetch option
+// (and ProSpend's token).
 const P = new WeakMap();
 // Frees a client's or session's slot in the wasm when its object is collected.
 const freed = typeof FinalizationRegistry === "function" ? new FinalizationRegistry((h) => core(20, [h])) : null;
@@ -383,29 +317,29 @@ class Client {
   constructor(kind, options) {
     const o = opts(options);
     const fetch = fnOpt(o, "fetch");
-    const pkce = read(o, "pkce");
-    if (pkce !== undefined && typeof pkce !== "boolean") throw bad("options.pkce must be a boolean");
+    const pkce = read(o, "pkce", "boolean");
     // The core checks and builds the client once and keeps it under handle `c`.
     const r = core(10, [kind, str(o, "clientId"), str(o, "clientSecret"), oneOf(o, "clientAuth", AUTH), str(o, "tokenEndpoint"),
       str(o, "authorizationEndpoint"), str(o, "redirectUri"), list(o, "scopes"), str(o, "environment"), str(o, "baseUrl"),
       str(o, "apiBaseUrl"), str(o, "apiKeyId"), str(o, "apiKeySecret"), numOpt(o, "timeoutMs"), inBrowser(),
-      read(o, "allowSecretInBrowser") === true, pkce ?? null,
+      read(o, "allowSecretInBrowser") === true, pkce,
       // The overrides of the provider's guesses (docs/providers.md).
-      oneOf(o, "expiresInUnit", ["auto", "seconds", "milliseconds"]), oneOf(o, "bodyEncoding", ["form", "json"]),
-      oneOf(o, "codeExchangeAuth", AUTH), oneOf(o, "refreshAuth", AUTH), oneOf(o, "apiKeyMethod", ["POST", "GET"])]);
+      oneOf(o, "expiresInUnit", "auto seconds milliseconds"), oneOf(o, "bodyEncoding", "form json"),
+      oneOf(o, "codeExchangeAuth", AUTH), oneOf(o, "refreshAuth", AUTH), oneOf(o, "apiKeyMethod", "POST GET")]);
     freed?.register(this, r.h);
-    P.set(this, { c: r.h, f: fetch, t: r.timeout, api: r.apiBaseUrl });
+    r.f = fetch;
+    P.set(this, r);
   }
   get apiBaseUrl() {
-    return P.get(this).api;
+    return P.get(this).apiBaseUrl;
   }
   authorizationUrl(options) {
     const o = opts(options, true);
     const sc = list(o, "scopes");
-    return core(11, [P.get(this).c, sc, str(o, "state"), str(o, "codeVerifier"), pairs(o, "extraParams")], "", rnd());
+    return core(11, [P.get(this).h, sc, str(o, "state"), str(o, "codeVerifier"), pairs(o, "extraParams")], "", rnd());
   }
   exchangeCode(code, codeVerifier, options) {
-    return grant(this, 0, () => [S(code, "code"), codeVerifier == null ? null : S(codeVerifier, "codeVerifier")], options);
+    return grant(this, 0, () => [S(code, "code"), optS(codeVerifier, "codeVerifier")], options);
   }
   refresh(refreshToken, options) {
     return grant(this, 1, () => [typeof refreshToken === "string" ? refreshToken : ""], options);
@@ -419,11 +353,11 @@ class Client {
 // 1 refresh, 2 client credentials, 3 API key, 4 Findity's authorization grant;
 // `xy()` gives the grant's strings [x, y, scopes?].
 async function grant(self, kind, xy, options) {
-  const { c, f, t } = P.get(self);
+  const { h: c, f, timeout: t } = P.get(self);
   let req, signal;
   try {
     signal = signalOf(options);
-    const [x = "", y = null, sc = null] = xy();
+    const [x = "", y, sc] = xy();
     req = core(12, [c, kind, sc, y], x, y ?? "");
   } catch (e) {
     e[NOT_SENT] = true;
@@ -436,16 +370,7 @@ async function grant(self, kind, xy, options) {
     body: req.body,
     redirect: "manual",
   }, req.cap);
-  let ts;
-  try {
-    ts = core(13, [res.status, res.type, c, kind, started], res.body);
-  } catch (e) {
-    if (e.issuedRefreshToken) {
-      Object.defineProperty(e, ISSUED, { value: e.issuedRefreshToken });
-      delete e.issuedRefreshToken;
-    }
-    throw e;
-  }
+  const ts = core(13, [res.status, res.type, c, kind, started], res.body);
   if (kind !== 4) ts.raw = JSON.parse(res.body);
   return ts;
 }
@@ -479,8 +404,7 @@ export class Findity extends Client {
     return grant(this, 4, () => [S(orgAccessToken, "orgAccessToken"), S(userId, "userId")], options);
   }
   async userToken(orgAccessToken, userId, options) {
-    const code = await this.authorizationGrant(orgAccessToken, userId, options);
-    return this.exchangeCode(code, undefined, options);
+    return this.exchangeCode(await this.authorizationGrant(orgAccessToken, userId, options), undefined, options);
   }
 }
 
@@ -490,21 +414,23 @@ export class ProSpend {
     const token = str(o, "token");
     const fetch = fnOpt(o, "fetch");
     const r = core(15, [str(o, "environment"), str(o, "apiBaseUrl"), numOpt(o, "timeoutMs"), now()], token ?? "");
-    P.set(this, { token, f: fetch, t: r.timeout, api: r.apiBaseUrl, exp: r.expiresAt });
+    r.f = fetch;
+    r.token = token;
+    P.set(this, r);
   }
   get apiBaseUrl() {
-    return P.get(this).api;
+    return P.get(this).apiBaseUrl;
   }
   get expiresAt() {
-    return P.get(this).exp;
+    return P.get(this).expiresAt;
   }
   tokenSet() {
-    const { token, api } = P.get(this);
+    const { token, apiBaseUrl: api } = P.get(this);
     const r = core(15, [null, api, null, now()], token);
     return { accessToken: token, tokenType: "Bearer", expiresAt: r.expiresAt, raw: {} };
   }
   async fetch(path, init) {
-    const { token, f, t, api } = P.get(this);
+    const { token, f, timeout: t, apiBaseUrl: api } = P.get(this);
     const i = bearerInit(init);
     const url = core(16, [api, now()], S(path, "path"), token);
     return sendBearer(f, t, url, i, token);
@@ -519,42 +445,33 @@ export class ProSpend {
 // one timer armed at the machine's next deadline.
 
 function tokenArgs(ts, what) {
-  if (!isObj(ts)) throw bad(`${what} must be a token set object`);
-  const access = str(ts, "accessToken", what);
-  const refresh = str(ts, "refreshToken", what);
-  const exp = read(ts, "expiresAt", what);
-  if (exp !== undefined && typeof exp !== "number") throw bad(`${what}.expiresAt must be a number (ms since the epoch)`);
-  let payload;
-  try {
-    payload = JSON.stringify(ts);
-  } catch (e) {
-    throw bad(`${what} could not be read`, e);
-  }
-  return [access, refresh, num(exp ?? null), payload];
+  if (!isObj(ts)) throw bad(`${what} must be a token set`);
+  return [str(ts, "accessToken", what), str(ts, "refreshToken", what), read(ts, "expiresAt", "number", what),
+    attempt(() => JSON.stringify(ts), what)];
 }
 // A token set object from the machine's [payload, accessToken, refreshToken?, expiresAt?].
 function tokenObject(t) {
-  if (!t) return undefined;
-  const o = JSON.parse(t[0]);
-  o.accessToken = t[1];
+  if (!t) return;
+  const o = { ...JSON.parse(t[0]), accessToken: t[1], refreshToken: t[2], expiresAt: t[3] };
   if (t[2] == null) delete o.refreshToken;
-  else o.refreshToken = t[2];
   if (t[3] == null) delete o.expiresAt;
-  else o.expiresAt = t[3];
   return o;
 }
-function errorArgs(e) {
-  if (isExpenseAuthError(e)) return [e.code, e.message, e.status ?? null, e.error ?? null, e.errorDescription ?? null, e.errorUri ?? null];
-  return ["NETWORK_ERROR", "the refresh failed"];
+function nonNegative(v, k) {
+  if (v !== undefined && !(v >= 0)) throw bad(`options.${k} must be a non-negative number`);
 }
+const errorArgs = (e) =>
+  isExpenseAuthError(e)
+    ? "code message status error errorDescription errorUri".split(" ").map((k) => e[k])
+    : ["NETWORK_ERROR", "the refresh failed"];
 
 export class TokenSession {
   #h;
   #init;
   // [token, last ms at which the machine would still hand it out at once]:
   // the machine's own answer (see "usable"), dropped on every input.
-  #usable = null;
-  #checked = new Map();
+  #usable;
+  #checked = new Set();
   #lastError;
   #client;
   #onTokens;
@@ -565,8 +482,8 @@ export class TokenSession {
   #allowed;
   #calls = new Map();
   #next = 1;
-  #timer = 0;
-  #inNow = false;
+  #timer;
+  #inNow;
   #reconnect = false;
 
   constructor(options) {
@@ -577,33 +494,24 @@ export class TokenSession {
     this.#now = fnOpt(o, "now");
     this.#f = fnOpt(o, "fetch");
     if (!isObj(client) && !renew) throw bad("options.client (or options.renew) is required");
-    this.#client = client ?? null;
+    this.#client = client;
     this.#renew = renew;
-    let allowed;
-    try {
-      allowed = o.allowedOrigins;
-    } catch (e) {
-      throw bad("options.allowedOrigins could not be read", e);
-    }
+    const allowed = attempt(() => o.allowedOrigins, "options.allowedOrigins");
     if (allowed !== undefined) {
       if (!Array.isArray(allowed)) throw bad("options.allowedOrigins must be an array of strings");
-      this.#allowed = core(18, [list(o, "allowedOrigins")]);
+      this.#allowed = core(18, [list(o, "allowedOrigins", allowed)]);
     } else {
-      const api = client && P.get(client)?.api;
+      const api = client && P.get(client)?.apiBaseUrl;
       this.#allowed = api ? core(18, [[api]]) : null;
     }
     this.#t = core(14, [numOpt(o, "timeoutMs")]);
     const skew = numOpt(o, "skewMs");
     const storeTimeout = numOpt(o, "storeTimeoutMs");
     const tokens = read(o, "tokens");
-    let canRefresh = false;
-    try {
-      canRefresh = typeof client?.refresh === "function";
-    } catch (e) {
-      throw bad("options.client could not be read", e);
-    }
-    if (skew !== null && !(skew >= 0 && skew !== Infinity)) throw bad("options.skewMs must be a non-negative number");
-    if (storeTimeout !== null && !(storeTimeout >= 0)) throw bad("options.storeTimeoutMs must be a non-negative number");
+    const canRefresh = attempt(() => typeof client?.refresh === "function", "options.client");
+    // (An infinite skewMs crosses as the string "Infinity", which is >= 0: the core judges it.)
+    nonNegative(skew, "skewMs");
+    nonNegative(storeTimeout, "storeTimeoutMs");
     const t = tokens === undefined ? null : tokenArgs(tokens, "options.tokens");
     if (t) core(19, [null, 1, 0, t]);
     // The machine is made at the first use, with the clock read then: the
@@ -635,65 +543,64 @@ export class TokenSession {
         this.#inNow = false;
       }
     }
-    return Number.isFinite(t) ? t : Date.now();
+    return Number.isFinite(t) ? t : now();
   }
 
   // One input to the machine, then its actions.
-  #input(args) {
+  #input(kind, ...args) {
     const h = this.#handle();
     this.#usable = null;
-    const r = core(19, [h, args[0], this.#clock(), ...args.slice(1)]);
+    const r = core(19, [h, kind, this.#clock(), ...args]);
     this.#usable = null;
     this.#reconnect = r.r === 1;
     clearTimeout(this.#timer);
-    if (r.t != null) this.#timer = setTimeout(() => this.#input([8]), Math.min(Math.max(0, r.t - this.#clock()), 2147483647));
+    if (r.t != null) this.#timer = setTimeout(() => this.#input(8), Math.min(Math.max(0, r.t - this.#clock()), 2147483647));
     for (const a of r.a) this.#act(a);
   }
 
   // Actions: 0 resolve, 1 reject, 2 refresh, 3 renew, 4 store.
   #act([kind, id, x, y]) {
     if (kind < 2) {
+      // The call's [resolve, reject].
       const c = this.#calls.get(id);
-      this.#calls.delete(id);
       const l = this.#lastError;
-      if (kind === 0) c?.resolve(x);
+      this.#calls.delete(id);
       // The refresh's own error (with its cause) when that is what the machine reports.
-      else c?.reject(l?.code === x.code && l.message === x.message ? l : fail(x.code, x.message, undefined, x));
+      c?.[kind](kind ? (l?.code === x.code && l.message === x.message ? l : new ExpenseAuthError(x)) : x);
       return;
     }
     // refresh / renew / store run after this input returned.
     queueMicrotask(async () => {
-      if (kind === 4) {
+      if (kind > 3) {
         let ok = true;
         try {
           await this.#onTokens?.(tokenObject(x), tokenObject(y));
         } catch {
           ok = false;
         }
-        return this.#input([7, id, ok]);
+        return this.#input(7, id, ok);
       }
       let out;
       try {
-        const ts = kind === 2 ? await this.#client.refresh(x) : await this.#renew();
-        out = [true, tokenArgs(ts, "the new token set")];
+        out = [true, tokenArgs(await (kind < 3 ? this.#client.refresh(x) : this.#renew()), "the new token set")];
       } catch (e) {
-        const issued = e?.[ISSUED];
         this.#lastError = e;
-        out = [false, errorArgs(e), !e?.[NOT_SENT], issued ?? null, issued ? "{}" : null];
+        // The payload of an issued refresh token defaults to "{}" in the core.
+        out = [false, errorArgs(e), !e?.[NOT_SENT], ISSUED.get(e)];
       }
-      this.#input([6, id, ...out]);
+      this.#input(6, id, ...out);
     });
   }
 
   #call(kind, used) {
-    return new Promise((resolve, reject) => {
+    return new Promise((...c) => {
       const id = this.#next++;
-      this.#calls.set(id, { resolve, reject });
+      this.#calls.set(id, c);
       try {
-        this.#input([4, id, kind, used ?? null]);
+        this.#input(4, id, kind, used);
       } catch (e) {
         this.#calls.delete(id);
-        reject(e);
+        c[1](e);
       }
     });
   }
@@ -717,7 +624,7 @@ export class TokenSession {
     return this.#call(1);
   }
   setTokens(tokens) {
-    this.#input([5, tokenArgs(tokens, "tokens")]);
+    this.#input(5, tokenArgs(tokens, "tokens"));
   }
   get tokens() {
     return tokenObject(core(19, [this.#handle(), 3, 0]));
@@ -732,7 +639,7 @@ export class TokenSession {
     if (!this.#checked.has(url)) {
       core(17, [this.#allowed], url);
       if (this.#checked.size > 63) this.#checked.clear();
-      this.#checked.set(url, true);
+      this.#checked.add(url);
     }
     const i = bearerInit(init);
     const used = await this.getAccessToken();
@@ -741,7 +648,7 @@ export class TokenSession {
     const next = await this.#call(2, used);
     const r2 = await sendBearer(this.#f, this.#t, url, i, next, this);
     if (r2.status === 401)
-      throw fail("UNAUTHORIZED", "the API answered 401 even with a freshly refreshed access token", undefined, { status: 401 });
+      throw fail("UNAUTHORIZED", "the API answered 401 to a refreshed token", undefined, { status: 401 });
     return r2;
   }
 }
