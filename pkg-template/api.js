@@ -1,5 +1,5 @@
 // expense-auth's JS driver. It converts and moves bytes; every decision is
-// made by the Rust core in the wasm (one export, `call(op, a, b, restJson)`):
+// made by the Rust core in the wasm (one call, `call(op, a, b, restJson)`):
 // reading options and checking their types here, with try/catch so a
 // throwing getter gives a coded error; promises, timers and `fetch` here;
 // building requests, reading answers, URL and origin checks, time-limit
