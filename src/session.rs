@@ -177,7 +177,6 @@
 use crate::error::{Error, ErrorCode};
 use crate::secret::Secret;
 use core::fmt;
-use std::collections::VecDeque;
 
 /// The largest integer a JS number holds exactly (2^53 − 1); expiry times
 /// are clamped to it so that `expiresAt` is always a finite integer in JS.
@@ -214,8 +213,10 @@ const SPENT_PROBES: usize = 8;
 /// 40,000 with 20,000.
 #[derive(Default)]
 struct Spent {
-    recent: VecDeque<[u8; 32]>,
-    older: Vec<u64>,
+    /// The last [`SPENT_EXACT`], oldest first.
+    recent: Vec<[u8; 32]>,
+    /// The Bloom filter, one bit per position (empty until the first overflow).
+    older: Vec<u8>,
 }
 
 impl Spent {
@@ -224,11 +225,11 @@ impl Spent {
         Sha256::digest(rt.expose().as_bytes()).into()
     }
 
-    /// The filter's bit positions for `d` (its first bytes, 4 per probe).
-    fn probes(d: &[u8; 32]) -> impl Iterator<Item = usize> + '_ {
-        d.chunks_exact(4).take(SPENT_PROBES).map(|c| {
-            c.iter().fold(0usize, |a, &b| (a << 8) | usize::from(b)) & (SPENT_FILTER_BITS - 1)
-        })
+    /// Probe `i` of `d` in the filter: its byte and bit (from 4 bytes of `d`).
+    fn probe(d: &[u8; 32], i: usize) -> (usize, u8) {
+        let b = u32::from_le_bytes([d[4 * i], d[4 * i + 1], d[4 * i + 2], d[4 * i + 3]]) as usize
+            & (SPENT_FILTER_BITS - 1);
+        (b / 8, 1 << (b % 8))
     }
 
     fn insert(&mut self, rt: &Secret) {
@@ -236,16 +237,16 @@ impl Spent {
         if self.recent.contains(&d) {
             return;
         }
-        self.recent.push_back(d);
+        self.recent.push(d);
         if self.recent.len() > SPENT_EXACT {
-            if let Some(old) = self.recent.pop_front() {
-                if self.older.is_empty() {
-                    self.older = vec![0; SPENT_FILTER_BITS / 64];
-                }
-                for bit in Self::probes(&old) {
-                    if let Some(w) = self.older.get_mut(bit / 64) {
-                        *w |= 1 << (bit % 64);
-                    }
+            let old = self.recent.remove(0);
+            if self.older.is_empty() {
+                self.older = vec![0; SPENT_FILTER_BITS / 8];
+            }
+            for i in 0..SPENT_PROBES {
+                let (at, bit) = Self::probe(&old, i);
+                if let Some(w) = self.older.get_mut(at) {
+                    *w |= bit;
                 }
             }
         }
@@ -255,17 +256,19 @@ impl Spent {
     /// and it is always among the recent ones: nothing is spent after it.
     fn remove(&mut self, rt: &Secret) {
         let d = Self::digest(rt);
-        self.recent.retain(|s| *s != d);
+        // `insert` keeps the recent ones distinct.
+        if let Some(i) = self.recent.iter().position(|s| *s == d) {
+            self.recent.remove(i);
+        }
     }
 
     fn contains(&self, rt: &Secret) -> bool {
         let d = Self::digest(rt);
         self.recent.contains(&d)
             || (!self.older.is_empty()
-                && Self::probes(&d).all(|bit| {
-                    self.older
-                        .get(bit / 64)
-                        .is_some_and(|w| w & (1 << (bit % 64)) != 0)
+                && (0..SPENT_PROBES).all(|i| {
+                    let (at, bit) = Self::probe(&d, i);
+                    self.older.get(at).is_some_and(|w| w & bit != 0)
                 }))
     }
 }
@@ -662,9 +665,10 @@ pub struct Session<T = ()> {
     timed_out: Option<Request>,
     store: Option<StoreOp>,
     /// Recent store ids and the set each was for (for late acknowledgements).
-    store_ids: VecDeque<(StoreId, u64)>,
+    store_ids: Vec<(StoreId, u64)>,
     waiters: Vec<Waiter>,
-    actions: VecDeque<Action<T>>,
+    /// Queued for `poll_action`, oldest first.
+    actions: Vec<Action<T>>,
 }
 
 impl<T> fmt::Debug for Session<T> {
@@ -730,9 +734,9 @@ impl<T: Clone> Session<T> {
             inflight: None,
             timed_out: None,
             store: None,
-            store_ids: VecDeque::new(),
+            store_ids: Vec::new(),
             waiters: Vec::new(),
-            actions: VecDeque::new(),
+            actions: Vec::new(),
         };
         if let Some(t) = initial {
             s.install_given(now, t);
@@ -803,7 +807,7 @@ impl<T: Clone> Session<T> {
 
     /// The next action, if any.
     pub fn poll_action(&mut self) -> Option<Action<T>> {
-        self.actions.pop_front()
+        (!self.actions.is_empty()).then(|| self.actions.remove(0))
     }
 
     /// The earliest deadline (ms since the epoch) at which
@@ -852,7 +856,7 @@ impl<T: Clone> Session<T> {
     pub fn call(&mut self, now: u64, call: CallId, kind: CallKind) {
         if let Some(e) = &self.refused {
             let e = e.clone();
-            self.actions.push_back(Action::Reject { call, error: e });
+            self.actions.push(Action::Reject { call, error: e });
             return;
         }
         let cur_access = self.current.as_ref().map(|c| c.tokens.access_token.clone());
@@ -1152,13 +1156,13 @@ impl<T: Clone> Session<T> {
                     error: e.clone(),
                 },
             };
-            self.actions.push_back(a);
+            self.actions.push(a);
         }
     }
 
     fn reject_all(&mut self, e: &Error) {
         for w in self.waiters.drain(..) {
-            self.actions.push_back(Action::Reject {
+            self.actions.push(Action::Reject {
                 call: w.call,
                 error: e.clone(),
             });
@@ -1187,7 +1191,7 @@ impl<T: Clone> Session<T> {
         let mut keep = Vec::with_capacity(self.waiters.len());
         for w in core::mem::take(&mut self.waiters) {
             match self.settle(&w, epoch, now) {
-                Some(a) => self.actions.push_back(a),
+                Some(a) => self.actions.push(a),
                 None => keep.push(w),
             }
         }
@@ -1205,7 +1209,7 @@ impl<T: Clone> Session<T> {
                 let id = RequestId(self.fresh_id());
                 self.spent.insert(&rt);
                 self.start_request(now, id, Some(rt.clone()));
-                self.actions.push_back(Action::Refresh {
+                self.actions.push(Action::Refresh {
                     id,
                     refresh_token: rt,
                 });
@@ -1213,7 +1217,7 @@ impl<T: Clone> Session<T> {
             _ if self.config.can_renew => {
                 let id = RequestId(self.fresh_id());
                 self.start_request(now, id, None);
-                self.actions.push_back(Action::Renew { id });
+                self.actions.push(Action::Renew { id });
             }
             Some(rt) if self.is_spent(&rt) => {
                 self.fail_waiters(now, &err(ErrorCode::ReconnectRequired, MSG_SPENT));
@@ -1264,12 +1268,12 @@ impl<T: Clone> Session<T> {
             seq,
             deadline: now.saturating_add(self.config.store_timeout_ms),
         });
-        self.store_ids.push_back((id, seq));
+        self.store_ids.push((id, seq));
         if self.store_ids.len() > REMEMBER {
-            self.store_ids.pop_front();
+            self.store_ids.remove(0);
         }
         let previous = self.acked.clone();
-        self.actions.push_back(Action::Store { id, next, previous });
+        self.actions.push(Action::Store { id, next, previous });
     }
 
     /// What waiter `w` gets now, if anything without a new set.
