@@ -628,6 +628,8 @@ struct Waiter {
     avoid: Option<Secret>,
 }
 
+/// The last request: in flight, or timed out (its late answer may still be
+/// used). Starting a request forgets the one that timed out.
 #[derive(Clone, Debug)]
 struct Request {
     id: RequestId,
@@ -635,6 +637,8 @@ struct Request {
     /// The refresh token it presents (`None` for renew).
     carried: Option<Secret>,
     deadline: u64,
+    /// Still in flight (not timed out).
+    open: bool,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -654,15 +658,14 @@ pub struct Session<T = ()> {
     generation: u64,
     /// Bumped whenever a new access token becomes current.
     epoch: u64,
-    next_seq: u64,
+    /// Request, store and set ids (`seq`) come from this one counter.
     next_id: u64,
     /// Sticky `RECONNECT_REQUIRED` after a refusal.
     refused: Option<Error>,
     /// Refresh tokens that may have reached the server.
     spent: Spent,
-    inflight: Option<Request>,
-    /// The last request that timed out, whose late answer may still be used.
-    timed_out: Option<Request>,
+    request: Option<Request>,
+    /// The store in flight (always of the current set).
     store: Option<StoreOp>,
     /// Recent store ids and the set each was for (for late acknowledgements).
     store_ids: Vec<(StoreId, u64)>,
@@ -679,7 +682,7 @@ impl<T> fmt::Debug for Session<T> {
             .field("stored", &self.current.as_ref().map(|c| c.stored))
             .field("generation", &self.generation)
             .field("refused", &self.refused.is_some())
-            .field("inflight", &self.inflight.as_ref().map(|r| r.id))
+            .field("request", &self.request.as_ref().map(|r| (r.id, r.open)))
             .field("store", &self.store.map(|s| s.id))
             .field("waiters", &self.waiters.len())
             .finish_non_exhaustive()
@@ -727,19 +730,17 @@ impl<T: Clone> Session<T> {
             acked: None,
             generation: 0,
             epoch: 0,
-            next_seq: 0,
             next_id: 0,
             refused: None,
             spent: Spent::default(),
-            inflight: None,
-            timed_out: None,
+            request: None,
             store: None,
             store_ids: Vec::new(),
             waiters: Vec::new(),
             actions: Vec::new(),
         };
         if let Some(t) = initial {
-            s.install_given(now, t);
+            s.install(now, t.normalized(), false, false);
         }
         s
     }
@@ -764,6 +765,11 @@ impl<T: Clone> Session<T> {
         self.current.as_ref().is_some_and(|c| !c.stored)
     }
 
+    /// The request in flight, if any.
+    fn inflight(&self) -> Option<&Request> {
+        self.request.as_ref().filter(|r| r.open)
+    }
+
     /// Whether the session cannot get new tokens without the user connecting
     /// again: the refresh token was refused, or it is spent (see the module
     /// docs) and there is no `renew`. Not while the request that carries it
@@ -781,15 +787,11 @@ impl<T: Clone> Session<T> {
             .and_then(|c| c.tokens.refresh_token.as_ref())
         {
             // A refresh carrying it is still under way: its outcome decides.
-            Some(rt)
-                if self
-                    .inflight
-                    .as_ref()
-                    .is_some_and(|r| r.carried.as_ref() == Some(rt)) =>
-            {
-                false
+            Some(rt) => {
+                self.inflight()
+                    .is_none_or(|r| r.carried.as_ref() != Some(rt))
+                    && self.spent.contains(rt)
             }
-            Some(rt) => self.is_spent(rt),
             None => false,
         }
     }
@@ -813,7 +815,7 @@ impl<T: Clone> Session<T> {
     /// The earliest deadline (ms since the epoch) at which
     /// [`Session::handle_timeout`] must be called, if any.
     pub fn poll_timeout(&self) -> Option<u64> {
-        let r = self.inflight.as_ref().map(|r| r.deadline);
+        let r = self.inflight().map(|r| r.deadline);
         let s = self.store.map(|s| s.deadline);
         match (r, s) {
             (Some(a), Some(b)) => Some(a.min(b)),
@@ -823,29 +825,26 @@ impl<T: Clone> Session<T> {
 
     /// Fails what has passed its deadline at `now`.
     pub fn handle_timeout(&mut self, now: u64) {
-        if let Some(op) = self.store {
-            if now >= op.deadline {
-                self.store = None;
-                let pending = self
-                    .current
-                    .as_ref()
-                    .is_some_and(|c| c.seq == op.seq && !c.stored);
-                if pending {
-                    self.reject_all(&err(ErrorCode::StoreFailed, MSG_STORE_TIMEOUT));
-                }
+        if let Some(op) = self.store.filter(|op| now >= op.deadline) {
+            self.store = None;
+            if self.pending(op.seq) {
+                self.fail_waiters(now, &err(ErrorCode::StoreFailed, MSG_STORE_TIMEOUT));
             }
         }
-        if let Some(req) = self.inflight.take() {
-            if now >= req.deadline {
-                // Ambiguous: the refresh token stays spent (marked at send).
-                // A stale request's callers are not its own: they wait for
-                // the next one, which `drive` starts.
-                if req.generation == self.generation {
-                    self.fail_waiters(now, &err(ErrorCode::Timeout, MSG_REQUEST_TIMEOUT));
-                    self.timed_out = Some(req);
-                }
+        let generation = self.generation;
+        if let Some(r) = self
+            .request
+            .as_mut()
+            .filter(|r| r.open && now >= r.deadline)
+        {
+            // Ambiguous: the refresh token stays spent (marked at send).
+            // A stale request's callers are not its own: they wait for
+            // the next one, which `drive` starts.
+            if r.generation == generation {
+                r.open = false;
+                self.fail_waiters(now, &err(ErrorCode::Timeout, MSG_REQUEST_TIMEOUT));
             } else {
-                self.inflight = Some(req);
+                self.request = None;
             }
         }
         self.drive(now);
@@ -854,42 +853,27 @@ impl<T: Clone> Session<T> {
     /// A caller `call` wants a token (see [`CallKind`]). It gets exactly one
     /// [`Action::Resolve`] or [`Action::Reject`].
     pub fn call(&mut self, now: u64, call: CallId, kind: CallKind) {
-        if let Some(e) = &self.refused {
-            let e = e.clone();
-            self.actions.push(Action::Reject { call, error: e });
-            return;
-        }
-        let cur_access = self.current.as_ref().map(|c| c.tokens.access_token.clone());
-        let w = match kind {
-            CallKind::GetAccessToken => Waiter {
-                call,
-                joined: self.epoch,
-                must_be_newer: false,
-                avoid: None,
-            },
-            CallKind::ForceRefresh => Waiter {
-                call,
-                joined: self.epoch,
-                must_be_newer: true,
-                avoid: None,
-            },
+        let (must_be_newer, avoid) = match kind {
+            CallKind::GetAccessToken => (false, None),
+            CallKind::ForceRefresh => (true, None),
             CallKind::Unauthorized { used } => {
-                let same = cur_access.as_ref() == Some(&used);
-                if same {
+                let same = match self.current.as_mut() {
                     // Nobody gets the refused token again.
-                    if let Some(c) = self.current.as_mut() {
+                    Some(c) if c.tokens.access_token == used => {
                         c.access_bad = true;
+                        true
                     }
-                }
-                Waiter {
-                    call,
-                    joined: self.epoch,
-                    must_be_newer: same,
-                    avoid: Some(used),
-                }
+                    _ => false,
+                };
+                (same, Some(used))
             }
         };
-        self.waiters.push(w);
+        self.waiters.push(Waiter {
+            call,
+            joined: self.epoch,
+            must_be_newer,
+            avoid,
+        });
         self.drive(now);
     }
 
@@ -901,15 +885,14 @@ impl<T: Clone> Session<T> {
     /// stays spent.
     pub fn set_tokens(&mut self, now: u64, tokens: Tokens<T>) {
         let tokens = tokens.normalized();
-        let successor_of_inflight = tokens.refresh_token.is_some()
-            && [self.inflight.as_ref(), self.timed_out.as_ref()]
-                .into_iter()
-                .flatten()
-                .any(|r| r.carried.is_some() && r.carried == tokens.refresh_token);
+        let successor_of_request = tokens.refresh_token.is_some()
+            && self
+                .request
+                .as_ref()
+                .is_some_and(|r| r.carried == tokens.refresh_token);
         self.refused = None;
-        let keep_generation = successor_of_inflight;
-        self.install_given(now, tokens);
-        if !keep_generation {
+        self.install(now, tokens, false, false);
+        if !successor_of_request {
             self.generation = self.generation.wrapping_add(1);
         }
         self.drive(now);
@@ -919,19 +902,15 @@ impl<T: Clone> Session<T> {
     /// [`Action::Renew`]). Unknown ids are ignored; see the module docs for
     /// late answers.
     pub fn refresh_done(&mut self, now: u64, id: RequestId, outcome: RefreshOutcome<T>) {
-        let req = if self.inflight.as_ref().is_some_and(|r| r.id == id) {
-            self.inflight.take()
-        } else if self.timed_out.as_ref().is_some_and(|r| r.id == id) {
-            self.timed_out.take()
-        } else {
-            None
-        };
-        let Some(req) = req else {
+        if self.request.as_ref().is_none_or(|r| r.id != id) {
+            return;
+        }
+        let Some(req) = self.request.take() else {
             return;
         };
-        let live = req.generation == self.generation;
+        let carried = req.carried.as_ref();
         // Facts about the refresh token hold whether or not the result is used.
-        if let Some(rt) = &req.carried {
+        if let Some(rt) = carried {
             let unspend = match &outcome {
                 RefreshOutcome::NotSent(_) => true,
                 // A 2xx answer that hands back the same refresh token.
@@ -953,43 +932,37 @@ impl<T: Clone> Session<T> {
                 self.spent.remove(rt);
             }
         }
-        if !live {
-            self.drive(now);
-            return;
-        }
-        match outcome {
-            RefreshOutcome::Issued(t) => {
-                let mut t = t.normalized();
-                if t.refresh_token.is_none() {
-                    // RFC 6749 §6: no new refresh token, the old one stays.
-                    t.refresh_token = req.carried.clone();
+        if req.generation == self.generation {
+            match outcome {
+                RefreshOutcome::Issued(t) => {
+                    let mut t = t.normalized();
+                    if t.access_token.expose().is_empty() {
+                        let e = err(ErrorCode::InvalidResponse, "the answer has no access_token");
+                        let rt = t.refresh_token.filter(|r| Some(r) != carried);
+                        self.adopt_invalid(now, e, rt, t.payload);
+                    } else {
+                        if t.refresh_token.is_none() {
+                            // RFC 6749 §6: no new refresh token, the old one stays.
+                            t.refresh_token = req.carried;
+                        }
+                        self.install(now, t, true, false);
+                    }
                 }
-                if t.access_token.expose().is_empty() {
-                    let e = err(ErrorCode::InvalidResponse, "the answer has no access_token");
-                    let rt = t
-                        .refresh_token
-                        .clone()
-                        .filter(|r| Some(r) != req.carried.as_ref());
-                    self.adopt_invalid(now, e, rt, t.payload);
-                } else {
-                    self.adopt_issued(now, t);
+                RefreshOutcome::Refused(e) => {
+                    // `drive` fails every caller with it.
+                    self.refused = Some(with_code(e, ErrorCode::ReconnectRequired, MSG_REFUSED));
                 }
-            }
-            RefreshOutcome::Refused(e) => {
-                let e = with_code(e, ErrorCode::ReconnectRequired, MSG_REFUSED);
-                self.refused = Some(e.clone());
-                self.reject_all(&e);
-            }
-            RefreshOutcome::NotSent(e) | RefreshOutcome::Failed(e) => {
-                self.fail_waiters(now, &e);
-            }
-            RefreshOutcome::IssuedInvalid {
-                error,
-                refresh_token,
-                payload,
-            } => {
-                let rt = refresh_token.filter(|r| !r.expose().is_empty());
-                self.adopt_invalid(now, error, rt, payload);
+                RefreshOutcome::NotSent(e) | RefreshOutcome::Failed(e) => {
+                    self.fail_waiters(now, &e);
+                }
+                RefreshOutcome::IssuedInvalid {
+                    error,
+                    refresh_token,
+                    payload,
+                } => {
+                    let rt = refresh_token.filter(|r| !r.expose().is_empty());
+                    self.adopt_invalid(now, error, rt, payload);
+                }
             }
         }
         self.drive(now);
@@ -998,23 +971,14 @@ impl<T: Clone> Session<T> {
     /// The result of store `id` (from [`Action::Store`]). Unknown ids are
     /// ignored; a late success for the set still pending acknowledges it.
     pub fn store_done(&mut self, now: u64, id: StoreId, result: Result<(), Error>) {
-        let Some(seq) = self
-            .store_ids
-            .iter()
-            .find(|(sid, _)| *sid == id)
-            .map(|(_, seq)| *seq)
-        else {
+        let Some(&(_, seq)) = self.store_ids.iter().find(|(sid, _)| *sid == id) else {
             return;
         };
         let was_inflight = self.store.is_some_and(|s| s.id == id);
         if was_inflight {
             self.store = None;
         }
-        let pending = self
-            .current
-            .as_ref()
-            .is_some_and(|c| c.seq == seq && !c.stored);
-        if pending {
+        if self.pending(seq) {
             match result {
                 Ok(()) => {
                     if let Some(c) = self.current.as_mut() {
@@ -1022,14 +986,12 @@ impl<T: Clone> Session<T> {
                         self.acked = Some(c.tokens.clone());
                     }
                     // Any other store of this set is now moot.
-                    if self.store.is_some_and(|s| s.seq == seq) {
-                        self.store = None;
-                    }
+                    self.store = None;
                 }
                 Err(e) => {
                     if was_inflight {
                         let e = with_code(e, ErrorCode::StoreFailed, MSG_STORE_FAILED);
-                        self.reject_all(&e);
+                        self.fail_waiters(now, &e);
                     }
                 }
             }
@@ -1039,36 +1001,35 @@ impl<T: Clone> Session<T> {
 
     // ---- internals ----
 
-    fn install_given(&mut self, now: u64, t: Tokens<T>) {
-        let t = t.normalized();
-        let seq = self.bump_seq();
-        self.epoch = self.epoch.wrapping_add(1);
-        self.acked = Some(t.clone());
-        self.store = None;
-        self.current = Some(Current {
-            tokens: t,
-            seq,
-            received_at: now,
-            stored: true,
-            store_offered: true,
-            access_bad: false,
-            from_server: false,
-        });
+    /// Whether set `seq` is current and waiting for the store.
+    fn pending(&self, seq: u64) -> bool {
+        self.current
+            .as_ref()
+            .is_some_and(|c| c.seq == seq && !c.stored)
     }
 
-    fn adopt_issued(&mut self, now: u64, t: Tokens<T>) {
-        let seq = self.bump_seq();
-        self.generation = self.generation.wrapping_add(1);
-        self.epoch = self.epoch.wrapping_add(1);
+    /// Makes `t` the current set: given by the app (stored already), or
+    /// issued by the server (to be stored; `access_bad` for a set kept only
+    /// for its rotated refresh token).
+    fn install(&mut self, now: u64, tokens: Tokens<T>, from_server: bool, access_bad: bool) {
+        let seq = self.fresh_id();
+        if from_server {
+            self.generation = self.generation.wrapping_add(1);
+        } else {
+            self.acked = Some(tokens.clone());
+        }
+        if !access_bad {
+            self.epoch = self.epoch.wrapping_add(1);
+        }
         self.store = None;
         self.current = Some(Current {
-            tokens: t,
+            tokens,
             seq,
             received_at: now,
-            stored: false,
-            store_offered: false,
-            access_bad: false,
-            from_server: true,
+            stored: !from_server,
+            store_offered: !from_server,
+            access_bad,
+            from_server,
         });
     }
 
@@ -1081,40 +1042,16 @@ impl<T: Clone> Session<T> {
                 .as_ref()
                 .map(|c| c.tokens.access_token.clone())
                 .unwrap_or_else(|| Secret::new(""));
-            let seq = self.bump_seq();
-            self.generation = self.generation.wrapping_add(1);
-            self.store = None;
-            self.current = Some(Current {
-                tokens: Tokens {
-                    access_token: access,
-                    refresh_token: Some(rt),
-                    expires_at: Some(0),
-                    payload,
-                },
-                seq,
-                received_at: now,
-                stored: false,
-                store_offered: false,
-                access_bad: true,
-                from_server: true,
-            });
+            let t = Tokens::new(access, Some(rt), Some(0), payload);
+            self.install(now, t, true, true);
         }
         // As after `Failed` (the set, if any, is not stored yet: no fallback).
         self.fail_waiters(now, &e);
     }
 
-    fn bump_seq(&mut self) -> u64 {
-        self.next_seq = self.next_seq.wrapping_add(1);
-        self.next_seq
-    }
-
     fn fresh_id(&mut self) -> u64 {
         self.next_id = self.next_id.wrapping_add(1);
         self.next_id
-    }
-
-    fn is_spent(&self, rt: &Secret) -> bool {
-        self.spent.contains(rt)
     }
 
     /// Whether the current access token may be handed out at `now` (the
@@ -1133,117 +1070,94 @@ impl<T: Clone> Session<T> {
         }
     }
 
-    /// Fails the waiting callers with `e` after a request could not get new
-    /// tokens — except that a caller who only wants a valid token gets the
-    /// current one if it has not actually expired yet (it was merely inside
-    /// the skew, where a refresh is an optimisation).
-    fn fail_waiters(&mut self, now: u64, e: &Error) {
-        let fallback = self.current.as_ref().and_then(|c| {
-            let ok = c.stored
-                && !c.access_bad
-                && !c.tokens.access_token.expose().is_empty()
-                && c.tokens.expires_at.is_none_or(|exp| now < exp);
-            ok.then(|| c.tokens.access_token.clone())
+    /// Answers caller `call`.
+    fn answer(&mut self, call: CallId, r: Result<Secret, Error>) {
+        self.actions.push(match r {
+            Ok(access_token) => Action::Resolve { call, access_token },
+            Err(error) => Action::Reject { call, error },
         });
-        for w in self.waiters.drain(..) {
-            let a = match &fallback {
-                Some(t) if !w.must_be_newer && w.avoid.as_ref() != Some(t) => Action::Resolve {
-                    call: w.call,
-                    access_token: t.clone(),
-                },
-                _ => Action::Reject {
-                    call: w.call,
-                    error: e.clone(),
-                },
-            };
-            self.actions.push(a);
-        }
     }
 
-    fn reject_all(&mut self, e: &Error) {
-        for w in self.waiters.drain(..) {
-            self.actions.push(Action::Reject {
-                call: w.call,
-                error: e.clone(),
-            });
+    /// Fails the waiting callers with `e` — except that, unless the refresh
+    /// token was refused, a caller who only wants a valid token gets the
+    /// current one if it is stored and has not actually expired yet (it was
+    /// merely inside the skew, where a refresh is an optimisation).
+    fn fail_waiters(&mut self, now: u64, e: &Error) {
+        let fallback = self
+            .current
+            .as_ref()
+            .filter(|c| {
+                self.refused.is_none()
+                    && c.stored
+                    && !c.access_bad
+                    && !c.tokens.access_token.expose().is_empty()
+                    && c.tokens.expires_at.is_none_or(|exp| now < exp)
+            })
+            .map(|c| c.tokens.access_token.clone());
+        for w in core::mem::take(&mut self.waiters) {
+            let r = match &fallback {
+                Some(t) if !w.must_be_newer && w.avoid.as_ref() != Some(t) => Ok(t.clone()),
+                _ => Err(e.clone()),
+            };
+            self.answer(w.call, r);
         }
     }
 
     /// Decides what the waiting callers get, and which store or request to
     /// start. Called after every input.
     fn drive(&mut self, now: u64) {
-        if self.waiters.is_empty() {
+        if let Some(e) = self.refused.clone() {
+            self.fail_waiters(now, &e);
+        }
+        let have_waiters = !self.waiters.is_empty();
+        if !have_waiters || self.store_pending() {
             // An issued set is offered to the store at once, waiters or not.
-            self.maybe_store(now, false);
-            return;
-        }
-        if let Some(e) = &self.refused {
-            let e = e.clone();
-            self.reject_all(&e);
-            return;
-        }
-        if self.store_pending() {
-            self.maybe_store(now, true);
+            self.maybe_store(now, have_waiters);
             return;
         }
         // Hand out what can be handed out.
-        let epoch = self.epoch;
-        let mut keep = Vec::with_capacity(self.waiters.len());
         for w in core::mem::take(&mut self.waiters) {
-            match self.settle(&w, epoch, now) {
-                Some(a) => self.actions.push(a),
-                None => keep.push(w),
+            match self.settle(&w, now) {
+                Some(r) => self.answer(w.call, r),
+                None => self.waiters.push(w),
             }
         }
-        self.waiters = keep;
-        if self.waiters.is_empty() || self.inflight.is_some() {
+        if self.waiters.is_empty() || self.inflight().is_some() {
             return;
         }
         // The rest need new tokens: one request for all of them.
-        let usable_rt = self
+        let rt = self
             .current
             .as_ref()
             .and_then(|c| c.tokens.refresh_token.clone());
-        match usable_rt {
-            Some(rt) if self.config.can_refresh && !self.is_spent(&rt) => {
-                let id = RequestId(self.fresh_id());
-                self.spent.insert(&rt);
-                self.start_request(now, id, Some(rt.clone()));
-                self.actions.push(Action::Refresh {
-                    id,
-                    refresh_token: rt,
-                });
-            }
-            _ if self.config.can_renew => {
-                let id = RequestId(self.fresh_id());
-                self.start_request(now, id, None);
-                self.actions.push(Action::Renew { id });
-            }
-            Some(rt) if self.is_spent(&rt) => {
-                self.fail_waiters(now, &err(ErrorCode::ReconnectRequired, MSG_SPENT));
-            }
-            _ if self.current.is_none() => {
-                self.reject_all(&err(ErrorCode::NoRefreshToken, MSG_NO_TOKENS));
-            }
-            Some(_) => {
-                // Usable, but `can_refresh` is off.
-                let e = err(ErrorCode::NoRefreshToken, MSG_NO_REFRESH_METHOD);
-                self.fail_waiters(now, &e);
-            }
-            None => {
-                self.fail_waiters(now, &err(ErrorCode::NoRefreshToken, MSG_NO_REFRESH));
-            }
+        let spent = rt.as_ref().is_some_and(|r| self.spent.contains(r));
+        let carried = rt.clone().filter(|_| self.config.can_refresh && !spent);
+        if carried.is_some() || self.config.can_renew {
+            let id = RequestId(self.fresh_id());
+            self.request = Some(Request {
+                id,
+                generation: self.generation,
+                carried: carried.clone(),
+                deadline: now.saturating_add(self.config.request_timeout_ms),
+                open: true,
+            });
+            self.actions.push(match carried {
+                Some(refresh_token) => {
+                    self.spent.insert(&refresh_token);
+                    Action::Refresh { id, refresh_token }
+                }
+                None => Action::Renew { id },
+            });
+            return;
         }
-    }
-
-    fn start_request(&mut self, now: u64, id: RequestId, carried: Option<Secret>) {
-        self.timed_out = None;
-        self.inflight = Some(Request {
-            id,
-            generation: self.generation,
-            carried,
-            deadline: now.saturating_add(self.config.request_timeout_ms),
-        });
+        let (code, msg) = match rt {
+            Some(_) if spent => (ErrorCode::ReconnectRequired, MSG_SPENT),
+            _ if self.current.is_none() => (ErrorCode::NoRefreshToken, MSG_NO_TOKENS),
+            // Usable, but `can_refresh` is off.
+            Some(_) => (ErrorCode::NoRefreshToken, MSG_NO_REFRESH_METHOD),
+            None => (ErrorCode::NoRefreshToken, MSG_NO_REFRESH),
+        };
+        self.fail_waiters(now, &err(code, msg));
     }
 
     /// Offers the pending set to the store unless a store of it is in
@@ -1261,8 +1175,7 @@ impl<T: Clone> Session<T> {
         c.store_offered = true;
         let seq = c.seq;
         let next = c.tokens.clone();
-        self.next_id = self.next_id.wrapping_add(1);
-        let id = StoreId(self.next_id);
+        let id = StoreId(self.fresh_id());
         self.store = Some(StoreOp {
             id,
             seq,
@@ -1277,52 +1190,36 @@ impl<T: Clone> Session<T> {
     }
 
     /// What waiter `w` gets now, if anything without a new set.
-    fn settle(&self, w: &Waiter, epoch: u64, now: u64) -> Option<Action<T>> {
+    fn settle(&self, w: &Waiter, now: u64) -> Option<Result<Secret, Error>> {
         let c = self.current.as_ref()?;
-        let newer = epoch != w.joined;
+        let newer = self.epoch != w.joined;
         if w.must_be_newer && !newer {
             return None;
         }
         let access = &c.tokens.access_token;
         if w.avoid.as_ref() == Some(access) {
             // The refused token came back: never resend it.
-            return newer.then(|| Action::Reject {
-                call: w.call,
-                error: err(ErrorCode::Unauthorized, MSG_SAME_TOKEN).with_status(401),
-            });
+            return newer
+                .then(|| Err(err(ErrorCode::Unauthorized, MSG_SAME_TOKEN).with_status(401)));
         }
         if access.expose().is_empty() {
-            return None;
-        }
-        if self.fresh(c, now) {
-            return Some(Action::Resolve {
-                call: w.call,
-                access_token: access.clone(),
-            });
-        }
-        if !(newer && c.from_server && !c.access_bad) {
             return None;
         }
         // A set the server issued after this caller joined is handed out
         // even inside the skew — no second refresh for this caller, or a
         // store slower than half the token's lifetime would refresh forever —
         // but never once it has expired.
+        let late = newer && c.from_server && !c.access_bad;
         let exp = c.tokens.expires_at.unwrap_or(u64::MAX);
-        Some(if now < exp {
-            Action::Resolve {
-                call: w.call,
-                access_token: access.clone(),
-            }
-        } else if c.received_at >= exp {
-            Action::Reject {
-                call: w.call,
-                error: err(ErrorCode::InvalidResponse, MSG_ISSUED_EXPIRED),
-            }
-        } else {
-            Action::Reject {
-                call: w.call,
-                error: err(ErrorCode::Timeout, MSG_EXPIRED_BEFORE_STORED),
-            }
+        if self.fresh(c, now) || (late && now < exp) {
+            return Some(Ok(access.clone()));
+        }
+        late.then(|| {
+            Err(if c.received_at >= exp {
+                err(ErrorCode::InvalidResponse, MSG_ISSUED_EXPIRED)
+            } else {
+                err(ErrorCode::Timeout, MSG_EXPIRED_BEFORE_STORED)
+            })
         })
     }
 }
