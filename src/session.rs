@@ -667,11 +667,14 @@ pub struct Session<T = ()> {
     request: Option<Request>,
     /// The store in flight (always of the current set).
     store: Option<StoreOp>,
-    /// Recent store ids and the set each was for (for late acknowledgements).
-    store_ids: Vec<(StoreId, u64)>,
+    /// The last [`REMEMBER`] store ids and the set each was for (for late
+    /// acknowledgements), oldest first; `StoreId(0)` is never issued.
+    store_ids: [(StoreId, u64); REMEMBER],
     waiters: Vec<Waiter>,
-    /// Queued for `poll_action`, oldest first.
+    /// Actions queued since the last `poll_action` that moved them, newest last.
     actions: Vec<Action<T>>,
+    /// Actions `poll_action` hands out next, next last.
+    out: Vec<Action<T>>,
 }
 
 impl<T> fmt::Debug for Session<T> {
@@ -735,9 +738,10 @@ impl<T: Clone> Session<T> {
             spent: Spent::default(),
             request: None,
             store: None,
-            store_ids: Vec::new(),
+            store_ids: [(StoreId(0), 0); REMEMBER],
             waiters: Vec::new(),
             actions: Vec::new(),
+            out: Vec::new(),
         };
         if let Some(t) = initial {
             s.install(now, t.normalized(), false, false);
@@ -809,7 +813,12 @@ impl<T: Clone> Session<T> {
 
     /// The next action, if any.
     pub fn poll_action(&mut self) -> Option<Action<T>> {
-        (!self.actions.is_empty()).then(|| self.actions.remove(0))
+        if self.out.is_empty() {
+            while let Some(a) = self.actions.pop() {
+                self.out.push(a);
+            }
+        }
+        self.out.pop()
     }
 
     /// The earliest deadline (ms since the epoch) at which
@@ -971,7 +980,11 @@ impl<T: Clone> Session<T> {
     /// The result of store `id` (from [`Action::Store`]). Unknown ids are
     /// ignored; a late success for the set still pending acknowledges it.
     pub fn store_done(&mut self, now: u64, id: StoreId, result: Result<(), Error>) {
-        let Some(&(_, seq)) = self.store_ids.iter().find(|(sid, _)| *sid == id) else {
+        let Some(&(_, seq)) = self
+            .store_ids
+            .iter()
+            .find(|(sid, _)| *sid == id && id.0 != 0)
+        else {
             return;
         };
         let was_inflight = self.store.is_some_and(|s| s.id == id);
@@ -1181,10 +1194,8 @@ impl<T: Clone> Session<T> {
             seq,
             deadline: now.saturating_add(self.config.store_timeout_ms),
         });
-        self.store_ids.push((id, seq));
-        if self.store_ids.len() > REMEMBER {
-            self.store_ids.remove(0);
-        }
+        self.store_ids.copy_within(1.., 0);
+        self.store_ids[REMEMBER - 1] = (id, seq);
         let previous = self.acked.clone();
         self.actions.push(Action::Store { id, next, previous });
     }
