@@ -704,23 +704,20 @@ fn with_code(e: Error, code: ErrorCode, msg: &str) -> Error {
     }
 }
 
-const MSG_STORE_FAILED: &str =
-    "onTokens failed: the new tokens are not saved (they are kept in memory and offered again on the next call)";
+const MSG_STORE_FAILED: &str = "onTokens failed: new tokens not saved (offered again next call)";
 const MSG_STORE_TIMEOUT: &str =
-    "onTokens did not settle in time: the new tokens are not saved (they are kept in memory and offered again on the next call)";
-const MSG_SPENT: &str = "the refresh token may already have been used by a request whose answer was lost, and presenting it again could revoke the authorisation: the user must connect again (setTokens)";
-const MSG_REFUSED: &str = "the refresh token was refused: the user must connect again";
-const MSG_NO_REFRESH: &str =
-    "a new access token is needed and there is no refresh token (and no renew function) to get one";
+    "onTokens timed out: new tokens not saved (offered again next call)";
+const MSG_SPENT: &str =
+    "the refresh token may have been used (answer lost): the user must connect again";
+const MSG_REFUSED: &str = "refresh token refused: the user must connect again";
+const MSG_NO_REFRESH: &str = "new access token needed: no refresh token and no renew";
 const MSG_NO_REFRESH_METHOD: &str =
-    "a new access token is needed and there is a refresh token, but no client with refresh() to use it (and no renew function)";
-const MSG_NO_TOKENS: &str = "the session has no tokens and no renew function: call setTokens first";
-const MSG_REQUEST_TIMEOUT: &str = "the token refresh did not complete in time";
-const MSG_ISSUED_EXPIRED: &str = "the server issued an access token that had already expired";
-const MSG_EXPIRED_BEFORE_STORED: &str =
-    "the new access token expired before the store acknowledged it (onTokens is too slow)";
-const MSG_SAME_TOKEN: &str =
-    "the API answered 401 and the refresh returned the same access token again";
+    "new access token needed: no client with refresh() and no renew";
+const MSG_NO_TOKENS: &str = "no tokens: call setTokens first";
+const MSG_REQUEST_TIMEOUT: &str = "token refresh timed out";
+const MSG_ISSUED_EXPIRED: &str = "the server issued an expired access token";
+const MSG_EXPIRED_BEFORE_STORED: &str = "the new access token expired before onTokens settled";
+const MSG_SAME_TOKEN: &str = "401, and the refresh gave the same access token";
 
 impl<T: Clone> Session<T> {
     /// A session with `config`, at time `now`, starting from `initial`
