@@ -227,19 +227,19 @@ impl Spent {
 
     /// Probe `i` of `d` in the filter: its byte and bit (from 4 bytes of `d`).
     fn probe(d: &[u8; 32], i: usize) -> (usize, u8) {
-        let b = u32::from_le_bytes([d[4 * i], d[4 * i + 1], d[4 * i + 2], d[4 * i + 3]]) as usize
+        let i = 4 * (i % SPENT_PROBES);
+        let b = u32::from_le_bytes([d[i], d[i + 1], d[i + 2], d[i + 3]]) as usize
             & (SPENT_FILTER_BITS - 1);
         (b / 8, 1 << (b % 8))
     }
 
+    /// Spends `rt`, which is not spent yet (the caller checked).
     fn insert(&mut self, rt: &Secret) {
-        let d = Self::digest(rt);
-        if self.recent.contains(&d) {
-            return;
-        }
-        self.recent.push(d);
+        self.recent.push(Self::digest(rt));
         if self.recent.len() > SPENT_EXACT {
-            let old = self.recent.remove(0);
+            let old = self.recent[0];
+            self.recent.copy_within(1.., 0);
+            self.recent.pop();
             if self.older.is_empty() {
                 self.older = vec![0; SPENT_FILTER_BITS / 8];
             }
@@ -252,13 +252,13 @@ impl Spent {
         }
     }
 
-    /// Un-spends `rt`. Only the token of the last request is ever un-spent,
-    /// and it is always among the recent ones: nothing is spent after it.
+    /// Un-spends `rt` if it is the last one spent. Only the token of the
+    /// last request is ever un-spent, and nothing is spent after it (a new
+    /// request forgets the last one); anything else stays spent, the safe
+    /// side.
     fn remove(&mut self, rt: &Secret) {
-        let d = Self::digest(rt);
-        // `insert` keeps the recent ones distinct.
-        if let Some(i) = self.recent.iter().position(|s| *s == d) {
-            self.recent.remove(i);
+        if self.recent.last() == Some(&Self::digest(rt)) {
+            self.recent.pop();
         }
     }
 
