@@ -1139,27 +1139,8 @@ impl<T: Clone> Session<T> {
         let rt = self
             .current
             .as_ref()
-            .and_then(|c| c.tokens.refresh_token.clone());
-        let spent = rt.as_ref().is_some_and(|r| self.spent.contains(r));
-        let carried = rt.clone().filter(|_| self.config.can_refresh && !spent);
-        if carried.is_some() || self.config.can_renew {
-            let id = RequestId(self.fresh_id());
-            self.request = Some(Request {
-                id,
-                generation: self.generation,
-                carried: carried.clone(),
-                deadline: now.saturating_add(self.config.request_timeout_ms),
-                open: true,
-            });
-            self.actions.push(match carried {
-                Some(refresh_token) => {
-                    self.spent.insert(&refresh_token);
-                    Action::Refresh { id, refresh_token }
-                }
-                None => Action::Renew { id },
-            });
-            return;
-        }
+            .and_then(|c| c.tokens.refresh_token.as_ref());
+        let spent = rt.is_some_and(|r| self.spent.contains(r));
         let (code, msg) = match rt {
             Some(_) if spent => (ErrorCode::ReconnectRequired, MSG_SPENT),
             _ if self.current.is_none() => (ErrorCode::NoRefreshToken, MSG_NO_TOKENS),
@@ -1167,7 +1148,26 @@ impl<T: Clone> Session<T> {
             Some(_) => (ErrorCode::NoRefreshToken, MSG_NO_REFRESH_METHOD),
             None => (ErrorCode::NoRefreshToken, MSG_NO_REFRESH),
         };
-        self.fail_waiters(now, &err(code, msg));
+        let carried = rt.filter(|_| self.config.can_refresh && !spent).cloned();
+        if carried.is_none() && !self.config.can_renew {
+            self.fail_waiters(now, &err(code, msg));
+            return;
+        }
+        let id = RequestId(self.fresh_id());
+        self.request = Some(Request {
+            id,
+            generation: self.generation,
+            carried: carried.clone(),
+            deadline: now.saturating_add(self.config.request_timeout_ms),
+            open: true,
+        });
+        self.actions.push(match carried {
+            Some(refresh_token) => {
+                self.spent.insert(&refresh_token);
+                Action::Refresh { id, refresh_token }
+            }
+            None => Action::Renew { id },
+        });
     }
 
     /// Offers the pending set to the store unless a store of it is in
