@@ -1064,20 +1064,23 @@ impl<T: Clone> Session<T> {
         self.next_id
     }
 
-    /// Whether the current access token may be handed out at `now` (the
-    /// store aside).
+    /// Whether `c`'s access token may be handed out at time `at` (the
+    /// store aside): not refused, not empty, not expired by then.
+    fn usable(c: &Current<T>, at: u64) -> bool {
+        !c.access_bad
+            && !c.tokens.access_token.expose().is_empty()
+            && c.tokens.expires_at.is_none_or(|exp| at < exp)
+    }
+
+    /// Whether `c`'s access token may be handed out at `now` without a
+    /// refresh: usable for the (clamped) skew beyond `now`.
     fn fresh(&self, c: &Current<T>, now: u64) -> bool {
-        if c.access_bad || c.tokens.access_token.expose().is_empty() {
-            return false;
-        }
-        match c.tokens.expires_at {
-            None => true,
-            Some(exp) => {
-                let lifetime = exp.saturating_sub(c.received_at);
-                let skew = self.config.skew_ms.min(lifetime / 2);
-                now.saturating_add(skew) < exp
-            }
-        }
+        let skew = c.tokens.expires_at.map_or(0, |exp| {
+            self.config
+                .skew_ms
+                .min(exp.saturating_sub(c.received_at) / 2)
+        });
+        Self::usable(c, now.saturating_add(skew))
     }
 
     /// Answers caller `call`.
@@ -1096,13 +1099,7 @@ impl<T: Clone> Session<T> {
         let fallback = self
             .current
             .as_ref()
-            .filter(|c| {
-                self.refused.is_none()
-                    && c.stored
-                    && !c.access_bad
-                    && !c.tokens.access_token.expose().is_empty()
-                    && c.tokens.expires_at.is_none_or(|exp| now < exp)
-            })
+            .filter(|c| self.refused.is_none() && c.stored && Self::usable(c, now))
             .map(|c| c.tokens.access_token.clone());
         for w in core::mem::take(&mut self.waiters) {
             let r = match &fallback {
@@ -1210,18 +1207,15 @@ impl<T: Clone> Session<T> {
             return newer
                 .then(|| Err(err(ErrorCode::Unauthorized, MSG_SAME_TOKEN).with_status(401)));
         }
-        if access.expose().is_empty() {
-            return None;
-        }
         // A set the server issued after this caller joined is handed out
         // even inside the skew — no second refresh for this caller, or a
         // store slower than half the token's lifetime would refresh forever —
         // but never once it has expired.
-        let late = newer && c.from_server && !c.access_bad;
-        let exp = c.tokens.expires_at.unwrap_or(u64::MAX);
-        if self.fresh(c, now) || (late && now < exp) {
+        let late = newer && c.from_server && !c.access_bad && !access.expose().is_empty();
+        if self.fresh(c, now) || (late && Self::usable(c, now)) {
             return Some(Ok(access.clone()));
         }
+        let exp = c.tokens.expires_at.unwrap_or(u64::MAX);
         late.then(|| {
             Err(if c.received_at >= exp {
                 err(ErrorCode::InvalidResponse, MSG_ISSUED_EXPIRED)
