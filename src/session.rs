@@ -1096,17 +1096,29 @@ impl<T: Clone> Session<T> {
     /// current one if it is stored and has not actually expired yet (it was
     /// merely inside the skew, where a refresh is an optimisation).
     fn fail_waiters(&mut self, now: u64, e: &Error) {
+        self.answer_waiters(now, Some(e));
+    }
+
+    /// Answers the waiting callers: with `fail`, every one (see
+    /// [`Self::fail_waiters`]); without, those [`Self::settle`] can answer.
+    fn answer_waiters(&mut self, now: u64, fail: Option<&Error>) {
         let fallback = self
             .current
             .as_ref()
             .filter(|c| self.refused.is_none() && c.stored && Self::usable(c, now))
             .map(|c| c.tokens.access_token.clone());
         for w in core::mem::take(&mut self.waiters) {
-            let r = match &fallback {
-                Some(t) if !w.must_be_newer && w.avoid.as_ref() != Some(t) => Ok(t.clone()),
-                _ => Err(e.clone()),
+            let r = match (fail, &fallback) {
+                (None, _) => self.settle(&w, now),
+                (Some(_), Some(t)) if !w.must_be_newer && w.avoid.as_ref() != Some(t) => {
+                    Some(Ok(t.clone()))
+                }
+                (Some(e), _) => Some(Err(e.clone())),
             };
-            self.answer(w.call, r);
+            match r {
+                Some(r) => self.answer(w.call, r),
+                None => self.waiters.push(w),
+            }
         }
     }
 
@@ -1123,12 +1135,7 @@ impl<T: Clone> Session<T> {
             return;
         }
         // Hand out what can be handed out.
-        for w in core::mem::take(&mut self.waiters) {
-            match self.settle(&w, now) {
-                Some(r) => self.answer(w.call, r),
-                None => self.waiters.push(w),
-            }
-        }
+        self.answer_waiters(now, None);
         if self.waiters.is_empty() || self.inflight().is_some() {
             return;
         }
