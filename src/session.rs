@@ -285,14 +285,8 @@ pub fn expires_at_from_f64(ms: f64) -> Result<u64, Error> {
             "expiresAt must be a number (ms since the epoch)",
         ));
     }
-    if ms <= 0.0 {
-        Ok(0)
-    } else if ms >= MAX_SAFE_INTEGER as f64 {
-        Ok(MAX_SAFE_INTEGER)
-    } else {
-        // In range and not NaN: the cast is exact after truncation.
-        Ok(ms as u64)
-    }
+    // Not NaN: `as` truncates and saturates (negative to 0).
+    Ok((ms as u64).min(MAX_SAFE_INTEGER))
 }
 
 /// A token set as the session sees it. `payload` is the driver's own data
@@ -344,13 +338,7 @@ impl<T> Tokens<T> {
     }
 
     fn normalized(mut self) -> Self {
-        if self
-            .refresh_token
-            .as_ref()
-            .is_some_and(|r| r.expose().is_empty())
-        {
-            self.refresh_token = None;
-        }
+        self.refresh_token = self.refresh_token.filter(|r| !r.expose().is_empty());
         self
     }
 }
@@ -823,10 +811,7 @@ impl<T: Clone> Session<T> {
     pub fn poll_timeout(&self) -> Option<u64> {
         let r = self.inflight().map(|r| r.deadline);
         let s = self.store.map(|s| s.deadline);
-        match (r, s) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        r.map_or(s, |a| Some(s.map_or(a, |b| a.min(b))))
     }
 
     /// Fails what has passed its deadline at `now`.
