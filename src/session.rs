@@ -74,7 +74,7 @@
 //!   only want a valid token get the current one as long as it has not
 //!   actually expired; `ForceRefresh` and 401 callers get the error.
 //! - **Newer tokens win.** After [`Session::set_tokens`], no result of a
-//!   request started earlier replaces the tokens (a generation counter). The
+//!   request started earlier replaces the tokens (the request is marked stale). The
 //!   one exception is a set whose refresh token is the very one that request
 //!   carried: that request's result is its successor and is adopted.
 //! - **Refusals are sticky.** After [`RefreshOutcome::Refused`]
@@ -621,7 +621,9 @@ struct Waiter {
 #[derive(Clone, Debug)]
 struct Request {
     id: RequestId,
-    generation: u64,
+    /// No `set_tokens` replaced the tokens since it started (except with
+    /// the successor of the refresh token it carries): its result is used.
+    live: bool,
     /// The refresh token it presents (`None` for renew).
     carried: Option<Secret>,
     deadline: u64,
@@ -632,7 +634,6 @@ struct Request {
 #[derive(Clone, Copy, Debug)]
 struct StoreOp {
     id: StoreId,
-    seq: u64,
     deadline: u64,
 }
 
@@ -642,8 +643,6 @@ pub struct Session<T = ()> {
     current: Option<Current<T>>,
     /// The set the store last acknowledged (or the app gave): `previous`.
     acked: Option<Tokens<T>>,
-    /// Bumped whenever the tokens are replaced by `set_tokens` or a result.
-    generation: u64,
     /// Bumped whenever a new access token becomes current.
     epoch: u64,
     /// Request, store and set ids (`seq`) come from this one counter.
@@ -671,7 +670,6 @@ impl<T> fmt::Debug for Session<T> {
             .field("config", &self.config)
             .field("tokens", &self.current.as_ref().map(|c| &c.tokens))
             .field("stored", &self.current.as_ref().map(|c| c.stored))
-            .field("generation", &self.generation)
             .field("refused", &self.refused.is_some())
             .field("request", &self.request.as_ref().map(|r| (r.id, r.open)))
             .field("store", &self.store.map(|s| s.id))
@@ -716,7 +714,6 @@ impl<T: Clone> Session<T> {
             config,
             current: None,
             acked: None,
-            generation: 0,
             epoch: 0,
             next_id: 0,
             refused: None,
@@ -816,13 +813,12 @@ impl<T: Clone> Session<T> {
 
     /// Fails what has passed its deadline at `now`.
     pub fn handle_timeout(&mut self, now: u64) {
-        if let Some(op) = self.store.filter(|op| now >= op.deadline) {
+        if self.store.is_some_and(|op| now >= op.deadline) {
             self.store = None;
-            if self.pending(op.seq) {
+            if self.store_pending() {
                 self.fail_waiters(now, &err(ErrorCode::StoreFailed, MSG_STORE_TIMEOUT));
             }
         }
-        let generation = self.generation;
         if let Some(r) = self
             .request
             .as_mut()
@@ -831,7 +827,7 @@ impl<T: Clone> Session<T> {
             // Ambiguous: the refresh token stays spent (marked at send).
             // A stale request's callers are not its own: they wait for
             // the next one, which `drive` starts.
-            if r.generation == generation {
+            if r.live {
                 r.open = false;
                 self.fail_waiters(now, &err(ErrorCode::Timeout, MSG_REQUEST_TIMEOUT));
             } else {
@@ -876,16 +872,11 @@ impl<T: Clone> Session<T> {
     /// stays spent.
     pub fn set_tokens(&mut self, now: u64, tokens: Tokens<T>) {
         let tokens = tokens.normalized();
-        let successor_of_request = tokens.refresh_token.is_some()
-            && self
-                .request
-                .as_ref()
-                .is_some_and(|r| r.carried == tokens.refresh_token);
+        if let Some(r) = self.request.as_mut() {
+            r.live &= r.carried.is_some() && r.carried == tokens.refresh_token;
+        }
         self.refused = None;
         self.install(now, tokens, false, false);
-        if !successor_of_request {
-            self.generation = self.generation.wrapping_add(1);
-        }
         self.drive(now);
     }
 
@@ -923,7 +914,7 @@ impl<T: Clone> Session<T> {
                 self.spent.remove(rt);
             }
         }
-        if req.generation == self.generation {
+        if req.live {
             match outcome {
                 RefreshOutcome::Issued(t) => {
                     let mut t = t.normalized();
@@ -1008,9 +999,7 @@ impl<T: Clone> Session<T> {
     /// for its rotated refresh token).
     fn install(&mut self, now: u64, tokens: Tokens<T>, from_server: bool, access_bad: bool) {
         let seq = self.fresh_id();
-        if from_server {
-            self.generation = self.generation.wrapping_add(1);
-        } else {
+        if !from_server {
             self.acked = Some(tokens.clone());
         }
         if !access_bad {
@@ -1145,7 +1134,7 @@ impl<T: Clone> Session<T> {
         let id = RequestId(self.fresh_id());
         self.request = Some(Request {
             id,
-            generation: self.generation,
+            live: true,
             carried: carried.clone(),
             deadline: now.saturating_add(self.config.request_timeout_ms),
             open: true,
@@ -1177,7 +1166,6 @@ impl<T: Clone> Session<T> {
         let id = StoreId(self.fresh_id());
         self.store = Some(StoreOp {
             id,
-            seq,
             deadline: now.saturating_add(self.config.store_timeout_ms),
         });
         self.store_ids.copy_within(1.., 0);
