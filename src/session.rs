@@ -605,15 +605,15 @@ struct Current<T> {
     from_server: bool,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 struct Waiter {
     call: CallId,
     /// The token epoch when it joined.
     joined: u64,
     /// Needs a set newer than `joined` (ForceRefresh, or a 401 on the current token).
     must_be_newer: bool,
-    /// Must not be handed this token (a 401 answer's).
-    avoid: Option<Secret>,
+    /// Must not be handed this token (a 401 answer's), as its SHA-256 digest.
+    avoid: Option<[u8; 32]>,
 }
 
 /// The last request: in flight, or timed out (its late answer may still be
@@ -852,7 +852,7 @@ impl<T: Clone> Session<T> {
                     }
                     _ => false,
                 };
-                (same, Some(used))
+                (same, Some(Spent::digest(&used)))
             }
         };
         self.waiters.push(Waiter {
@@ -1081,12 +1081,17 @@ impl<T: Clone> Session<T> {
             .as_ref()
             .filter(|c| self.refused.is_none() && c.stored && Self::usable(c, now))
             .map(|c| c.tokens.access_token.clone());
-        for w in core::mem::take(&mut self.waiters) {
+        // The current access token (the fallback's too), to compare with
+        // the one each 401 caller must not get.
+        let current = self
+            .current
+            .as_ref()
+            .map(|c| Spent::digest(&c.tokens.access_token));
+        for &w in &core::mem::take(&mut self.waiters) {
+            let avoided = w.avoid.is_some() && w.avoid == current;
             let r = match (fail, &fallback) {
-                (None, _) => self.settle(&w, now),
-                (Some(_), Some(t)) if !w.must_be_newer && w.avoid.as_ref() != Some(t) => {
-                    Some(Ok(t.clone()))
-                }
+                (None, _) => self.settle(&w, avoided, now),
+                (Some(_), Some(t)) if !w.must_be_newer && !avoided => Some(Ok(t.clone())),
                 (Some(e), _) => Some(Err(e.clone())),
             };
             match r {
@@ -1175,14 +1180,15 @@ impl<T: Clone> Session<T> {
     }
 
     /// What waiter `w` gets now, if anything without a new set.
-    fn settle(&self, w: &Waiter, now: u64) -> Option<Result<Secret, Error>> {
+    /// `avoided`: the current access token is the one `w` must not get.
+    fn settle(&self, w: &Waiter, avoided: bool, now: u64) -> Option<Result<Secret, Error>> {
         let c = self.current.as_ref()?;
         let newer = self.epoch != w.joined;
         if w.must_be_newer && !newer {
             return None;
         }
         let access = &c.tokens.access_token;
-        if w.avoid.as_ref() == Some(access) {
+        if avoided {
             // The refused token came back: never resend it.
             return newer
                 .then(|| Err(err(ErrorCode::Unauthorized, MSG_SAME_TOKEN).with_status(401)));
