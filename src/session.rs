@@ -74,7 +74,7 @@
 //!   only want a valid token get the current one as long as it has not
 //!   actually expired; `ForceRefresh` and 401 callers get the error.
 //! - **Newer tokens win.** After [`Session::set_tokens`], no result of a
-//!   request started earlier replaces the tokens (a generation counter). The
+//!   request started earlier replaces the tokens (the request is marked stale). The
 //!   one exception is a set whose refresh token is the very one that request
 //!   carried: that request's result is its successor and is adopted.
 //! - **Refusals are sticky.** After [`RefreshOutcome::Refused`]
@@ -177,7 +177,6 @@
 use crate::error::{Error, ErrorCode};
 use crate::secret::Secret;
 use core::fmt;
-use std::collections::VecDeque;
 
 /// The largest integer a JS number holds exactly (2^53 − 1); expiry times
 /// are clamped to it so that `expiresAt` is always a finite integer in JS.
@@ -214,8 +213,10 @@ const SPENT_PROBES: usize = 8;
 /// 40,000 with 20,000.
 #[derive(Default)]
 struct Spent {
-    recent: VecDeque<[u8; 32]>,
-    older: Vec<u64>,
+    /// The last [`SPENT_EXACT`], oldest first.
+    recent: Vec<[u8; 32]>,
+    /// The Bloom filter, one bit per position (empty until the first overflow).
+    older: Vec<u8>,
 }
 
 impl Spent {
@@ -224,48 +225,50 @@ impl Spent {
         Sha256::digest(rt.expose().as_bytes()).into()
     }
 
-    /// The filter's bit positions for `d` (its first bytes, 4 per probe).
-    fn probes(d: &[u8; 32]) -> impl Iterator<Item = usize> + '_ {
-        d.chunks_exact(4).take(SPENT_PROBES).map(|c| {
-            c.iter().fold(0usize, |a, &b| (a << 8) | usize::from(b)) & (SPENT_FILTER_BITS - 1)
-        })
+    /// Probe `i` of `d` in the filter: its byte and bit (from 4 bytes of `d`).
+    fn probe(d: &[u8; 32], i: usize) -> (usize, u8) {
+        let i = 4 * (i % SPENT_PROBES);
+        let b = u32::from_le_bytes([d[i], d[i + 1], d[i + 2], d[i + 3]]) as usize
+            & (SPENT_FILTER_BITS - 1);
+        (b / 8, 1 << (b % 8))
     }
 
+    /// Spends `rt`, which is not spent yet (the caller checked).
     fn insert(&mut self, rt: &Secret) {
-        let d = Self::digest(rt);
-        if self.recent.contains(&d) {
-            return;
-        }
-        self.recent.push_back(d);
+        self.recent.push(Self::digest(rt));
         if self.recent.len() > SPENT_EXACT {
-            if let Some(old) = self.recent.pop_front() {
-                if self.older.is_empty() {
-                    self.older = vec![0; SPENT_FILTER_BITS / 64];
-                }
-                for bit in Self::probes(&old) {
-                    if let Some(w) = self.older.get_mut(bit / 64) {
-                        *w |= 1 << (bit % 64);
-                    }
+            let old = self.recent[0];
+            self.recent.copy_within(1.., 0);
+            self.recent.pop();
+            if self.older.is_empty() {
+                self.older = vec![0; SPENT_FILTER_BITS / 8];
+            }
+            for i in 0..SPENT_PROBES {
+                let (at, bit) = Self::probe(&old, i);
+                if let Some(w) = self.older.get_mut(at) {
+                    *w |= bit;
                 }
             }
         }
     }
 
-    /// Un-spends `rt`. Only the token of the last request is ever un-spent,
-    /// and it is always among the recent ones: nothing is spent after it.
+    /// Un-spends `rt` if it is the last one spent. Only the token of the
+    /// last request is ever un-spent, and nothing is spent after it (a new
+    /// request forgets the last one); anything else stays spent, the safe
+    /// side.
     fn remove(&mut self, rt: &Secret) {
-        let d = Self::digest(rt);
-        self.recent.retain(|s| *s != d);
+        if self.recent.last() == Some(&Self::digest(rt)) {
+            self.recent.pop();
+        }
     }
 
     fn contains(&self, rt: &Secret) -> bool {
         let d = Self::digest(rt);
         self.recent.contains(&d)
             || (!self.older.is_empty()
-                && Self::probes(&d).all(|bit| {
-                    self.older
-                        .get(bit / 64)
-                        .is_some_and(|w| w & (1 << (bit % 64)) != 0)
+                && (0..SPENT_PROBES).all(|i| {
+                    let (at, bit) = Self::probe(&d, i);
+                    self.older.get(at).is_some_and(|w| w & bit != 0)
                 }))
     }
 }
@@ -282,14 +285,8 @@ pub fn expires_at_from_f64(ms: f64) -> Result<u64, Error> {
             "expiresAt must be a number (ms since the epoch)",
         ));
     }
-    if ms <= 0.0 {
-        Ok(0)
-    } else if ms >= MAX_SAFE_INTEGER as f64 {
-        Ok(MAX_SAFE_INTEGER)
-    } else {
-        // In range and not NaN: the cast is exact after truncation.
-        Ok(ms as u64)
-    }
+    // Not NaN: `as` truncates and saturates (negative to 0).
+    Ok((ms as u64).min(MAX_SAFE_INTEGER))
 }
 
 /// A token set as the session sees it. `payload` is the driver's own data
@@ -341,13 +338,7 @@ impl<T> Tokens<T> {
     }
 
     fn normalized(mut self) -> Self {
-        if self
-            .refresh_token
-            .as_ref()
-            .is_some_and(|r| r.expose().is_empty())
-        {
-            self.refresh_token = None;
-        }
+        self.refresh_token = self.refresh_token.filter(|r| !r.expose().is_empty());
         self
     }
 }
@@ -614,30 +605,35 @@ struct Current<T> {
     from_server: bool,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 struct Waiter {
     call: CallId,
     /// The token epoch when it joined.
     joined: u64,
     /// Needs a set newer than `joined` (ForceRefresh, or a 401 on the current token).
     must_be_newer: bool,
-    /// Must not be handed this token (a 401 answer's).
-    avoid: Option<Secret>,
+    /// Must not be handed this token (a 401 answer's), as its SHA-256 digest.
+    avoid: Option<[u8; 32]>,
 }
 
+/// The last request: in flight, or timed out (its late answer may still be
+/// used). Starting a request forgets the one that timed out.
 #[derive(Clone, Debug)]
 struct Request {
     id: RequestId,
-    generation: u64,
+    /// No `set_tokens` replaced the tokens since it started (except with
+    /// the successor of the refresh token it carries): its result is used.
+    live: bool,
     /// The refresh token it presents (`None` for renew).
     carried: Option<Secret>,
     deadline: u64,
+    /// Still in flight (not timed out).
+    open: bool,
 }
 
 #[derive(Clone, Copy, Debug)]
 struct StoreOp {
     id: StoreId,
-    seq: u64,
     deadline: u64,
 }
 
@@ -647,24 +643,25 @@ pub struct Session<T = ()> {
     current: Option<Current<T>>,
     /// The set the store last acknowledged (or the app gave): `previous`.
     acked: Option<Tokens<T>>,
-    /// Bumped whenever the tokens are replaced by `set_tokens` or a result.
-    generation: u64,
     /// Bumped whenever a new access token becomes current.
     epoch: u64,
-    next_seq: u64,
+    /// Request, store and set ids (`seq`) come from this one counter.
     next_id: u64,
     /// Sticky `RECONNECT_REQUIRED` after a refusal.
     refused: Option<Error>,
     /// Refresh tokens that may have reached the server.
     spent: Spent,
-    inflight: Option<Request>,
-    /// The last request that timed out, whose late answer may still be used.
-    timed_out: Option<Request>,
+    request: Option<Request>,
+    /// The store in flight (always of the current set).
     store: Option<StoreOp>,
-    /// Recent store ids and the set each was for (for late acknowledgements).
-    store_ids: VecDeque<(StoreId, u64)>,
+    /// The last [`REMEMBER`] store ids and the set each was for (for late
+    /// acknowledgements), oldest first; `StoreId(0)` is never issued.
+    store_ids: [(StoreId, u64); REMEMBER],
     waiters: Vec<Waiter>,
-    actions: VecDeque<Action<T>>,
+    /// Actions queued since the last `poll_action` that moved them, newest last.
+    actions: Vec<Action<T>>,
+    /// Actions `poll_action` hands out next, next last.
+    out: Vec<Action<T>>,
 }
 
 impl<T> fmt::Debug for Session<T> {
@@ -673,9 +670,8 @@ impl<T> fmt::Debug for Session<T> {
             .field("config", &self.config)
             .field("tokens", &self.current.as_ref().map(|c| &c.tokens))
             .field("stored", &self.current.as_ref().map(|c| c.stored))
-            .field("generation", &self.generation)
             .field("refused", &self.refused.is_some())
-            .field("inflight", &self.inflight.as_ref().map(|r| r.id))
+            .field("request", &self.request.as_ref().map(|r| (r.id, r.open)))
             .field("store", &self.store.map(|s| s.id))
             .field("waiters", &self.waiters.len())
             .finish_non_exhaustive()
@@ -694,23 +690,20 @@ fn with_code(e: Error, code: ErrorCode, msg: &str) -> Error {
     }
 }
 
-const MSG_STORE_FAILED: &str =
-    "onTokens failed: the new tokens are not saved (they are kept in memory and offered again on the next call)";
+const MSG_STORE_FAILED: &str = "onTokens failed: new tokens not saved (offered again next call)";
 const MSG_STORE_TIMEOUT: &str =
-    "onTokens did not settle in time: the new tokens are not saved (they are kept in memory and offered again on the next call)";
-const MSG_SPENT: &str = "the refresh token may already have been used by a request whose answer was lost, and presenting it again could revoke the authorisation: the user must connect again (setTokens)";
-const MSG_REFUSED: &str = "the refresh token was refused: the user must connect again";
-const MSG_NO_REFRESH: &str =
-    "a new access token is needed and there is no refresh token (and no renew function) to get one";
+    "onTokens timed out: new tokens not saved (offered again next call)";
+const MSG_SPENT: &str =
+    "the refresh token may have been used (answer lost): the user must connect again";
+const MSG_REFUSED: &str = "refresh token refused: the user must connect again";
+const MSG_NO_REFRESH: &str = "new access token needed: no refresh token and no renew";
 const MSG_NO_REFRESH_METHOD: &str =
-    "a new access token is needed and there is a refresh token, but no client with refresh() to use it (and no renew function)";
-const MSG_NO_TOKENS: &str = "the session has no tokens and no renew function: call setTokens first";
-const MSG_REQUEST_TIMEOUT: &str = "the token refresh did not complete in time";
-const MSG_ISSUED_EXPIRED: &str = "the server issued an access token that had already expired";
-const MSG_EXPIRED_BEFORE_STORED: &str =
-    "the new access token expired before the store acknowledged it (onTokens is too slow)";
-const MSG_SAME_TOKEN: &str =
-    "the API answered 401 and the refresh returned the same access token again";
+    "new access token needed: no client with refresh() and no renew";
+const MSG_NO_TOKENS: &str = "no tokens: call setTokens first";
+const MSG_REQUEST_TIMEOUT: &str = "token refresh timed out";
+const MSG_ISSUED_EXPIRED: &str = "the server issued an expired access token";
+const MSG_EXPIRED_BEFORE_STORED: &str = "the new access token expired before onTokens settled";
+const MSG_SAME_TOKEN: &str = "401, and the refresh gave the same access token";
 
 impl<T: Clone> Session<T> {
     /// A session with `config`, at time `now`, starting from `initial`
@@ -721,21 +714,19 @@ impl<T: Clone> Session<T> {
             config,
             current: None,
             acked: None,
-            generation: 0,
             epoch: 0,
-            next_seq: 0,
             next_id: 0,
             refused: None,
             spent: Spent::default(),
-            inflight: None,
-            timed_out: None,
+            request: None,
             store: None,
-            store_ids: VecDeque::new(),
+            store_ids: [(StoreId(0), 0); REMEMBER],
             waiters: Vec::new(),
-            actions: VecDeque::new(),
+            actions: Vec::new(),
+            out: Vec::new(),
         };
         if let Some(t) = initial {
-            s.install_given(now, t);
+            s.install(now, t.normalized(), false, false);
         }
         s
     }
@@ -760,6 +751,11 @@ impl<T: Clone> Session<T> {
         self.current.as_ref().is_some_and(|c| !c.stored)
     }
 
+    /// The request in flight, if any.
+    fn inflight(&self) -> Option<&Request> {
+        self.request.as_ref().filter(|r| r.open)
+    }
+
     /// Whether the session cannot get new tokens without the user connecting
     /// again: the refresh token was refused, or it is spent (see the module
     /// docs) and there is no `renew`. Not while the request that carries it
@@ -777,15 +773,11 @@ impl<T: Clone> Session<T> {
             .and_then(|c| c.tokens.refresh_token.as_ref())
         {
             // A refresh carrying it is still under way: its outcome decides.
-            Some(rt)
-                if self
-                    .inflight
-                    .as_ref()
-                    .is_some_and(|r| r.carried.as_ref() == Some(rt)) =>
-            {
-                false
+            Some(rt) => {
+                self.inflight()
+                    .is_none_or(|r| r.carried.as_ref() != Some(rt))
+                    && self.spent.contains(rt)
             }
-            Some(rt) => self.is_spent(rt),
             None => false,
         }
     }
@@ -803,45 +795,43 @@ impl<T: Clone> Session<T> {
 
     /// The next action, if any.
     pub fn poll_action(&mut self) -> Option<Action<T>> {
-        self.actions.pop_front()
+        if self.out.is_empty() {
+            while let Some(a) = self.actions.pop() {
+                self.out.push(a);
+            }
+        }
+        self.out.pop()
     }
 
     /// The earliest deadline (ms since the epoch) at which
     /// [`Session::handle_timeout`] must be called, if any.
     pub fn poll_timeout(&self) -> Option<u64> {
-        let r = self.inflight.as_ref().map(|r| r.deadline);
+        let r = self.inflight().map(|r| r.deadline);
         let s = self.store.map(|s| s.deadline);
-        match (r, s) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        r.map_or(s, |a| Some(s.map_or(a, |b| a.min(b))))
     }
 
     /// Fails what has passed its deadline at `now`.
     pub fn handle_timeout(&mut self, now: u64) {
-        if let Some(op) = self.store {
-            if now >= op.deadline {
-                self.store = None;
-                let pending = self
-                    .current
-                    .as_ref()
-                    .is_some_and(|c| c.seq == op.seq && !c.stored);
-                if pending {
-                    self.reject_all(&err(ErrorCode::StoreFailed, MSG_STORE_TIMEOUT));
-                }
+        if self.store.is_some_and(|op| now >= op.deadline) {
+            self.store = None;
+            if self.store_pending() {
+                self.fail_waiters(now, &err(ErrorCode::StoreFailed, MSG_STORE_TIMEOUT));
             }
         }
-        if let Some(req) = self.inflight.take() {
-            if now >= req.deadline {
-                // Ambiguous: the refresh token stays spent (marked at send).
-                // A stale request's callers are not its own: they wait for
-                // the next one, which `drive` starts.
-                if req.generation == self.generation {
-                    self.fail_waiters(now, &err(ErrorCode::Timeout, MSG_REQUEST_TIMEOUT));
-                    self.timed_out = Some(req);
-                }
+        if let Some(r) = self
+            .request
+            .as_mut()
+            .filter(|r| r.open && now >= r.deadline)
+        {
+            // Ambiguous: the refresh token stays spent (marked at send).
+            // A stale request's callers are not its own: they wait for
+            // the next one, which `drive` starts.
+            if r.live {
+                r.open = false;
+                self.fail_waiters(now, &err(ErrorCode::Timeout, MSG_REQUEST_TIMEOUT));
             } else {
-                self.inflight = Some(req);
+                self.request = None;
             }
         }
         self.drive(now);
@@ -850,42 +840,27 @@ impl<T: Clone> Session<T> {
     /// A caller `call` wants a token (see [`CallKind`]). It gets exactly one
     /// [`Action::Resolve`] or [`Action::Reject`].
     pub fn call(&mut self, now: u64, call: CallId, kind: CallKind) {
-        if let Some(e) = &self.refused {
-            let e = e.clone();
-            self.actions.push_back(Action::Reject { call, error: e });
-            return;
-        }
-        let cur_access = self.current.as_ref().map(|c| c.tokens.access_token.clone());
-        let w = match kind {
-            CallKind::GetAccessToken => Waiter {
-                call,
-                joined: self.epoch,
-                must_be_newer: false,
-                avoid: None,
-            },
-            CallKind::ForceRefresh => Waiter {
-                call,
-                joined: self.epoch,
-                must_be_newer: true,
-                avoid: None,
-            },
+        let (must_be_newer, avoid) = match kind {
+            CallKind::GetAccessToken => (false, None),
+            CallKind::ForceRefresh => (true, None),
             CallKind::Unauthorized { used } => {
-                let same = cur_access.as_ref() == Some(&used);
-                if same {
+                let same = match self.current.as_mut() {
                     // Nobody gets the refused token again.
-                    if let Some(c) = self.current.as_mut() {
+                    Some(c) if c.tokens.access_token == used => {
                         c.access_bad = true;
+                        true
                     }
-                }
-                Waiter {
-                    call,
-                    joined: self.epoch,
-                    must_be_newer: same,
-                    avoid: Some(used),
-                }
+                    _ => false,
+                };
+                (same, Some(Spent::digest(&used)))
             }
         };
-        self.waiters.push(w);
+        self.waiters.push(Waiter {
+            call,
+            joined: self.epoch,
+            must_be_newer,
+            avoid,
+        });
         self.drive(now);
     }
 
@@ -897,17 +872,11 @@ impl<T: Clone> Session<T> {
     /// stays spent.
     pub fn set_tokens(&mut self, now: u64, tokens: Tokens<T>) {
         let tokens = tokens.normalized();
-        let successor_of_inflight = tokens.refresh_token.is_some()
-            && [self.inflight.as_ref(), self.timed_out.as_ref()]
-                .into_iter()
-                .flatten()
-                .any(|r| r.carried.is_some() && r.carried == tokens.refresh_token);
-        self.refused = None;
-        let keep_generation = successor_of_inflight;
-        self.install_given(now, tokens);
-        if !keep_generation {
-            self.generation = self.generation.wrapping_add(1);
+        if let Some(r) = self.request.as_mut() {
+            r.live &= r.carried.is_some() && r.carried == tokens.refresh_token;
         }
+        self.refused = None;
+        self.install(now, tokens, false, false);
         self.drive(now);
     }
 
@@ -915,19 +884,15 @@ impl<T: Clone> Session<T> {
     /// [`Action::Renew`]). Unknown ids are ignored; see the module docs for
     /// late answers.
     pub fn refresh_done(&mut self, now: u64, id: RequestId, outcome: RefreshOutcome<T>) {
-        let req = if self.inflight.as_ref().is_some_and(|r| r.id == id) {
-            self.inflight.take()
-        } else if self.timed_out.as_ref().is_some_and(|r| r.id == id) {
-            self.timed_out.take()
-        } else {
-            None
-        };
-        let Some(req) = req else {
+        if self.request.as_ref().is_none_or(|r| r.id != id) {
+            return;
+        }
+        let Some(req) = self.request.take() else {
             return;
         };
-        let live = req.generation == self.generation;
+        let carried = req.carried.as_ref();
         // Facts about the refresh token hold whether or not the result is used.
-        if let Some(rt) = &req.carried {
+        if let Some(rt) = carried {
             let unspend = match &outcome {
                 RefreshOutcome::NotSent(_) => true,
                 // A 2xx answer that hands back the same refresh token.
@@ -949,43 +914,37 @@ impl<T: Clone> Session<T> {
                 self.spent.remove(rt);
             }
         }
-        if !live {
-            self.drive(now);
-            return;
-        }
-        match outcome {
-            RefreshOutcome::Issued(t) => {
-                let mut t = t.normalized();
-                if t.refresh_token.is_none() {
-                    // RFC 6749 §6: no new refresh token, the old one stays.
-                    t.refresh_token = req.carried.clone();
+        if req.live {
+            match outcome {
+                RefreshOutcome::Issued(t) => {
+                    let mut t = t.normalized();
+                    if t.access_token.expose().is_empty() {
+                        let e = err(ErrorCode::InvalidResponse, "the answer has no access_token");
+                        let rt = t.refresh_token.filter(|r| Some(r) != carried);
+                        self.adopt_invalid(now, e, rt, t.payload);
+                    } else {
+                        if t.refresh_token.is_none() {
+                            // RFC 6749 §6: no new refresh token, the old one stays.
+                            t.refresh_token = req.carried;
+                        }
+                        self.install(now, t, true, false);
+                    }
                 }
-                if t.access_token.expose().is_empty() {
-                    let e = err(ErrorCode::InvalidResponse, "the answer has no access_token");
-                    let rt = t
-                        .refresh_token
-                        .clone()
-                        .filter(|r| Some(r) != req.carried.as_ref());
-                    self.adopt_invalid(now, e, rt, t.payload);
-                } else {
-                    self.adopt_issued(now, t);
+                RefreshOutcome::Refused(e) => {
+                    // `drive` fails every caller with it.
+                    self.refused = Some(with_code(e, ErrorCode::ReconnectRequired, MSG_REFUSED));
                 }
-            }
-            RefreshOutcome::Refused(e) => {
-                let e = with_code(e, ErrorCode::ReconnectRequired, MSG_REFUSED);
-                self.refused = Some(e.clone());
-                self.reject_all(&e);
-            }
-            RefreshOutcome::NotSent(e) | RefreshOutcome::Failed(e) => {
-                self.fail_waiters(now, &e);
-            }
-            RefreshOutcome::IssuedInvalid {
-                error,
-                refresh_token,
-                payload,
-            } => {
-                let rt = refresh_token.filter(|r| !r.expose().is_empty());
-                self.adopt_invalid(now, error, rt, payload);
+                RefreshOutcome::NotSent(e) | RefreshOutcome::Failed(e) => {
+                    self.fail_waiters(now, &e);
+                }
+                RefreshOutcome::IssuedInvalid {
+                    error,
+                    refresh_token,
+                    payload,
+                } => {
+                    let rt = refresh_token.filter(|r| !r.expose().is_empty());
+                    self.adopt_invalid(now, error, rt, payload);
+                }
             }
         }
         self.drive(now);
@@ -994,11 +953,10 @@ impl<T: Clone> Session<T> {
     /// The result of store `id` (from [`Action::Store`]). Unknown ids are
     /// ignored; a late success for the set still pending acknowledges it.
     pub fn store_done(&mut self, now: u64, id: StoreId, result: Result<(), Error>) {
-        let Some(seq) = self
+        let Some(&(_, seq)) = self
             .store_ids
             .iter()
-            .find(|(sid, _)| *sid == id)
-            .map(|(_, seq)| *seq)
+            .find(|(sid, _)| *sid == id && id.0 != 0)
         else {
             return;
         };
@@ -1006,11 +964,7 @@ impl<T: Clone> Session<T> {
         if was_inflight {
             self.store = None;
         }
-        let pending = self
-            .current
-            .as_ref()
-            .is_some_and(|c| c.seq == seq && !c.stored);
-        if pending {
+        if self.pending(seq) {
             match result {
                 Ok(()) => {
                     if let Some(c) = self.current.as_mut() {
@@ -1018,14 +972,12 @@ impl<T: Clone> Session<T> {
                         self.acked = Some(c.tokens.clone());
                     }
                     // Any other store of this set is now moot.
-                    if self.store.is_some_and(|s| s.seq == seq) {
-                        self.store = None;
-                    }
+                    self.store = None;
                 }
                 Err(e) => {
                     if was_inflight {
                         let e = with_code(e, ErrorCode::StoreFailed, MSG_STORE_FAILED);
-                        self.reject_all(&e);
+                        self.fail_waiters(now, &e);
                     }
                 }
             }
@@ -1035,36 +987,33 @@ impl<T: Clone> Session<T> {
 
     // ---- internals ----
 
-    fn install_given(&mut self, now: u64, t: Tokens<T>) {
-        let t = t.normalized();
-        let seq = self.bump_seq();
-        self.epoch = self.epoch.wrapping_add(1);
-        self.acked = Some(t.clone());
-        self.store = None;
-        self.current = Some(Current {
-            tokens: t,
-            seq,
-            received_at: now,
-            stored: true,
-            store_offered: true,
-            access_bad: false,
-            from_server: false,
-        });
+    /// Whether set `seq` is current and waiting for the store.
+    fn pending(&self, seq: u64) -> bool {
+        self.current
+            .as_ref()
+            .is_some_and(|c| c.seq == seq && !c.stored)
     }
 
-    fn adopt_issued(&mut self, now: u64, t: Tokens<T>) {
-        let seq = self.bump_seq();
-        self.generation = self.generation.wrapping_add(1);
-        self.epoch = self.epoch.wrapping_add(1);
+    /// Makes `t` the current set: given by the app (stored already), or
+    /// issued by the server (to be stored; `access_bad` for a set kept only
+    /// for its rotated refresh token).
+    fn install(&mut self, now: u64, tokens: Tokens<T>, from_server: bool, access_bad: bool) {
+        let seq = self.fresh_id();
+        if !from_server {
+            self.acked = Some(tokens.clone());
+        }
+        if !access_bad {
+            self.epoch = self.epoch.wrapping_add(1);
+        }
         self.store = None;
         self.current = Some(Current {
-            tokens: t,
+            tokens,
             seq,
             received_at: now,
-            stored: false,
-            store_offered: false,
-            access_bad: false,
-            from_server: true,
+            stored: !from_server,
+            store_offered: !from_server,
+            access_bad,
+            from_server,
         });
     }
 
@@ -1077,31 +1026,11 @@ impl<T: Clone> Session<T> {
                 .as_ref()
                 .map(|c| c.tokens.access_token.clone())
                 .unwrap_or_else(|| Secret::new(""));
-            let seq = self.bump_seq();
-            self.generation = self.generation.wrapping_add(1);
-            self.store = None;
-            self.current = Some(Current {
-                tokens: Tokens {
-                    access_token: access,
-                    refresh_token: Some(rt),
-                    expires_at: Some(0),
-                    payload,
-                },
-                seq,
-                received_at: now,
-                stored: false,
-                store_offered: false,
-                access_bad: true,
-                from_server: true,
-            });
+            let t = Tokens::new(access, Some(rt), Some(0), payload);
+            self.install(now, t, true, true);
         }
         // As after `Failed` (the set, if any, is not stored yet: no fallback).
         self.fail_waiters(now, &e);
-    }
-
-    fn bump_seq(&mut self) -> u64 {
-        self.next_seq = self.next_seq.wrapping_add(1);
-        self.next_seq
     }
 
     fn fresh_id(&mut self) -> u64 {
@@ -1109,136 +1038,118 @@ impl<T: Clone> Session<T> {
         self.next_id
     }
 
-    fn is_spent(&self, rt: &Secret) -> bool {
-        self.spent.contains(rt)
+    /// Whether `c`'s access token may be handed out at time `at` (the
+    /// store aside): not refused, not empty, not expired by then.
+    fn usable(c: &Current<T>, at: u64) -> bool {
+        !c.access_bad
+            && !c.tokens.access_token.expose().is_empty()
+            && c.tokens.expires_at.is_none_or(|exp| at < exp)
     }
 
-    /// Whether the current access token may be handed out at `now` (the
-    /// store aside).
+    /// Whether `c`'s access token may be handed out at `now` without a
+    /// refresh: usable for the (clamped) skew beyond `now`.
     fn fresh(&self, c: &Current<T>, now: u64) -> bool {
-        if c.access_bad || c.tokens.access_token.expose().is_empty() {
-            return false;
-        }
-        match c.tokens.expires_at {
-            None => true,
-            Some(exp) => {
-                let lifetime = exp.saturating_sub(c.received_at);
-                let skew = self.config.skew_ms.min(lifetime / 2);
-                now.saturating_add(skew) < exp
-            }
-        }
-    }
-
-    /// Fails the waiting callers with `e` after a request could not get new
-    /// tokens — except that a caller who only wants a valid token gets the
-    /// current one if it has not actually expired yet (it was merely inside
-    /// the skew, where a refresh is an optimisation).
-    fn fail_waiters(&mut self, now: u64, e: &Error) {
-        let fallback = self.current.as_ref().and_then(|c| {
-            let ok = c.stored
-                && !c.access_bad
-                && !c.tokens.access_token.expose().is_empty()
-                && c.tokens.expires_at.is_none_or(|exp| now < exp);
-            ok.then(|| c.tokens.access_token.clone())
+        let skew = c.tokens.expires_at.map_or(0, |exp| {
+            self.config
+                .skew_ms
+                .min(exp.saturating_sub(c.received_at) / 2)
         });
-        for w in self.waiters.drain(..) {
-            let a = match &fallback {
-                Some(t) if !w.must_be_newer && w.avoid.as_ref() != Some(t) => Action::Resolve {
-                    call: w.call,
-                    access_token: t.clone(),
-                },
-                _ => Action::Reject {
-                    call: w.call,
-                    error: e.clone(),
-                },
-            };
-            self.actions.push_back(a);
-        }
+        Self::usable(c, now.saturating_add(skew))
     }
 
-    fn reject_all(&mut self, e: &Error) {
-        for w in self.waiters.drain(..) {
-            self.actions.push_back(Action::Reject {
-                call: w.call,
-                error: e.clone(),
-            });
+    /// Answers caller `call`.
+    fn answer(&mut self, call: CallId, r: Result<Secret, Error>) {
+        self.actions.push(match r {
+            Ok(access_token) => Action::Resolve { call, access_token },
+            Err(error) => Action::Reject { call, error },
+        });
+    }
+
+    /// Fails the waiting callers with `e` — except that, unless the refresh
+    /// token was refused, a caller who only wants a valid token gets the
+    /// current one if it is stored and has not actually expired yet (it was
+    /// merely inside the skew, where a refresh is an optimisation).
+    fn fail_waiters(&mut self, now: u64, e: &Error) {
+        self.answer_waiters(now, Some(e));
+    }
+
+    /// Answers the waiting callers: with `fail`, every one (see
+    /// [`Self::fail_waiters`]); without, those [`Self::settle`] can answer.
+    fn answer_waiters(&mut self, now: u64, fail: Option<&Error>) {
+        let fallback = self
+            .current
+            .as_ref()
+            .filter(|c| self.refused.is_none() && c.stored && Self::usable(c, now))
+            .map(|c| c.tokens.access_token.clone());
+        // The current access token (the fallback's too), to compare with
+        // the one each 401 caller must not get.
+        let current = self
+            .current
+            .as_ref()
+            .map(|c| Spent::digest(&c.tokens.access_token));
+        for &w in &core::mem::take(&mut self.waiters) {
+            let avoided = w.avoid.is_some() && w.avoid == current;
+            let r = match (fail, &fallback) {
+                (None, _) => self.settle(&w, avoided, now),
+                (Some(_), Some(t)) if !w.must_be_newer && !avoided => Some(Ok(t.clone())),
+                (Some(e), _) => Some(Err(e.clone())),
+            };
+            match r {
+                Some(r) => self.answer(w.call, r),
+                None => self.waiters.push(w),
+            }
         }
     }
 
     /// Decides what the waiting callers get, and which store or request to
     /// start. Called after every input.
     fn drive(&mut self, now: u64) {
-        if self.waiters.is_empty() {
+        if let Some(e) = self.refused.clone() {
+            self.fail_waiters(now, &e);
+        }
+        let have_waiters = !self.waiters.is_empty();
+        if !have_waiters || self.store_pending() {
             // An issued set is offered to the store at once, waiters or not.
-            self.maybe_store(now, false);
-            return;
-        }
-        if let Some(e) = &self.refused {
-            let e = e.clone();
-            self.reject_all(&e);
-            return;
-        }
-        if self.store_pending() {
-            self.maybe_store(now, true);
+            self.maybe_store(now, have_waiters);
             return;
         }
         // Hand out what can be handed out.
-        let epoch = self.epoch;
-        let mut keep = Vec::with_capacity(self.waiters.len());
-        for w in core::mem::take(&mut self.waiters) {
-            match self.settle(&w, epoch, now) {
-                Some(a) => self.actions.push_back(a),
-                None => keep.push(w),
-            }
-        }
-        self.waiters = keep;
-        if self.waiters.is_empty() || self.inflight.is_some() {
+        self.answer_waiters(now, None);
+        if self.waiters.is_empty() || self.inflight().is_some() {
             return;
         }
         // The rest need new tokens: one request for all of them.
-        let usable_rt = self
+        let rt = self
             .current
             .as_ref()
-            .and_then(|c| c.tokens.refresh_token.clone());
-        match usable_rt {
-            Some(rt) if self.config.can_refresh && !self.is_spent(&rt) => {
-                let id = RequestId(self.fresh_id());
-                self.spent.insert(&rt);
-                self.start_request(now, id, Some(rt.clone()));
-                self.actions.push_back(Action::Refresh {
-                    id,
-                    refresh_token: rt,
-                });
-            }
-            _ if self.config.can_renew => {
-                let id = RequestId(self.fresh_id());
-                self.start_request(now, id, None);
-                self.actions.push_back(Action::Renew { id });
-            }
-            Some(rt) if self.is_spent(&rt) => {
-                self.fail_waiters(now, &err(ErrorCode::ReconnectRequired, MSG_SPENT));
-            }
-            _ if self.current.is_none() => {
-                self.reject_all(&err(ErrorCode::NoRefreshToken, MSG_NO_TOKENS));
-            }
-            Some(_) => {
-                // Usable, but `can_refresh` is off.
-                let e = err(ErrorCode::NoRefreshToken, MSG_NO_REFRESH_METHOD);
-                self.fail_waiters(now, &e);
-            }
-            None => {
-                self.fail_waiters(now, &err(ErrorCode::NoRefreshToken, MSG_NO_REFRESH));
-            }
+            .and_then(|c| c.tokens.refresh_token.as_ref());
+        let spent = rt.is_some_and(|r| self.spent.contains(r));
+        let (code, msg) = match rt {
+            Some(_) if spent => (ErrorCode::ReconnectRequired, MSG_SPENT),
+            _ if self.current.is_none() => (ErrorCode::NoRefreshToken, MSG_NO_TOKENS),
+            // Usable, but `can_refresh` is off.
+            Some(_) => (ErrorCode::NoRefreshToken, MSG_NO_REFRESH_METHOD),
+            None => (ErrorCode::NoRefreshToken, MSG_NO_REFRESH),
+        };
+        let carried = rt.filter(|_| self.config.can_refresh && !spent).cloned();
+        if carried.is_none() && !self.config.can_renew {
+            self.fail_waiters(now, &err(code, msg));
+            return;
         }
-    }
-
-    fn start_request(&mut self, now: u64, id: RequestId, carried: Option<Secret>) {
-        self.timed_out = None;
-        self.inflight = Some(Request {
+        let id = RequestId(self.fresh_id());
+        self.request = Some(Request {
             id,
-            generation: self.generation,
-            carried,
+            live: true,
+            carried: carried.clone(),
             deadline: now.saturating_add(self.config.request_timeout_ms),
+            open: true,
+        });
+        self.actions.push(match carried {
+            Some(refresh_token) => {
+                self.spent.insert(&refresh_token);
+                Action::Refresh { id, refresh_token }
+            }
+            None => Action::Renew { id },
         });
     }
 
@@ -1257,68 +1168,46 @@ impl<T: Clone> Session<T> {
         c.store_offered = true;
         let seq = c.seq;
         let next = c.tokens.clone();
-        self.next_id = self.next_id.wrapping_add(1);
-        let id = StoreId(self.next_id);
+        let id = StoreId(self.fresh_id());
         self.store = Some(StoreOp {
             id,
-            seq,
             deadline: now.saturating_add(self.config.store_timeout_ms),
         });
-        self.store_ids.push_back((id, seq));
-        if self.store_ids.len() > REMEMBER {
-            self.store_ids.pop_front();
-        }
+        self.store_ids.copy_within(1.., 0);
+        self.store_ids[REMEMBER - 1] = (id, seq);
         let previous = self.acked.clone();
-        self.actions.push_back(Action::Store { id, next, previous });
+        self.actions.push(Action::Store { id, next, previous });
     }
 
     /// What waiter `w` gets now, if anything without a new set.
-    fn settle(&self, w: &Waiter, epoch: u64, now: u64) -> Option<Action<T>> {
+    /// `avoided`: the current access token is the one `w` must not get.
+    fn settle(&self, w: &Waiter, avoided: bool, now: u64) -> Option<Result<Secret, Error>> {
         let c = self.current.as_ref()?;
-        let newer = epoch != w.joined;
+        let newer = self.epoch != w.joined;
         if w.must_be_newer && !newer {
             return None;
         }
         let access = &c.tokens.access_token;
-        if w.avoid.as_ref() == Some(access) {
+        if avoided {
             // The refused token came back: never resend it.
-            return newer.then(|| Action::Reject {
-                call: w.call,
-                error: err(ErrorCode::Unauthorized, MSG_SAME_TOKEN).with_status(401),
-            });
-        }
-        if access.expose().is_empty() {
-            return None;
-        }
-        if self.fresh(c, now) {
-            return Some(Action::Resolve {
-                call: w.call,
-                access_token: access.clone(),
-            });
-        }
-        if !(newer && c.from_server && !c.access_bad) {
-            return None;
+            return newer
+                .then(|| Err(err(ErrorCode::Unauthorized, MSG_SAME_TOKEN).with_status(401)));
         }
         // A set the server issued after this caller joined is handed out
         // even inside the skew — no second refresh for this caller, or a
         // store slower than half the token's lifetime would refresh forever —
         // but never once it has expired.
+        let late = newer && c.from_server && !c.access_bad && !access.expose().is_empty();
+        if self.fresh(c, now) || (late && Self::usable(c, now)) {
+            return Some(Ok(access.clone()));
+        }
         let exp = c.tokens.expires_at.unwrap_or(u64::MAX);
-        Some(if now < exp {
-            Action::Resolve {
-                call: w.call,
-                access_token: access.clone(),
-            }
-        } else if c.received_at >= exp {
-            Action::Reject {
-                call: w.call,
-                error: err(ErrorCode::InvalidResponse, MSG_ISSUED_EXPIRED),
-            }
-        } else {
-            Action::Reject {
-                call: w.call,
-                error: err(ErrorCode::Timeout, MSG_EXPIRED_BEFORE_STORED),
-            }
+        late.then(|| {
+            Err(if c.received_at >= exp {
+                err(ErrorCode::InvalidResponse, MSG_ISSUED_EXPIRED)
+            } else {
+                err(ErrorCode::Timeout, MSG_EXPIRED_BEFORE_STORED)
+            })
         })
     }
 }
