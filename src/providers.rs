@@ -410,7 +410,7 @@ const PLEO_CODE: GrantRules = GrantRules {
 /// - Authorize at `https://auth.pleo.io/oauth/authorize` (staging
 ///   `https://auth.staging.pleo.io/oauth/authorize`) with
 ///   "code_challenge_method : must beS256"; tokens at
-///   "POST https://auth.staging.pleo.io/oauth/token".
+///   "POST `https://auth.staging.pleo.io/oauth/token`".
 /// - Code exchange: "grant_type=authorization_code& redirect_uri=${REDIRECT_URI}&
 ///   code=${THE_CODE_FROM_ABOVE}& code_verifier=${SOME_STRING}".
 /// - Refresh: "grant_type=refresh_token& refresh_token=xxxxxxxxxxx … You must

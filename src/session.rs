@@ -690,7 +690,8 @@ fn with_code(e: Error, code: ErrorCode, msg: &str) -> Error {
     }
 }
 
-const MSG_STORE_FAILED: &str = "onTokens failed: new tokens not saved (offered again next call)";
+pub(crate) const MSG_STORE_FAILED: &str =
+    "onTokens failed: new tokens not saved (offered again next call)";
 const MSG_STORE_TIMEOUT: &str =
     "onTokens timed out: new tokens not saved (offered again next call)";
 const MSG_SPENT: &str =

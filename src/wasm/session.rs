@@ -247,7 +247,7 @@ fn step(
             } else {
                 Err(Error::new(
                     ErrorCode::StoreFailed,
-                    "onTokens failed: the new tokens are not saved (they are offered again on the next call)",
+                    crate::session::MSG_STORE_FAILED,
                 ))
             };
             s.store_done(now, StoreId(id), r);
