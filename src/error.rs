@@ -183,6 +183,14 @@ impl Error {
         }
     }
 
+    /// An error whose message is `subject` then `problem`, e.g.
+    /// `("redirectUri", " must be https")`: one shared constructor for the
+    /// many messages that name what they are about.
+    #[inline(never)]
+    pub(crate) fn about(code: ErrorCode, subject: &str, problem: &str) -> Self {
+        Error::new(code, [subject, problem].concat())
+    }
+
     /// Attaches the HTTP status of the answer that caused it.
     pub fn with_status(mut self, status: u16) -> Self {
         self.status = Some(status);
