@@ -152,7 +152,8 @@ pub fn form_encode<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> S
     out
 }
 
-fn hex_val(b: u8) -> Option<u8> {
+/// The value of the hex digit `b`.
+pub(crate) fn hex_val(b: u8) -> Option<u8> {
     match b {
         b'0'..=b'9' => Some(b - b'0'),
         b'a'..=b'f' => Some(b - b'a' + 10),
@@ -168,60 +169,76 @@ pub fn decode_form_component(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'+' => {
-                out.push(b' ');
-                i += 1;
-            }
-            b'%' if i + 2 < b.len() => match (hex_val(b[i + 1]), hex_val(b[i + 2])) {
-                (Some(h), Some(l)) => {
-                    out.push(h << 4 | l);
-                    i += 3;
+    while let Some(&c) = b.get(i) {
+        i += 1;
+        let hex = || Some(hex_val(*b.get(i)?)? << 4 | hex_val(*b.get(i + 1)?)?);
+        out.push(match c {
+            b'+' => b' ',
+            b'%' => match hex() {
+                Some(v) => {
+                    i += 2;
+                    v
                 }
-                _ => {
-                    out.push(b'%');
-                    i += 1;
-                }
+                None => c,
             },
-            c => {
-                out.push(c);
-                i += 1;
-            }
-        }
+            _ => c,
+        });
     }
-    String::from_utf8(out).unwrap_or_else(|e| lossy(e.as_bytes()))
+    utf8(&out, false).unwrap_or_default()
 }
 
-/// `String::from_utf8_lossy` (each maximal invalid sequence becomes one
-/// U+FFFD, as the WHATWG decoder does) with the validator `from_utf8` already
-/// brings: std's own version adds its `Utf8Chunks` decoder (~0.8 KB of wasm).
-fn lossy(mut rest: &[u8]) -> String {
-    let mut s = String::with_capacity(rest.len());
-    loop {
-        match std::str::from_utf8(rest) {
-            Ok(v) => {
-                s.push_str(v);
-                return s;
+/// Decodes UTF-8 as `String::from_utf8_lossy` and the WHATWG decoder do:
+/// each maximal invalid subpart (Unicode §3.9, table 3-8) becomes one
+/// U+FFFD; with `strict`, `None` instead (`String::from_utf8`). By hand:
+/// std's validator and lossy decoder are ~1.5 KB of wasm.
+pub(crate) fn utf8(b: &[u8], strict: bool) -> Option<String> {
+    let mut out = String::with_capacity(b.len());
+    let mut i = 0;
+    while let Some(&lead) = b.get(i) {
+        i += 1;
+        // Continuation bytes to come, and the range of the first one.
+        let (n, mut lo, mut hi) = match lead {
+            0x00..=0x7f => {
+                out.push(char::from(lead));
+                continue;
             }
-            Err(e) => {
-                let (good, bad) = rest.split_at(e.valid_up_to());
-                s.push_str(std::str::from_utf8(good).unwrap_or_default());
-                s.push('\u{FFFD}');
-                rest = bad
-                    .get(e.error_len().unwrap_or(bad.len())..)
-                    .unwrap_or_default();
+            0xc2..=0xdf => (1, 0x80, 0xbf),
+            0xe0 => (2, 0xa0, 0xbf),
+            0xed => (2, 0x80, 0x9f),
+            0xe1..=0xef => (2, 0x80, 0xbf),
+            0xf0 => (3, 0x90, 0xbf),
+            0xf1..=0xf3 => (3, 0x80, 0xbf),
+            0xf4 => (3, 0x80, 0x8f),
+            _ => (0, 0, 0),
+        };
+        let mut c = u32::from(lead & (0x3f >> n));
+        let mut k = 0;
+        while k < n {
+            match b.get(i) {
+                Some(&x) if (lo..=hi).contains(&x) => {
+                    c = c << 6 | u32::from(x & 0x3f);
+                    (i, k, lo, hi) = (i + 1, k + 1, 0x80, 0xbf);
+                }
+                _ => break,
             }
         }
+        if n > 0 && k == n {
+            out.push(char::from_u32(c).unwrap_or('\u{FFFD}'));
+        } else if strict {
+            return None;
+        } else {
+            out.push('\u{FFFD}');
+        }
     }
+    Some(out)
 }
 
 /// Splits a query string (without `?`) into decoded pairs, as `URLSearchParams` does.
 pub fn parse_query(q: &str) -> Vec<(String, String)> {
-    q.split('&')
+    crate::url::split_byte(q, b'&')
         .filter(|p| !p.is_empty())
         .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            let (k, v) = crate::url::split_once_byte(p, b'=').unwrap_or((p, ""));
             (decode_form_component(k), decode_form_component(v))
         })
         .collect()
@@ -282,7 +299,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn lossy_is_from_utf8_lossy() {
+    fn utf8_is_from_utf8_lossy_or_from_utf8() {
+        let lossy = |c: &[u8]| utf8(c, false).unwrap_or_default();
+        let strict = |c: &[u8]| {
+            let s = utf8(c, true);
+            assert_eq!(s.as_deref(), std::str::from_utf8(c).ok(), "{c:?}");
+            s
+        };
         let cases: [&[u8]; 12] = [
             b"",
             b"plain",
@@ -299,18 +322,22 @@ mod tests {
         ];
         for c in cases {
             assert_eq!(lossy(c), String::from_utf8_lossy(c), "{c:?}");
+            strict(c);
         }
         // Every 1- and 2-byte string, and 3-byte ones around the multi-byte leads.
         for a in 0..=255u8 {
             let one = [a];
             assert_eq!(lossy(&one), String::from_utf8_lossy(&one));
+            strict(&one);
             for b in 0..=255u8 {
                 let two = [a, b];
                 assert_eq!(lossy(&two), String::from_utf8_lossy(&two));
+                strict(&two);
                 if a >= 0xc0 {
                     for c in [0x00, 0x41, 0x80, 0xbf, 0xc0, 0xff] {
                         let three = [a, b, c, 0x80];
                         assert_eq!(lossy(&three), String::from_utf8_lossy(&three));
+                        strict(&three);
                     }
                 }
             }

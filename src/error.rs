@@ -237,7 +237,8 @@ impl Error {
     }
 }
 
-fn truncate(s: &str) -> String {
+/// `s`, cut to [`MAX_SERVER_TEXT`] bytes (on a char boundary) and marked `…`.
+pub(crate) fn truncate(s: &str) -> String {
     if s.len() <= MAX_SERVER_TEXT {
         return s.to_owned();
     }

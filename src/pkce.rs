@@ -4,7 +4,7 @@
 //! do SHA-256, which never applies here, and Pleo requires S256
 //! (pleo-quickstart.txt: "code_challenge_method: must be S256").
 
-use crate::encoding::{b64url, decimal, is_unreserved};
+use crate::encoding::{b64url, is_unreserved};
 use crate::error::{Error, ErrorCode, Result};
 use crate::random;
 use crate::secret::Secret;
@@ -46,7 +46,7 @@ impl Pkce {
         let bytes = entropy.get(..need).ok_or_else(|| {
             Error::new(
                 ErrorCode::InvalidArgument,
-                "not enough random bytes for a verifier of that length",
+                "too few random bytes for that verifier length",
             )
         })?;
         let mut verifier = b64url(bytes);
@@ -65,14 +65,13 @@ fn entropy_needed(len: usize) -> usize {
     (len * 3 - 2).div_ceil(4)
 }
 
+const LEN_MSG: &str = "a code verifier has 43 to 128 characters";
+
 fn check_len(len: usize) -> Result<usize> {
     if (MIN_VERIFIER_LEN..=MAX_VERIFIER_LEN).contains(&len) {
         Ok(len)
     } else {
-        Err(Error::new(
-            ErrorCode::InvalidArgument,
-            "a code verifier has 43 to 128 characters (RFC 7636 §4.1)",
-        ))
+        Err(Error::new(ErrorCode::InvalidArgument, LEN_MSG))
     }
 }
 
@@ -80,30 +79,14 @@ fn check_len(len: usize) -> Result<usize> {
 /// `[A-Z] / [a-z] / [0-9] / "-" / "." / "_" / "~"`. The message never
 /// repeats the verifier.
 pub fn validate_verifier(verifier: &str) -> Result<()> {
-    let n = verifier.len();
-    if !(MIN_VERIFIER_LEN..=MAX_VERIFIER_LEN).contains(&n) {
-        return Err(Error::new(
-            ErrorCode::InvalidCodeVerifier,
-            [
-                "a code verifier has 43 to 128 characters (RFC 7636 §4.1); this one has ",
-                &decimal(n as i64),
-                " bytes",
-            ]
-            .concat(),
-        ));
-    }
-    if let Some(pos) = verifier.bytes().position(|b| !is_unreserved(b)) {
-        return Err(Error::new(
-            ErrorCode::InvalidCodeVerifier,
-            [
-                "a code verifier may use only A-Z a-z 0-9 - . _ ~ (RFC 7636 §4.1); byte ",
-                &decimal(pos as i64),
-                " is not one of them",
-            ]
-            .concat(),
-        ));
-    }
-    Ok(())
+    let msg = if !(MIN_VERIFIER_LEN..=MAX_VERIFIER_LEN).contains(&verifier.len()) {
+        LEN_MSG
+    } else if !verifier.bytes().all(is_unreserved) {
+        "a code verifier may use only A-Z a-z 0-9 - . _ ~"
+    } else {
+        return Ok(());
+    };
+    Err(Error::new(ErrorCode::InvalidCodeVerifier, msg))
 }
 
 /// `BASE64URL-ENCODE(SHA256(ASCII(code_verifier)))`, RFC 7636 §4.2, after
