@@ -88,8 +88,9 @@ pub fn parse_callback_checked(input: &str, checks: &CallbackChecks) -> Result<Ca
             "the callback URL is longer than 8 KiB",
         ));
     }
-    // The values of the SINGLE parameters, in that order; others are ignored.
-    let mut got: [Option<String>; 6] = Default::default();
+    // The (still encoded) values of the SINGLE parameters, in that order;
+    // others are ignored.
+    let mut got: [Option<&str>; 6] = [None; 6];
     for p in split_byte(query_of(input), b'&') {
         let (k, v) = split_once_byte(p, b'=').unwrap_or((p, ""));
         let k = decode_form_component(k);
@@ -101,10 +102,11 @@ pub fn parse_callback_checked(input: &str, checks: &CallbackChecks) -> Result<Ca
                     " appears more than once in the callback",
                 ));
             }
-            got[i] = Some(decode_form_component(v));
+            got[i] = Some(v);
         }
     }
-    let [code, state, error, description, error_uri, iss] = got;
+    let get = |i: usize| got[i].map(decode_form_component);
+    let state = get(1);
 
     if let Some(expected) = checks.expected_state {
         match &state {
@@ -124,7 +126,7 @@ pub fn parse_callback_checked(input: &str, checks: &CallbackChecks) -> Result<Ca
         }
     }
     if let Some(issuer) = checks.expected_issuer {
-        match iss {
+        match get(5) {
             // RFC 9207 §2.4: compared by simple string comparison.
             Some(iss) if iss != issuer => {
                 return Err(Error::new(
@@ -141,7 +143,8 @@ pub fn parse_callback_checked(input: &str, checks: &CallbackChecks) -> Result<Ca
             _ => {}
         }
     }
-    if let Some(err) = error {
+    if let Some(err) = get(2) {
+        let description = get(3);
         let desc = description.as_deref().filter(|d| !d.is_empty());
         let msg = match desc {
             Some(d) => ["authorization failed: ", &err, ": ", d].concat(),
@@ -152,11 +155,11 @@ pub fn parse_callback_checked(input: &str, checks: &CallbackChecks) -> Result<Ca
             Error::new(ErrorCode::AuthorizationError, truncate(&msg)).with_server_error(
                 Some(&err),
                 description.as_deref(),
-                error_uri.as_deref().and_then(crate::http::https_uri),
+                get(4).as_deref().and_then(crate::http::https_uri),
             ),
         );
     }
-    match code {
+    match get(0) {
         Some(code) if crate::encoding::is_vschars(&code) => Ok(Callback {
             code: code.into(),
             state,
