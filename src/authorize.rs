@@ -3,7 +3,7 @@
 use crate::encoding::{decode_form_component, encode_component};
 use crate::error::{Error, ErrorCode, Result};
 use crate::pkce::Pkce;
-use crate::url::{parse_endpoint, query_of, split_byte, split_once_byte, MAX_URL_LEN};
+use crate::url::{check_endpoint, find_byte, query_of, split_byte, split_once_byte, MAX_URL_LEN};
 
 /// Parameters the builder sets itself; `extra_params` may not repeat them.
 const RESERVED: &[&str] = &[
@@ -109,10 +109,11 @@ impl AuthorizationRequest<'_> {
     /// The URL to send the user to. Parameters are percent-encoded per
     /// RFC 3986 (space as `%20`), in a fixed order.
     pub fn build(&self) -> Result<String> {
-        let endpoint = parse_endpoint(self.authorization_endpoint, "authorizationEndpoint")?;
+        let endpoint = self.authorization_endpoint;
+        check_endpoint(endpoint, "authorizationEndpoint")?;
         non_empty(self.client_id, "clientId")?;
         if let Some(r) = self.redirect_uri {
-            parse_endpoint(r, "redirectUri")?;
+            check_endpoint(r, "redirectUri")?;
         }
         if self.code_challenge.len() != 43
             || !self
@@ -147,7 +148,7 @@ impl AuthorizationRequest<'_> {
         // may appear twice. Nor may it carry a secret, any more than
         // `extra_params` may (that check comes first).
         let mut twice = None;
-        for p in split_byte(query_of(endpoint.as_str()), b'&') {
+        for p in split_byte(query_of(endpoint), b'&') {
             let k = decode_form_component(split_once_byte(p, b'=').map_or(p, |(k, _)| k));
             not_secret(&k)?;
             if RESERVED.contains(&k.as_str()) || self.extra_params.iter().any(|(e, _)| *e == k) {
@@ -159,8 +160,12 @@ impl AuthorizationRequest<'_> {
         }
 
         let mut url = String::with_capacity(256);
-        url.push_str(endpoint.as_str());
-        url.push(if endpoint.has_query() { '&' } else { '?' });
+        url.push_str(endpoint);
+        url.push(if find_byte(endpoint, b'?').is_some() {
+            '&'
+        } else {
+            '?'
+        });
         url.push_str("response_type=code");
         push_param(&mut url, "client_id", self.client_id);
         if let Some(r) = self.redirect_uri {

@@ -106,17 +106,15 @@ pub fn parse_callback_checked(input: &str, checks: &CallbackChecks) -> Result<Ca
         }
     }
     let get = |i: usize| got[i].map(decode_form_component);
-    let state = get(1);
-
     if let Some(expected) = checks.expected_state {
-        match &state {
+        match get(1) {
             None => {
                 return Err(Error::new(
                     ErrorCode::MissingState,
                     "the callback has no state",
                 ))
             }
-            Some(s) if !constant_time_eq(s, expected) => {
+            Some(s) if !constant_time_eq(&s, expected) => {
                 return Err(Error::new(
                     ErrorCode::StateMismatch,
                     "the callback's state is not the one sent",
@@ -162,7 +160,7 @@ pub fn parse_callback_checked(input: &str, checks: &CallbackChecks) -> Result<Ca
     match get(0) {
         Some(code) if crate::encoding::is_vschars(&code) => Ok(Callback {
             code: code.into(),
-            state,
+            state: get(1),
         }),
         Some(code) if !code.is_empty() => Err(Error::new(
             ErrorCode::InvalidUrl,

@@ -190,6 +190,16 @@ fn valid_port(p: &str) -> bool {
 ///   https", localhost being the usual development exception);
 /// - no fragment (RFC 6749 §3.1, §3.1.2).
 pub fn parse_endpoint(url: &str, what: &str) -> Result<Endpoint> {
+    check_endpoint(url, what)?;
+    Ok(Endpoint {
+        url: url.to_owned(),
+        query_start: find_byte(url, b'?').map(|i| i + 1),
+    })
+}
+
+/// The checks of [`parse_endpoint`], for a URL that is only checked (no
+/// copy kept).
+pub fn check_endpoint(url: &str, what: &str) -> Result<()> {
     let bad = |problem: &str| Err(Error::about(ErrorCode::InvalidUrl, what, problem));
     if url.len() > MAX_URL_LEN {
         return bad(" is longer than 8 KiB");
@@ -212,10 +222,7 @@ pub fn parse_endpoint(url: &str, what: &str) -> Result<Endpoint> {
             " must be https (http only for loopback hosts)",
         ));
     }
-    Ok(Endpoint {
-        url: url.to_owned(),
-        query_start: find_byte(url, b'?').map(|i| i + 1),
-    })
+    Ok(())
 }
 
 /// RFC 3986 §3.1: `scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )`.
