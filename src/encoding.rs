@@ -72,7 +72,7 @@ pub fn b64url_decode(s: &str) -> Option<Vec<u8>> {
 /// character, nothing non-ASCII. The rule for authorization codes (A.11),
 /// refresh tokens (A.17) and Findity's authorization-grant code.
 pub fn is_vschars(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| (0x20..=0x7e).contains(&b))
+    !s.is_empty() && crate::url::all_by(s, |b| (0x20..=0x7e).contains(&b))
 }
 
 /// Whether `b` is an RFC 3986 unreserved character (`ALPHA / DIGIT / "-" / "." / "_" / "~"`).

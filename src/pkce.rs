@@ -81,7 +81,7 @@ fn check_len(len: usize) -> Result<usize> {
 pub fn validate_verifier(verifier: &str) -> Result<()> {
     let msg = if !(MIN_VERIFIER_LEN..=MAX_VERIFIER_LEN).contains(&verifier.len()) {
         LEN_MSG
-    } else if !verifier.bytes().all(is_unreserved) {
+    } else if !crate::url::all_by(verifier, is_unreserved) {
         "a code verifier may use only A-Z a-z 0-9 - . _ ~"
     } else {
         return Ok(());

@@ -68,10 +68,7 @@ fn split(url: &str) -> Option<(&str, &str, &str)> {
     if !is_scheme(scheme) {
         return None;
     }
-    let end = after
-        .bytes()
-        .position(|b| matches!(b, b'/' | b'?' | b'#'))
-        .unwrap_or(after.len());
+    let end = find_by(after, |b| matches!(b, b'/' | b'?' | b'#')).unwrap_or(after.len());
     let (authority, rest) = after.split_at_checked(end)?;
     // userinfo is not accepted: it has no place in an OAuth endpoint.
     if authority.is_empty() || find_byte(authority, b'@').is_some() {
@@ -121,7 +118,7 @@ fn is_ipv6(s: &str) -> bool {
         }
         let mut n = 0;
         for g in split_byte(part, b':') {
-            if g.is_empty() || g.len() > 4 || !g.bytes().all(|b| b.is_ascii_hexdigit()) {
+            if g.is_empty() || g.len() > 4 || !all_by(g, |b| b.is_ascii_hexdigit()) {
                 return None;
             }
             n += 1;
@@ -147,17 +144,17 @@ fn is_ipv6(s: &str) -> bool {
 /// here would not be the one fetched), `<>^|` and `1.2.3.4.5`-like names.
 fn is_reg_host(host: &str) -> bool {
     if host.is_empty()
-        || !host
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=".contains(&b))
+        || !all_by(host, |b| {
+            b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=".contains(&b)
+        })
     {
         return false;
     }
     let name = host.strip_suffix(".").unwrap_or(host);
     let last = rsplit_once_byte(name, b'.').map_or(name, |(_, l)| l);
     let hex = last.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("0x"))
-        && last.bytes().skip(2).all(|b| b.is_ascii_hexdigit());
-    let numeric = hex || (!last.is_empty() && last.bytes().all(|b| b.is_ascii_digit()));
+        && all_by(last.get(2..).unwrap_or_default(), |b| b.is_ascii_hexdigit());
+    let numeric = hex || (!last.is_empty() && all_by(last, |b| b.is_ascii_digit()));
     !numeric || is_dotted_quad(name, true)
 }
 
@@ -204,7 +201,7 @@ pub fn check_endpoint(url: &str, what: &str) -> Result<()> {
     if url.len() > MAX_URL_LEN {
         return bad(" is longer than 8 KiB");
     }
-    if url.bytes().any(|b| b <= b' ' || b == 0x7f) {
+    if find_by(url, |b| b <= b' ' || b == 0x7f).is_some() {
         return bad(" contains whitespace or control characters");
     }
     let Some((scheme, host, rest)) = split(url) else {
@@ -228,15 +225,46 @@ pub fn check_endpoint(url: &str, what: &str) -> Result<()> {
 /// RFC 3986 §3.1: `scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )`.
 fn is_scheme(s: &str) -> bool {
     s.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+        && all_by(s, |b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')
+        })
+}
+
+/// Where the first byte of `s` that `f` holds for is. One loop for every
+/// byte-class search, `f` a function pointer: each closure type would be a
+/// copy of the loop (~0.1 KB of wasm each).
+#[inline(never)]
+pub(crate) fn find_by(s: &str, f: fn(u8) -> bool) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if f(b[i]) {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Whether `f` holds for every byte of `s` (see [`find_by`]).
+#[inline(never)]
+pub(crate) fn all_by(s: &str, f: fn(u8) -> bool) -> bool {
+    s.as_bytes().iter().all(|&b| f(b))
 }
 
 /// Where the ASCII byte `b` first occurs in `s`. One shared loop instead of
 /// `str::find(char)` (its char searcher and `memchr` are ~0.6 KB of wasm).
 #[inline(never)]
 pub(crate) fn find_byte(s: &str, b: u8) -> Option<usize> {
-    s.bytes().position(|c| c == b)
+    let s = s.as_bytes();
+    let mut i = 0;
+    while i < s.len() {
+        if s[i] == b {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
 }
 
 /// `s.split_once(b)` for an ASCII byte (see [`find_byte`]).
@@ -285,14 +313,23 @@ pub(crate) fn split_once_str<'a>(s: &'a str, pat: &str) -> Option<(&'a str, &'a 
 /// `s.rsplit_once(b)` for an ASCII byte, searched as a byte: `str`'s reverse
 /// char searcher and `memrchr` are ~0.7 KB of wasm for these few splits.
 pub(crate) fn rsplit_once_byte(s: &str, b: u8) -> Option<(&str, &str)> {
-    let i = s.bytes().rposition(|c| c == b)?;
-    Some((s.get(..i)?, s.get(i + 1..)?))
+    let mut i = s.len();
+    while i > 0 {
+        i -= 1;
+        if s.as_bytes()[i] == b {
+            return Some((s.get(..i)?, s.get(i + 1..)?));
+        }
+    }
+    None
 }
 
 /// `s.trim_end_matches(b)` for an ASCII byte (see [`rsplit_once_byte`]).
 pub(crate) fn trim_end_byte(s: &str, b: u8) -> &str {
-    let n = s.bytes().rev().take_while(|&c| c == b).count();
-    s.get(..s.len() - n).unwrap_or(s)
+    let mut end = s.len();
+    while end > 0 && s.as_bytes()[end - 1] == b {
+        end -= 1;
+    }
+    s.get(..end).unwrap_or(s)
 }
 
 /// The query part of a URL or of a bare query string: everything after the
