@@ -57,9 +57,14 @@ fn small_decimal(p: &str) -> Option<u32> {
     if p.is_empty() || p.len() > 5 {
         return None;
     }
-    p.bytes().try_fold(0u32, |n, b| {
-        b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
-    })
+    let mut n = 0;
+    for b in p.bytes() {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + u32::from(b - b'0');
+    }
+    Some(n)
 }
 
 /// Splits `scheme://authority/rest` and returns (scheme, host, rest-after-authority).
@@ -300,14 +305,15 @@ impl<'a> Iterator for SplitByte<'a> {
 /// (`://`, `::`); a match of a whole UTF-8 pattern starts and ends on char
 /// boundaries, and `get` makes sure of it.
 pub(crate) fn split_once_str<'a>(s: &'a str, pat: &str) -> Option<(&'a str, &'a str)> {
-    if pat.is_empty() {
-        return Some(("", s));
+    let (b, p) = (s.as_bytes(), pat.as_bytes());
+    let mut i = 0;
+    while i + p.len() <= b.len() {
+        if b.get(i..i + p.len()) == Some(p) {
+            return Some((s.get(..i)?, s.get(i + p.len()..)?));
+        }
+        i += 1;
     }
-    let i = s
-        .as_bytes()
-        .windows(pat.len())
-        .position(|w| w == pat.as_bytes())?;
-    Some((s.get(..i)?, s.get(i + pat.len()..)?))
+    None
 }
 
 /// `s.rsplit_once(b)` for an ASCII byte, searched as a byte: `str`'s reverse
