@@ -166,9 +166,9 @@ fn spans(t: &str) -> Vec<(Span, Span)> {
     let mut i = 1;
     loop {
         i = skip_ws(b, i);
-        match b.get(i) {
-            Some(b'}' | b']') | None => return out,
-            Some(b',') => i = skip_ws(b, i + 1),
+        match at(b, i) {
+            b'}' | b']' | 0 => return out,
+            b',' => i = skip_ws(b, i + 1),
             _ => {}
         }
         let mut k = (0, 0);
@@ -226,8 +226,14 @@ pub fn write_str(s: &str, out: &mut String) {
 
 // ------------------------------------------------------------------ reading
 
+/// The byte at `i`, 0 past the end (a NUL byte is not JSON, outside a
+/// string or raw inside one, so it reads as the end everywhere).
+fn at(b: &[u8], i: usize) -> u8 {
+    b.get(i).copied().unwrap_or(0)
+}
+
 fn skip_ws(b: &[u8], mut i: usize) -> usize {
-    while matches!(b.get(i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+    while matches!(at(b, i), b' ' | b'\t' | b'\n' | b'\r') {
         i += 1;
     }
     i
@@ -237,9 +243,9 @@ fn skip_ws(b: &[u8], mut i: usize) -> usize {
 fn skip_value(b: &[u8], mut i: usize) -> usize {
     let mut depth = 0usize;
     loop {
-        match b.get(i) {
-            None => return i,
-            Some(b'"') => {
+        match at(b, i) {
+            0 => return i,
+            b'"' => {
                 i += 1;
                 while let Some(&c) = b.get(i) {
                     i += if c == b'\\' { 2 } else { 1 };
@@ -251,19 +257,19 @@ fn skip_value(b: &[u8], mut i: usize) -> usize {
                     return i;
                 }
             }
-            Some(b'{' | b'[') => {
+            b'{' | b'[' => {
                 depth += 1;
                 i += 1;
             }
-            Some(b'}' | b']') if depth > 0 => {
+            b'}' | b']' if depth > 0 => {
                 depth -= 1;
                 i += 1;
                 if depth == 0 {
                     return i;
                 }
             }
-            Some(b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r') if depth == 0 => return i,
-            Some(_) => i += 1,
+            b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r' if depth == 0 => return i,
+            _ => i += 1,
         }
     }
 }
@@ -415,12 +421,12 @@ fn check(text: &str, max_len: usize) -> Option<&str> {
     let mut i = start;
     loop {
         // A value at `i`.
-        let c = *b.get(i)?;
+        let c = at(b, i);
         i = match c {
             b'{' | b'[' => {
                 i = skip_ws(b, i + 1);
                 // `{` + 2 is `}`, `[` + 2 is `]`.
-                if b.get(i) == Some(&(c + 2)) {
+                if at(b, i) == c + 2 {
                     i + 1
                 } else {
                     stack.push(c);
@@ -449,7 +455,7 @@ fn check(text: &str, max_len: usize) -> Option<&str> {
             let Some(&top) = stack.last() else {
                 return (i == b.len()).then(|| &text[start..skip_back(b, i)]);
             };
-            match *b.get(i)? {
+            match at(b, i) {
                 b',' => {
                     i = skip_ws(b, i + 1);
                     if top == b'{' {
@@ -469,11 +475,11 @@ fn check(text: &str, max_len: usize) -> Option<&str> {
 
 /// A key at `i`, then `:`; where its value starts.
 fn key(b: &[u8], i: usize) -> Option<usize> {
-    if b.get(i) != Some(&b'"') {
+    if at(b, i) != b'"' {
         return None;
     }
     let i = skip_ws(b, check_string(b, i)?);
-    (b.get(i) == Some(&b':')).then(|| skip_ws(b, i + 1))
+    (at(b, i) == b':').then(|| skip_ws(b, i + 1))
 }
 
 fn skip_back(b: &[u8], mut i: usize) -> usize {
@@ -486,24 +492,21 @@ fn skip_back(b: &[u8], mut i: usize) -> usize {
 fn check_string(b: &[u8], mut i: usize) -> Option<usize> {
     i += 1;
     loop {
-        match *b.get(i)? {
+        match at(b, i) {
             b'"' => return Some(i + 1),
-            b'\\' => match *b.get(i + 1)? {
+            b'\\' => match at(b, i + 1) {
                 b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => i += 2,
                 b'u' => {
                     // A surrogate must come as a high + low pair: a lone
                     // one cannot be held by a Rust string.
                     let u = hex4(b.get(i + 2..)?)?;
                     i += 6;
-                    if (0xdc00..0xe000).contains(&u) {
+                    if u & 0xfc00 == 0xdc00 {
                         return None;
                     }
-                    if (0xd800..0xdc00).contains(&u) {
-                        if b.get(i..i + 2)? != b"\\u" {
-                            return None;
-                        }
+                    if u & 0xfc00 == 0xd800 {
                         let lo = hex4(b.get(i + 2..)?)?;
-                        if !(0xdc00..0xe000).contains(&lo) {
+                        if at(b, i) != b'\\' || at(b, i + 1) != b'u' || lo & 0xfc00 != 0xdc00 {
                             return None;
                         }
                         i += 6;
@@ -517,36 +520,34 @@ fn check_string(b: &[u8], mut i: usize) -> Option<usize> {
     }
 }
 
+/// The end of a run of at least one digit at `i`.
+fn digits(b: &[u8], mut i: usize) -> Option<usize> {
+    let start = i;
+    while at(b, i).is_ascii_digit() {
+        i += 1;
+    }
+    (i > start).then_some(i)
+}
+
 fn check_number(b: &[u8], mut i: usize) -> Option<usize> {
-    let digits = |i: &mut usize| {
-        let s = *i;
-        while b.get(*i).is_some_and(u8::is_ascii_digit) {
-            *i += 1;
-        }
-        *i > s
+    if at(b, i) == b'-' {
+        i += 1;
+    }
+    i = if at(b, i) == b'0' {
+        i + 1
+    } else {
+        digits(b, i)?
     };
-    if b.get(i) == Some(&b'-') {
-        i += 1;
+    if at(b, i) == b'.' {
+        i = digits(b, i + 1)?;
     }
-    if b.get(i) == Some(&b'0') {
+    // `e` or `E`.
+    if at(b, i) | 0x20 == b'e' {
         i += 1;
-    } else if !digits(&mut i) {
-        return None;
-    }
-    if b.get(i) == Some(&b'.') {
-        i += 1;
-        if !digits(&mut i) {
-            return None;
-        }
-    }
-    if matches!(b.get(i), Some(b'e' | b'E')) {
-        i += 1;
-        if matches!(b.get(i), Some(b'+' | b'-')) {
+        if matches!(at(b, i), b'+' | b'-') {
             i += 1;
         }
-        if !digits(&mut i) {
-            return None;
-        }
+        i = digits(b, i)?;
     }
     // Numbers beyond f64 (`1e400`) are accepted, as `JSON.parse` does (the
     // member reads as an infinite number, which the protocols refuse where
