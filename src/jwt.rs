@@ -10,6 +10,7 @@
 use crate::encoding::b64url_decode;
 use crate::error::{Error, ErrorCode, Result};
 use crate::json::{self, JsonObject, Kind, Object};
+use crate::url::{find_byte, split_once_byte};
 
 /// Longest token accepted (bytes). Real access tokens are well under 8 KiB.
 pub const MAX_JWT_LEN: usize = 64 * 1024;
@@ -43,11 +44,11 @@ fn segments(token: &str) -> Result<(&str, &str)> {
     if token.len() > MAX_JWT_LEN {
         return Err(invalid("the token is longer than 64 KiB"));
     }
-    let mut it = crate::url::split_byte(token, b'.');
-    let (Some(header), Some(payload), Some(_sig), None) =
-        (it.next(), it.next(), it.next(), it.next())
-    else {
-        // Also an encrypted JWE (five segments): it cannot be decoded here.
+    let segments = split_once_byte(token, b'.')
+        .and_then(|(h, rest)| Some((h, split_once_byte(rest, b'.')?)))
+        .filter(|(_, (_, sig))| find_byte(sig, b'.').is_none());
+    // Also an encrypted JWE (five segments): it cannot be decoded here.
+    let Some((header, (payload, _))) = segments else {
         return Err(invalid("a JWT has three dot-separated segments"));
     };
     match b64url_decode(header).as_deref().map(<[u8]>::trim_ascii) {
