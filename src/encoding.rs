@@ -3,7 +3,11 @@
 //! `URLSearchParams` does), and RFC 3986 query-component encoding.
 
 const STD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-const URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+const URL_STR: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+const URL: &[u8; 64] = match URL_STR.as_bytes().first_chunk() {
+    Some(a) => a,
+    None => panic!(),
+};
 
 // Hand-written rather than the base64 crate: measured, its engines were
 // ~6 KB of the wasm; these loops are a few hundred bytes.
@@ -54,7 +58,7 @@ pub fn b64url_decode(s: &str) -> Option<Vec<u8>> {
     let mut acc = 0u32;
     let mut bits = 0u32;
     for &c in b {
-        let v = URL.iter().position(|&a| a == c)? as u32;
+        let v = crate::url::find_byte(URL_STR, c)? as u32;
         acc = (acc << 6) | v;
         bits += 6;
         if bits >= 8 {

@@ -97,11 +97,15 @@ impl Object {
     /// The raw text of member `key` (the last one, as `JSON.parse` does).
     fn raw(&self, key: &str) -> Option<&str> {
         let t = self.text.as_str();
-        self.members
-            .iter()
-            .rev()
-            .find(|(k, _)| t.get(k.0..k.1).is_some_and(|lit| key_eq(lit, key)))
-            .and_then(|(_, v)| t.get(v.0..v.1))
+        let mut i = self.members.len();
+        while i > 0 {
+            i -= 1;
+            let (k, v) = self.members[i];
+            if key_eq(t.get(k.0..k.1)?, key) {
+                return t.get(v.0..v.1);
+            }
+        }
+        None
     }
 
     /// Member `key`, decoded one level deep.
@@ -210,13 +214,12 @@ pub fn parse_array_within(text: &str, max_len: usize) -> Option<Vec<Value>> {
 
 /// An identifier member: a non-empty string as it is, an integer in decimal.
 pub fn id_member(o: &Object, key: &str) -> Option<String> {
-    match o.get(key)? {
-        Value::String(s) => Some(s).filter(|s| !s.is_empty()),
-        Value::Number(n) if n.fract() == 0.0 && n.abs() < 9_007_199_254_740_992.0 => {
-            Some(crate::encoding::decimal(n as i64))
-        }
-        _ => None,
+    if let Some(s) = o.str(key) {
+        return Some(s).filter(|s| !s.is_empty());
     }
+    let n = o.num(key)?;
+    (n.fract() == 0.0 && n.abs() < 9_007_199_254_740_992.0)
+        .then(|| crate::encoding::decimal(n as i64))
 }
 
 /// Appends `s` as a JSON string literal (RFC 8259 §7).
