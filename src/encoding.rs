@@ -13,21 +13,22 @@ const URL: &[u8; 64] = match URL_STR.as_bytes().first_chunk() {
 // ~6 KB of the wasm; these loops are a few hundred bytes.
 fn encode(bytes: &[u8], alphabet: &[u8; 64], pad: bool) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..=chunk.len() {
-            out.push(alphabet[(n >> (18 - 6 * i)) as usize & 63] as char);
+    let mut i = 0;
+    while i < bytes.len() {
+        // Three bytes (zeros past the end) as 24 bits.
+        let mut n = 0u32;
+        for k in 0..3 {
+            n = n << 8 | u32::from(bytes.get(i + k).copied().unwrap_or(0));
         }
-        if pad {
-            for _ in chunk.len()..3 {
-                out.push('=');
-            }
+        let len = (bytes.len() - i).min(3);
+        for k in 0..4 {
+            out.push(match k <= len {
+                true => char::from(alphabet[(n >> (18 - 6 * k)) as usize & 63]),
+                false if pad => '=',
+                false => break,
+            });
         }
+        i += 3;
     }
     out
 }
