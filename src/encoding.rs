@@ -201,22 +201,23 @@ pub(crate) fn utf8(b: &[u8], strict: bool) -> Option<String> {
     let mut i = 0;
     while let Some(&lead) = b.get(i) {
         i += 1;
-        // Continuation bytes to come, and the range of the first one.
-        let (n, mut lo, mut hi) = match lead {
-            0x00..=0x7f => {
-                out.push(char::from(lead));
-                continue;
-            }
-            0xc2..=0xdf => (1, 0x80, 0xbf),
-            0xe0 => (2, 0xa0, 0xbf),
-            0xed => (2, 0x80, 0x9f),
-            0xe1..=0xef => (2, 0x80, 0xbf),
-            0xf0 => (3, 0x90, 0xbf),
-            0xf1..=0xf3 => (3, 0x80, 0xbf),
-            0xf4 => (3, 0x80, 0x8f),
-            _ => (0, 0, 0),
+        // Continuation bytes to come (0 also for a byte no sequence starts
+        // with), and the range of the first one (Unicode table 3-7).
+        let n = match lead {
+            0xc2..=0xdf => 1,
+            0xe0..=0xef => 2,
+            0xf0..=0xf4 => 3,
+            _ => 0,
         };
-        let mut c = u32::from(lead & (0x3f >> n));
+        let (mut lo, mut hi) = match lead {
+            0xe0 => (0xa0, 0xbf),
+            0xed => (0x80, 0x9f),
+            0xf0 => (0x90, 0xbf),
+            0xf4 => (0x80, 0x8f),
+            _ => (0x80, 0xbf),
+        };
+        // The lead's payload bits (the bit under the mask is 0 in a lead).
+        let mut c = u32::from(lead & (0x7f >> n));
         let mut k = 0;
         while k < n {
             match b.get(i) {
@@ -227,7 +228,7 @@ pub(crate) fn utf8(b: &[u8], strict: bool) -> Option<String> {
                 _ => break,
             }
         }
-        if n > 0 && k == n {
+        if k == n && (n > 0 || lead < 0x80) {
             out.push(char::from_u32(c).unwrap_or('\u{FFFD}'));
         } else if strict {
             return None;
