@@ -87,12 +87,13 @@ fn split(url: &str) -> Option<(&str, &str, &str)> {
             }
             authority.get(..addr.len() + 2)?
         }
-        None => match rsplit_once_byte(authority, b':') {
-            Some((h, port)) if valid_port(port) && is_reg_host(h) => h,
-            Some(_) => return None,
-            None if is_reg_host(authority) => authority,
-            None => return None,
-        },
+        None => {
+            let (h, port) = rsplit_once_byte(authority, b':').unwrap_or((authority, ""));
+            if !valid_port(port) || !is_reg_host(h) {
+                return None;
+            }
+            h
+        }
     };
     Some((scheme, host, rest))
 }
