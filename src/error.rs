@@ -111,8 +111,15 @@ impl ErrorCode {
     ];
 
     /// The code whose string form is `s` (the inverse of [`ErrorCode::as_str`]).
+    // A plain loop: `iter().find` is its own generic instance in the wasm.
+    #[allow(clippy::manual_find)]
     pub fn from_code(s: &str) -> Option<ErrorCode> {
-        Self::ALL.iter().copied().find(|c| c.as_str() == s)
+        for &c in Self::ALL {
+            if c.as_str() == s {
+                return Some(c);
+            }
+        }
+        None
     }
 
     /// The stable string form, e.g. `"STATE_MISMATCH"`.
