@@ -7,7 +7,9 @@ use crate::random;
 
 /// A new `state`: 32 random bytes, base64url (43 characters).
 pub fn random_state() -> Result<String> {
-    Ok(state_from_entropy(&random::bytes::<32>()?))
+    let mut entropy = [0u8; 32];
+    random::fill(&mut entropy)?;
+    Ok(state_from_entropy(&entropy))
 }
 
 /// `state` from caller-supplied random bytes (sans-IO).
