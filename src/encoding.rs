@@ -147,14 +147,21 @@ pub fn encode_form_component(s: &str, out: &mut String) {
 pub fn form_encode<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
     let mut out = String::new();
     for (k, v) in pairs {
-        if !out.is_empty() {
-            out.push('&');
-        }
-        encode_form_component(k, &mut out);
-        out.push('=');
-        encode_form_component(v, &mut out);
+        push_form_pair(&mut out, k, v);
     }
     out
+}
+
+/// Appends `k=v` (after `&` unless first): the body of [`form_encode`], once
+/// for every kind of iterator it is instantiated with.
+#[inline(never)]
+fn push_form_pair(out: &mut String, k: &str, v: &str) {
+    if !out.is_empty() {
+        out.push('&');
+    }
+    encode_form_component(k, out);
+    out.push('=');
+    encode_form_component(v, out);
 }
 
 /// The value of the hex digit `b`.
