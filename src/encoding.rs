@@ -87,23 +87,19 @@ pub const fn is_unreserved(b: u8) -> bool {
 
 /// An integer in decimal, without `core::fmt` (which costs kilobytes of wasm).
 pub fn decimal(n: i64) -> String {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    let mut m = n.unsigned_abs();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (m % 10) as u8;
-        m /= 10;
-        if m == 0 {
-            break;
-        }
-    }
-    let mut out = String::with_capacity(21);
+    let m = n.unsigned_abs();
+    let mut out = String::with_capacity(20);
     if n < 0 {
         out.push('-');
     }
-    for &d in &digits[i..] {
-        out.push(d as char);
+    // The largest power of ten not above `m`, then one digit per power.
+    let mut p = 1;
+    while m / p >= 10 {
+        p *= 10;
+    }
+    while p > 0 {
+        out.push(char::from(b'0' + (m / p % 10) as u8));
+        p /= 10;
     }
     out
 }
