@@ -1,9 +1,11 @@
 //! Authorization request URLs (RFC 6749 §4.1.1 with RFC 7636 §4.3).
 
-use crate::encoding::encode_component;
+use crate::encoding::{decode_form_component, encode_component};
 use crate::error::{Error, ErrorCode, Result};
 use crate::pkce::Pkce;
-use crate::url::{parse_endpoint, MAX_URL_LEN};
+use crate::url::{
+    all_by, check_endpoint, find_byte, query_of, split_byte, split_once_byte, MAX_URL_LEN,
+};
 
 /// Parameters the builder sets itself; `extra_params` may not repeat them.
 const RESERVED: &[&str] = &[
@@ -37,14 +39,10 @@ const SECRET_PARAMS: &[&str] = &[
 /// `NQCHAR = %x21 / %x23-5B / %x5D-7E` — printable ASCII without space, `"`
 /// and `\`; control characters and non-ASCII are refused (`INVALID_ARGUMENT`).
 pub fn check_scope_token(s: &str) -> Result<()> {
-    if s.is_empty()
-        || !s
-            .bytes()
-            .all(|b| b == 0x21 || (0x23..=0x5b).contains(&b) || (0x5d..=0x7e).contains(&b))
-    {
+    if s.is_empty() || !all_by(s, |b| b > b' ' && b < 0x7f && b != b'"' && b != b'\\') {
         return Err(Error::new(
             ErrorCode::InvalidArgument,
-            "a scope is a non-empty run of printable ASCII characters without space, \" or \\ (RFC 6749 §3.3 NQCHAR)",
+            "a scope must be printable ASCII without space, \" or \\",
         ));
     }
     Ok(())
@@ -71,38 +69,34 @@ pub struct AuthorizationRequest<'a> {
     pub extra_params: &'a [(&'a str, &'a str)],
 }
 
-fn push_param(url: &mut String, first: &mut bool, k: &str, v: &str) {
-    url.push(if *first { '?' } else { '&' });
-    *first = false;
+/// Appends `&k=v`, both percent-encoded.
+fn push_param(url: &mut String, k: &str, v: &str) {
+    url.push('&');
     encode_component(k, url);
     url.push('=');
     encode_component(v, url);
 }
 
-/// Refuses a parameter named like one of [`SECRET_PARAMS`]; `whose` says
-/// where it came from ("extra parameter", "the authorization endpoint's
-/// query parameter"). Only the name goes into the message, never the value.
-fn not_secret(whose: &str, k: &str) -> Result<()> {
-    match SECRET_PARAMS.iter().find(|p| p.eq_ignore_ascii_case(k)) {
-        Some(_) => Err(Error::new(
+/// Refuses a parameter named like one of [`SECRET_PARAMS`] (RFC 7636 §4.3,
+/// RFC 9700 §4: the browser, logs and the Referer header see the URL). Only
+/// the name goes into the message, never the value.
+fn not_secret(k: &str) -> Result<()> {
+    match SECRET_PARAMS.iter().any(|p| p.eq_ignore_ascii_case(k)) {
+        true => Err(Error::about(
             ErrorCode::InvalidArgument,
-            [
-                whose,
-                " \"",
-                k,
-                "\" would put a secret into the authorization URL, which the browser, logs and the Referer header see (RFC 7636 §4.3, RFC 9700 §4)",
-            ]
-            .concat(),
+            k,
+            " is a secret: it must not be in the authorization URL",
         )),
-        None => Ok(()),
+        false => Ok(()),
     }
 }
 
 fn non_empty(value: &str, name: &str) -> Result<()> {
     if value.is_empty() {
-        Err(Error::new(
+        Err(Error::about(
             ErrorCode::InvalidArgument,
-            [name, " must not be empty"].concat(),
+            name,
+            " must not be empty",
         ))
     } else {
         Ok(())
@@ -113,20 +107,18 @@ impl AuthorizationRequest<'_> {
     /// The URL to send the user to. Parameters are percent-encoded per
     /// RFC 3986 (space as `%20`), in a fixed order.
     pub fn build(&self) -> Result<String> {
-        let endpoint = parse_endpoint(self.authorization_endpoint, "authorizationEndpoint")?;
+        let endpoint = self.authorization_endpoint;
+        check_endpoint(endpoint, "authorizationEndpoint")?;
         non_empty(self.client_id, "clientId")?;
         if let Some(r) = self.redirect_uri {
-            parse_endpoint(r, "redirectUri")?;
+            check_endpoint(r, "redirectUri")?;
         }
         if self.code_challenge.len() != 43
-            || !self
-                .code_challenge
-                .bytes()
-                .all(crate::encoding::is_unreserved)
+            || !all_by(self.code_challenge, crate::encoding::is_unreserved)
         {
             return Err(Error::new(
                 ErrorCode::InvalidArgument,
-                "codeChallenge must be an S256 challenge: 43 base64url characters (RFC 7636 §4.2)",
+                "codeChallenge must be an S256 challenge (43 base64url characters)",
             ));
         }
         for s in self.scopes {
@@ -135,67 +127,59 @@ impl AuthorizationRequest<'_> {
         if let Some(st) = self.state {
             non_empty(st, "state")?;
         }
+        let dup = |k: &str, problem| Err(Error::about(ErrorCode::DuplicateParameter, k, problem));
         for (i, (k, _)) in self.extra_params.iter().enumerate() {
             non_empty(k, "an extra parameter's name")?;
-            not_secret("extra parameter", k)?;
+            not_secret(k)?;
             if RESERVED.contains(k) {
-                return Err(Error::new(
-                    ErrorCode::DuplicateParameter,
-                    [
-                        "extra parameter \"",
-                        k,
-                        "\" would override one the library sets",
-                    ]
-                    .concat(),
-                ));
+                return dup(k, " is set by the library: remove it from extraParams");
             }
             if self.extra_params[..i].iter().any(|(k2, _)| k2 == k) {
-                return Err(Error::new(
-                    ErrorCode::DuplicateParameter,
-                    ["extra parameter \"", k, "\" is given twice (RFC 6749 §3.1)"].concat(),
-                ));
+                return dup(k, " is given twice in extraParams");
             }
         }
 
         // RFC 6749 §3.1: the endpoint's own query stays, and no parameter
-        // may appear twice.
-        let endpoint_params = crate::encoding::parse_query(crate::url::query_of(endpoint.as_str()));
-        // Nor may it carry a secret, any more than `extra_params` may.
-        for (k, _) in &endpoint_params {
-            not_secret("the authorization endpoint's query parameter", k)?;
+        // may appear twice. Nor may it carry a secret, any more than
+        // `extra_params` may (that check comes first).
+        let mut twice = None;
+        for p in split_byte(query_of(endpoint), b'&') {
+            let k = decode_form_component(split_once_byte(p, b'=').map_or(p, |(k, _)| k));
+            not_secret(&k)?;
+            if RESERVED.contains(&k.as_str()) || self.extra_params.iter().any(|(e, _)| *e == k) {
+                twice.get_or_insert(k);
+            }
         }
-        if let Some((k, _)) = endpoint_params.iter().find(|(k, _)| {
-            RESERVED.contains(&k.as_str()) || self.extra_params.iter().any(|(e, _)| e == k)
-        }) {
-            return Err(Error::new(
-                ErrorCode::DuplicateParameter,
-                [
-                    "the authorization endpoint's query already carries \"",
-                    k,
-                    "\" (RFC 6749 §3.1)",
-                ]
-                .concat(),
-            ));
+        if let Some(k) = twice {
+            return dup(&k, " is already in the authorization endpoint's query");
         }
 
         let mut url = String::with_capacity(256);
-        url.push_str(endpoint.as_str());
-        let mut first = !endpoint.has_query();
-        push_param(&mut url, &mut first, "response_type", "code");
-        push_param(&mut url, &mut first, "client_id", self.client_id);
+        url.push_str(endpoint);
+        url.push(if find_byte(endpoint, b'?').is_some() {
+            '&'
+        } else {
+            '?'
+        });
+        url.push_str("response_type=code");
+        push_param(&mut url, "client_id", self.client_id);
         if let Some(r) = self.redirect_uri {
-            push_param(&mut url, &mut first, "redirect_uri", r);
+            push_param(&mut url, "redirect_uri", r);
         }
-        if !self.scopes.is_empty() {
-            push_param(&mut url, &mut first, "scope", &self.scopes.join(" "));
+        if let Some((first, rest)) = self.scopes.split_first() {
+            push_param(&mut url, "scope", first);
+            for s in rest {
+                url.push_str("%20");
+                encode_component(s, &mut url);
+            }
         }
         if let Some(st) = self.state {
-            push_param(&mut url, &mut first, "state", st);
+            push_param(&mut url, "state", st);
         }
-        push_param(&mut url, &mut first, "code_challenge", self.code_challenge);
-        push_param(&mut url, &mut first, "code_challenge_method", Pkce::METHOD);
+        push_param(&mut url, "code_challenge", self.code_challenge);
+        push_param(&mut url, "code_challenge_method", Pkce::METHOD);
         for (k, v) in self.extra_params {
-            push_param(&mut url, &mut first, k, v);
+            push_param(&mut url, k, v);
         }
         if url.len() > MAX_URL_LEN {
             return Err(Error::new(

@@ -1,9 +1,9 @@
 //! The redirect back from the authorization server (RFC 6749 §4.1.2).
 
-use crate::encoding::parse_query;
-use crate::error::{Error, ErrorCode, Result};
+use crate::encoding::decode_form_component;
+use crate::error::{truncate, Error, ErrorCode, Result};
 use crate::state::constant_time_eq;
-use crate::url::{query_of, MAX_URL_LEN};
+use crate::url::{query_of, split_byte, split_once_byte, MAX_URL_LEN};
 
 /// A successful authorization response.
 #[derive(Clone, PartialEq, Eq)]
@@ -75,18 +75,12 @@ pub fn parse_callback(input: &str, expected_state: Option<&str>) -> Result<Callb
 /// characters outside RFC 6749 A.11 `VSCHAR` (%x20-7E: NUL, CR, LF and other
 /// control or non-ASCII characters) → `INVALID_URL`.
 pub fn parse_callback_checked(input: &str, checks: &CallbackChecks) -> Result<Callback> {
-    let expected_state = checks.expected_state;
-    if expected_state == Some("") {
-        return Err(Error::new(
-            ErrorCode::InvalidArgument,
-            "expectedState must not be empty: pass the state sent with the request, or none if none was sent",
-        ));
+    let arg = |msg| Err(Error::new(ErrorCode::InvalidArgument, msg));
+    if checks.expected_state == Some("") {
+        return arg("expectedState must not be empty (pass none if none was sent)");
     }
     if checks.issuer_required && checks.expected_issuer.is_none() {
-        return Err(Error::new(
-            ErrorCode::InvalidArgument,
-            "issuerRequired needs expectedIssuer",
-        ));
+        return arg("issuerRequired needs expectedIssuer");
     }
     if input.len() > MAX_URL_LEN {
         return Err(Error::new(
@@ -94,91 +88,87 @@ pub fn parse_callback_checked(input: &str, checks: &CallbackChecks) -> Result<Ca
             "the callback URL is longer than 8 KiB",
         ));
     }
-    let params = parse_query(query_of(input));
-    for name in SINGLE {
-        if params.iter().filter(|(k, _)| k == name).count() > 1 {
-            return Err(Error::new(
-                ErrorCode::DuplicateParameter,
-                [
-                    "the callback carries \"",
-                    name,
-                    "\" more than once (RFC 6749 §3.1)",
-                ]
-                .concat(),
-            ));
+    // The (still encoded) values of the SINGLE parameters, in that order;
+    // others are ignored.
+    let mut got: [Option<&str>; 6] = [None; 6];
+    for p in split_byte(query_of(input), b'&') {
+        let (k, v) = split_once_byte(p, b'=').unwrap_or((p, ""));
+        let k = decode_form_component(k);
+        if let Some(i) = SINGLE.iter().position(|n| *n == k) {
+            if got[i].is_some() {
+                return Err(Error::about(
+                    ErrorCode::DuplicateParameter,
+                    SINGLE[i],
+                    " appears more than once in the callback",
+                ));
+            }
+            got[i] = Some(v);
         }
     }
-    let get = |name: &str| {
-        params
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    };
-
-    let state = get("state");
-    if let Some(expected) = expected_state {
-        match state {
+    let get = |i: usize| got[i].map(decode_form_component);
+    if let Some(expected) = checks.expected_state {
+        match get(1) {
             None => {
                 return Err(Error::new(
                     ErrorCode::MissingState,
-                    "the callback carries no state, but one was sent with the request",
+                    "the callback has no state",
                 ))
             }
-            Some(s) if !constant_time_eq(s, expected) => {
+            Some(s) if !constant_time_eq(&s, expected) => {
                 return Err(Error::new(
                     ErrorCode::StateMismatch,
-                    "the callback's state does not match the one sent with the request",
+                    "the callback's state is not the one sent",
                 ))
             }
             Some(_) => {}
         }
     }
     if let Some(issuer) = checks.expected_issuer {
-        match get("iss") {
+        match get(5) {
             // RFC 9207 §2.4: compared by simple string comparison.
             Some(iss) if iss != issuer => {
                 return Err(Error::new(
                     ErrorCode::InvalidResponse,
-                    "the callback's iss is not the expected issuer (RFC 9207): the answer comes from another authorization server",
+                    "the callback's iss is not the expected issuer",
                 ))
             }
             None if checks.issuer_required => {
                 return Err(Error::new(
                     ErrorCode::InvalidResponse,
-                    "the callback carries no iss, but this authorization server sends it (RFC 9207 §2.4)",
+                    "the callback has no iss",
                 ))
             }
             _ => {}
         }
     }
-    if let Some(err) = get("error") {
-        let desc = get("error_description");
+    if let Some(err) = get(2) {
+        let description = get(3);
+        let desc = description.as_deref().filter(|d| !d.is_empty());
         let msg = match desc {
-            Some(d) if !d.is_empty() => ["authorization failed: ", err, ": ", d].concat(),
-            _ => ["authorization failed: ", err].concat(),
+            Some(d) => ["authorization failed: ", &err, ": ", d].concat(),
+            None => ["authorization failed: ", &err].concat(),
         };
         // Cap what a server-sent string can put in our message.
-        let msg: String = msg.chars().take(600).collect();
         return Err(
-            Error::new(ErrorCode::AuthorizationError, msg).with_server_error(
-                Some(err),
-                desc,
-                get("error_uri").and_then(crate::http::https_uri),
+            Error::new(ErrorCode::AuthorizationError, truncate(&msg)).with_server_error(
+                Some(&err),
+                description.as_deref(),
+                get(4).as_deref().and_then(crate::http::https_uri),
             ),
         );
     }
-    match get("code") {
-        Some(code) if crate::encoding::is_vschars(code) => Ok(Callback {
+    match get(0) {
+        Some(code) if crate::encoding::is_vschars(&code) => Ok(Callback {
             code: code.into(),
-            state: state.map(str::to_owned),
+            state: get(1),
         }),
         Some(code) if !code.is_empty() => Err(Error::new(
             ErrorCode::InvalidUrl,
-            "the callback's code has characters outside RFC 6749 A.11 VSCHAR (control or non-ASCII)",
+            "the callback's code has control or non-ASCII characters",
         )),
         _ => Err(Error::new(
             ErrorCode::MissingCode,
-            "the callback carries neither a code nor an error",
+            "the callback has neither a code nor an error",
         )),
     }
 }

@@ -3,27 +3,32 @@
 //! `URLSearchParams` does), and RFC 3986 query-component encoding.
 
 const STD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-const URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+const URL_STR: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+const URL: &[u8; 64] = match URL_STR.as_bytes().first_chunk() {
+    Some(a) => a,
+    None => panic!(),
+};
 
 // Hand-written rather than the base64 crate: measured, its engines were
 // ~6 KB of the wasm; these loops are a few hundred bytes.
 fn encode(bytes: &[u8], alphabet: &[u8; 64], pad: bool) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..=chunk.len() {
-            out.push(alphabet[(n >> (18 - 6 * i)) as usize & 63] as char);
+    let mut i = 0;
+    while i < bytes.len() {
+        // Three bytes (zeros past the end) as 24 bits.
+        let mut n = 0u32;
+        for k in 0..3 {
+            n = n << 8 | u32::from(bytes.get(i + k).copied().unwrap_or(0));
         }
-        if pad {
-            for _ in chunk.len()..3 {
-                out.push('=');
-            }
+        let len = (bytes.len() - i).min(3);
+        for k in 0..4 {
+            out.push(match k <= len {
+                true => char::from(alphabet[(n >> (18 - 6 * k)) as usize & 63]),
+                false if pad => '=',
+                false => break,
+            });
         }
+        i += 3;
     }
     out
 }
@@ -54,7 +59,7 @@ pub fn b64url_decode(s: &str) -> Option<Vec<u8>> {
     let mut acc = 0u32;
     let mut bits = 0u32;
     for &c in b {
-        let v = URL.iter().position(|&a| a == c)? as u32;
+        let v = crate::url::find_byte(URL_STR, c)? as u32;
         acc = (acc << 6) | v;
         bits += 6;
         if bits >= 8 {
@@ -72,7 +77,7 @@ pub fn b64url_decode(s: &str) -> Option<Vec<u8>> {
 /// character, nothing non-ASCII. The rule for authorization codes (A.11),
 /// refresh tokens (A.17) and Findity's authorization-grant code.
 pub fn is_vschars(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| (0x20..=0x7e).contains(&b))
+    !s.is_empty() && crate::url::all_by(s, |b| (0x20..=0x7e).contains(&b))
 }
 
 /// Whether `b` is an RFC 3986 unreserved character (`ALPHA / DIGIT / "-" / "." / "_" / "~"`).
@@ -82,45 +87,45 @@ pub const fn is_unreserved(b: u8) -> bool {
 
 /// An integer in decimal, without `core::fmt` (which costs kilobytes of wasm).
 pub fn decimal(n: i64) -> String {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    let mut m = n.unsigned_abs();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (m % 10) as u8;
-        m /= 10;
-        if m == 0 {
-            break;
-        }
-    }
-    let mut out = String::with_capacity(21);
+    let m = n.unsigned_abs();
+    let mut out = String::with_capacity(20);
     if n < 0 {
         out.push('-');
     }
-    for &d in &digits[i..] {
-        out.push(d as char);
+    // The largest power of ten not above `m`, then one digit per power.
+    let mut p = 1;
+    while m / p >= 10 {
+        p *= 10;
+    }
+    while p > 0 {
+        out.push(char::from(b'0' + (m / p % 10) as u8));
+        p /= 10;
     }
     out
 }
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
-fn push_pct(out: &mut String, b: u8) {
-    out.push('%');
-    out.push(HEX[(b >> 4) as usize] as char);
-    out.push(HEX[(b & 15) as usize] as char);
+/// Percent-encodes `s` onto `out`, keeping alphanumerics and the bytes in
+/// `keep`, and (`form`) writing a space as `+`. One loop for both encoders.
+fn percent_encode(s: &str, out: &mut String, keep: &[u8], form: bool) {
+    for &b in s.as_bytes() {
+        if form && b == b' ' {
+            out.push('+');
+        } else if b.is_ascii_alphanumeric() || keep.contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
+        }
+    }
 }
 
 /// Percent-encodes everything but RFC 3986 unreserved characters; spaces become
 /// `%20`. Safe for any query component, and what authorize URLs use.
 pub fn encode_component(s: &str, out: &mut String) {
-    for &b in s.as_bytes() {
-        if is_unreserved(b) {
-            out.push(b as char);
-        } else {
-            push_pct(out, b);
-        }
-    }
+    percent_encode(s, out, b"-._~", false)
 }
 
 /// `application/x-www-form-urlencoded` byte serializer (WHATWG URL §5.2):
@@ -128,31 +133,32 @@ pub fn encode_component(s: &str, out: &mut String) {
 /// RFC 6749 §2.3.1 asks for this encoding of client_id and client_secret
 /// before they go into HTTP Basic, and token request bodies use it (§4.1.3).
 pub fn encode_form_component(s: &str, out: &mut String) {
-    for &b in s.as_bytes() {
-        match b {
-            b' ' => out.push('+'),
-            b'*' | b'-' | b'.' | b'_' => out.push(b as char),
-            _ if b.is_ascii_alphanumeric() => out.push(b as char),
-            _ => push_pct(out, b),
-        }
-    }
+    percent_encode(s, out, b"*-._", true)
 }
 
 /// `application/x-www-form-urlencoded` string of the pairs.
 pub fn form_encode<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
     let mut out = String::new();
     for (k, v) in pairs {
-        if !out.is_empty() {
-            out.push('&');
-        }
-        encode_form_component(k, &mut out);
-        out.push('=');
-        encode_form_component(v, &mut out);
+        push_form_pair(&mut out, k, v);
     }
     out
 }
 
-fn hex_val(b: u8) -> Option<u8> {
+/// Appends `k=v` (after `&` unless first): the body of [`form_encode`], once
+/// for every kind of iterator it is instantiated with.
+#[inline(never)]
+fn push_form_pair(out: &mut String, k: &str, v: &str) {
+    if !out.is_empty() {
+        out.push('&');
+    }
+    encode_form_component(k, out);
+    out.push('=');
+    encode_form_component(v, out);
+}
+
+/// The value of the hex digit `b`.
+pub(crate) fn hex_val(b: u8) -> Option<u8> {
     match b {
         b'0'..=b'9' => Some(b - b'0'),
         b'a'..=b'f' => Some(b - b'a' + 10),
@@ -168,60 +174,77 @@ pub fn decode_form_component(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'+' => {
-                out.push(b' ');
-                i += 1;
-            }
-            b'%' if i + 2 < b.len() => match (hex_val(b[i + 1]), hex_val(b[i + 2])) {
-                (Some(h), Some(l)) => {
-                    out.push(h << 4 | l);
-                    i += 3;
+    while let Some(&c) = b.get(i) {
+        i += 1;
+        let hex = || Some(hex_val(*b.get(i)?)? << 4 | hex_val(*b.get(i + 1)?)?);
+        out.push(match c {
+            b'+' => b' ',
+            b'%' => match hex() {
+                Some(v) => {
+                    i += 2;
+                    v
                 }
-                _ => {
-                    out.push(b'%');
-                    i += 1;
-                }
+                None => c,
             },
-            c => {
-                out.push(c);
-                i += 1;
-            }
-        }
+            _ => c,
+        });
     }
-    String::from_utf8(out).unwrap_or_else(|e| lossy(e.as_bytes()))
+    utf8(&out, false).unwrap_or_default()
 }
 
-/// `String::from_utf8_lossy` (each maximal invalid sequence becomes one
-/// U+FFFD, as the WHATWG decoder does) with the validator `from_utf8` already
-/// brings: std's own version adds its `Utf8Chunks` decoder (~0.8 KB of wasm).
-fn lossy(mut rest: &[u8]) -> String {
-    let mut s = String::with_capacity(rest.len());
-    loop {
-        match std::str::from_utf8(rest) {
-            Ok(v) => {
-                s.push_str(v);
-                return s;
-            }
-            Err(e) => {
-                let (good, bad) = rest.split_at(e.valid_up_to());
-                s.push_str(std::str::from_utf8(good).unwrap_or_default());
-                s.push('\u{FFFD}');
-                rest = bad
-                    .get(e.error_len().unwrap_or(bad.len())..)
-                    .unwrap_or_default();
+/// Decodes UTF-8 as `String::from_utf8_lossy` and the WHATWG decoder do:
+/// each maximal invalid subpart (Unicode §3.9, table 3-8) becomes one
+/// U+FFFD; with `strict`, `None` instead (`String::from_utf8`). By hand:
+/// std's validator and lossy decoder are ~1.5 KB of wasm.
+pub(crate) fn utf8(b: &[u8], strict: bool) -> Option<String> {
+    let mut out = String::with_capacity(b.len());
+    let mut i = 0;
+    while let Some(&lead) = b.get(i) {
+        i += 1;
+        // Continuation bytes to come (0 also for a byte no sequence starts
+        // with), and the range of the first one (Unicode table 3-7).
+        let n = match lead {
+            0xc2..=0xdf => 1,
+            0xe0..=0xef => 2,
+            0xf0..=0xf4 => 3,
+            _ => 0,
+        };
+        let (mut lo, mut hi) = match lead {
+            0xe0 => (0xa0, 0xbf),
+            0xed => (0x80, 0x9f),
+            0xf0 => (0x90, 0xbf),
+            0xf4 => (0x80, 0x8f),
+            _ => (0x80, 0xbf),
+        };
+        // The lead's payload bits (the bit under the mask is 0 in a lead).
+        let mut c = u32::from(lead & (0x7f >> n));
+        let mut k = 0;
+        while k < n {
+            match b.get(i) {
+                Some(&x) if (lo..=hi).contains(&x) => {
+                    c = c << 6 | u32::from(x & 0x3f);
+                    (i, k, lo, hi) = (i + 1, k + 1, 0x80, 0xbf);
+                }
+                _ => break,
             }
         }
+        if k == n && (n > 0 || lead < 0x80) {
+            out.push(char::from_u32(c).unwrap_or('\u{FFFD}'));
+        } else if strict {
+            return None;
+        } else {
+            out.push('\u{FFFD}');
+        }
     }
+    Some(out)
 }
 
 /// Splits a query string (without `?`) into decoded pairs, as `URLSearchParams` does.
 pub fn parse_query(q: &str) -> Vec<(String, String)> {
-    q.split('&')
+    crate::url::split_byte(q, b'&')
         .filter(|p| !p.is_empty())
         .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            let (k, v) = crate::url::split_once_byte(p, b'=').unwrap_or((p, ""));
             (decode_form_component(k), decode_form_component(v))
         })
         .collect()
@@ -282,7 +305,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn lossy_is_from_utf8_lossy() {
+    fn utf8_is_from_utf8_lossy_or_from_utf8() {
+        let lossy = |c: &[u8]| utf8(c, false).unwrap_or_default();
+        let strict = |c: &[u8]| {
+            let s = utf8(c, true);
+            assert_eq!(s.as_deref(), std::str::from_utf8(c).ok(), "{c:?}");
+            s
+        };
         let cases: [&[u8]; 12] = [
             b"",
             b"plain",
@@ -299,18 +328,22 @@ mod tests {
         ];
         for c in cases {
             assert_eq!(lossy(c), String::from_utf8_lossy(c), "{c:?}");
+            strict(c);
         }
         // Every 1- and 2-byte string, and 3-byte ones around the multi-byte leads.
         for a in 0..=255u8 {
             let one = [a];
             assert_eq!(lossy(&one), String::from_utf8_lossy(&one));
+            strict(&one);
             for b in 0..=255u8 {
                 let two = [a, b];
                 assert_eq!(lossy(&two), String::from_utf8_lossy(&two));
+                strict(&two);
                 if a >= 0xc0 {
                     for c in [0x00, 0x41, 0x80, 0xbf, 0xc0, 0xff] {
                         let three = [a, b, c, 0x80];
                         assert_eq!(lossy(&three), String::from_utf8_lossy(&three));
+                        strict(&three);
                     }
                 }
             }

@@ -97,11 +97,15 @@ impl Object {
     /// The raw text of member `key` (the last one, as `JSON.parse` does).
     fn raw(&self, key: &str) -> Option<&str> {
         let t = self.text.as_str();
-        self.members
-            .iter()
-            .rev()
-            .find(|(k, _)| key_eq(&t[k.0..k.1], key))
-            .map(|(_, v)| &t[v.0..v.1])
+        let mut i = self.members.len();
+        while i > 0 {
+            i -= 1;
+            let (k, v) = self.members[i];
+            if key_eq(t.get(k.0..k.1)?, key) {
+                return t.get(v.0..v.1);
+            }
+        }
+        None
     }
 
     /// Member `key`, decoded one level deep.
@@ -110,12 +114,17 @@ impl Object {
     }
 }
 
+/// The first byte of a value's text (0 for none).
+fn first(raw: &str) -> u8 {
+    raw.bytes().next().unwrap_or(0)
+}
+
 impl JsonObject for Object {
     fn parse(text: &str) -> Option<Self> {
         parse_object(text)
     }
     fn kind(&self, key: &str) -> Kind {
-        match self.raw(key).and_then(|r| r.bytes().next()) {
+        match self.raw(key).map(first) {
             None => Kind::Missing,
             Some(b'n') => Kind::Null,
             Some(b't' | b'f') => Kind::Bool,
@@ -126,61 +135,63 @@ impl JsonObject for Object {
         }
     }
     fn str(&self, key: &str) -> Option<String> {
-        match self.get(key)? {
-            Value::String(s) => Some(s),
-            _ => None,
-        }
+        let raw = self.raw(key)?;
+        (first(raw) == b'"').then(|| unescape(raw))
     }
     fn num(&self, key: &str) -> Option<f64> {
-        match self.get(key)? {
-            Value::Number(n) => Some(n),
-            _ => None,
-        }
+        let raw = self.raw(key)?;
+        matches!(first(raw), b'-' | b'0'..=b'9').then(|| number(raw))
     }
     fn object(&self, key: &str) -> Option<Self> {
-        match self.get(key)? {
-            Value::Object(t) => parse_object(&t),
-            _ => None,
-        }
+        parse_object(self.raw(key)?)
     }
     fn first_object_in(&self, key: &str) -> Option<Self> {
-        match self.get(key)? {
-            Value::Array(t) => match parse_array(&t)?.into_iter().next()? {
-                Value::Object(o) => parse_object(&o),
-                _ => None,
-            },
-            _ => None,
+        let raw = self.raw(key)?;
+        if first(raw) != b'[' {
+            return None;
         }
+        let b = raw.as_bytes();
+        let i = skip_ws(b, 1);
+        parse_object(raw.get(i..skip_value(b, i))?)
+    }
+}
+
+/// `text` checked against the grammar and trimmed, when it is a container
+/// opened by `open`.
+fn checked(text: &str, max_len: usize, open: u8) -> Option<&str> {
+    check(text, max_len).filter(|t| first(t) == open)
+}
+
+/// Where the members of a checked object, or the elements of a checked
+/// array, are: (key span, or `(0, 0)` in an array; value span), in order.
+fn spans(t: &str) -> Vec<(Span, Span)> {
+    let b = t.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 1;
+    loop {
+        i = skip_ws(b, i);
+        match at(b, i) {
+            b'}' | b']' | 0 => return out,
+            b',' => i = skip_ws(b, i + 1),
+            _ => {}
+        }
+        let mut k = (0, 0);
+        if first(t) == b'{' {
+            k = (i, skip_value(b, i));
+            i = skip_ws(b, skip_ws(b, k.1) + 1);
+        }
+        let end = skip_value(b, i);
+        out.push((k, (i, end)));
+        i = end;
     }
 }
 
 /// A JSON object (`None` when the text is not one, or is longer than [`MAX_JSON_LEN`]).
 pub fn parse_object(text: &str) -> Option<Object> {
-    let t = check(text, MAX_JSON_LEN)?;
-    if !t.starts_with('{') {
-        return None;
-    }
-    let b = text.as_bytes();
-    let off = t.as_ptr() as usize - text.as_ptr() as usize;
-    let mut members = Vec::new();
-    let mut i = off + 1;
-    loop {
-        i = skip_ws(b, i);
-        if b.get(i) == Some(&b'}') {
-            break;
-        }
-        if b.get(i) == Some(&b',') {
-            i = skip_ws(b, i + 1);
-        }
-        let k_end = skip_value(b, i);
-        let v_start = skip_ws(b, skip_ws(b, k_end) + 1);
-        let v_end = skip_value(b, v_start);
-        members.push(((i - off, k_end - off), (v_start - off, v_end - off)));
-        i = skip_ws(b, v_end);
-    }
+    let t = checked(text, MAX_JSON_LEN, b'{')?;
     Some(Object {
         text: t.to_owned(),
-        members,
+        members: spans(t),
     })
 }
 
@@ -193,36 +204,22 @@ pub fn parse_array(text: &str) -> Option<Vec<Value>> {
 /// [`parse_array`] with another length limit (the wasm skin's arguments,
 /// which carry whole response bodies and tokens for the core to refuse).
 pub fn parse_array_within(text: &str, max_len: usize) -> Option<Vec<Value>> {
-    let t = check(text, max_len)?;
-    if !t.starts_with('[') {
-        return None;
-    }
-    let b = t.as_bytes();
+    let t = checked(text, max_len, b'[')?;
     let mut out = Vec::new();
-    let mut i = 1;
-    loop {
-        i = skip_ws(b, i);
-        match b.get(i) {
-            Some(b']') | None => break,
-            Some(b',') => i = skip_ws(b, i + 1),
-            _ => {}
-        }
-        let end = skip_value(b, i);
-        out.push(value_of(&t[i..end]));
-        i = end;
+    for (_, v) in spans(t) {
+        out.push(value_of(t.get(v.0..v.1)?));
     }
     Some(out)
 }
 
 /// An identifier member: a non-empty string as it is, an integer in decimal.
 pub fn id_member(o: &Object, key: &str) -> Option<String> {
-    match o.get(key)? {
-        Value::String(s) => Some(s).filter(|s| !s.is_empty()),
-        Value::Number(n) if n.fract() == 0.0 && n.abs() < 9_007_199_254_740_992.0 => {
-            Some(crate::encoding::decimal(n as i64))
-        }
-        _ => None,
+    if let Some(s) = o.str(key) {
+        return Some(s).filter(|s| !s.is_empty());
     }
+    let n = o.num(key)?;
+    (n.fract() == 0.0 && n.abs() < 9_007_199_254_740_992.0)
+        .then(|| crate::encoding::decimal(n as i64))
 }
 
 /// Appends `s` as a JSON string literal (RFC 8259 §7).
@@ -232,8 +229,14 @@ pub fn write_str(s: &str, out: &mut String) {
 
 // ------------------------------------------------------------------ reading
 
+/// The byte at `i`, 0 past the end (a NUL byte is not JSON, outside a
+/// string or raw inside one, so it reads as the end everywhere).
+fn at(b: &[u8], i: usize) -> u8 {
+    b.get(i).copied().unwrap_or(0)
+}
+
 fn skip_ws(b: &[u8], mut i: usize) -> usize {
-    while matches!(b.get(i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+    while matches!(at(b, i), b' ' | b'\t' | b'\n' | b'\r') {
         i += 1;
     }
     i
@@ -243,9 +246,9 @@ fn skip_ws(b: &[u8], mut i: usize) -> usize {
 fn skip_value(b: &[u8], mut i: usize) -> usize {
     let mut depth = 0usize;
     loop {
-        match b.get(i) {
-            None => return i,
-            Some(b'"') => {
+        match at(b, i) {
+            0 => return i,
+            b'"' => {
                 i += 1;
                 while let Some(&c) = b.get(i) {
                     i += if c == b'\\' { 2 } else { 1 };
@@ -257,19 +260,19 @@ fn skip_value(b: &[u8], mut i: usize) -> usize {
                     return i;
                 }
             }
-            Some(b'{' | b'[') => {
+            b'{' | b'[' => {
                 depth += 1;
                 i += 1;
             }
-            Some(b'}' | b']') if depth > 0 => {
+            b'}' | b']' if depth > 0 => {
                 depth -= 1;
                 i += 1;
                 if depth == 0 {
                     return i;
                 }
             }
-            Some(b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r') if depth == 0 => return i,
-            Some(_) => i += 1,
+            b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r' if depth == 0 => return i,
+            _ => i += 1,
         }
     }
 }
@@ -288,63 +291,56 @@ fn value_of(raw: &str) -> Value {
 
 /// Whether a key's literal (with quotes) spells `key`.
 fn key_eq(lit: &str, key: &str) -> bool {
-    let inner = &lit[1..lit.len() - 1];
-    if inner.contains('\\') {
-        unescape(lit) == key
-    } else {
-        inner == key
+    match lit.get(1..lit.len().saturating_sub(1)) {
+        Some(inner) if crate::url::find_byte(inner, b'\\').is_none() => inner == key,
+        _ => unescape(lit) == key,
     }
 }
 
 fn hex4(b: &[u8]) -> Option<u32> {
-    let mut n = 0u32;
-    for &c in b.get(..4)? {
-        n = n * 16 + (c as char).to_digit(16)?;
-    }
-    Some(n)
+    b.get(..4)?.iter().try_fold(0, |n, &c| {
+        Some(n << 4 | u32::from(crate::encoding::hex_val(c)?))
+    })
 }
 
-/// The text of a checked string literal (with its quotes; surrogates come
-/// in pairs, see [`check_string`]).
+/// The text of a checked string literal (with its quotes; escapes are
+/// valid and surrogates come in pairs, see [`check_string`]).
 fn unescape(lit: &str) -> String {
-    let inner = &lit[1..lit.len() - 1];
-    let mut out = String::with_capacity(inner.len());
-    let mut rest = inner;
-    while let Some(p) = rest.find('\\') {
-        out.push_str(&rest[..p]);
-        let b = &rest.as_bytes()[p + 1..];
-        let mut used = 1;
-        let c = match b.first() {
-            Some(b'b') => '\u{8}',
-            Some(b'f') => '\u{c}',
-            Some(b'n') => '\n',
-            Some(b'r') => '\r',
-            Some(b't') => '\t',
-            Some(b'u') => {
-                used = 5;
-                let hi = hex4(&b[1..]).unwrap_or(0xfffd);
-                let lo = if (0xd800..0xdc00).contains(&hi) && b.get(5..7) == Some(b"\\u") {
-                    hex4(&b[7..]).filter(|lo| (0xdc00..0xe000).contains(lo))
-                } else {
-                    None
-                };
-                match lo {
-                    Some(lo) => {
-                        used = 11;
-                        char::from_u32(0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00))
-                    }
-                    None => char::from_u32(hi),
-                }
-                .unwrap_or('\u{fffd}')
-            }
-            Some(&c) => c as char,
-            None => '\\',
+    let b = lit.as_bytes();
+    let end = b.len().saturating_sub(1);
+    let mut out = Vec::with_capacity(end);
+    let mut i = 1;
+    while i < end {
+        let c = b[i];
+        i += 1;
+        if c != b'\\' {
+            out.push(c);
+            continue;
+        }
+        let e = b.get(i).copied().unwrap_or(b'\\');
+        i += 1;
+        let mut u = match e {
+            b'b' => 8,
+            b'f' => 12,
+            b'n' => 10,
+            b'r' => 13,
+            b't' => 9,
+            b'u' => b.get(i..).and_then(hex4).unwrap_or(0xfffd),
+            _ => u32::from(e),
         };
-        out.push(c);
-        rest = rest.get(p + 1 + used..).unwrap_or("");
+        if e == b'u' {
+            i += 4;
+            if u & 0xfc00 == 0xd800 {
+                // `\uDC00`..`\uDFFF` follows (checked).
+                let lo = b.get(i + 2..).and_then(hex4).unwrap_or(0);
+                u = 0x10000 + ((u & 0x3ff) << 10) + (lo & 0x3ff);
+                i += 6;
+            }
+        }
+        let c = char::from_u32(u).unwrap_or('\u{fffd}');
+        out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
     }
-    out.push_str(rest);
-    out
+    crate::encoding::utf8(&out, false).unwrap_or_default()
 }
 
 /// The value of a checked number literal, correctly rounded like the
@@ -372,73 +368,46 @@ fn number(raw: &str) -> f64 {
     allow(dead_code)
 )]
 fn small_number(raw: &str) -> f64 {
-    const POW10: [f64; 23] = [
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
-        1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-    ];
-    let b = raw.as_bytes();
-    let mut i = 0;
-    let neg = b.first() == Some(&b'-');
-    if neg {
-        i += 1;
-    }
+    // The digits as one number `m`, and the power of ten to scale it by:
+    // minus the fraction digits, plus the exponent (capped: beyond ±100 000
+    // every number is 0 or infinite).
     let mut m = 0f64;
-    let mut digits = 0;
     let mut scale = 0i32;
-    let mut frac = false;
-    while let Some(&c) = b.get(i) {
+    let (mut frac, mut exp, mut exp_neg, mut in_exp) = (false, 0i32, false, false);
+    for &c in raw.as_bytes() {
         match c {
+            b'0'..=b'9' if in_exp => exp = (exp * 10 + i32::from(c - b'0')).min(100_000),
             b'0'..=b'9' => {
-                if m != 0.0 || c != b'0' {
-                    digits += 1;
-                }
                 m = m * 10.0 + f64::from(c - b'0');
-                if frac {
-                    scale -= 1;
-                }
+                scale -= i32::from(frac);
             }
             b'.' => frac = true,
-            _ => break,
+            b'e' | b'E' => in_exp = true,
+            b'-' => exp_neg = in_exp,
+            _ => {}
         }
-        i += 1;
     }
-    if matches!(b.get(i), Some(b'e' | b'E')) {
-        let t = &raw[i + 1..];
-        let huge = if t.starts_with('-') {
-            -100_000
+    scale = scale.saturating_add(if exp_neg { -exp } else { exp });
+    // One multiplication or division by an exact power of ten (10^22 at
+    // most) when the power is at most 22: then with at most 15 significant
+    // digits the result is exact (Clinger's fast path); beyond, in steps.
+    while scale != 0 {
+        let k = scale.clamp(-22, 22);
+        let mut p = 1f64;
+        for _ in 0..k.unsigned_abs() {
+            p *= 10.0;
+        }
+        if k > 0 {
+            m *= p;
         } else {
-            100_000
-        };
-        let e: i32 = t.trim_start_matches('+').parse().unwrap_or(huge);
-        scale = scale.saturating_add(e.clamp(-100_000, 100_000));
+            m /= p;
+        }
+        scale -= k;
     }
-    let v = if m == 0.0 {
-        0.0
-    } else if digits <= 15 && (-22..=22).contains(&scale) {
-        if scale >= 0 {
-            m * POW10[scale as usize]
-        } else {
-            m / POW10[(-scale) as usize]
-        }
+    if first(raw) == b'-' {
+        -m
     } else {
-        let mut v = m;
-        let mut s = scale;
-        while s > 0 {
-            let k = s.min(22);
-            v *= POW10[k as usize];
-            s -= k;
-        }
-        while s < 0 {
-            let k = (-s).min(22);
-            v /= POW10[k as usize];
-            s += k;
-        }
-        v
-    };
-    if neg {
-        -v
-    } else {
-        v
+        m
     }
 }
 
@@ -453,71 +422,51 @@ fn check(text: &str, max_len: usize) -> Option<&str> {
     let mut stack: Vec<u8> = Vec::new();
     let start = skip_ws(b, 0);
     let mut i = start;
-    // Expecting a value (true) or, inside an object, a key (false)?
-    let mut want_value = true;
     loop {
-        if want_value {
-            i = skip_ws(b, i);
-            match *b.get(i)? {
-                b'{' => {
-                    stack.push(b'{');
-                    i = skip_ws(b, i + 1);
-                    if b.get(i) == Some(&b'}') {
-                        stack.pop();
-                        i += 1;
-                    } else {
-                        want_value = false;
-                        continue;
-                    }
+        // A value at `i`.
+        let c = at(b, i);
+        i = match c {
+            b'{' | b'[' => {
+                i = skip_ws(b, i + 1);
+                // `{` + 2 is `}`, `[` + 2 is `]`.
+                if at(b, i) == c + 2 {
+                    i + 1
+                } else {
+                    stack.push(c);
+                    i = if c == b'{' { key(b, i)? } else { i };
+                    continue;
                 }
-                b'[' => {
-                    stack.push(b'[');
-                    i = skip_ws(b, i + 1);
-                    if b.get(i) == Some(&b']') {
-                        stack.pop();
-                        i += 1;
-                    } else {
-                        continue;
-                    }
+            }
+            b'"' => check_string(b, i)?,
+            _ => {
+                let lit: &[u8] = match c {
+                    b't' => b"true",
+                    b'f' => b"false",
+                    b'n' => b"null",
+                    _ => &[],
+                };
+                match lit {
+                    [] => check_number(b, i)?,
+                    _ => (b.get(i..i + lit.len())? == lit).then_some(i + lit.len())?,
                 }
-                b'"' => i = check_string(b, i)?,
-                b't' => i = literal(b, i, b"true")?,
-                b'f' => i = literal(b, i, b"false")?,
-                b'n' => i = literal(b, i, b"null")?,
-                _ => i = check_number(b, i)?,
             }
-        } else {
-            // A key, then ':'.
-            i = skip_ws(b, i);
-            if b.get(i) != Some(&b'"') {
-                return None;
-            }
-            i = skip_ws(b, check_string(b, i)?);
-            if b.get(i) != Some(&b':') {
-                return None;
-            }
-            i += 1;
-            want_value = true;
-            continue;
-        }
-        // After a value: ',' or the closing bracket of its container.
+        };
+        // After a value: ',' and the next one, or the closing bracket of
+        // its container.
         loop {
             i = skip_ws(b, i);
             let Some(&top) = stack.last() else {
                 return (i == b.len()).then(|| &text[start..skip_back(b, i)]);
             };
-            match (top, b.get(i)) {
-                (b'{', Some(b',')) => {
-                    i += 1;
-                    want_value = false;
+            match at(b, i) {
+                b',' => {
+                    i = skip_ws(b, i + 1);
+                    if top == b'{' {
+                        i = key(b, i)?;
+                    }
                     break;
                 }
-                (b'[', Some(b',')) => {
-                    i += 1;
-                    want_value = true;
-                    break;
-                }
-                (b'{', Some(b'}')) | (b'[', Some(b']')) => {
+                c if c == top + 2 => {
                     stack.pop();
                     i += 1;
                 }
@@ -527,6 +476,15 @@ fn check(text: &str, max_len: usize) -> Option<&str> {
     }
 }
 
+/// A key at `i`, then `:`; where its value starts.
+fn key(b: &[u8], i: usize) -> Option<usize> {
+    if at(b, i) != b'"' {
+        return None;
+    }
+    let i = skip_ws(b, check_string(b, i)?);
+    (at(b, i) == b':').then(|| skip_ws(b, i + 1))
+}
+
 fn skip_back(b: &[u8], mut i: usize) -> usize {
     while i > 0 && matches!(b[i - 1], b' ' | b'\t' | b'\n' | b'\r') {
         i -= 1;
@@ -534,31 +492,24 @@ fn skip_back(b: &[u8], mut i: usize) -> usize {
     i
 }
 
-fn literal(b: &[u8], i: usize, lit: &[u8]) -> Option<usize> {
-    (b.get(i..i + lit.len())? == lit).then_some(i + lit.len())
-}
-
 fn check_string(b: &[u8], mut i: usize) -> Option<usize> {
     i += 1;
     loop {
-        match *b.get(i)? {
+        match at(b, i) {
             b'"' => return Some(i + 1),
-            b'\\' => match *b.get(i + 1)? {
+            b'\\' => match at(b, i + 1) {
                 b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => i += 2,
                 b'u' => {
                     // A surrogate must come as a high + low pair: a lone
                     // one cannot be held by a Rust string.
                     let u = hex4(b.get(i + 2..)?)?;
                     i += 6;
-                    if (0xdc00..0xe000).contains(&u) {
+                    if u & 0xfc00 == 0xdc00 {
                         return None;
                     }
-                    if (0xd800..0xdc00).contains(&u) {
-                        if b.get(i..i + 2)? != b"\\u" {
-                            return None;
-                        }
+                    if u & 0xfc00 == 0xd800 {
                         let lo = hex4(b.get(i + 2..)?)?;
-                        if !(0xdc00..0xe000).contains(&lo) {
+                        if at(b, i) != b'\\' || at(b, i + 1) != b'u' || lo & 0xfc00 != 0xdc00 {
                             return None;
                         }
                         i += 6;
@@ -572,36 +523,34 @@ fn check_string(b: &[u8], mut i: usize) -> Option<usize> {
     }
 }
 
+/// The end of a run of at least one digit at `i`.
+fn digits(b: &[u8], mut i: usize) -> Option<usize> {
+    let start = i;
+    while at(b, i).is_ascii_digit() {
+        i += 1;
+    }
+    (i > start).then_some(i)
+}
+
 fn check_number(b: &[u8], mut i: usize) -> Option<usize> {
-    let digits = |i: &mut usize| {
-        let s = *i;
-        while b.get(*i).is_some_and(u8::is_ascii_digit) {
-            *i += 1;
-        }
-        *i > s
+    if at(b, i) == b'-' {
+        i += 1;
+    }
+    i = if at(b, i) == b'0' {
+        i + 1
+    } else {
+        digits(b, i)?
     };
-    if b.get(i) == Some(&b'-') {
-        i += 1;
+    if at(b, i) == b'.' {
+        i = digits(b, i + 1)?;
     }
-    if b.get(i) == Some(&b'0') {
+    // `e` or `E`.
+    if at(b, i) | 0x20 == b'e' {
         i += 1;
-    } else if !digits(&mut i) {
-        return None;
-    }
-    if b.get(i) == Some(&b'.') {
-        i += 1;
-        if !digits(&mut i) {
-            return None;
-        }
-    }
-    if matches!(b.get(i), Some(b'e' | b'E')) {
-        i += 1;
-        if matches!(b.get(i), Some(b'+' | b'-')) {
+        if matches!(at(b, i), b'+' | b'-') {
             i += 1;
         }
-        if !digits(&mut i) {
-            return None;
-        }
+        i = digits(b, i)?;
     }
     // Numbers beyond f64 (`1e400`) are accepted, as `JSON.parse` does (the
     // member reads as an infinite number, which the protocols refuse where
@@ -690,6 +639,12 @@ mod tests {
             Some("d")
         );
         assert_eq!(o.object("o").and_then(|e| e.num("k")), Some(1.0));
+        let e =
+            parse_object(r#"{"s":"a\"\\\/\b\f\n\r\tz\u00e9\ud83d\ude00\u0041\u20AC"}"#).unwrap();
+        assert_eq!(
+            e.str("s").as_deref(),
+            Some("a\"\\/\u{8}\u{c}\n\r\tz\u{e9}\u{1f600}A\u{20ac}")
+        );
         // Prototype names are not members.
         assert_eq!(o.kind("constructor"), Kind::Missing);
     }

@@ -10,6 +10,7 @@
 use crate::encoding::b64url_decode;
 use crate::error::{Error, ErrorCode, Result};
 use crate::json::{self, JsonObject, Kind, Object};
+use crate::url::{find_byte, split_once_byte};
 
 /// Longest token accepted (bytes). Real access tokens are well under 8 KiB.
 pub const MAX_JWT_LEN: usize = 64 * 1024;
@@ -40,36 +41,33 @@ fn invalid(msg: &str) -> Error {
 
 /// Splits a compact JWS into its three segments after basic checks.
 fn segments(token: &str) -> Result<(&str, &str)> {
-    if token.is_empty() {
-        return Err(invalid("the token is empty"));
-    }
     if token.len() > MAX_JWT_LEN {
         return Err(invalid("the token is longer than 64 KiB"));
     }
-    let mut it = token.split('.');
-    let (Some(header), Some(payload), Some(_sig)) = (it.next(), it.next(), it.next()) else {
+    let segments = split_once_byte(token, b'.')
+        .and_then(|(h, rest)| Some((h, split_once_byte(rest, b'.')?)))
+        .filter(|(_, (_, sig))| find_byte(sig, b'.').is_none());
+    // Also an encrypted JWE (five segments): it cannot be decoded here.
+    let Some((header, (payload, _))) = segments else {
         return Err(invalid("a JWT has three dot-separated segments"));
     };
-    if it.next().is_some() {
-        return Err(invalid(
-            "a JWT has three dot-separated segments (encrypted JWE tokens cannot be decoded)",
-        ));
+    match b64url_decode(header).as_deref().map(<[u8]>::trim_ascii) {
+        Some([b'{', .., b'}']) => Ok((header, payload)),
+        _ => Err(invalid("the JWT header is not a base64url JSON object")),
     }
-    let hdr = b64url_decode(header).ok_or_else(|| invalid("the JWT header is not base64url"))?;
-    let trimmed = hdr.trim_ascii();
-    if trimmed.first() != Some(&b'{') || trimmed.last() != Some(&b'}') {
-        return Err(invalid("the JWT header is not a JSON object"));
-    }
-    Ok((header, payload))
+}
+
+fn bad_payload() -> Error {
+    invalid("the JWT payload is not a base64url JSON object")
 }
 
 /// The payload segment of `token`, base64url-decoded to UTF-8 text, not yet
 /// parsed as JSON. **No signature verification.**
 pub fn decode_payload_text(token: &str) -> Result<String> {
     let (_, payload) = segments(token)?;
-    let bytes =
-        b64url_decode(payload).ok_or_else(|| invalid("the JWT payload is not base64url"))?;
-    String::from_utf8(bytes).map_err(|_| invalid("the JWT payload is not UTF-8"))
+    b64url_decode(payload)
+        .and_then(|b| crate::encoding::utf8(&b, true))
+        .ok_or_else(bad_payload)
 }
 
 /// A decoded, **unverified** claims set.
@@ -81,8 +79,7 @@ pub struct UnverifiedClaims {
 /// Decodes the payload of `token` as a JSON object. **No signature verification.**
 pub fn decode_unverified(token: &str) -> Result<UnverifiedClaims> {
     let text = decode_payload_text(token)?;
-    let claims =
-        json::parse_object(&text).ok_or_else(|| invalid("the JWT payload is not a JSON object"))?;
+    let claims = json::parse_object(&text).ok_or_else(bad_payload)?;
     Ok(UnverifiedClaims { claims })
 }
 
@@ -106,13 +103,10 @@ impl UnverifiedClaims {
                 .filter(|n| n.abs() <= MAX_NUMERIC_DATE)
                 .map(Some)
                 .ok_or_else(|| {
-                    invalid(
-                        &[
-                            "the ",
-                            name,
-                            " claim is not a NumericDate (RFC 7519 §2) within a JavaScript Date's range",
-                        ]
-                        .concat(),
+                    Error::about(
+                        ErrorCode::InvalidJwt,
+                        name,
+                        " is not a NumericDate within a JavaScript Date's range",
                     )
                 }),
         }
@@ -154,13 +148,14 @@ pub fn spendesk_wallet_id(access_token: &str, claim: Option<&str>) -> Result<Str
         .iter()
         .find_map(|n| claims.id_claim(n))
         .ok_or_else(|| match claim {
-            Some(c) => Error::new(
+            Some(c) => Error::about(
                 ErrorCode::MissingClaim,
-                ["the token has no string or integer claim \"", c, "\""].concat(),
+                c,
+                ": no such string or integer claim in the token",
             ),
             None => Error::new(
                 ErrorCode::MissingClaim,
-                "the token has none of the wallet ID claims (wallet_id, walletId, company_id, companyId, wallet, company); pass the claim name explicitly",
+                "no wallet ID claim in the token: pass the claim name",
             ),
         })
 }

@@ -4,11 +4,10 @@
 //! do SHA-256, which never applies here, and Pleo requires S256
 //! (pleo-quickstart.txt: "code_challenge_method: must be S256").
 
-use crate::encoding::{b64url, decimal, is_unreserved};
+use crate::encoding::{b64url, is_unreserved};
 use crate::error::{Error, ErrorCode, Result};
 use crate::random;
 use crate::secret::Secret;
-use sha2::{Digest, Sha256};
 
 /// Shortest verifier, RFC 7636 §4.1.
 pub const MIN_VERIFIER_LEN: usize = 43;
@@ -46,7 +45,7 @@ impl Pkce {
         let bytes = entropy.get(..need).ok_or_else(|| {
             Error::new(
                 ErrorCode::InvalidArgument,
-                "not enough random bytes for a verifier of that length",
+                "too few random bytes for that verifier length",
             )
         })?;
         let mut verifier = b64url(bytes);
@@ -65,14 +64,13 @@ fn entropy_needed(len: usize) -> usize {
     (len * 3 - 2).div_ceil(4)
 }
 
+const LEN_MSG: &str = "a code verifier has 43 to 128 characters";
+
 fn check_len(len: usize) -> Result<usize> {
     if (MIN_VERIFIER_LEN..=MAX_VERIFIER_LEN).contains(&len) {
         Ok(len)
     } else {
-        Err(Error::new(
-            ErrorCode::InvalidArgument,
-            "a code verifier has 43 to 128 characters (RFC 7636 §4.1)",
-        ))
+        Err(Error::new(ErrorCode::InvalidArgument, LEN_MSG))
     }
 }
 
@@ -80,37 +78,98 @@ fn check_len(len: usize) -> Result<usize> {
 /// `[A-Z] / [a-z] / [0-9] / "-" / "." / "_" / "~"`. The message never
 /// repeats the verifier.
 pub fn validate_verifier(verifier: &str) -> Result<()> {
-    let n = verifier.len();
-    if !(MIN_VERIFIER_LEN..=MAX_VERIFIER_LEN).contains(&n) {
-        return Err(Error::new(
-            ErrorCode::InvalidCodeVerifier,
-            [
-                "a code verifier has 43 to 128 characters (RFC 7636 §4.1); this one has ",
-                &decimal(n as i64),
-                " bytes",
-            ]
-            .concat(),
-        ));
-    }
-    if let Some(pos) = verifier.bytes().position(|b| !is_unreserved(b)) {
-        return Err(Error::new(
-            ErrorCode::InvalidCodeVerifier,
-            [
-                "a code verifier may use only A-Z a-z 0-9 - . _ ~ (RFC 7636 §4.1); byte ",
-                &decimal(pos as i64),
-                " is not one of them",
-            ]
-            .concat(),
-        ));
-    }
-    Ok(())
+    let msg = if !(MIN_VERIFIER_LEN..=MAX_VERIFIER_LEN).contains(&verifier.len()) {
+        LEN_MSG
+    } else if !crate::url::all_by(verifier, is_unreserved) {
+        "a code verifier may use only A-Z a-z 0-9 - . _ ~"
+    } else {
+        return Ok(());
+    };
+    Err(Error::new(ErrorCode::InvalidCodeVerifier, msg))
 }
 
 /// `BASE64URL-ENCODE(SHA256(ASCII(code_verifier)))`, RFC 7636 §4.2, after
 /// validating the verifier.
 pub fn challenge_s256(verifier: &str) -> Result<String> {
     validate_verifier(verifier)?;
-    Ok(b64url(&Sha256::digest(verifier.as_bytes())))
+    Ok(b64url(&sha256(verifier.as_bytes())))
+}
+
+/// SHA-256 (FIPS 180-4 §6.2) of `data`: the plain loop, for the short
+/// inputs here (verifiers, refresh tokens). By hand: the `sha2` crate's
+/// `Digest` wrapper and block buffer alone are ~1 KB of wasm.
+pub fn sha256(data: &[u8]) -> [u8; 32] {
+    const K: [u32; 64] = [
+        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
+        0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
+        0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
+        0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
+        0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
+        0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+        0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
+        0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
+        0xc67178f2,
+    ];
+    let mut h: [u32; 8] = [
+        0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab,
+        0x5be0cd19,
+    ];
+    // The message, 0x80, zeros, and the bit length: whole 64-byte blocks.
+    let mut m = data.to_vec();
+    m.push(0x80);
+    while m.len() % 64 != 56 {
+        m.push(0);
+    }
+    m.extend_from_slice(&(data.len() as u64).wrapping_mul(8).to_be_bytes());
+    let mut w = [0u32; 64];
+    for block in m.chunks_exact(64) {
+        for t in 0..64 {
+            w[t] = if t < 16 {
+                let b = &block[t * 4..];
+                u32::from_be_bytes([b[0], b[1], b[2], b[3]])
+            } else {
+                let (x, y) = (w[t - 15], w[t - 2]);
+                let s0 = x.rotate_right(7) ^ x.rotate_right(18) ^ (x >> 3);
+                let s1 = y.rotate_right(17) ^ y.rotate_right(19) ^ (y >> 10);
+                w[t - 16]
+                    .wrapping_add(s0)
+                    .wrapping_add(w[t - 7])
+                    .wrapping_add(s1)
+            };
+        }
+        let mut v = h;
+        for t in 0..64 {
+            let [a, b, c, d, e, f, g, hh] = v;
+            let s1 = e.rotate_right(6) ^ e.rotate_right(11) ^ e.rotate_right(25);
+            let ch = (e & f) ^ (!e & g);
+            let t1 = hh
+                .wrapping_add(s1)
+                .wrapping_add(ch)
+                .wrapping_add(K[t])
+                .wrapping_add(w[t]);
+            let s0 = a.rotate_right(2) ^ a.rotate_right(13) ^ a.rotate_right(22);
+            let maj = (a & b) ^ (a & c) ^ (b & c);
+            v = [
+                t1.wrapping_add(s0).wrapping_add(maj),
+                a,
+                b,
+                c,
+                d.wrapping_add(t1),
+                e,
+                f,
+                g,
+            ];
+        }
+        for k in 0..8 {
+            h[k] = h[k].wrapping_add(v[k]);
+        }
+    }
+    let mut out = [0u8; 32];
+    for k in 0..32 {
+        out[k] = h[k / 4].to_be_bytes()[k % 4];
+    }
+    out
 }
 
 #[cfg(test)]
@@ -133,6 +192,25 @@ mod tests {
         let p = Pkce::from_entropy(&RFC_OCTETS, 43).unwrap();
         assert_eq!(p.verifier.expose(), RFC_VERIFIER);
         assert_eq!(p.challenge, RFC_CHALLENGE);
+    }
+
+    #[test]
+    fn sha256_is_sha2s() {
+        use sha2::{Digest, Sha256};
+        let data: Vec<u8> = (0..300u32).map(|i| (i * 7 + 3) as u8).collect();
+        for n in 0..data.len() {
+            let want: [u8; 32] = Sha256::digest(&data[..n]).into();
+            assert_eq!(sha256(&data[..n]), want, "{n}");
+        }
+        // FIPS 180-2 appendix B.1.
+        assert_eq!(
+            sha256(b"abc"),
+            [
+                0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41, 0x40, 0xde, 0x5d, 0xae,
+                0x22, 0x23, 0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17, 0x7a, 0x9c, 0xb4, 0x10, 0xff, 0x61,
+                0xf2, 0x00, 0x15, 0xad
+            ]
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@ pub fn fill(buf: &mut [u8]) -> Result<()> {
     getrandom::fill(buf).map_err(|_| {
         Error::new(
             ErrorCode::RandomUnavailable,
-            "the platform's secure random number generator is not available",
+            "no secure random number generator is available",
         )
     })
 }

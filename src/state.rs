@@ -7,7 +7,9 @@ use crate::random;
 
 /// A new `state`: 32 random bytes, base64url (43 characters).
 pub fn random_state() -> Result<String> {
-    Ok(state_from_entropy(&random::bytes::<32>()?))
+    let mut entropy = [0u8; 32];
+    random::fill(&mut entropy)?;
+    Ok(state_from_entropy(&entropy))
 }
 
 /// `state` from caller-supplied random bytes (sans-IO).
@@ -22,7 +24,10 @@ pub fn constant_time_eq(a: &str, b: &str) -> bool {
     if a.len() != b.len() {
         return false;
     }
-    let diff = a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y));
+    let mut diff = 0u8;
+    for i in 0..a.len() {
+        diff |= a[i] ^ b[i];
+    }
     // black_box keeps the optimiser from turning the fold into an early exit.
     core::hint::black_box(diff) == 0
 }

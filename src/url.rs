@@ -2,6 +2,10 @@
 //! crate (which brings IDNA tables into every user's wasm). We do not
 //! normalise URLs: we check that they are absolute `https:` URLs (or `http:` on
 //! a loopback host), have no fragment, and split off the query.
+//!
+//! Splits and searches here are byte searches for ASCII bytes (see
+//! [`find_byte`]): `str`'s char and substring searchers cost kilobytes of
+//! wasm for these few short ASCII patterns.
 
 use crate::error::{Error, ErrorCode, Result};
 
@@ -30,7 +34,7 @@ impl Endpoint {
         if self.has_query() {
             return Err(Error::new(
                 ErrorCode::InvalidUrl,
-                "a base URL must not carry a query",
+                "a base URL must not have a query",
             ));
         }
         let base = trim_end_byte(&self.url, b'/');
@@ -41,18 +45,9 @@ impl Endpoint {
 /// Whether `host` (without port; IPv6 in brackets) is a loopback address:
 /// `localhost`, `127.0.0.0/8`, or `[::1]`.
 pub fn is_loopback_host(host: &str) -> bool {
-    if host.eq_ignore_ascii_case("localhost") || host == "[::1]" {
-        return true;
-    }
-    let mut parts = host.split('.');
-    if parts.next() != Some("127") {
-        return false;
-    }
-    let rest: Vec<&str> = parts.collect();
-    rest.len() == 3
-        && rest
-            .iter()
-            .all(|p| p.len() <= 3 && small_decimal(p).is_some_and(|n| n <= 255))
+    host.eq_ignore_ascii_case("localhost")
+        || host == "[::1]"
+        || (host.starts_with("127.") && is_dotted_quad(host, false))
 }
 
 /// The value of 1 to 5 ASCII digits (`None` for anything else). By hand
@@ -62,9 +57,14 @@ fn small_decimal(p: &str) -> Option<u32> {
     if p.is_empty() || p.len() > 5 {
         return None;
     }
-    p.bytes().try_fold(0u32, |n, b| {
-        b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
-    })
+    let mut n = 0;
+    for b in p.bytes() {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + u32::from(b - b'0');
+    }
+    Some(n)
 }
 
 /// Splits `scheme://authority/rest` and returns (scheme, host, rest-after-authority).
@@ -73,33 +73,28 @@ fn split(url: &str) -> Option<(&str, &str, &str)> {
     if !is_scheme(scheme) {
         return None;
     }
-    let end = after.find(['/', '?', '#']).unwrap_or(after.len());
-    let authority = &after[..end];
-    let rest = &after[end..];
+    let end = find_by(after, |b| matches!(b, b'/' | b'?' | b'#')).unwrap_or(after.len());
+    let (authority, rest) = after.split_at_checked(end)?;
     // userinfo is not accepted: it has no place in an OAuth endpoint.
-    if authority.is_empty() || authority.contains('@') {
+    if authority.is_empty() || find_byte(authority, b'@').is_some() {
         return None;
     }
-    let host = if authority.starts_with('[') {
-        let close = authority.find(']')?;
-        let port = &authority[close + 1..];
-        if !(port.is_empty() || valid_port(port.strip_prefix(':')?)) {
-            return None;
+    let host = match authority.strip_prefix("[") {
+        Some(v6) => {
+            let (addr, port) = split_once_byte(v6, b']')?;
+            if !(port.is_empty() || valid_port(port.strip_prefix(":")?)) || !is_ipv6(addr) {
+                return None;
+            }
+            authority.get(..addr.len() + 2)?
         }
-        if !is_ipv6(&authority[1..close]) {
-            return None;
-        }
-        &authority[..=close]
-    } else {
-        match rsplit_once_byte(authority, b':') {
-            Some((h, port)) if valid_port(port) => h,
-            Some(_) => return None,
-            None => authority,
+        None => {
+            let (h, port) = rsplit_once_byte(authority, b':').unwrap_or((authority, ""));
+            if !valid_port(port) || !is_reg_host(h) {
+                return None;
+            }
+            h
         }
     };
-    if host.is_empty() || !(host.starts_with('[') || is_reg_host(host)) {
-        return None;
-    }
     Some((scheme, host, rest))
 }
 
@@ -111,26 +106,25 @@ fn split(url: &str) -> Option<(&str, &str, &str)> {
 /// here rather than turned into a URL the runtime cannot use (found by the
 /// `url` fuzz target's WHATWG differential).
 fn is_ipv6(s: &str) -> bool {
-    // A trailing IPv4 part counts as two groups: check it, then stand in `0:0`.
-    let mut buf = String::new();
-    let s = match s.bytes().rposition(|c| c == b':') {
-        Some(i) if s[i + 1..].contains('.') => {
-            if !is_ipv4_dotted(&s[i + 1..]) {
+    // A trailing IPv4 part counts as two groups: check it, then count it so
+    // (its `:` stays when it ends a `::`).
+    let (s, v4) = match rsplit_once_byte(s, b':') {
+        Some((head, tail)) if find_byte(tail, b'.').is_some() => {
+            if !is_dotted_quad(tail, true) {
                 return false;
             }
-            buf.push_str(&s[..=i]);
-            buf.push_str("0:0");
-            buf.as_str()
+            let keep = if head.ends_with(":") { 1 } else { 0 };
+            (s.get(..head.len() + keep).unwrap_or(""), 2)
         }
-        _ => s,
+        _ => (s, 0),
     };
     let groups = |part: &str| -> Option<usize> {
         if part.is_empty() {
             return Some(0);
         }
         let mut n = 0;
-        for g in part.split(':') {
-            if g.is_empty() || g.len() > 4 || !g.bytes().all(|b| b.is_ascii_hexdigit()) {
+        for g in split_byte(part, b':') {
+            if g.is_empty() || g.len() > 4 || !all_by(g, |b| b.is_ascii_hexdigit()) {
                 return None;
             }
             n += 1;
@@ -140,9 +134,9 @@ fn is_ipv6(s: &str) -> bool {
     match split_once_str(s, "::") {
         Some((a, b)) => {
             split_once_str(b, "::").is_none()
-                && matches!((groups(a), groups(b)), (Some(x), Some(y)) if x + y <= 7)
+                && matches!((groups(a), groups(b)), (Some(x), Some(y)) if x + y + v4 <= 7)
         }
-        None => groups(s) == Some(8),
+        None => groups(s).map(|n| n + v4) == Some(8),
     }
 }
 
@@ -155,30 +149,36 @@ fn is_ipv6(s: &str) -> bool {
 /// too big to ship), `%`, `\` (WHATWG reads it as `/`, so the host checked
 /// here would not be the one fetched), `<>^|` and `1.2.3.4.5`-like names.
 fn is_reg_host(host: &str) -> bool {
-    if !host
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=".contains(&b))
+    if host.is_empty()
+        || !all_by(host, |b| {
+            b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=".contains(&b)
+        })
     {
         return false;
     }
-    let name = host.strip_suffix('.').unwrap_or(host);
+    let name = host.strip_suffix(".").unwrap_or(host);
     let last = rsplit_once_byte(name, b'.').map_or(name, |(_, l)| l);
     let hex = last.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("0x"))
-        && last[2..].bytes().all(|b| b.is_ascii_hexdigit());
-    let numeric = hex || (!last.is_empty() && last.bytes().all(|b| b.is_ascii_digit()));
-    !numeric || is_ipv4_dotted(name)
+        && all_by(last.get(2..).unwrap_or_default(), |b| b.is_ascii_hexdigit());
+    let numeric = hex || (!last.is_empty() && all_by(last, |b| b.is_ascii_digit()));
+    !numeric || is_dotted_quad(name, true)
 }
 
-/// `a.b.c.d`, each a decimal 0–255 without leading zeros (WHATWG's IPv6
-/// parser refuses them in an embedded IPv4 address).
-fn is_ipv4_dotted(s: &str) -> bool {
-    let parts: Vec<&str> = s.split('.').collect();
-    parts.len() == 4
-        && parts.iter().all(|p| {
-            p.len() <= 3
-                && (p.len() == 1 || !p.starts_with('0'))
-                && small_decimal(p).is_some_and(|n| n <= 255)
-        })
+/// `a.b.c.d`, each 1–3 decimal digits of value 0–255; `strict` refuses
+/// leading zeros (WHATWG's IPv6 parser refuses them in an embedded IPv4
+/// address; `127.0.0.010` is still a loopback host).
+fn is_dotted_quad(s: &str, strict: bool) -> bool {
+    let mut n = 0;
+    for p in split_byte(s, b'.') {
+        if p.len() > 3
+            || (strict && p.len() > 1 && p.starts_with("0"))
+            || small_decimal(p).is_none_or(|v| v > 255)
+        {
+            return false;
+        }
+        n += 1;
+    }
+    n == 4
 }
 
 fn valid_port(p: &str) -> bool {
@@ -193,53 +193,112 @@ fn valid_port(p: &str) -> bool {
 ///   https", localhost being the usual development exception);
 /// - no fragment (RFC 6749 §3.1, §3.1.2).
 pub fn parse_endpoint(url: &str, what: &str) -> Result<Endpoint> {
+    check_endpoint(url, what)?;
+    Ok(Endpoint {
+        url: url.to_owned(),
+        query_start: find_byte(url, b'?').map(|i| i + 1),
+    })
+}
+
+/// The checks of [`parse_endpoint`], for a URL that is only checked (no
+/// copy kept).
+pub fn check_endpoint(url: &str, what: &str) -> Result<()> {
+    let bad = |problem: &str| Err(Error::about(ErrorCode::InvalidUrl, what, problem));
     if url.len() > MAX_URL_LEN {
-        return Err(Error::new(
-            ErrorCode::InvalidUrl,
-            [what, " is longer than 8 KiB"].concat(),
-        ));
+        return bad(" is longer than 8 KiB");
     }
-    if url.bytes().any(|b| b <= b' ' || b == 0x7f) {
-        return Err(Error::new(
-            ErrorCode::InvalidUrl,
-            [what, " contains whitespace or control characters"].concat(),
-        ));
+    if find_by(url, |b| b <= b' ' || b == 0x7f).is_some() {
+        return bad(" contains whitespace or control characters");
     }
-    let (scheme, host, rest) = split(url).ok_or_else(|| {
-        Error::new(
-            ErrorCode::InvalidUrl,
-            [what, " is not an absolute URL (scheme://host/...)"].concat(),
-        )
-    })?;
-    if rest.contains('#') {
-        return Err(Error::new(
-            ErrorCode::InvalidUrl,
-            [what, " must not contain a fragment (#)"].concat(),
-        ));
+    let Some((scheme, host, rest)) = split(url) else {
+        return bad(" is not an absolute URL (scheme://host/...)");
+    };
+    if find_byte(rest, b'#').is_some() {
+        return bad(" must not have a fragment (#)");
     }
     let secure = scheme.eq_ignore_ascii_case("https")
         || (scheme.eq_ignore_ascii_case("http") && is_loopback_host(host));
     if !secure {
-        return Err(Error::new(
+        return Err(Error::about(
             ErrorCode::InsecureUrl,
-            [
-                what,
-                " must use https (http is allowed only for loopback hosts)",
-            ]
-            .concat(),
+            what,
+            " must be https (http only for loopback hosts)",
         ));
     }
-    Ok(Endpoint {
-        url: url.to_owned(),
-        query_start: url.find('?').map(|i| i + 1),
-    })
+    Ok(())
 }
 
 /// RFC 3986 §3.1: `scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )`.
 fn is_scheme(s: &str) -> bool {
     s.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+        && all_by(s, |b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')
+        })
+}
+
+/// Where the first byte of `s` that `f` holds for is. One loop for every
+/// byte-class search, `f` a function pointer: each closure type would be a
+/// copy of the loop (~0.1 KB of wasm each).
+#[inline(never)]
+pub(crate) fn find_by(s: &str, f: fn(u8) -> bool) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if f(b[i]) {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Whether `f` holds for every byte of `s` (see [`find_by`]).
+#[inline(never)]
+pub(crate) fn all_by(s: &str, f: fn(u8) -> bool) -> bool {
+    s.as_bytes().iter().all(|&b| f(b))
+}
+
+/// Where the ASCII byte `b` first occurs in `s`. One shared loop instead of
+/// `str::find(char)` (its char searcher and `memchr` are ~0.6 KB of wasm).
+#[inline(never)]
+pub(crate) fn find_byte(s: &str, b: u8) -> Option<usize> {
+    let s = s.as_bytes();
+    let mut i = 0;
+    while i < s.len() {
+        if s[i] == b {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+/// `s.split_once(b)` for an ASCII byte (see [`find_byte`]).
+pub(crate) fn split_once_byte(s: &str, b: u8) -> Option<(&str, &str)> {
+    let i = find_byte(s, b)?;
+    Some((s.get(..i)?, s.get(i + 1..)?))
+}
+
+/// `s.split(b)` for an ASCII byte (see [`find_byte`]).
+pub(crate) fn split_byte(s: &str, b: u8) -> SplitByte<'_> {
+    SplitByte(Some(s), b)
+}
+
+/// The iterator of [`split_byte`].
+pub(crate) struct SplitByte<'a>(Option<&'a str>, u8);
+
+impl<'a> Iterator for SplitByte<'a> {
+    type Item = &'a str;
+    fn next(&mut self) -> Option<&'a str> {
+        let s = self.0?;
+        match split_once_byte(s, self.1) {
+            Some((head, tail)) => {
+                self.0 = Some(tail);
+                Some(head)
+            }
+            None => self.0.take(),
+        }
+    }
 }
 
 /// `s.split_once(pat)` by a plain byte search. `str`'s own substring search
@@ -247,27 +306,37 @@ fn is_scheme(s: &str) -> bool {
 /// (`://`, `::`); a match of a whole UTF-8 pattern starts and ends on char
 /// boundaries, and `get` makes sure of it.
 pub(crate) fn split_once_str<'a>(s: &'a str, pat: &str) -> Option<(&'a str, &'a str)> {
-    if pat.is_empty() {
-        return Some(("", s));
+    let (b, p) = (s.as_bytes(), pat.as_bytes());
+    let mut i = 0;
+    while i + p.len() <= b.len() {
+        if b.get(i..i + p.len()) == Some(p) {
+            return Some((s.get(..i)?, s.get(i + p.len()..)?));
+        }
+        i += 1;
     }
-    let i = s
-        .as_bytes()
-        .windows(pat.len())
-        .position(|w| w == pat.as_bytes())?;
-    Some((s.get(..i)?, s.get(i + pat.len()..)?))
+    None
 }
 
 /// `s.rsplit_once(b)` for an ASCII byte, searched as a byte: `str`'s reverse
 /// char searcher and `memrchr` are ~0.7 KB of wasm for these few splits.
 pub(crate) fn rsplit_once_byte(s: &str, b: u8) -> Option<(&str, &str)> {
-    let i = s.bytes().rposition(|c| c == b)?;
-    Some((s.get(..i)?, s.get(i + 1..)?))
+    let mut i = s.len();
+    while i > 0 {
+        i -= 1;
+        if s.as_bytes()[i] == b {
+            return Some((s.get(..i)?, s.get(i + 1..)?));
+        }
+    }
+    None
 }
 
 /// `s.trim_end_matches(b)` for an ASCII byte (see [`rsplit_once_byte`]).
 pub(crate) fn trim_end_byte(s: &str, b: u8) -> &str {
-    let n = s.bytes().rev().take_while(|&c| c == b).count();
-    s.get(..s.len() - n).unwrap_or(s)
+    let mut end = s.len();
+    while end > 0 && s.as_bytes()[end - 1] == b {
+        end -= 1;
+    }
+    s.get(..end).unwrap_or(s)
 }
 
 /// The query part of a URL or of a bare query string: everything after the
@@ -275,8 +344,8 @@ pub(crate) fn trim_end_byte(s: &str, b: u8) -> &str {
 /// starts with `scheme://` (a `://` in a value, which RFC 3986 §3.4 lets a
 /// query carry unencoded, does not make it a URL).
 pub fn query_of(input: &str) -> &str {
-    let no_frag = input.split('#').next().unwrap_or("");
-    match no_frag.split_once('?') {
+    let no_frag = split_byte(input, b'#').next().unwrap_or("");
+    match split_once_byte(no_frag, b'?') {
         Some((_, q)) => q,
         None if split_once_str(no_frag, "://").is_some_and(|(s, _)| is_scheme(s)) => "",
         None => no_frag,
@@ -310,9 +379,9 @@ mod tests {
                 && !is_loopback_host("127.0..1")
         );
         assert!(
-            is_ipv4_dotted("1.2.3.4")
-                && !is_ipv4_dotted("1.2.3.04")
-                && !is_ipv4_dotted("1.2.3.256")
+            is_dotted_quad("1.2.3.4", true)
+                && !is_dotted_quad("1.2.3.04", true)
+                && !is_dotted_quad("1.2.3.256", true)
         );
     }
 
@@ -333,6 +402,12 @@ mod tests {
             "é/",
         ] {
             assert_eq!(rsplit_once_byte(s, b':'), s.rsplit_once(':'), "{s:?}");
+            assert_eq!(split_once_byte(s, b':'), s.split_once(':'), "{s:?}");
+            assert_eq!(
+                split_byte(s, b'/').collect::<Vec<_>>(),
+                s.split('/').collect::<Vec<_>>(),
+                "{s:?}"
+            );
             assert_eq!(rsplit_once_byte(s, b'/'), s.rsplit_once('/'), "{s:?}");
             assert_eq!(trim_end_byte(s, b'/'), s.trim_end_matches('/'), "{s:?}");
             assert_eq!(trim_end_byte(s, b':'), s.trim_end_matches(':'), "{s:?}");
