@@ -221,8 +221,7 @@ struct Spent {
 
 impl Spent {
     fn digest(rt: &Secret) -> [u8; 32] {
-        use sha2::{Digest, Sha256};
-        Sha256::digest(rt.expose().as_bytes()).into()
+        crate::pkce::sha256(rt.expose().as_bytes())
     }
 
     /// Probe `i` of `d` in the filter: its byte and bit (from 4 bytes of `d`).

@@ -81,8 +81,7 @@ impl Args {
     /// A list of strings: an array of strings, or one space-separated string.
     pub(super) fn list(&self, i: usize) -> Vec<String> {
         match self.get(i) {
-            Some(Value::String(s)) => s
-                .split(' ')
+            Some(Value::String(s)) => crate::url::split_byte(s, b' ')
                 .filter(|p| !p.is_empty())
                 .map(str::to_owned)
                 .collect(),
@@ -189,7 +188,7 @@ pub fn dispatch(op: u32, a: &Args) -> std::result::Result<String, Failure> {
         // [path, token, apiBaseUrl, now]
         16 => {
             let path = a.st(0);
-            if !path.starts_with('/') {
+            if !path.starts_with("/") {
                 return Err(bad("path must start with '/'").into());
             }
             token::check_static_jwt(a.st(1), a.n(3).unwrap_or(0.0))?;
