@@ -79,25 +79,26 @@ pub extern "C" fn out() -> *const u8 {
 #[no_mangle]
 pub extern "C" fn call(op: u32, la: usize, lb: usize, lr: usize) -> usize {
     let io = IO.with(|b| std::mem::take(&mut *b.borrow_mut()));
-    let text = |from: usize, len: usize| {
-        io.get(from..from.saturating_add(len))
-            .and_then(|s| std::str::from_utf8(s).ok())
-            .unwrap_or_default()
+    // The driver's TextEncoder writes valid UTF-8; anything else reads as "".
+    let mut at = 0usize;
+    let mut text = |len: usize| {
+        let s = io
+            .get(at..at.saturating_add(len))
+            .and_then(|s| crate::encoding::utf8(s, true))
+            .unwrap_or_default();
+        at = at.saturating_add(len);
+        s
     };
-    let r = run(
-        op,
-        text(0, la),
-        text(la, lb),
-        text(la.saturating_add(lb), lr),
-    );
+    let (a, b, rest) = (text(la), text(lb), text(lr));
+    let r = run(op, a, b, &rest);
     let n = r.len();
     IO.with(|b| *b.borrow_mut() = r.into_bytes());
     n
 }
 
 /// `call` on strings: `"0"` + the answer, or `"1"` + the error.
-fn run(op: u32, a: &str, b: &str, rest: &str) -> String {
-    let mut v = vec![Value::String(a.into()), Value::String(b.into())];
+fn run(op: u32, a: String, b: String, rest: &str) -> String {
+    let mut v = vec![Value::String(a), Value::String(b)];
     v.extend(crate::json::parse_array_within(rest, usize::MAX).unwrap_or_default());
     match ops::dispatch(op, &ops::Args(v)) {
         Ok(r) => ["0", &r].concat(),

@@ -96,15 +96,6 @@ impl Args {
                 .collect(),
         }
     }
-    /// `[[key, value], ...]`, flattened by the driver to `[key, value, ...]`.
-    fn pairs(&self, i: usize) -> Vec<(String, String)> {
-        let mut l = self.list(i).into_iter();
-        let mut out = Vec::new();
-        while let (Some(k), Some(v)) = (l.next(), l.next()) {
-            out.push((k, v));
-        }
-        out
-    }
 }
 
 /// The driver's random bytes (`b`: 128 bytes from `crypto.getRandomValues`,
@@ -129,8 +120,11 @@ fn refs(v: &[String]) -> Vec<&str> {
     v.iter().map(String::as_str).collect()
 }
 
-fn pair_refs(v: &[(String, String)]) -> Vec<(&str, &str)> {
-    v.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+/// `{key: value}` pairs, flattened by the driver to `[key, value, ...]`.
+fn pair_refs(v: &[String]) -> Vec<(&str, &str)> {
+    v.chunks_exact(2)
+        .map(|p| (p[0].as_str(), p[1].as_str()))
+        .collect()
 }
 
 /// Runs operation `op` (numbers shared with the JS driver's calls).
@@ -228,21 +222,27 @@ fn timeout_json(t: Option<f64>) -> Result<String> {
     })
 }
 
-fn provider_of(n: Option<f64>) -> Provider {
-    match n {
-        Some(1.0) => Provider::Pleo,
-        Some(2.0) => Provider::Spendesk,
-        Some(3.0) => Provider::Findity,
-        Some(4.0) => Provider::ProSpend,
-        _ => Provider::Rfc6749,
-    }
+/// Providers by the driver's number (0 the generic client).
+fn provider_at(a: &Args, i: usize) -> Provider {
+    pick(
+        a,
+        i,
+        &[
+            Provider::Rfc6749,
+            Provider::Pleo,
+            Provider::Spendesk,
+            Provider::Findity,
+            Provider::ProSpend,
+        ],
+    )
+    .unwrap_or(Provider::Rfc6749)
 }
 
 /// `[_, _, preset, authorizationEndpoint, environment, baseUrl, clientId,
 /// redirectUri, scopes, state, codeChallenge, extraParams]`; preset 0 is
 /// generic, 1 Pleo, 2 Spendesk (endpoint from the profile).
 fn authorization_url(a: &Args) -> Result<String> {
-    let p = provider_of(a.n(2));
+    let p = provider_at(a, 2);
     let endpoint = if p == Provider::Rfc6749 {
         a.st(3).to_owned()
     } else {
@@ -252,7 +252,7 @@ fn authorization_url(a: &Args) -> Result<String> {
             .unwrap_or_default()
     };
     let scopes = a.list(8);
-    let extra = a.pairs(11);
+    let extra = a.list(11);
     Ok(out::string(
         &authorize::AuthorizationRequest {
             authorization_endpoint: &endpoint,
@@ -268,13 +268,18 @@ fn authorization_url(a: &Args) -> Result<String> {
 }
 
 /// Grants, by the driver's number.
-fn grant_kind(n: Option<f64>) -> GrantKind {
-    match n {
-        Some(1.0) => GrantKind::RefreshToken,
-        Some(2.0) => GrantKind::ClientCredentials,
-        Some(3.0) => GrantKind::ApiKey,
-        _ => GrantKind::AuthorizationCode,
-    }
+fn grant_at(a: &Args, i: usize) -> GrantKind {
+    pick(
+        a,
+        i,
+        &[
+            GrantKind::AuthorizationCode,
+            GrantKind::RefreshToken,
+            GrantKind::ClientCredentials,
+            GrantKind::ApiKey,
+        ],
+    )
+    .unwrap_or(GrantKind::AuthorizationCode)
 }
 
 /// A token set as the JSON object the driver hands out (it adds `raw`).
@@ -321,8 +326,8 @@ fn parse_token_response(a: &Args) -> Result<String> {
         .n(6)
         .filter(|n| n.is_finite())
         .ok_or_else(|| bad("options.now must be a finite number"))?;
-    let provider = provider_of(a.n(4));
-    let t = token::process_token_response(provider, grant_kind(a.n(5)), &response(a), now)?;
+    let provider = provider_at(a, 4);
+    let t = token::process_token_response(provider, grant_at(a, 5), &response(a), now)?;
     Ok(token_set_json(&t, provider))
 }
 
@@ -363,14 +368,13 @@ mod c {
     pub const API_KEY_METHOD: usize = 23;
 }
 
-/// `"basic" | "post" | "none"`, as 0, 1, 2.
-fn auth_choice(n: Option<f64>) -> Option<ClientAuth> {
-    n.map(|k| match k as u8 {
-        0 => ClientAuth::Basic,
-        1 => ClientAuth::Post,
-        _ => ClientAuth::None,
-    })
+/// Option `i` given as the index of its value in the driver's list of names.
+fn pick<T: Copy>(a: &Args, i: usize, values: &[T]) -> Option<T> {
+    a.n(i).and_then(|k| values.get(k as usize).copied())
 }
+
+/// `"basic" | "post" | "none"`.
+const AUTH: &[ClientAuth] = &[ClientAuth::Basic, ClientAuth::Post, ClientAuth::None];
 
 /// The construction arguments → `{h, apiBaseUrl?, timeout}` (or the error).
 fn client(a: &Args) -> Result<String> {
@@ -392,29 +396,29 @@ fn client(a: &Args) -> Result<String> {
         _ => return Err(bad("apiKeyId and apiKeySecret go together")),
     };
     let overrides = ProfileOverrides {
-        expires_in_unit: a.n(c::EXPIRES_IN_UNIT).map(|k| match k as u8 {
-            0 => ExpiresInUnit::Auto,
-            1 => ExpiresInUnit::Seconds,
-            _ => ExpiresInUnit::Milliseconds,
-        }),
-        body_encoding: a.n(c::BODY_ENCODING).map(|k| {
-            if k == 0.0 {
-                BodyEncoding::Form
-            } else {
-                BodyEncoding::Json
-            }
-        }),
-        code_exchange_auth: auth_choice(a.n(c::CODE_EXCHANGE_AUTH)),
-        refresh_auth: auth_choice(a.n(c::REFRESH_AUTH)),
-        api_key_method: a.n(c::API_KEY_METHOD).map(|k| {
-            if k == 0.0 {
-                ApiKeyMethod::Post
-            } else {
-                ApiKeyMethod::Get
-            }
-        }),
+        expires_in_unit: pick(
+            a,
+            c::EXPIRES_IN_UNIT,
+            &[
+                ExpiresInUnit::Auto,
+                ExpiresInUnit::Seconds,
+                ExpiresInUnit::Milliseconds,
+            ],
+        ),
+        body_encoding: pick(
+            a,
+            c::BODY_ENCODING,
+            &[BodyEncoding::Form, BodyEncoding::Json],
+        ),
+        code_exchange_auth: pick(a, c::CODE_EXCHANGE_AUTH, AUTH),
+        refresh_auth: pick(a, c::REFRESH_AUTH, AUTH),
+        api_key_method: pick(
+            a,
+            c::API_KEY_METHOD,
+            &[ApiKeyMethod::Post, ApiKeyMethod::Get],
+        ),
     };
-    let provider = provider_of(a.n(c::KIND));
+    let provider = provider_at(a, c::KIND);
     let mut o = ClientOptions::new(provider);
     // Which placement options each class takes: the generic client its
     // endpoints only, Pleo also `apiBaseUrl` (a separate API host).
@@ -430,7 +434,7 @@ fn client(a: &Args) -> Result<String> {
     o.redirect_uri = a.s(c::REDIRECT_URI);
     o.client_id = a.st(c::CLIENT_ID);
     o.client_secret = secret;
-    o.client_auth = auth_choice(a.n(c::CLIENT_AUTH));
+    o.client_auth = pick(a, c::CLIENT_AUTH, AUTH);
     o.pkce = !matches!(a.get(c::PKCE), Some(Value::Bool(false)));
     o.overrides = overrides;
     let cl = Client {
@@ -477,7 +481,7 @@ fn client_authorization_url(a: &Args) -> Result<String> {
         None => pkce_from(&e, pkce::DEFAULT_VERIFIER_LEN)?.verifier,
     };
     let challenge = pkce::challenge_s256(verifier.expose())?;
-    let extra = a.pairs(6);
+    let extra = a.list(6);
     let url = cl.config.authorization_url(
         &refs(&scopes),
         Some(&state),
@@ -554,7 +558,7 @@ fn token_response(a: &Args) -> std::result::Result<String, Failure> {
         let code = token::process_findity_authorization_grant(&resp)?;
         return Ok(out::string(code.expose()));
     }
-    let kind = grant_kind(a.n(5));
+    let kind = grant_at(a, 5);
     match cl
         .config
         .process_token_response(kind, &resp, a.n(6).unwrap_or(0.0))
