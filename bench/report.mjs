@@ -161,7 +161,7 @@ function analysis(r, tg) {
     L.push(
       `- ${E}: an empty exported call costs ${ms(nop, 1)} ns (\`nop()\`), ${ms(id, 1)} ns with an externref in and out — negligible next to any function here. ` +
         `A glue call with two 43-byte strings (\`statesEqual\`) costs ${ms(se, 0)} ns; with two ${TOKEN.length}-byte strings ${ms(seL, 0)} ns, ` +
-        `i.e. about ${ms(perByte, 2)} ns per byte copied into wasm memory (wasm-bindgen's \`passStringToWasm0\` copies ASCII with a JS loop, one \`charCodeAt\` per character). ` +
+        `i.e. about ${ms(perByte, 2)} ns per byte copied into wasm memory (the loader's \`TextEncoder.encodeInto\` into the wasm's buffer, and the core's UTF-8 check of it). ` +
         `So the crossing is cheap; what costs is moving strings and building JS values across it.`,
     );
   }
@@ -601,7 +601,7 @@ export function render(r) {
   hotpathSection(r, P);
   beforeAfter(r, P);
   P("", "## 8. Analysis: what limits the results", "",
-    "*Caveat: parts of the prose below were written for the package before the boundary rewrite (wasm-bindgen classes, `passStringToWasm0`, `Reflect` imports). Since the rewrite every call crosses as one JSON string of arguments and one JSON string answer (`api.js` `core()` → the wasm's one `call` export), so the per-byte and per-call costs measured above are those of `JSON.stringify`, the copy into wasm, the Rust JSON reader and `JSON.parse` of the answer; the figures are current, the named mechanisms partly are not.*", "",
+    "*Caveat: parts of the prose below were written for the package before the boundary rewrite (wasm-bindgen classes, `passStringToWasm0`, `Reflect` imports). Now every call crosses as one or two plain strings (a token, a URL, a body) plus one JSON array of the other arguments, written as UTF-8 into the wasm's buffer by the hand-written loader (`expense_auth.js`: `TextEncoder.encodeInto`, no wasm-bindgen glue at run time), and one JSON string answer read back with `TextDecoder`; the per-byte and per-call costs measured above are those of that copy, the Rust JSON reader and `JSON.parse` of the answer. The figures are current, the named mechanisms partly are not.*", "",
     analysis(r, tg), "");
   // The hand-measured size breakdown (twiggy), kept across re-renders.
   const breakdown = new URL("./size-breakdown.md", import.meta.url);

@@ -32,7 +32,7 @@ const PUBLISHED = {
 export async function run({ pkgDir, bundles }) {
   const files = {};
   for (const f of ["expense_auth_bg.wasm", "expense_auth.js", "api.js", "node.js", "index.js", "workerd.js"]) files[f] = measure(join(pkgDir, f));
-  // The module: the wasm, wasm-bindgen's glue and the JS driver (api.js).
+  // The module: the wasm, its loader (expense_auth.js) and the JS driver (api.js).
   const core = add(files["expense_auth_bg.wasm"], files["expense_auth.js"], files["api.js"]);
   const entries = {};
   for (const e of ["node.js", "index.js", "workerd.js"]) entries[e] = add(files[e], files["expense_auth.js"], files["api.js"], files["expense_auth_bg.wasm"]);
