@@ -178,29 +178,14 @@ fn step(
     let id = a.n(5).unwrap_or(0.0) as u64;
     match input as u8 {
         2 => {
-            let Some(t) = s.usable_access_token(now) else {
+            let Some((t, until)) = s.usable_until(now) else {
                 return Ok("null".into());
             };
             // Until when (with no other input) the same answer holds: the
-            // first time the machine would say no, found by bisection
-            // (freshness only ends as time goes on). The driver may hand
-            // the token out before then without asking again.
+            // driver may hand the token out before then without asking again.
             let mut o = Out::arr();
             o.push_s(t.expose());
-            let mut lo = now;
-            let mut hi = s.expires_at().unwrap_or(MAX_SAFE).min(MAX_SAFE);
-            if s.usable_access_token(hi).is_some() {
-                lo = hi;
-            }
-            while hi > lo + 1 {
-                let mid = lo + (hi - lo) / 2;
-                if s.usable_access_token(mid).is_some() {
-                    lo = mid;
-                } else {
-                    hi = mid;
-                }
-            }
-            o.push_raw(&int(lo));
+            o.push_raw(&int(until.min(MAX_SAFE)));
             return Ok(o.end());
         }
         3 => return Ok(s.tokens().map_or("null".into(), tokens_json)),
