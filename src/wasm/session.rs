@@ -85,10 +85,13 @@ fn tokens_json(t: &Tokens<String>) -> String {
     o.end()
 }
 
-/// The queued actions (`[kind, id, x?, y?]`, kinds 0 resolve, 1 reject,
-/// 2 refresh, 3 renew, 4 store), the next deadline and the reconnect flag.
+/// `[reconnect, deadline, ...actions]`: the reconnect flag (1/0), the next
+/// deadline and the queued actions (`[kind, id, x?, y?]`, kinds 0 resolve,
+/// 1 reject, 2 refresh, 3 renew, 4 store).
 fn drain(s: &mut Session<String>) -> String {
-    let mut acts = Out::arr();
+    let mut r = Out::arr();
+    r.push_raw(if s.reconnect_required() { "1" } else { "0" });
+    r.push_raw(&s.poll_timeout().map_or("null".into(), int));
     while let Some(a) = s.poll_action() {
         let mut o = Out::arr();
         let (kind, id) = match &a {
@@ -110,12 +113,8 @@ fn drain(s: &mut Session<String>) -> String {
                 o.push_raw(&previous.as_ref().map_or("null".into(), tokens_json));
             }
         }
-        acts.push_raw(&o.end());
+        r.push_raw(&o.end());
     }
-    let mut r = Out::obj();
-    r.raw("a", &acts.end());
-    r.raw("t", &s.poll_timeout().map_or("null".into(), int));
-    r.raw("r", if s.reconnect_required() { "1" } else { "0" });
     r.end()
 }
 
