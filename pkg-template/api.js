@@ -550,12 +550,12 @@ export class TokenSession {
   #input(kind, ...args) {
     const h = this.#handle();
     this.#usable = null;
-    const r = core(19, [h, kind, this.#clock(), ...args]);
+    const [re, t, ...acts] = core(19, [h, kind, this.#clock(), ...args]);
     this.#usable = null;
-    this.#reconnect = r.r === 1;
+    this.#reconnect = re === 1;
     clearTimeout(this.#timer);
-    if (r.t != null) this.#timer = setTimeout(() => this.#input(8), Math.min(Math.max(0, r.t - this.#clock()), 2147483647));
-    for (const a of r.a) this.#act(a);
+    if (t != null) this.#timer = setTimeout(() => this.#input(8), Math.min(Math.max(0, t - this.#clock()), 2147483647));
+    for (const a of acts) this.#act(a);
   }
 
   // Actions: 0 resolve, 1 reject, 2 refresh, 3 renew, 4 store.

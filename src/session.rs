@@ -786,11 +786,22 @@ impl<T: Clone> Session<T> {
     /// get at once, without any request or store (the hot path; a driver may
     /// use it instead of a call when it is `Some`).
     pub fn usable_access_token(&self, now: u64) -> Option<&Secret> {
-        if self.refused.is_some() {
-            return None;
-        }
+        self.usable_until(now).map(|u| u.0)
+    }
+
+    /// [`Session::usable_access_token`] at `now`, with the last time (ms)
+    /// it still holds with no other input (`u64::MAX`: no expiry): freshness
+    /// only ends as time goes on, so the token may be handed out until then
+    /// without asking again.
+    pub fn usable_until(&self, now: u64) -> Option<(&Secret, u64)> {
         let c = self.current.as_ref()?;
-        (c.stored && self.fresh(c, now)).then_some(&c.tokens.access_token)
+        let t = (self.refused.is_none() && c.stored && self.fresh(c, now))
+            .then_some(&c.tokens.access_token)?;
+        let until = c
+            .tokens
+            .expires_at
+            .map_or(u64::MAX, |exp| exp.saturating_sub(self.skew(c) + 1));
+        Some((t, until))
     }
 
     /// The next action, if any.
@@ -1049,12 +1060,16 @@ impl<T: Clone> Session<T> {
     /// Whether `c`'s access token may be handed out at `now` without a
     /// refresh: usable for the (clamped) skew beyond `now`.
     fn fresh(&self, c: &Current<T>, now: u64) -> bool {
-        let skew = c.tokens.expires_at.map_or(0, |exp| {
+        Self::usable(c, now.saturating_add(self.skew(c)))
+    }
+
+    /// `c`'s skew: the configured one, at most half its lifetime.
+    fn skew(&self, c: &Current<T>) -> u64 {
+        c.tokens.expires_at.map_or(0, |exp| {
             self.config
                 .skew_ms
                 .min(exp.saturating_sub(c.received_at) / 2)
-        });
-        Self::usable(c, now.saturating_add(skew))
+        })
     }
 
     /// Answers caller `call`.

@@ -914,3 +914,17 @@ fn set_tokens_while_a_store_is_pending() {
         Some("b1".into())
     );
 }
+
+#[test]
+fn usable_until_is_the_last_fresh_millisecond() {
+    // 30 s token, skew clamped to 15 s: fresh until T0 + 14 999.
+    let mut s = session(Some(toks("a1", Some("r1"), Some(T0 + 30_000))));
+    let until = s.usable_until(T0).map(|(t, u)| (t.expose().to_owned(), u));
+    assert_eq!(until, Some(("a1".to_owned(), T0 + 14_999)));
+    assert!(s.usable_access_token(T0 + 14_999).is_some());
+    assert!(s.usable_access_token(T0 + 15_000).is_none());
+    assert_eq!(s.usable_until(T0 + 15_000), None);
+    // No expiry: for ever.
+    s.set_tokens(T0, toks("a2", None, None));
+    assert_eq!(s.usable_until(T0).map(|(_, u)| u), Some(u64::MAX));
+}

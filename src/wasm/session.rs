@@ -85,10 +85,13 @@ fn tokens_json(t: &Tokens<String>) -> String {
     o.end()
 }
 
-/// The queued actions (`[kind, id, x?, y?]`, kinds 0 resolve, 1 reject,
-/// 2 refresh, 3 renew, 4 store), the next deadline and the reconnect flag.
+/// `[reconnect, deadline, ...actions]`: the reconnect flag (1/0), the next
+/// deadline and the queued actions (`[kind, id, x?, y?]`, kinds 0 resolve,
+/// 1 reject, 2 refresh, 3 renew, 4 store).
 fn drain(s: &mut Session<String>) -> String {
-    let mut acts = Out::arr();
+    let mut r = Out::arr();
+    r.push_raw(if s.reconnect_required() { "1" } else { "0" });
+    r.push_raw(&s.poll_timeout().map_or("null".into(), int));
     while let Some(a) = s.poll_action() {
         let mut o = Out::arr();
         let (kind, id) = match &a {
@@ -110,12 +113,8 @@ fn drain(s: &mut Session<String>) -> String {
                 o.push_raw(&previous.as_ref().map_or("null".into(), tokens_json));
             }
         }
-        acts.push_raw(&o.end());
+        r.push_raw(&o.end());
     }
-    let mut r = Out::obj();
-    r.raw("a", &acts.end());
-    r.raw("t", &s.poll_timeout().map_or("null".into(), int));
-    r.raw("r", if s.reconnect_required() { "1" } else { "0" });
     r.end()
 }
 
@@ -178,29 +177,14 @@ fn step(
     let id = a.n(5).unwrap_or(0.0) as u64;
     match input as u8 {
         2 => {
-            let Some(t) = s.usable_access_token(now) else {
+            let Some((t, until)) = s.usable_until(now) else {
                 return Ok("null".into());
             };
             // Until when (with no other input) the same answer holds: the
-            // first time the machine would say no, found by bisection
-            // (freshness only ends as time goes on). The driver may hand
-            // the token out before then without asking again.
+            // driver may hand the token out before then without asking again.
             let mut o = Out::arr();
             o.push_s(t.expose());
-            let mut lo = now;
-            let mut hi = s.expires_at().unwrap_or(MAX_SAFE).min(MAX_SAFE);
-            if s.usable_access_token(hi).is_some() {
-                lo = hi;
-            }
-            while hi > lo + 1 {
-                let mid = lo + (hi - lo) / 2;
-                if s.usable_access_token(mid).is_some() {
-                    lo = mid;
-                } else {
-                    hi = mid;
-                }
-            }
-            o.push_raw(&int(lo));
+            o.push_raw(&int(until.min(MAX_SAFE)));
             return Ok(o.end());
         }
         3 => return Ok(s.tokens().map_or("null".into(), tokens_json)),
