@@ -151,7 +151,7 @@ fn is_ipv6(s: &str) -> bool {
 fn is_reg_host(host: &str) -> bool {
     if host.is_empty()
         || !all_by(host, |b| {
-            b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=".contains(&b)
+            b.is_ascii_alphanumeric() || find_byte("-._~!$&'()*+,;=", b).is_some()
         })
     {
         return false;
