@@ -37,8 +37,9 @@ impl Endpoint {
                 "a base URL must not have a query",
             ));
         }
-        let base = trim_end_byte(&self.url, b'/');
-        parse_endpoint(&[base, path].concat(), "endpoint")
+        let mut url = trim_end_byte(&self.url, b'/').to_owned();
+        url.push_str(path);
+        parse_endpoint(&url, "endpoint")
     }
 }
 
