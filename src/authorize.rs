@@ -18,6 +18,13 @@ const RESERVED: &[&str] = &[
     "code_challenge_method",
 ];
 
+/// Whether `k` is one of [`RESERVED`] (a plain loop: `<[&str]>::contains`
+/// is a function of its own in the wasm).
+#[allow(clippy::manual_contains)]
+fn reserved(k: &str) -> bool {
+    RESERVED.iter().any(|r| *r == k)
+}
+
 /// Parameters that carry secrets and never belong in a front-channel URL: the
 /// PKCE verifier ("You MUST NOT expose code_verifier during authorization
 /// request", pleo-quickstart.txt; RFC 7636 §4.3 sends only the challenge),
@@ -131,7 +138,7 @@ impl AuthorizationRequest<'_> {
         for (i, (k, _)) in self.extra_params.iter().enumerate() {
             non_empty(k, "an extra parameter's name")?;
             not_secret(k)?;
-            if RESERVED.contains(k) {
+            if reserved(k) {
                 return dup(k, " is set by the library: remove it from extraParams");
             }
             if self.extra_params[..i].iter().any(|(k2, _)| k2 == k) {
@@ -146,7 +153,7 @@ impl AuthorizationRequest<'_> {
         for p in split_byte(query_of(endpoint), b'&') {
             let k = decode_form_component(split_once_byte(p, b'=').map_or(p, |(k, _)| k));
             not_secret(&k)?;
-            if RESERVED.contains(&k.as_str()) || self.extra_params.iter().any(|(e, _)| *e == k) {
+            if reserved(&k) || self.extra_params.iter().any(|(e, _)| *e == k) {
                 twice.get_or_insert(k);
             }
         }

@@ -144,10 +144,11 @@ pub fn parse_callback_checked(input: &str, checks: &CallbackChecks) -> Result<Ca
     if let Some(err) = get(2) {
         let description = get(3);
         let desc = description.as_deref().filter(|d| !d.is_empty());
-        let msg = match desc {
-            Some(d) => ["authorization failed: ", &err, ": ", d].concat(),
-            None => ["authorization failed: ", &err].concat(),
-        };
+        let mut msg = ["authorization failed: ", &err].concat();
+        if let Some(d) = desc {
+            msg.push_str(": ");
+            msg.push_str(d);
+        }
         // Cap what a server-sent string can put in our message.
         return Err(
             Error::new(ErrorCode::AuthorizationError, truncate(&msg)).with_server_error(

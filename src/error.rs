@@ -201,9 +201,15 @@ impl fmt::Debug for Error {
 impl Error {
     /// A new error. `message` must not contain secrets.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Error::of(code, message.into())
+    }
+
+    /// [`Error::new`] without the generic: one copy of the boxing.
+    #[inline(never)]
+    fn of(code: ErrorCode, message: String) -> Self {
         Error(Box::new(Inner {
             code,
-            message: message.into(),
+            message,
             status: None,
             error: None,
             error_description: None,

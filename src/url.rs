@@ -37,8 +37,9 @@ impl Endpoint {
                 "a base URL must not have a query",
             ));
         }
-        let base = trim_end_byte(&self.url, b'/');
-        parse_endpoint(&[base, path].concat(), "endpoint")
+        let mut url = trim_end_byte(&self.url, b'/').to_owned();
+        url.push_str(path);
+        parse_endpoint(&url, "endpoint")
     }
 }
 
@@ -151,7 +152,7 @@ fn is_ipv6(s: &str) -> bool {
 fn is_reg_host(host: &str) -> bool {
     if host.is_empty()
         || !all_by(host, |b| {
-            b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=".contains(&b)
+            b.is_ascii_alphanumeric() || find_byte("-._~!$&'()*+,;=", b).is_some()
         })
     {
         return false;
