@@ -102,7 +102,21 @@ impl Args {
 /// one char per byte): 0..32 for a `state`, 32.. for a PKCE verifier. The
 /// core takes randomness as input, so the wasm imports no RNG.
 fn entropy(a: &Args) -> Vec<u8> {
-    a.st(1).chars().map(|c| c as u8).collect()
+    // Chars U+0000..U+00FF in UTF-8: one byte below 0x80, else 0xC2/0xC3
+    // and a continuation byte carrying the low six bits.
+    let b = a.st(1).as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        i += 1;
+        out.push(if c < 0x80 {
+            c
+        } else {
+            i += 1;
+            (c << 6) | (b.get(i - 1).copied().unwrap_or(0) & 0x3f)
+        });
+    }
+    out
 }
 
 fn state_from(e: &[u8]) -> Result<String> {
