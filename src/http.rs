@@ -107,25 +107,32 @@ pub fn json_body(pairs: &[(&str, &str)]) -> String {
     out
 }
 
-/// Appends `s` as a JSON string literal (RFC 8259 §7).
+/// Appends `s` as a JSON string literal (RFC 8259 §7). Escapes are all
+/// ASCII, so the text between them is copied as whole `str` runs (no `char`
+/// decoding).
 pub fn json_string(s: &str, out: &mut String) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                out.push_str("\\u00");
-                out.push(HEX[(c as usize) >> 4] as char);
-                out.push(HEX[(c as usize) & 15] as char);
-            }
-            c => out.push(c),
+    let mut start = 0;
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        let esc = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0..=0x1f => "\\u00",
+            _ => continue,
+        };
+        out.push_str(s.get(start..i).unwrap_or(""));
+        out.push_str(esc);
+        if esc.len() > 2 {
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 15)] as char);
         }
+        start = i + 1;
     }
+    out.push_str(s.get(start..).unwrap_or(""));
     out.push('"');
 }
 
@@ -138,16 +145,17 @@ pub fn https_uri(uri: &str) -> Option<&str> {
         .get(..8)
         .is_some_and(|s| s.eq_ignore_ascii_case("https://"));
     let rest = uri.get(8..).unwrap_or("");
-    let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let host_end =
+        crate::url::find_by(rest, |b| matches!(b, b'/' | b'?' | b'#')).unwrap_or(rest.len());
     let authority = rest.get(..host_end).unwrap_or("");
-    let chars_ok = uri
-        .bytes()
-        .all(|b| b == 0x21 || (0x23..=0x5b).contains(&b) || (0x5d..=0x7e).contains(&b));
+    let chars_ok = crate::url::all_by(uri, |b| {
+        b == 0x21 || (0x23..=0x5b).contains(&b) || (0x5d..=0x7e).contains(&b)
+    });
     (scheme_ok
         && chars_ok
         && uri.len() <= crate::url::MAX_URL_LEN
         && !authority.is_empty()
-        && !authority.bytes().any(|b| b == b'@'))
+        && crate::url::find_byte(authority, b'@').is_none())
     .then_some(uri)
 }
 

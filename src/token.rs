@@ -812,10 +812,11 @@ fn invalid_response(msg: &str, status: u16) -> Error {
 /// exponents are refused: no server sends them, and a float parser would
 /// add kilobytes to the wasm.
 fn parse_seconds(s: &str) -> Option<f64> {
-    if s.is_empty() || s.len() > 15 || !s.bytes().all(|b| b.is_ascii_digit()) {
+    if s.is_empty() || s.len() > 15 || !crate::url::all_by(s, |b| b.is_ascii_digit()) {
         return None;
     }
-    s.parse::<u64>().ok().map(|n| n as f64)
+    // At most 15 digits: exact in an `f64` (under 2^53).
+    Some(s.bytes().fold(0.0, |n, b| n * 10.0 + f64::from(b - b'0')))
 }
 
 /// An access token goes after `Bearer ` in an `Authorization` header: RFC
@@ -823,7 +824,7 @@ fn parse_seconds(s: &str) -> Option<f64> {
 /// (RFC 6750 §2.1's b64token has none), and anything outside printable ASCII
 /// (CR, LF, NUL, non-ASCII) cannot be carried by a header value at all.
 pub fn is_access_token(t: &str) -> bool {
-    !t.is_empty() && t.bytes().all(|b| (0x21..=0x7e).contains(&b))
+    !t.is_empty() && crate::url::all_by(t, |b| (0x21..=0x7e).contains(&b))
 }
 
 /// RFC 6749 A.17: `refresh-token = 1*VSCHAR` (%x20-7E).
