@@ -270,7 +270,11 @@ fn arg(msg: &str) -> Error {
 
 fn require<'a>(v: &'a str, what: &str) -> Result<&'a str> {
     if v.is_empty() {
-        Err(arg(&[what, " must not be empty"].concat()))
+        Err(Error::about(
+            ErrorCode::InvalidArgument,
+            what,
+            " must not be empty",
+        ))
     } else {
         Ok(v)
     }
@@ -793,12 +797,7 @@ fn success_object(p: &Profile, kind: GrantKind, ok: &[u16], resp: &HttpResponse)
         }
     }
     // Server text is bounded in the message too (cut on a char boundary).
-    let mut end = msg.len().min(600);
-    while !msg.is_char_boundary(end) {
-        end -= 1;
-    }
-    msg.truncate(end);
-    Err(Error::new(code, msg)
+    Err(Error::new(code, crate::error::truncate(&msg))
         .with_status(status)
         .with_server_error(e, d, u))
 }
