@@ -11,7 +11,7 @@
 use crate::encoding::encode_form_component;
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::{self, HttpRequest, HttpResponse};
-use crate::json::{self, JsonObject, Object, Value};
+use crate::json::{self, JsonObject, Kind, Object};
 use crate::providers::{
     api_base, takes_no, ApiKeyMethod, BodyEncoding, ClientAuthRule, Endpoints, ErrorShape,
     ExpiresInUnit, Expiry, GrantRules, PkceRule, Profile, ProfileOverrides, RedirectRule,
@@ -891,48 +891,49 @@ fn process_with(
     let o = success_object(p, kind, rules.success, resp)?;
     let bad = |msg| Err(invalid_response(msg, resp.status));
 
-    let access_token = match o.get("access_token") {
-        Some(Value::String(t)) if is_access_token(&t) => t,
-        _ => return bad("no usable access_token"),
+    // Read with `kind`/`str`/`num` (no `Value` built per member).
+    let Some(access_token) = o.str("access_token").filter(|t| is_access_token(t)) else {
+        return bad("no usable access_token");
     };
     // RFC 6749 §5.1: token_type is required and (§7.1) case-insensitive.
     // Spendesk's answers may omit it; its tokens are Bearer tokens.
-    match o.get("token_type") {
-        Some(Value::String(t)) if t.eq_ignore_ascii_case("bearer") => {}
-        None if p.token_type_may_be_absent => {}
+    match o.str("token_type") {
+        Some(t) if t.eq_ignore_ascii_case("bearer") => {}
+        None if p.token_type_may_be_absent && o.kind("token_type") == Kind::Missing => {}
         _ => return bad("token_type must be Bearer"),
     }
-    let expires_in = match o.get("expires_in") {
-        None | Some(Value::Null) => None,
-        Some(Value::Number(n)) => Some(n),
+    let expires_in = match o.kind("expires_in") {
+        Kind::Missing | Kind::Null => None,
+        Kind::Number => o.num("expires_in"),
         // Some servers send the number as a string.
-        Some(Value::String(s)) => Some(parse_seconds(s.trim_ascii()).unwrap_or(f64::NAN)),
+        Kind::String => Some(
+            o.str("expires_in")
+                .and_then(|s| parse_seconds(s.trim_ascii()))
+                .unwrap_or(f64::NAN),
+        ),
         _ => Some(f64::NAN),
     };
     if expires_in.is_some_and(|n| n.is_nan() || n < 0.0) {
         return bad("expires_in must be a non-negative number");
     }
-    let refresh_token = match o.get("refresh_token") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(t)) if t.is_empty() => None,
-        Some(Value::String(t)) if is_refresh_token(&t) => Some(Secret::new(t)),
+    let refresh_token = match o.str("refresh_token") {
+        Some(t) if t.is_empty() => None,
+        Some(t) if is_refresh_token(&t) => Some(Secret::new(t)),
+        None if matches!(o.kind("refresh_token"), Kind::Missing | Kind::Null) => None,
         _ => return bad("invalid refresh_token"),
     };
-    let scope = match o.get("scope") {
-        Some(Value::String(s)) => {
-            let mut b = s.into_bytes();
-            if rules.scope_plus_is_space {
-                for c in &mut b {
-                    if *c == b'+' {
-                        *c = b' ';
-                    }
+    let scope = o.str("scope").and_then(|s| {
+        let mut b = s.into_bytes();
+        if rules.scope_plus_is_space {
+            for c in &mut b {
+                if *c == b'+' {
+                    *c = b' ';
                 }
             }
-            // ASCII for ASCII: still UTF-8.
-            String::from_utf8(b).ok()
         }
-        _ => None,
-    };
+        // ASCII for ASCII: still UTF-8.
+        String::from_utf8(b).ok()
+    });
     // `expires_in` in seconds: a caller-given unit, else the profile's; the
     // profile still says whether the JWT `exp` comes first.
     let unit = unit.unwrap_or(match rules.expiry {
