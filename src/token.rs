@@ -105,10 +105,10 @@ impl GrantKind {
     }
     fn describe(self) -> &'static str {
         match self {
-            GrantKind::AuthorizationCode => "authorization-code",
-            GrantKind::RefreshToken => "refresh-token",
-            GrantKind::ClientCredentials => "client-credentials",
-            GrantKind::ApiKey => "API-key",
+            GrantKind::AuthorizationCode => "authorization-code grant",
+            GrantKind::RefreshToken => "refresh-token grant",
+            GrantKind::ClientCredentials => "client-credentials grant",
+            GrantKind::ApiKey => "API-key grant",
         }
     }
 }
@@ -452,9 +452,7 @@ impl ClientConfig {
         let kind = grant.kind();
         let p = self.profile;
         let (Some(rules), Some(url)) = (p.rules(kind), self.endpoints.for_grant(kind)) else {
-            return Err(arg(
-                &[p.name, " has no ", kind.describe(), " grant"].concat()
-            ));
+            return Err(takes_no(p, kind.describe()));
         };
         if let Grant::ApiKey { key_id, key_secret } = *grant {
             let mut req = spendesk_api_key_request(url, key_id, key_secret)?;
