@@ -78,13 +78,10 @@ impl Hosts {
         match environment {
             None | Some("production") => Ok(self.production),
             Some(e) if e == self.test_name => Ok(self.test),
-            Some(_) => Err(invalid_arg(
-                &[
-                    "environment must be \"production\" or \"",
-                    self.test_name,
-                    "\"",
-                ]
-                .concat(),
+            Some(_) => Err(Error::about(
+                ErrorCode::InvalidArgument,
+                "environment must be production or ",
+                self.test_name,
             )),
         }
     }
