@@ -141,21 +141,17 @@ pub fn json_string(s: &str, out: &mut String) {
 /// passed on to callers, who may show it as a link (`javascript:`, `data:`,
 /// `http:` and relative references are dropped).
 pub fn https_uri(uri: &str) -> Option<&str> {
-    let scheme_ok = uri
-        .get(..8)
-        .is_some_and(|s| s.eq_ignore_ascii_case("https://"));
-    let rest = uri.get(8..).unwrap_or("");
-    let host_end =
-        crate::url::find_by(rest, |b| matches!(b, b'/' | b'?' | b'#')).unwrap_or(rest.len());
-    let authority = rest.get(..host_end).unwrap_or("");
-    let chars_ok = crate::url::all_by(uri, |b| {
-        b == 0x21 || (0x23..=0x5b).contains(&b) || (0x5d..=0x7e).contains(&b)
-    });
-    (scheme_ok
-        && chars_ok
+    use crate::url::{find_by, find_byte};
+    let rest = uri.get(8..)?;
+    let authority =
+        rest.get(..find_by(rest, |b| matches!(b, b'/' | b'?' | b'#')).unwrap_or(rest.len()))?;
+    // %x21-7E (an access token's bytes) less `"` and `\`.
+    (uri.get(..8)?.eq_ignore_ascii_case("https://")
+        && crate::token::is_access_token(uri)
+        && find_by(uri, |b| b == b'"' || b == b'\\').is_none()
         && uri.len() <= crate::url::MAX_URL_LEN
         && !authority.is_empty()
-        && crate::url::find_byte(authority, b'@').is_none())
+        && find_byte(authority, b'@').is_none())
     .then_some(uri)
 }
 
