@@ -136,6 +136,12 @@ pub fn json_string(s: &str, out: &mut String) {
     out.push('"');
 }
 
+/// Where the authority that starts `s` ends: at the first `/`, `?` or `#`,
+/// else the end.
+pub(crate) fn authority_end(s: &str) -> usize {
+    crate::url::find_by(s, |b| matches!(b, b'/' | b'?' | b'#')).unwrap_or(s.len())
+}
+
 /// `uri` if it is an absolute `https:` URL made of RFC 6749 §5.2 `error_uri`
 /// characters (%x21 / %x23-5B / %x5D-7E) with a host: the only `error_uri`
 /// passed on to callers, who may show it as a link (`javascript:`, `data:`,
@@ -143,8 +149,7 @@ pub fn json_string(s: &str, out: &mut String) {
 pub fn https_uri(uri: &str) -> Option<&str> {
     use crate::url::{find_by, find_byte};
     let rest = uri.get(8..)?;
-    let authority =
-        rest.get(..find_by(rest, |b| matches!(b, b'/' | b'?' | b'#')).unwrap_or(rest.len()))?;
+    let authority = rest.get(..authority_end(rest))?;
     // %x21-7E (an access token's bytes) less `"` and `\`.
     (uri.get(..8)?.eq_ignore_ascii_case("https://")
         && crate::token::is_access_token(uri)

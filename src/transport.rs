@@ -43,9 +43,8 @@ pub fn origin(url: &str, what: &str) -> Result<String> {
     let s = e.as_str();
     let (scheme, after) = crate::url::split_once_str(s, "://").unwrap_or((s, ""));
     // `parse_endpoint` refused any `#`; searching for it too shares
-    // http.rs's instance of this search.
-    let end =
-        crate::url::find_by(after, |b| matches!(b, b'/' | b'?' | b'#')).unwrap_or(after.len());
+    // https_uri's search.
+    let end = crate::http::authority_end(after);
     let mut o = s.get(..scheme.len() + 3 + end).unwrap_or(s).to_owned();
     o.make_ascii_lowercase();
     let default_port = if o.starts_with("https:") {
