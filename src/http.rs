@@ -72,7 +72,10 @@ impl fmt::Debug for HttpResponse {
 
 /// `Basic base64(user ":" password)` (RFC 7617 §2).
 pub fn basic_auth(user: &str, password: &str) -> String {
-    basic(&[user, ":", password].concat())
+    let mut s = String::from(user);
+    s.push(':');
+    s.push_str(password);
+    basic(&s)
 }
 
 /// RFC 6749 §2.3.1: client_id and client_secret are form-urlencoded before

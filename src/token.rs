@@ -700,11 +700,9 @@ pub fn findity_authorization_grant_request(
     }
     let mut body = Body::new(false);
     body.add("user_id", require(user_id, "userId")?);
-    Ok(post(
-        url,
-        Some(body),
-        Some(["Bearer ", org_access_token].concat()),
-    ))
+    let mut bearer = String::from("Bearer ");
+    bearer.push_str(org_access_token);
+    Ok(post(url, Some(body), Some(bearer)))
 }
 
 /// Reads the authorization-grant answer: the single-use code.
