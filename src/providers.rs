@@ -554,13 +554,12 @@ pub struct Endpoints {
     pub api_base: Option<String>,
 }
 
-fn invalid_arg(msg: &str) -> Error {
-    Error::new(ErrorCode::InvalidArgument, msg)
-}
-
 /// `INVALID_ARGUMENT`: `p` takes no option `what`.
 pub(crate) fn takes_no(p: &Profile, what: &str) -> Error {
-    invalid_arg(&[p.name, " takes no ", what].concat())
+    let mut m = String::from(p.name);
+    m.push_str(" takes no ");
+    m.push_str(what);
+    Error::new(ErrorCode::InvalidArgument, m)
 }
 
 /// An API base URL without its trailing `/`.
