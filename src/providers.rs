@@ -563,7 +563,7 @@ pub(crate) fn takes_no(p: &Profile, what: &str) -> Error {
 }
 
 /// An API base URL without its trailing `/`.
-pub(crate) fn api_base(e: Endpoint) -> String {
+pub(crate) fn api_base(e: &Endpoint) -> String {
     crate::url::trim_end_byte(e.as_str(), b'/').to_owned()
 }
 
@@ -602,16 +602,13 @@ impl Endpoints {
             return Err(takes_no(p, "baseUrl"));
         }
         let base = root(p.auth_hosts, environment, base_url, "baseUrl", p.base_path)?;
-        let api = match root(
+        let api = root(
             p.api_hosts,
             environment,
             api_base_url,
             "apiBaseUrl",
             p.base_path,
-        )? {
-            Some(a) => Some(a),
-            None => base.clone(),
-        };
+        )?;
         // One join per path, in a loop (not one call site per endpoint).
         let grant = |g: Option<GrantRules>| g.map(|g| g.path);
         let paths = [
@@ -639,7 +636,7 @@ impl Endpoints {
             client_credentials,
             api_key,
             authorization_grant,
-            api_base: api.map(api_base),
+            api_base: api.as_ref().or(base.as_ref()).map(api_base),
         })
     }
 
