@@ -645,7 +645,7 @@ impl Body {
 /// A `POST` to `url` accepting JSON, with `body` (and its content type) and
 /// an `Authorization` header if given.
 fn post(url: &Endpoint, body: Option<Body>, authorization: Option<String>) -> HttpRequest {
-    let mut headers = Vec::with_capacity(3);
+    let mut headers = Vec::new();
     let body = body.map(|mut b| {
         let ct = if b.json {
             b.text.push('}');
