@@ -72,7 +72,10 @@ impl fmt::Debug for HttpResponse {
 
 /// `Basic base64(user ":" password)` (RFC 7617 §2).
 pub fn basic_auth(user: &str, password: &str) -> String {
-    basic(&[user, ":", password].concat())
+    let mut s = String::from(user);
+    s.push(':');
+    s.push_str(password);
+    basic(&s)
 }
 
 /// RFC 6749 §2.3.1: client_id and client_secret are form-urlencoded before
@@ -107,26 +110,40 @@ pub fn json_body(pairs: &[(&str, &str)]) -> String {
     out
 }
 
-/// Appends `s` as a JSON string literal (RFC 8259 §7).
+/// Appends `s` as a JSON string literal (RFC 8259 §7). Escapes are all
+/// ASCII, so the text between them is copied as whole `str` runs (no `char`
+/// decoding).
 pub fn json_string(s: &str, out: &mut String) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                out.push_str("\\u00");
-                out.push(HEX[(c as usize) >> 4] as char);
-                out.push(HEX[(c as usize) & 15] as char);
-            }
-            c => out.push(c),
+    let mut start = 0;
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        if b >= 0x20 && b != b'"' && b != b'\\' {
+            continue;
         }
+        out.push_str(s.get(start..i).unwrap_or(""));
+        out.push('\\');
+        match b {
+            b'\n' => out.push('n'),
+            b'\r' => out.push('r'),
+            b'\t' => out.push('t'),
+            b'"' | b'\\' => out.push(b as char),
+            _ => {
+                out.push_str("u00");
+                out.push(HEX[usize::from(b >> 4)] as char);
+                out.push(HEX[usize::from(b & 15)] as char);
+            }
+        }
+        start = i + 1;
     }
+    out.push_str(s.get(start..).unwrap_or(""));
     out.push('"');
+}
+
+/// Where the authority that starts `s` ends: at the first `/`, `?` or `#`,
+/// else the end.
+pub(crate) fn authority_end(s: &str) -> usize {
+    crate::url::find_by(s, |b| matches!(b, b'/' | b'?' | b'#')).unwrap_or(s.len())
 }
 
 /// `uri` if it is an absolute `https:` URL made of RFC 6749 §5.2 `error_uri`
@@ -134,20 +151,16 @@ pub fn json_string(s: &str, out: &mut String) {
 /// passed on to callers, who may show it as a link (`javascript:`, `data:`,
 /// `http:` and relative references are dropped).
 pub fn https_uri(uri: &str) -> Option<&str> {
-    let scheme_ok = uri
-        .get(..8)
-        .is_some_and(|s| s.eq_ignore_ascii_case("https://"));
-    let rest = uri.get(8..).unwrap_or("");
-    let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let authority = rest.get(..host_end).unwrap_or("");
-    let chars_ok = uri
-        .bytes()
-        .all(|b| b == 0x21 || (0x23..=0x5b).contains(&b) || (0x5d..=0x7e).contains(&b));
-    (scheme_ok
-        && chars_ok
+    use crate::url::{find_by, find_byte};
+    let rest = uri.get(8..)?;
+    let authority = rest.get(..authority_end(rest))?;
+    // %x21-7E (an access token's bytes) less `"` and `\`.
+    (uri.get(..8)?.eq_ignore_ascii_case("https://")
+        && crate::token::is_access_token(uri)
+        && find_by(uri, |b| b == b'"' || b == b'\\').is_none()
         && uri.len() <= crate::url::MAX_URL_LEN
         && !authority.is_empty()
-        && !authority.bytes().any(|b| b == b'@'))
+        && find_byte(authority, b'@').is_none())
     .then_some(uri)
 }
 

@@ -78,13 +78,10 @@ impl Hosts {
         match environment {
             None | Some("production") => Ok(self.production),
             Some(e) if e == self.test_name => Ok(self.test),
-            Some(_) => Err(invalid_arg(
-                &[
-                    "environment must be \"production\" or \"",
-                    self.test_name,
-                    "\"",
-                ]
-                .concat(),
+            Some(_) => Err(Error::about(
+                ErrorCode::InvalidArgument,
+                "environment must be production or ",
+                self.test_name,
             )),
         }
     }
@@ -557,17 +554,16 @@ pub struct Endpoints {
     pub api_base: Option<String>,
 }
 
-fn invalid_arg(msg: &str) -> Error {
-    Error::new(ErrorCode::InvalidArgument, msg)
-}
-
 /// `INVALID_ARGUMENT`: `p` takes no option `what`.
 pub(crate) fn takes_no(p: &Profile, what: &str) -> Error {
-    invalid_arg(&[p.name, " takes no ", what].concat())
+    let mut m = String::from(p.name);
+    m.push_str(" takes no ");
+    m.push_str(what);
+    Error::new(ErrorCode::InvalidArgument, m)
 }
 
 /// An API base URL without its trailing `/`.
-pub(crate) fn api_base(e: Endpoint) -> String {
+pub(crate) fn api_base(e: &Endpoint) -> String {
     crate::url::trim_end_byte(e.as_str(), b'/').to_owned()
 }
 
@@ -606,16 +602,13 @@ impl Endpoints {
             return Err(takes_no(p, "baseUrl"));
         }
         let base = root(p.auth_hosts, environment, base_url, "baseUrl", p.base_path)?;
-        let api = match root(
+        let api = root(
             p.api_hosts,
             environment,
             api_base_url,
             "apiBaseUrl",
             p.base_path,
-        )? {
-            Some(a) => Some(a),
-            None => base.clone(),
-        };
+        )?;
         // One join per path, in a loop (not one call site per endpoint).
         let grant = |g: Option<GrantRules>| g.map(|g| g.path);
         let paths = [
@@ -643,7 +636,7 @@ impl Endpoints {
             client_credentials,
             api_key,
             authorization_grant,
-            api_base: api.map(api_base),
+            api_base: api.as_ref().or(base.as_ref()).map(api_base),
         })
     }
 

@@ -11,7 +11,7 @@
 use crate::encoding::encode_form_component;
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::{self, HttpRequest, HttpResponse};
-use crate::json::{self, JsonObject, Object, Value};
+use crate::json::{self, JsonObject, Kind, Object};
 use crate::providers::{
     api_base, takes_no, ApiKeyMethod, BodyEncoding, ClientAuthRule, Endpoints, ErrorShape,
     ExpiresInUnit, Expiry, GrantRules, PkceRule, Profile, ProfileOverrides, RedirectRule,
@@ -105,10 +105,10 @@ impl GrantKind {
     }
     fn describe(self) -> &'static str {
         match self {
-            GrantKind::AuthorizationCode => "authorization-code",
-            GrantKind::RefreshToken => "refresh-token",
-            GrantKind::ClientCredentials => "client-credentials",
-            GrantKind::ApiKey => "API-key",
+            GrantKind::AuthorizationCode => "authorization-code grant",
+            GrantKind::RefreshToken => "refresh-token grant",
+            GrantKind::ClientCredentials => "client-credentials grant",
+            GrantKind::ApiKey => "API-key grant",
         }
     }
 }
@@ -270,7 +270,11 @@ fn arg(msg: &str) -> Error {
 
 fn require<'a>(v: &'a str, what: &str) -> Result<&'a str> {
     if v.is_empty() {
-        Err(arg(&[what, " must not be empty"].concat()))
+        Err(Error::about(
+            ErrorCode::InvalidArgument,
+            what,
+            " must not be empty",
+        ))
     } else {
         Ok(v)
     }
@@ -345,7 +349,7 @@ impl ClientConfig {
                 token: Some(token),
                 api_key: None,
                 authorization_grant: None,
-                api_base: api.map(api_base),
+                api_base: api.as_ref().map(api_base),
             }
         } else {
             Endpoints::resolve(o.provider, o.environment, o.base_url, o.api_base_url)?
@@ -448,9 +452,7 @@ impl ClientConfig {
         let kind = grant.kind();
         let p = self.profile;
         let (Some(rules), Some(url)) = (p.rules(kind), self.endpoints.for_grant(kind)) else {
-            return Err(arg(
-                &[p.name, " has no ", kind.describe(), " grant"].concat()
-            ));
+            return Err(takes_no(p, kind.describe()));
         };
         if let Grant::ApiKey { key_id, key_secret } = *grant {
             let mut req = spendesk_api_key_request(url, key_id, key_secret)?;
@@ -643,7 +645,7 @@ impl Body {
 /// A `POST` to `url` accepting JSON, with `body` (and its content type) and
 /// an `Authorization` header if given.
 fn post(url: &Endpoint, body: Option<Body>, authorization: Option<String>) -> HttpRequest {
-    let mut headers = Vec::with_capacity(3);
+    let mut headers = Vec::new();
     let body = body.map(|mut b| {
         let ct = if b.json {
             b.text.push('}');
@@ -698,11 +700,9 @@ pub fn findity_authorization_grant_request(
     }
     let mut body = Body::new(false);
     body.add("user_id", require(user_id, "userId")?);
-    Ok(post(
-        url,
-        Some(body),
-        Some(["Bearer ", org_access_token].concat()),
-    ))
+    let mut bearer = String::from("Bearer ");
+    bearer.push_str(org_access_token);
+    Ok(post(url, Some(body), Some(bearer)))
 }
 
 /// Reads the authorization-grant answer: the single-use code.
@@ -793,12 +793,7 @@ fn success_object(p: &Profile, kind: GrantKind, ok: &[u16], resp: &HttpResponse)
         }
     }
     // Server text is bounded in the message too (cut on a char boundary).
-    let mut end = msg.len().min(600);
-    while !msg.is_char_boundary(end) {
-        end -= 1;
-    }
-    msg.truncate(end);
-    Err(Error::new(code, msg)
+    Err(Error::new(code, crate::error::truncate(&msg))
         .with_status(status)
         .with_server_error(e, d, u))
 }
@@ -812,10 +807,11 @@ fn invalid_response(msg: &str, status: u16) -> Error {
 /// exponents are refused: no server sends them, and a float parser would
 /// add kilobytes to the wasm.
 fn parse_seconds(s: &str) -> Option<f64> {
-    if s.is_empty() || s.len() > 15 || !s.bytes().all(|b| b.is_ascii_digit()) {
+    if s.is_empty() || s.len() > 15 || !crate::url::all_by(s, |b| b.is_ascii_digit()) {
         return None;
     }
-    s.parse::<u64>().ok().map(|n| n as f64)
+    // At most 15 digits: exact in an `f64` (under 2^53).
+    Some(s.bytes().fold(0.0, |n, b| n * 10.0 + f64::from(b - b'0')))
 }
 
 /// An access token goes after `Bearer ` in an `Authorization` header: RFC
@@ -823,7 +819,7 @@ fn parse_seconds(s: &str) -> Option<f64> {
 /// (RFC 6750 §2.1's b64token has none), and anything outside printable ASCII
 /// (CR, LF, NUL, non-ASCII) cannot be carried by a header value at all.
 pub fn is_access_token(t: &str) -> bool {
-    !t.is_empty() && t.bytes().all(|b| (0x21..=0x7e).contains(&b))
+    !t.is_empty() && crate::url::all_by(t, |b| (0x21..=0x7e).contains(&b))
 }
 
 /// RFC 6749 A.17: `refresh-token = 1*VSCHAR` (%x20-7E).
@@ -891,48 +887,49 @@ fn process_with(
     let o = success_object(p, kind, rules.success, resp)?;
     let bad = |msg| Err(invalid_response(msg, resp.status));
 
-    let access_token = match o.get("access_token") {
-        Some(Value::String(t)) if is_access_token(&t) => t,
-        _ => return bad("no usable access_token"),
+    // Read with `kind`/`str`/`num` (no `Value` built per member).
+    let Some(access_token) = o.str("access_token").filter(|t| is_access_token(t)) else {
+        return bad("no usable access_token");
     };
     // RFC 6749 §5.1: token_type is required and (§7.1) case-insensitive.
     // Spendesk's answers may omit it; its tokens are Bearer tokens.
-    match o.get("token_type") {
-        Some(Value::String(t)) if t.eq_ignore_ascii_case("bearer") => {}
-        None if p.token_type_may_be_absent => {}
+    match o.str("token_type") {
+        Some(t) if t.eq_ignore_ascii_case("bearer") => {}
+        None if p.token_type_may_be_absent && o.kind("token_type") == Kind::Missing => {}
         _ => return bad("token_type must be Bearer"),
     }
-    let expires_in = match o.get("expires_in") {
-        None | Some(Value::Null) => None,
-        Some(Value::Number(n)) => Some(n),
+    let expires_in = match o.kind("expires_in") {
+        Kind::Missing | Kind::Null => None,
+        Kind::Number => o.num("expires_in"),
         // Some servers send the number as a string.
-        Some(Value::String(s)) => Some(parse_seconds(s.trim_ascii()).unwrap_or(f64::NAN)),
+        Kind::String => Some(
+            o.str("expires_in")
+                .and_then(|s| parse_seconds(s.trim_ascii()))
+                .unwrap_or(f64::NAN),
+        ),
         _ => Some(f64::NAN),
     };
     if expires_in.is_some_and(|n| n.is_nan() || n < 0.0) {
         return bad("expires_in must be a non-negative number");
     }
-    let refresh_token = match o.get("refresh_token") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(t)) if t.is_empty() => None,
-        Some(Value::String(t)) if is_refresh_token(&t) => Some(Secret::new(t)),
+    let refresh_token = match o.str("refresh_token") {
+        Some(t) if t.is_empty() => None,
+        Some(t) if is_refresh_token(&t) => Some(Secret::new(t)),
+        None if matches!(o.kind("refresh_token"), Kind::Missing | Kind::Null) => None,
         _ => return bad("invalid refresh_token"),
     };
-    let scope = match o.get("scope") {
-        Some(Value::String(s)) => {
-            let mut b = s.into_bytes();
-            if rules.scope_plus_is_space {
-                for c in &mut b {
-                    if *c == b'+' {
-                        *c = b' ';
-                    }
+    let scope = o.str("scope").and_then(|s| {
+        let mut b = s.into_bytes();
+        if rules.scope_plus_is_space {
+            for c in &mut b {
+                if *c == b'+' {
+                    *c = b' ';
                 }
             }
-            // ASCII for ASCII: still UTF-8.
-            String::from_utf8(b).ok()
         }
-        _ => None,
-    };
+        // ASCII for ASCII: still UTF-8.
+        String::from_utf8(b).ok()
+    });
     // `expires_in` in seconds: a caller-given unit, else the profile's; the
     // profile still says whether the JWT `exp` comes first.
     let unit = unit.unwrap_or(match rules.expiry {

@@ -38,19 +38,15 @@ pub fn timeout(timeout_ms: Option<f64>) -> Result<Option<f64>> {
 /// The origin (`scheme://host[:port]`, lower case, default port left out) of
 /// an https URL, or an http URL on a loopback host. `what` names it in errors.
 pub fn origin(url: &str, what: &str) -> Result<String> {
-    let url = url
-        .get(..url.bytes().position(|b| b == b'#').unwrap_or(url.len()))
-        .unwrap_or(url);
+    let url = crate::url::split_once_byte(url, b'#').map_or(url, |(u, _)| u);
     let e = parse_endpoint(url, what)?;
     let s = e.as_str();
     let (scheme, after) = crate::url::split_once_str(s, "://").unwrap_or((s, ""));
     // `parse_endpoint` refused any `#`; searching for it too shares
-    // url.rs's instance of this search.
-    let end = after.find(['/', '?', '#']).unwrap_or(after.len());
-    let mut o = s
-        .get(..scheme.len() + 3 + end)
-        .unwrap_or(s)
-        .to_ascii_lowercase();
+    // https_uri's search.
+    let end = crate::http::authority_end(after);
+    let mut o = s.get(..scheme.len() + 3 + end).unwrap_or(s).to_owned();
+    o.make_ascii_lowercase();
     let default_port = if o.starts_with("https:") {
         ":443"
     } else {
