@@ -927,8 +927,9 @@ fn process_with(
                 }
             }
         }
-        // ASCII for ASCII: still UTF-8.
-        String::from_utf8(b).ok()
+        // ASCII for ASCII: still UTF-8 (the crate's decoder, not std's
+        // `from_utf8`, which only this would link in).
+        crate::encoding::utf8(&b, true)
     });
     // `expires_in` in seconds: a caller-given unit, else the profile's; the
     // profile still says whether the JWT `exp` comes first.
