@@ -583,7 +583,7 @@ impl ClientConfig {
     /// [`ClientConfig::process_token_response`]'s). The session's
     /// [`refresh_outcome`](crate::session::refresh_outcome) uses it.
     pub fn issued_refresh_token(&self, kind: GrantKind, resp: &HttpResponse) -> Option<Secret> {
-        if !rules_for(self.profile, kind).success.contains(&resp.status) {
+        if !has(rules_for(self.profile, kind).success, resp.status) {
             return None;
         }
         let o = json::parse_object(&resp.body)?;
@@ -759,7 +759,7 @@ fn success_object(p: &Profile, kind: GrantKind, ok: &[u16], resp: &HttpResponse)
     }
     http::check_body_len(resp.body.len()).map_err(|e| e.with_status(status))?;
     let parsed = json::parse_object(&resp.body);
-    if ok.contains(&status) {
+    if has(ok, status) {
         return parsed.ok_or_else(|| invalid_response("answer is not a JSON object", status));
     }
     let fields = parsed.and_then(|o| server_error_fields(&o, p.errors));
@@ -768,7 +768,7 @@ fn success_object(p: &Profile, kind: GrantKind, ok: &[u16], resp: &HttpResponse)
         None => (None, None, None),
     };
     let code = if kind == GrantKind::RefreshToken
-        && (e == Some("invalid_grant") || p.reconnect_statuses.contains(&status))
+        && (e == Some("invalid_grant") || has(p.reconnect_statuses, status))
     {
         ErrorCode::ReconnectRequired
     } else if status >= 500 {
@@ -796,6 +796,12 @@ fn success_object(p: &Profile, kind: GrantKind, ok: &[u16], resp: &HttpResponse)
     Err(Error::new(code, crate::error::truncate(&msg))
         .with_status(status)
         .with_server_error(e, d, u))
+}
+
+/// Whether `status` is in `list` (a plain loop: std's `[u16]::contains` is
+/// a chunked search, larger in the wasm).
+fn has(list: &[u16], status: u16) -> bool {
+    list.iter().any(|&s| s == status)
 }
 
 #[inline(never)]
