@@ -855,7 +855,7 @@ fn expires_at(
     let now = now_ms.floor();
     let cap = now + MAX_LIFETIME_MS;
     let from_secs =
-        expires_in.map(|secs| (now + (secs * 1000.0).min(MAX_LIFETIME_MS).round()).min(cap));
+        expires_in.map(|secs| (now + round((secs * 1000.0).min(MAX_LIFETIME_MS))).min(cap));
     let from_jwt = || {
         jwt_exp_ms(access_token)
             .ok()
@@ -869,6 +869,17 @@ fn expires_at(
         from_jwt().or(from_secs)
     } else {
         from_secs.or_else(from_jwt)
+    }
+}
+
+/// `x.round()` for `x >= 0` (half away from zero) by `floor`, a wasm
+/// instruction (`round` is a libm routine there); `x - floor(x)` is exact.
+fn round(x: f64) -> f64 {
+    let f = x.floor();
+    if x - f >= 0.5 {
+        f + 1.0
+    } else {
+        f
     }
 }
 

@@ -1086,3 +1086,22 @@ fn codes_and_refresh_tokens_share_one_character_rule() {
         assert_eq!(cb, want, "{v:?}");
     }
 }
+
+#[test]
+fn round_is_std_round_for_non_negative() {
+    for x in [
+        0.0,
+        0.49999999999999994,
+        0.5,
+        1.5,
+        2.5,
+        2.4999,
+        1e3,
+        123456.5,
+        4503599627370495.5,
+        MAX_LIFETIME_MS,
+        f64::INFINITY,
+    ] {
+        assert_eq!(round(x), x.round(), "{x}");
+    }
+}
