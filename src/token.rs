@@ -354,7 +354,9 @@ impl ClientConfig {
         } else {
             Endpoints::resolve(o.provider, o.environment, o.base_url, o.api_base_url)?
         };
-        opt_endpoint(o.redirect_uri, "redirectUri")?;
+        if let Some(r) = o.redirect_uri {
+            crate::url::check_endpoint(r, "redirectUri")?;
+        }
         Ok(ClientConfig {
             profile,
             endpoints,
