@@ -471,12 +471,10 @@ impl ClientConfig {
             _ => None,
         }
         .or((rules.client_auth == A::Configured).then_some(self.auth));
-        let auth = match chosen {
-            Some(ClientAuth::Basic) => A::Basic,
-            Some(ClientAuth::Post) => A::Body,
-            Some(ClientAuth::None) => A::ClientIdOnly,
-            None => rules.client_auth,
-        };
+        // `ClientAuth` in declaration order: Basic, Post, None.
+        let auth = chosen.map_or(rules.client_auth, |c| {
+            [A::Basic, A::Body, A::ClientIdOnly][c as usize]
+        });
         let encoding = match (rules.encoding, self.overrides.body_encoding) {
             (BodyEncoding::Empty, _) | (_, None) => rules.encoding,
             (_, Some(e)) => e,
