@@ -722,6 +722,7 @@ pub fn process_findity_authorization_grant(resp: &HttpResponse) -> Result<Secret
 /// The server's error fields: RFC 6749 §5.2 `error`/`error_description`/`error_uri`,
 /// and for [`ErrorShape::SpendeskErrors`] also `errors[0].code`/`errors[0].detail`.
 /// `error_uri` is kept only if it is an absolute https URL ([`http::https_uri`]).
+#[inline(never)]
 fn server_error_fields(
     o: &Object,
     shape: ErrorShape,
