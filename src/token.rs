@@ -678,7 +678,7 @@ pub fn spendesk_api_key_request(
     key_id: &str,
     key_secret: &str,
 ) -> Result<HttpRequest> {
-    if key_id.is_empty() || key_id.bytes().any(|b| b == b':') {
+    if key_id.is_empty() || crate::url::find_byte(key_id, b':').is_some() {
         return Err(arg("apiKeyId must be non-empty, without ':'"));
     }
     require(key_secret, "apiKeySecret")?;
