@@ -826,7 +826,7 @@ fn parse_seconds(s: &str) -> Option<f64> {
 /// (RFC 6750 §2.1's b64token has none), and anything outside printable ASCII
 /// (CR, LF, NUL, non-ASCII) cannot be carried by a header value at all.
 pub fn is_access_token(t: &str) -> bool {
-    !t.is_empty() && crate::url::all_by(t, |b| (0x21..=0x7e).contains(&b))
+    !t.is_empty() && crate::url::all_by(t, |b| b > b' ' && b < 0x7f)
 }
 
 /// RFC 6749 A.17: `refresh-token = 1*VSCHAR` (%x20-7E).
