@@ -30,8 +30,8 @@ const num = (v) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v
 
 // One call into the core: `a` and `b` cross as plain strings (the hot
 // paths' token, URL or body), `rest` as a JSON array.
-function core(op, rest, a = "", b = "") {
-  const r = call(op, a, b, rest ? attempt(() => JSON.stringify(rest), "an argument") : "");
+function core(op, rest, a = "", b = "", x) {
+  const r = call(op, a, b, rest ? attempt(() => JSON.stringify(rest), "an argument") : "", x);
   const v = JSON.parse(r.slice(1));
   if (r[0] === "1") throw new ExpenseAuthError(v);
   return v;
@@ -263,17 +263,17 @@ function hrefOf(input) {
 }
 
 // ------------------------------------------------------------ functions
-// 128 random bytes, one char each, for the core (which imports no RNG).
-function rnd() {
+// `n` random bytes for the core (which imports no RNG).
+function rnd(n) {
   try {
-    return String.fromCharCode(...crypto.getRandomValues(new Uint8Array(128)));
+    return crypto.getRandomValues(new Uint8Array(n));
   } catch (e) {
     throw fail("RANDOM_UNAVAILABLE", "crypto.getRandomValues is not available", e);
   }
 }
-export const createPkce = (length) => core(0, [num(length)], "", rnd());
+export const createPkce = (length) => core(0, [num(length)], "", "", rnd(96));
 export const pkceChallenge = (verifier) => core(1, 0, S(verifier, "verifier"));
-export const randomState = () => core(2, 0, "", rnd());
+export const randomState = () => core(2, 0, "", "", rnd(32));
 export const statesEqual = (a, b) => core(3, 0, S(a, "a"), S(b, "b"));
 
 function authUrl(preset, options) {
@@ -336,7 +336,7 @@ class Client {
   authorizationUrl(options) {
     const o = opts(options, true);
     const sc = list(o, "scopes");
-    return core(11, [P.get(this).h, sc, str(o, "state"), str(o, "codeVerifier"), pairs(o, "extraParams")], "", rnd());
+    return core(11, [P.get(this).h, sc, str(o, "state"), str(o, "codeVerifier"), pairs(o, "extraParams")], "", "", rnd(64));
   }
   exchangeCode(code, codeVerifier, options) {
     return grant(this, 0, () => [S(code, "code"), optS(codeVerifier, "codeVerifier")], options);

@@ -38,16 +38,19 @@ export default async function init(o) {
   return ready(await WebAssembly.instantiate(s, imports));
 }
 
-// Runs operation `op` on strings `a`, `b` and `rest`; returns the answer.
-export function call(op, a, b, rest) {
-  const n = (a.length + b.length + rest.length) * 3;
+// Runs operation `op` on strings `a`, `b` and `rest` (and the random bytes
+// `x`, written after them); returns the answer.
+export function call(op, a, b, rest, x) {
+  const k = x ? x.length : 0;
+  const n = (a.length + b.length + rest.length) * 3 + k;
   // buf() first: it may grow the memory, which replaces memory.buffer.
   const p = w.buf(n);
   const m = new Uint8Array(w.memory.buffer, p, n);
   const la = enc.encodeInto(a, m).written;
   const lb = enc.encodeInto(b, m.subarray(la)).written;
   const lr = enc.encodeInto(rest, m.subarray(la + lb)).written;
-  const len = w.call(op, la, lb, lr);
+  if (k) m.set(x, la + lb + lr);
+  const len = w.call(op, la, lb, lr, k);
   const q = w.out();
   return dec.decode(new Uint8Array(w.memory.buffer, q, len));
 }

@@ -72,12 +72,12 @@ pub extern "C" fn out() -> *const u8 {
     IO.with(|b| b.borrow().as_ptr())
 }
 
-/// Runs operation `op` on the buffer's `a` (`la` bytes), `b` (`lb`) and
-/// `rest` (`lr`); the answer replaces the buffer's contents and its length
-/// is returned.
+/// Runs operation `op` on the buffer's `a` (`la` bytes), `b` (`lb`), `rest`
+/// (`lr`) and `lx` random bytes after them; the answer replaces the
+/// buffer's contents and its length is returned.
 #[allow(unsafe_code)]
 #[no_mangle]
-pub extern "C" fn call(op: u32, la: usize, lb: usize, lr: usize) -> usize {
+pub extern "C" fn call(op: u32, la: usize, lb: usize, lr: usize, lx: usize) -> usize {
     let io = IO.with(|b| std::mem::take(&mut *b.borrow_mut()));
     // The driver's TextEncoder writes valid UTF-8; anything else reads as "".
     let mut at = 0usize;
@@ -90,17 +90,22 @@ pub extern "C" fn call(op: u32, la: usize, lb: usize, lr: usize) -> usize {
         s
     };
     let (a, b, rest) = (text(la), text(lb), text(lr));
-    let r = run(op, a, b, &rest);
+    let off = la.saturating_add(lb).saturating_add(lr);
+    let x = io
+        .get(off..off.saturating_add(lx))
+        .unwrap_or_default()
+        .to_vec();
+    let r = run(op, a, b, &rest, x);
     let n = r.len();
     IO.with(|b| *b.borrow_mut() = r.into_bytes());
     n
 }
 
 /// `call` on strings: `"0"` + the answer, or `"1"` + the error.
-fn run(op: u32, a: String, b: String, rest: &str) -> String {
+fn run(op: u32, a: String, b: String, rest: &str, x: Vec<u8>) -> String {
     let mut v = vec![Value::String(a), Value::String(b)];
     v.extend(crate::json::parse_array_within(rest, usize::MAX).unwrap_or_default());
-    match ops::dispatch(op, &ops::Args(v)) {
+    match ops::dispatch(op, &ops::Args(v, x)) {
         Ok(r) => ["0", &r].concat(),
         Err(ops::Failure(e, issued)) => {
             let mut j = error_json(&e);

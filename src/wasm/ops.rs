@@ -25,8 +25,10 @@ impl From<Error> for Failure {
     }
 }
 
-/// The arguments of one call.
-pub struct Args(pub Vec<Value>);
+/// The arguments of one call, and the random bytes the driver handed in
+/// with it (`crypto.getRandomValues`; the core takes randomness as input, so
+/// the wasm imports no RNG).
+pub struct Args(pub Vec<Value>, pub Vec<u8>);
 
 pub(super) fn bad(msg: &str) -> Error {
     Error::new(ErrorCode::InvalidArgument, msg)
@@ -73,10 +75,15 @@ impl Args {
     }
     /// Argument `i`, an array, as arguments.
     pub(super) fn arr(&self, i: usize) -> Args {
-        Args(match self.get(i) {
-            Some(Value::Array(t)) => json::parse_array_within(t, usize::MAX).unwrap_or_default(),
-            _ => Vec::new(),
-        })
+        Args(
+            match self.get(i) {
+                Some(Value::Array(t)) => {
+                    json::parse_array_within(t, usize::MAX).unwrap_or_default()
+                }
+                _ => Vec::new(),
+            },
+            Vec::new(),
+        )
     }
     /// A list of strings: an array of strings, or one space-separated string.
     pub(super) fn list(&self, i: usize) -> Vec<String> {
@@ -98,27 +105,7 @@ impl Args {
     }
 }
 
-/// The driver's random bytes (`b`: 128 bytes from `crypto.getRandomValues`,
-/// one char per byte): 0..32 for a `state`, 32.. for a PKCE verifier. The
-/// core takes randomness as input, so the wasm imports no RNG.
-fn entropy(a: &Args) -> Vec<u8> {
-    // Chars U+0000..U+00FF in UTF-8: one byte below 0x80, else 0xC2/0xC3
-    // and a continuation byte carrying the low six bits.
-    let b = a.st(1).as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while let Some(&c) = b.get(i) {
-        i += 1;
-        out.push(if c < 0x80 {
-            c
-        } else {
-            i += 1;
-            (c << 6) | (b.get(i - 1).copied().unwrap_or(0) & 0x3f)
-        });
-    }
-    out
-}
-
+/// A `state` from the first 32 random bytes.
 fn state_from(e: &[u8]) -> Result<String> {
     e.get(..32)
         .and_then(|b| b.try_into().ok())
@@ -127,7 +114,7 @@ fn state_from(e: &[u8]) -> Result<String> {
 }
 
 fn pkce_from(e: &[u8], len: usize) -> Result<pkce::Pkce> {
-    pkce::Pkce::from_entropy(e.get(32..).unwrap_or_default(), len)
+    pkce::Pkce::from_entropy(e, len)
 }
 
 fn refs(v: &[String]) -> Vec<&str> {
@@ -144,7 +131,7 @@ fn pair_refs(v: &[String]) -> Vec<(&str, &str)> {
 /// Runs operation `op` (numbers shared with the JS driver's calls).
 pub fn dispatch(op: u32, a: &Args) -> std::result::Result<String, Failure> {
     Ok(match op {
-        // [_, entropy, length?]
+        // [_, _, length?] + 96 random bytes
         0 => {
             let len = match a.get(2) {
                 None => pkce::DEFAULT_VERIFIER_LEN,
@@ -153,7 +140,7 @@ pub fn dispatch(op: u32, a: &Args) -> std::result::Result<String, Failure> {
                 }
                 _ => return Err(bad("length must be a whole number from 43 to 128").into()),
             };
-            let p = pkce_from(&entropy(a), len)?;
+            let p = pkce_from(&a.1, len)?;
             let mut o = Out::obj();
             o.s("codeVerifier", p.verifier.expose());
             o.s("codeChallenge", &p.challenge);
@@ -162,8 +149,8 @@ pub fn dispatch(op: u32, a: &Args) -> std::result::Result<String, Failure> {
         }
         // [verifier]
         1 => out::string(&pkce::challenge_s256(a.st(0))?),
-        // [_, entropy]
-        2 => out::string(&state_from(&entropy(a))?),
+        // 32 random bytes
+        2 => out::string(&state_from(&a.1)?),
         // [a, b]
         3 => (if state::constant_time_eq(a.st(0), a.st(1)) {
             "true"
@@ -475,11 +462,11 @@ fn client_at(a: &Args, i: usize) -> Result<Rc<Client>> {
     c.ok_or_else(|| bad("not a client of this module"))
 }
 
-/// `[_, entropy, client, scopes (null: the client's), state, codeVerifier,
-/// extraParams]` → `{url, state, codeVerifier}` with fresh state and PKCE
-/// unless given.
+/// `[_, _, client, scopes (null: the client's), state, codeVerifier,
+/// extraParams]` + 64 random bytes (32 for the state, 32 for the verifier) →
+/// `{url, state, codeVerifier}` with fresh state and PKCE unless given.
 fn client_authorization_url(a: &Args) -> Result<String> {
-    let e = entropy(a);
+    let e = &a.1;
     let cl = client_at(a, 2)?;
     let scopes = if a.given(3) {
         a.list(3)
@@ -488,11 +475,11 @@ fn client_authorization_url(a: &Args) -> Result<String> {
     };
     let state = match a.s(4) {
         Some(s) => s.to_owned(),
-        None => state_from(&e)?,
+        None => state_from(e)?,
     };
     let verifier = match a.s(5) {
         Some(v) => Secret::new(v),
-        None => pkce_from(&e, pkce::DEFAULT_VERIFIER_LEN)?.verifier,
+        None => pkce_from(e.get(32..).unwrap_or_default(), pkce::DEFAULT_VERIFIER_LEN)?.verifier,
     };
     let challenge = pkce::challenge_s256(verifier.expose())?;
     let extra = a.list(6);
