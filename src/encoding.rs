@@ -201,6 +201,11 @@ pub(crate) fn utf8(b: &[u8], strict: bool) -> Option<String> {
     let mut i = 0;
     while let Some(&lead) = b.get(i) {
         i += 1;
+        // ASCII, the usual case (tokens, URLs, JSON), without the tables.
+        if lead < 0x80 {
+            out.push(char::from(lead));
+            continue;
+        }
         // Continuation bytes to come (0 also for a byte no sequence starts
         // with), and the range of the first one (Unicode table 3-7).
         let n = match lead {
