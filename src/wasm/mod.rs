@@ -90,9 +90,8 @@ pub extern "C" fn call(op: u32, la: usize, lb: usize, lr: usize, lx: usize) -> u
         s
     };
     let (a, b, rest) = (text(la), text(lb), text(lr));
-    let off = la.saturating_add(lb).saturating_add(lr);
     let x = io
-        .get(off..off.saturating_add(lx))
+        .get(at..at.saturating_add(lx))
         .unwrap_or_default()
         .to_vec();
     let r = run(op, a, b, &rest, x);
@@ -158,20 +157,23 @@ pub(crate) fn put(o: Obj) -> String {
     })
 }
 
+/// The slab index of handle `h` (`usize::MAX`, no slot, for none).
+fn slot(h: Option<f64>) -> usize {
+    h.filter(|h| *h >= 0.0).map_or(usize::MAX, |h| h as usize)
+}
+
 /// Takes the object behind handle `h` out of the slab (`restore` puts it
 /// back): no borrow of the slab outlives this call.
 pub(crate) fn take(h: Option<f64>) -> Result<Obj> {
-    let i = h.filter(|h| *h >= 0.0).map_or(usize::MAX, |h| h as usize);
-    SLAB.with(|s| s.borrow_mut().get_mut(i).and_then(Option::take))
+    SLAB.with(|s| s.borrow_mut().get_mut(slot(h)).and_then(Option::take))
         .ok_or_else(|| Error::new(ErrorCode::InvalidArgument, "this object is gone"))
 }
 
 /// Puts an object taken with [`take`] back under its handle (or frees the
 /// handle with `None`).
 pub(crate) fn restore(h: Option<f64>, o: Option<Obj>) {
-    let i = h.filter(|h| *h >= 0.0).map_or(usize::MAX, |h| h as usize);
     SLAB.with(|s| {
-        if let Some(e) = s.borrow_mut().get_mut(i) {
+        if let Some(e) = s.borrow_mut().get_mut(slot(h)) {
             *e = o;
         }
     })

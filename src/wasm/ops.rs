@@ -113,10 +113,6 @@ fn state_from(e: &[u8]) -> Result<String> {
         .ok_or_else(|| bad("not enough random bytes"))
 }
 
-fn pkce_from(e: &[u8], len: usize) -> Result<pkce::Pkce> {
-    pkce::Pkce::from_entropy(e, len)
-}
-
 fn refs(v: &[String]) -> Vec<&str> {
     v.iter().map(String::as_str).collect()
 }
@@ -140,7 +136,7 @@ pub fn dispatch(op: u32, a: &Args) -> std::result::Result<String, Failure> {
                 }
                 _ => return Err(bad("length must be a whole number from 43 to 128").into()),
             };
-            let p = pkce_from(&a.1, len)?;
+            let p = pkce::Pkce::from_entropy(&a.1, len)?;
             let mut o = Out::obj();
             o.s("codeVerifier", p.verifier.expose());
             o.s("codeChallenge", &p.challenge);
@@ -479,7 +475,10 @@ fn client_authorization_url(a: &Args) -> Result<String> {
     };
     let verifier = match a.s(5) {
         Some(v) => Secret::new(v),
-        None => pkce_from(e.get(32..).unwrap_or_default(), pkce::DEFAULT_VERIFIER_LEN)?.verifier,
+        None => {
+            pkce::Pkce::from_entropy(e.get(32..).unwrap_or_default(), pkce::DEFAULT_VERIFIER_LEN)?
+                .verifier
+        }
     };
     let challenge = pkce::challenge_s256(verifier.expose())?;
     let extra = a.list(6);

@@ -159,8 +159,13 @@ pub fn op(a: &Args) -> Result<String> {
         None
     };
     let h = a.n(2);
-    let Obj::Session(mut s) = take(h)? else {
-        return Err(bad("not a TokenSession of this module"));
+    let mut s = match take(h)? {
+        Obj::Session(s) => s,
+        // Another kind of object: put it back untouched.
+        o => {
+            restore(h, Some(o));
+            return Err(bad("not a TokenSession of this module"));
+        }
     };
     let r = step(&mut s, a, input, now, set);
     restore(h, Some(Obj::Session(s)));
