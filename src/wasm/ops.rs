@@ -85,24 +85,43 @@ impl Args {
             Vec::new(),
         )
     }
-    /// A list of strings: an array of strings, or one space-separated string.
-    pub(super) fn list(&self, i: usize) -> Vec<String> {
-        match self.get(i) {
-            Some(Value::String(s)) => crate::url::split_byte(s, b' ')
-                .filter(|p| !p.is_empty())
-                .map(str::to_owned)
-                .collect(),
-            _ => self
-                .arr(i)
-                .0
-                .into_iter()
-                .filter_map(|v| match v {
-                    Value::String(s) => Some(s),
-                    _ => None,
-                })
-                .collect(),
+    /// Arguments `i..end` (`usize::MAX`: to the last).
+    fn from(&self, i: usize, end: usize) -> &[Value] {
+        self.0.get(i..end.min(self.0.len())).unwrap_or_default()
+    }
+    /// A list whose length is at `i` (-1: not given), and where the
+    /// argument after it is.
+    fn counted(&self, i: usize) -> (Option<&[Value]>, usize) {
+        match self.n(i) {
+            Some(n) if n >= 0.0 => {
+                let end = i + 1 + n as usize;
+                (Some(self.from(i + 1, end)), end)
+            }
+            _ => (None, i + 1),
         }
     }
+}
+
+/// The strings of a list of arguments (the driver sends a list of strings
+/// as its length and the strings, after the other arguments; a scopes
+/// string is split at spaces by the driver).
+fn strs(v: &[Value]) -> Vec<&str> {
+    v.iter()
+        .map(|v| match v {
+            Value::String(s) => s.as_str(),
+            _ => "",
+        })
+        .collect()
+}
+
+/// [`strs`], owned.
+fn owned(v: &[Value]) -> Vec<String> {
+    strs(v).into_iter().map(str::to_owned).collect()
+}
+
+/// `key, value, ...` arguments as pairs.
+fn pairs(v: &[Value]) -> Vec<(&str, &str)> {
+    strs(v).chunks_exact(2).map(|p| (p[0], p[1])).collect()
 }
 
 /// A `state` from the first 32 random bytes.
@@ -111,17 +130,6 @@ fn state_from(e: &[u8]) -> Result<String> {
         .and_then(|b| b.try_into().ok())
         .map(state::state_from_entropy)
         .ok_or_else(|| bad("not enough random bytes"))
-}
-
-fn refs(v: &[String]) -> Vec<&str> {
-    v.iter().map(String::as_str).collect()
-}
-
-/// `{key: value}` pairs, flattened by the driver to `[key, value, ...]`.
-fn pair_refs(v: &[String]) -> Vec<(&str, &str)> {
-    v.chunks_exact(2)
-        .map(|p| (p[0].as_str(), p[1].as_str()))
-        .collect()
 }
 
 /// Runs operation `op` (numbers shared with the JS driver's calls).
@@ -189,15 +197,15 @@ pub fn dispatch(op: u32, a: &Args) -> std::result::Result<String, Failure> {
             transport::check_bearer_url(&url, None)?;
             out::string(&url)
         }
-        // [url, _, allowedOrigins?]
+        // [url, _, 0] (any origin) | [url, _, 1, ...allowedOrigins]
         17 => {
-            let allowed = a.given(2).then(|| a.list(2));
+            let allowed = (a.n(2) == Some(1.0)).then(|| owned(a.from(3, usize::MAX)));
             transport::check_bearer_url(a.st(0), allowed.as_deref())?;
             "0".into()
         }
-        // [_, _, origins]
+        // [_, _, origins.length, ...origins]
         18 => out::strings(
-            transport::allowed_origins(&a.list(2))?
+            transport::allowed_origins(&owned(a.counted(2).0.unwrap_or_default()))?
                 .iter()
                 .map(String::as_str),
         ),
@@ -236,8 +244,9 @@ fn provider_at(a: &Args, i: usize) -> Provider {
 }
 
 /// `[_, _, preset, authorizationEndpoint, environment, baseUrl, clientId,
-/// redirectUri, scopes, state, codeChallenge, extraParams]`; preset 0 is
-/// generic, 1 Pleo, 2 Spendesk (endpoint from the profile).
+/// redirectUri, state, codeChallenge, scopes.length, ...scopes,
+/// ...extraParams]`; preset 0 is generic, 1 Pleo, 2 Spendesk (endpoint from
+/// the profile).
 fn authorization_url(a: &Args) -> Result<String> {
     let p = provider_at(a, 2);
     let endpoint = if p == Provider::Rfc6749 {
@@ -248,17 +257,16 @@ fn authorization_url(a: &Args) -> Result<String> {
             .map(|e| e.as_str().to_owned())
             .unwrap_or_default()
     };
-    let scopes = a.list(8);
-    let extra = a.list(11);
+    let (scopes, i) = a.counted(10);
     Ok(out::string(
         &authorize::AuthorizationRequest {
             authorization_endpoint: &endpoint,
             client_id: a.st(6),
             redirect_uri: a.s(7),
-            scopes: &refs(&scopes),
-            state: a.s(9),
-            code_challenge: a.st(10),
-            extra_params: &pair_refs(&extra),
+            scopes: &strs(scopes.unwrap_or_default()),
+            state: a.s(8),
+            code_challenge: a.st(9),
+            extra_params: &pairs(a.from(i, usize::MAX)),
         }
         .build()?,
     ))
@@ -333,7 +341,7 @@ fn parse_token_response(a: &Args) -> Result<String> {
 /// A client and its API key (Spendesk), built once per JS client object.
 pub struct Client {
     config: ClientConfig,
-    scopes: Vec<String>,
+    scopes: Vec<Value>,
     api_key: Option<(String, String)>,
 }
 
@@ -346,23 +354,24 @@ mod c {
     pub const TOKEN_ENDPOINT: usize = 6;
     pub const AUTHORIZATION_ENDPOINT: usize = 7;
     pub const REDIRECT_URI: usize = 8;
-    pub const SCOPES: usize = 9;
-    pub const ENVIRONMENT: usize = 10;
-    pub const BASE_URL: usize = 11;
-    pub const API_BASE_URL: usize = 12;
-    pub const API_KEY_ID: usize = 13;
-    pub const API_KEY_SECRET: usize = 14;
-    pub const TIMEOUT_MS: usize = 15;
-    pub const IN_BROWSER: usize = 16;
-    pub const ALLOW_SECRET_IN_BROWSER: usize = 17;
-    pub const PKCE: usize = 18;
+    pub const ENVIRONMENT: usize = 9;
+    pub const BASE_URL: usize = 10;
+    pub const API_BASE_URL: usize = 11;
+    pub const API_KEY_ID: usize = 12;
+    pub const API_KEY_SECRET: usize = 13;
+    pub const TIMEOUT_MS: usize = 14;
+    pub const IN_BROWSER: usize = 15;
+    pub const ALLOW_SECRET_IN_BROWSER: usize = 16;
+    pub const PKCE: usize = 17;
     // `ProfileOverrides` (docs/providers.md, "guesses"), as the index of
     // the value in the driver's list of names.
-    pub const EXPIRES_IN_UNIT: usize = 19;
-    pub const BODY_ENCODING: usize = 20;
-    pub const CODE_EXCHANGE_AUTH: usize = 21;
-    pub const REFRESH_AUTH: usize = 22;
-    pub const API_KEY_METHOD: usize = 23;
+    pub const EXPIRES_IN_UNIT: usize = 18;
+    pub const BODY_ENCODING: usize = 19;
+    pub const CODE_EXCHANGE_AUTH: usize = 20;
+    pub const REFRESH_AUTH: usize = 21;
+    pub const API_KEY_METHOD: usize = 22;
+    /// The scopes' count, then the scopes.
+    pub const SCOPES: usize = 23;
 }
 
 /// Option `i` given as the index of its value in the driver's list of names.
@@ -436,7 +445,7 @@ fn client(a: &Args) -> Result<String> {
     o.overrides = overrides;
     let cl = Client {
         config: ClientConfig::new(&o)?,
-        scopes: a.list(c::SCOPES),
+        scopes: a.counted(c::SCOPES).0.unwrap_or_default().to_vec(),
         api_key,
     };
     let mut r = Out::obj();
@@ -458,22 +467,18 @@ fn client_at(a: &Args, i: usize) -> Result<Rc<Client>> {
     c.ok_or_else(|| bad("not a client of this module"))
 }
 
-/// `[_, _, client, scopes (null: the client's), state, codeVerifier,
-/// extraParams]` + 64 random bytes (32 for the state, 32 for the verifier) →
+/// `[_, _, client, state, codeVerifier, scopes.length (-1: the client's),
+/// ...scopes, ...extraParams]` + 64 random bytes (32 for the state, 32 for the verifier) →
 /// `{url, state, codeVerifier}` with fresh state and PKCE unless given.
 fn client_authorization_url(a: &Args) -> Result<String> {
     let e = &a.1;
     let cl = client_at(a, 2)?;
-    let scopes = if a.given(3) {
-        a.list(3)
-    } else {
-        cl.scopes.clone()
-    };
-    let state = match a.s(4) {
+    let (scopes, i) = a.counted(5);
+    let state = match a.s(3) {
         Some(s) => s.to_owned(),
         None => state_from(e)?,
     };
-    let verifier = match a.s(5) {
+    let verifier = match a.s(4) {
         Some(v) => Secret::new(v),
         None => {
             pkce::Pkce::from_entropy(e.get(32..).unwrap_or_default(), pkce::DEFAULT_VERIFIER_LEN)?
@@ -481,12 +486,11 @@ fn client_authorization_url(a: &Args) -> Result<String> {
         }
     };
     let challenge = pkce::challenge_s256(verifier.expose())?;
-    let extra = a.list(6);
     let url = cl.config.authorization_url(
-        &refs(&scopes),
+        &strs(scopes.unwrap_or(&cl.scopes)),
         Some(&state),
         &challenge,
-        &pair_refs(&extra),
+        &pairs(a.from(i, usize::MAX)),
     )?;
     let mut o = Out::obj();
     o.s("url", &url);
@@ -497,7 +501,7 @@ fn client_authorization_url(a: &Args) -> Result<String> {
 
 /// `[x, y, client, grant]` → `{method, url, headers: [[k, v]], body?, cap}`.
 /// Grants: 0 authorization code (x code, y verifier), 1 refresh (x token),
-/// 2 client credentials (scopes at 4), 3 API key, 4 Findity's authorization
+/// 2 client credentials (scopes' count at 4, then the scopes), 3 API key, 4 Findity's authorization
 /// grant (x org token, y user).
 fn token_request(a: &Args) -> Result<String> {
     let cl = client_at(a, 2)?;
@@ -508,12 +512,9 @@ fn token_request(a: &Args) -> Result<String> {
                 .ne(0)
                 .ok_or_else(|| bad("refreshToken must be a non-empty string"))?,
         })?,
-        Some(2.0) => {
-            let scopes = a.list(4);
-            cfg.token_request(&Grant::ClientCredentials {
-                scopes: &refs(&scopes),
-            })?
-        }
+        Some(2.0) => cfg.token_request(&Grant::ClientCredentials {
+            scopes: &strs(a.counted(4).0.unwrap_or_default()),
+        })?,
         Some(3.0) => {
             let (id, secret) = cl
                 .api_key
