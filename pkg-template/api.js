@@ -4,7 +4,7 @@
 // throwing getter gives a coded error; promises, timers and `fetch` here;
 // building requests, reading answers, URL and origin checks, time-limit
 // validation and the token session's state machine in Rust. Docs: index.d.ts.
-import { call } from "./expense_auth.js";
+import { call, failed as callFailed } from "./expense_auth.js";
 
 export class ExpenseAuthError extends Error {
   // `f`: the core's error object, { code, message, status?, error?,
@@ -31,9 +31,8 @@ const num = (v) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v
 // One call into the core: `a` and `b` cross as plain strings (the hot
 // paths' token, URL or body), `rest` as a JSON array.
 function core(op, rest, a = "", b = "", x) {
-  const r = call(op, a, b, rest ? attempt(() => JSON.stringify(rest), "an argument") : "", x);
-  const v = JSON.parse(r.slice(1));
-  if (r[0] === "1") throw new ExpenseAuthError(v);
+  const v = JSON.parse(call(op, a, b, rest ? attempt(() => JSON.stringify(rest), "an argument") : "", x));
+  if (callFailed) throw new ExpenseAuthError(v);
   return v;
 }
 // `f()`; what it throws (a throwing getter, a revoked Proxy) becomes a coded

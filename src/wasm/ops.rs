@@ -132,8 +132,9 @@ fn state_from(e: &[u8]) -> Result<String> {
         .ok_or_else(|| bad("not enough random bytes"))
 }
 
-/// Runs operation `op` (numbers shared with the JS driver's calls).
-pub fn dispatch(op: u32, a: &Args) -> std::result::Result<String, Failure> {
+/// Runs operation `op` (numbers shared with the JS driver's calls; 13 is
+/// [`token_response`]).
+pub fn dispatch(op: u32, a: &Args) -> Result<String> {
     Ok(match op {
         // [_, _, length?] + 96 random bytes
         0 => {
@@ -142,7 +143,7 @@ pub fn dispatch(op: u32, a: &Args) -> std::result::Result<String, Failure> {
                 Some(Value::Number(n)) if n.fract() == 0.0 && (0.0..=1024.0).contains(n) => {
                     *n as usize
                 }
-                _ => return Err(bad("length must be a whole number from 43 to 128").into()),
+                _ => return Err(bad("length must be a whole number from 43 to 128")),
             };
             let p = pkce::Pkce::from_entropy(&a.1, len)?;
             let mut o = Out::obj();
@@ -180,7 +181,6 @@ pub fn dispatch(op: u32, a: &Args) -> std::result::Result<String, Failure> {
         10 => client(a)?,
         11 => client_authorization_url(a)?,
         12 => token_request(a)?,
-        13 => return token_response(a),
         // [_, _, timeoutMs]
         14 => timeout_json(a.n(2))?,
         15 => prospend(a)?,
@@ -188,7 +188,7 @@ pub fn dispatch(op: u32, a: &Args) -> std::result::Result<String, Failure> {
         16 => {
             let path = a.st(0);
             if !path.starts_with("/") {
-                return Err(bad("path must start with '/'").into());
+                return Err(bad("path must start with '/'"));
             }
             token::check_static_jwt(a.st(1), a.n(3).unwrap_or(0.0))?;
             let url = [a.st(2), path].concat();
@@ -215,7 +215,7 @@ pub fn dispatch(op: u32, a: &Args) -> std::result::Result<String, Failure> {
             restore(a.n(2), None);
             "0".into()
         }
-        _ => return Err(bad("unknown operation").into()),
+        _ => return Err(bad("unknown operation")),
     })
 }
 
@@ -552,7 +552,7 @@ fn request_json(req: &HttpRequest) -> String {
 /// Findity's authorization grant (4) the code. A refresh answer that fails
 /// the checks but carries a new refresh token reports it
 /// (`issuedRefreshToken`), so the session keeps it instead of the spent one.
-fn token_response(a: &Args) -> std::result::Result<String, Failure> {
+pub fn token_response(a: &Args) -> std::result::Result<String, Failure> {
     let cl = client_at(a, 4)?;
     let resp = response(a);
     if a.n(5) == Some(4.0) {
