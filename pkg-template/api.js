@@ -367,12 +367,7 @@ async function grant(self, kind, xy, options) {
     throw e;
   }
   const started = now();
-  const res = await send(f, t, signal, req.url, {
-    method: req.method,
-    headers: Object.fromEntries(req.headers),
-    body: req.body,
-    redirect: "manual",
-  }, req.cap);
+  const res = await send(f, t, signal, req.url, req.init, req.cap);
   const ts = core(13, [res.status, res.type, c, kind, started], res.body);
   if (kind !== 4) ts.raw = JSON.parse(res.body);
   return ts;

@@ -499,9 +499,9 @@ fn client_authorization_url(a: &Args) -> Result<String> {
     Ok(o.end())
 }
 
-/// `[x, y, client, grant]` → `{method, url, headers: [[k, v]], body?, cap}`.
+/// `[x, y, client, grant, scopes.length?, ...scopes]` → [`request_json`].
 /// Grants: 0 authorization code (x code, y verifier), 1 refresh (x token),
-/// 2 client credentials (scopes' count at 4, then the scopes), 3 API key, 4 Findity's authorization
+/// 2 client credentials (the scopes), 3 API key, 4 Findity's authorization
 /// grant (x org token, y user).
 fn token_request(a: &Args) -> Result<String> {
     let cl = client_at(a, 2)?;
@@ -534,17 +534,21 @@ fn token_request(a: &Args) -> Result<String> {
     Ok(request_json(&req))
 }
 
+/// `{url, cap, init}`, `init` the `fetch` init object as it is sent.
 fn request_json(req: &HttpRequest) -> String {
-    let mut o = Out::obj();
-    o.s("method", req.method);
-    o.s("url", &req.url);
-    let mut h = Out::arr();
+    let mut h = Out::obj();
     for (k, v) in &req.headers {
-        h.push_raw(&out::strings([*k, v.as_str()]));
+        h.s(k, v);
     }
-    o.raw("headers", &h.end());
-    o.os("body", req.body.as_deref());
+    let mut i = Out::obj();
+    i.s("method", req.method);
+    i.raw("headers", &h.end());
+    i.os("body", req.body.as_deref());
+    i.s("redirect", "manual");
+    let mut o = Out::obj();
+    o.s("url", &req.url);
     o.n("cap", crate::http::MAX_BODY_LEN as i64);
+    o.raw("init", &i.end());
     o.end()
 }
 
