@@ -496,7 +496,8 @@ export class TokenSession {
     this.#renew = renew;
     const allowed = attempt(() => o.allowedOrigins, "options.allowedOrigins");
     if (allowed !== undefined) {
-      if (!Array.isArray(allowed)) throw bad("options.allowedOrigins must be an array of strings");
+      if (!attempt(() => Array.isArray(allowed), "options.allowedOrigins"))
+        throw bad("options.allowedOrigins must be an array of strings");
       this.#allowed = [1, ...core(18, list(o, "allowedOrigins", allowed))];
     } else {
       const api = client && P.get(client)?.apiBaseUrl;
