@@ -393,7 +393,7 @@ fn client(a: &Args) -> Result<String> {
     {
         return Err(Error::new(
             ErrorCode::SecretInBrowser,
-            "a client secret must not be shipped to a browser: run this flow on a server (or pass allowSecretInBrowser: true)",
+            "a client secret in a browser: run this on a server (or pass allowSecretInBrowser: true)",
         ));
     }
     let api_key = match (a.ne(c::API_KEY_ID), key_secret) {
@@ -578,9 +578,7 @@ pub fn token_response(a: &Args) -> std::result::Result<String, Failure> {
 fn prospend(a: &Args) -> Result<String> {
     let token = a.ne(0).ok_or_else(|| bad("options.token is required"))?;
     if !token::is_access_token(token) {
-        return Err(bad(
-            "options.token must be printable ASCII without spaces (it goes into a header)",
-        ));
+        return Err(bad("options.token must be printable ASCII without spaces"));
     }
     let expires_at = token::check_static_jwt(token, a.n(5).unwrap_or(0.0))?;
     let e = Endpoints::resolve(Provider::ProSpend, a.s(2), None, a.s(3))?;
