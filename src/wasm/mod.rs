@@ -37,7 +37,6 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::json::Value;
 use out::Out;
 use std::cell::RefCell;
-use std::rc::Rc;
 
 // A free-list allocator instead of std's dlmalloc: 1.8 KB gzipped smaller
 // (bench/results.md section 7). `LockedAllocator::new` is safe (a spin lock
@@ -154,7 +153,7 @@ fn error_obj(e: &Error) -> Out {
 
 /// What a handle points at.
 pub(crate) enum Obj {
-    Client(Rc<ops::Client>),
+    Client(Box<ops::Client>),
     Session(Box<crate::session::Session<String>>),
 }
 

@@ -13,7 +13,6 @@ use crate::providers::{
 };
 use crate::token::{self, ClientAuth, ClientConfig, ClientOptions, Grant, GrantKind, TokenSet};
 use crate::{authorize, callback, jwt, pkce, state, transport, Secret};
-use std::rc::Rc;
 
 /// A failed operation, with the refresh token a refused-but-rotating answer
 /// carried (see `token_response`).
@@ -179,8 +178,8 @@ pub fn dispatch(op: u32, a: &Args) -> Result<String> {
         8 => out::strings(jwt::SPENDESK_WALLET_CLAIMS.iter().copied()),
         9 => parse_token_response(a)?,
         10 => client(a)?,
-        11 => client_authorization_url(a)?,
-        12 => token_request(a)?,
+        11 => with_client(a, 2, |cl| client_authorization_url(a, cl))??,
+        12 => with_client(a, 2, |cl| token_request(a, cl))??,
         // [_, _, timeoutMs]
         14 => timeout_json(a.n(2))?,
         15 => prospend(a)?,
@@ -451,28 +450,28 @@ fn client(a: &Args) -> Result<String> {
     let mut r = Out::obj();
     r.os("apiBaseUrl", cl.config.api_base_url());
     r.raw("timeout", &timeout);
-    r.raw("h", &put(Obj::Client(Rc::new(cl))));
+    r.raw("h", &put(Obj::Client(Box::new(cl))));
     Ok(r.end())
 }
 
-/// The client behind the handle at argument `i`.
-fn client_at(a: &Args, i: usize) -> Result<Rc<Client>> {
+/// `f` on the client behind the handle at argument `i` (taken out of the
+/// slab for the call and put back).
+fn with_client<R>(a: &Args, i: usize, f: impl FnOnce(&Client) -> R) -> Result<R> {
     let h = a.n(i);
     let o = take(h)?;
-    let c = match &o {
-        Obj::Client(c) => Some(c.clone()),
-        _ => None,
+    let r = match &o {
+        Obj::Client(c) => Ok(f(c)),
+        _ => Err(bad("not a client of this module")),
     };
     restore(h, Some(o));
-    c.ok_or_else(|| bad("not a client of this module"))
+    r
 }
 
 /// `[_, _, client, state, codeVerifier, scopes.length (-1: the client's),
 /// ...scopes, ...extraParams]` + 64 random bytes (32 for the state, 32 for the verifier) →
 /// `{url, state, codeVerifier}` with fresh state and PKCE unless given.
-fn client_authorization_url(a: &Args) -> Result<String> {
+fn client_authorization_url(a: &Args, cl: &Client) -> Result<String> {
     let e = &a.1;
-    let cl = client_at(a, 2)?;
     let (scopes, i) = a.counted(5);
     let state = match a.s(3) {
         Some(s) => s.to_owned(),
@@ -503,8 +502,7 @@ fn client_authorization_url(a: &Args) -> Result<String> {
 /// Grants: 0 authorization code (x code, y verifier), 1 refresh (x token),
 /// 2 client credentials (the scopes), 3 API key, 4 Findity's authorization
 /// grant (x org token, y user).
-fn token_request(a: &Args) -> Result<String> {
-    let cl = client_at(a, 2)?;
+fn token_request(a: &Args, cl: &Client) -> Result<String> {
     let cfg = &cl.config;
     let req = match a.n(3) {
         Some(1.0) => cfg.token_request(&Grant::RefreshToken {
@@ -557,7 +555,10 @@ fn request_json(req: &HttpRequest) -> String {
 /// the checks but carries a new refresh token reports it
 /// (`issuedRefreshToken`), so the session keeps it instead of the spent one.
 pub fn token_response(a: &Args) -> std::result::Result<String, Failure> {
-    let cl = client_at(a, 4)?;
+    with_client(a, 4, |cl| respond(a, cl))?
+}
+
+fn respond(a: &Args, cl: &Client) -> std::result::Result<String, Failure> {
     let resp = response(a);
     if a.n(5) == Some(4.0) {
         let code = token::process_findity_authorization_grant(&resp)?;

@@ -67,6 +67,7 @@ impl Out {
         self.s.push_str(json);
     }
     /// The text.
+    #[inline(never)]
     pub fn end(mut self) -> String {
         self.s.push(self.close);
         self.s
