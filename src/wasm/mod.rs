@@ -90,10 +90,7 @@ pub extern "C" fn call(op: u32, la: usize, lb: usize, lr: usize, lx: usize) -> u
         s
     };
     let (a, b, rest) = (text(la), text(lb), text(lr));
-    let x = io
-        .get(at..at.saturating_add(lx))
-        .unwrap_or_default()
-        .to_vec();
+    let x = io.get(at..at.saturating_add(lx)).unwrap_or_default();
     let (r, n) = match run(op, a, b, &rest, x) {
         Ok(r) => (r, 0),
         Err(r) => (r, usize::MAX),
@@ -104,13 +101,7 @@ pub extern "C" fn call(op: u32, la: usize, lb: usize, lr: usize, lx: usize) -> u
 }
 
 /// `call` on strings: the answer, or the error.
-fn run(
-    op: u32,
-    a: String,
-    b: String,
-    rest: &str,
-    x: Vec<u8>,
-) -> std::result::Result<String, String> {
+fn run(op: u32, a: String, b: String, rest: &str, x: &[u8]) -> std::result::Result<String, String> {
     let mut v = vec![Value::String(a), Value::String(b)];
     v.extend(crate::json::parse_array_within(rest, usize::MAX).unwrap_or_default());
     let a = ops::Args(v, x);

@@ -27,13 +27,13 @@ impl From<Error> for Failure {
 /// The arguments of one call, and the random bytes the driver handed in
 /// with it (`crypto.getRandomValues`; the core takes randomness as input, so
 /// the wasm imports no RNG).
-pub struct Args(pub Vec<Value>, pub Vec<u8>);
+pub struct Args<'x>(pub Vec<Value>, pub &'x [u8]);
 
 pub(super) fn bad(msg: &str) -> Error {
     Error::new(ErrorCode::InvalidArgument, msg)
 }
 
-impl Args {
+impl Args<'_> {
     /// Argument `i`, `None` for absent or `null`.
     pub(super) fn get(&self, i: usize) -> Option<&Value> {
         self.0.get(i).filter(|v| !matches!(v, Value::Null))
@@ -73,7 +73,7 @@ impl Args {
         self.get(i).is_some()
     }
     /// Argument `i`, an array, as arguments.
-    pub(super) fn arr(&self, i: usize) -> Args {
+    pub(super) fn arr(&self, i: usize) -> Args<'static> {
         Args(
             match self.get(i) {
                 Some(Value::Array(t)) => {
@@ -81,7 +81,7 @@ impl Args {
                 }
                 _ => Vec::new(),
             },
-            Vec::new(),
+            &[],
         )
     }
     /// Arguments `i..end` (`usize::MAX`: to the last).
@@ -144,7 +144,7 @@ pub fn dispatch(op: u32, a: &Args) -> Result<String> {
                 }
                 _ => return Err(bad("length must be a whole number from 43 to 128")),
             };
-            let p = pkce::Pkce::from_entropy(&a.1, len)?;
+            let p = pkce::Pkce::from_entropy(a.1, len)?;
             let mut o = Out::obj();
             o.s("codeVerifier", p.verifier.expose());
             o.s("codeChallenge", &p.challenge);
@@ -154,7 +154,7 @@ pub fn dispatch(op: u32, a: &Args) -> Result<String> {
         // [verifier]
         1 => out::string(&pkce::challenge_s256(a.st(0))?),
         // 32 random bytes
-        2 => out::string(&state_from(&a.1)?),
+        2 => out::string(&state_from(a.1)?),
         // [a, b]
         3 => (if state::constant_time_eq(a.st(0), a.st(1)) {
             "true"
@@ -471,7 +471,7 @@ fn with_client<R>(a: &Args, i: usize, f: impl FnOnce(&Client) -> R) -> Result<R>
 /// ...scopes, ...extraParams]` + 64 random bytes (32 for the state, 32 for the verifier) →
 /// `{url, state, codeVerifier}` with fresh state and PKCE unless given.
 fn client_authorization_url(a: &Args, cl: &Client) -> Result<String> {
-    let e = &a.1;
+    let e = a.1;
     let (scopes, i) = a.counted(5);
     let state = match a.s(3) {
         Some(s) => s.to_owned(),
