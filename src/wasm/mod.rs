@@ -102,8 +102,9 @@ pub extern "C" fn call(op: u32, la: usize, lb: usize, lr: usize, lx: usize) -> u
 
 /// `call` on strings: the answer, or the error.
 fn run(op: u32, a: String, b: String, rest: &str, x: &[u8]) -> std::result::Result<String, String> {
-    let mut v = vec![Value::String(a), Value::String(b)];
-    v.extend(crate::json::parse_array_within(rest, usize::MAX).unwrap_or_default());
+    let mut v = crate::json::parse_array_within(rest, usize::MAX).unwrap_or_default();
+    v.insert(0, Value::String(b));
+    v.insert(0, Value::String(a));
     let a = ops::Args(v, x);
     let (e, issued) = match op {
         13 => match ops::token_response(&a) {
