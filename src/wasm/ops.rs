@@ -105,22 +105,32 @@ impl Args<'_> {
 /// as its length and the strings, after the other arguments; a scopes
 /// string is split at spaces by the driver).
 fn strs(v: &[Value]) -> Vec<&str> {
-    v.iter()
-        .map(|v| match v {
+    let mut r = Vec::new();
+    for v in v {
+        r.push(match v {
             Value::String(s) => s.as_str(),
             _ => "",
-        })
-        .collect()
+        });
+    }
+    r
 }
 
 /// [`strs`], owned.
 fn owned(v: &[Value]) -> Vec<String> {
-    strs(v).into_iter().map(str::to_owned).collect()
+    let mut r = Vec::new();
+    for s in strs(v) {
+        r.push(s.to_owned());
+    }
+    r
 }
 
 /// `key, value, ...` arguments as pairs.
 fn pairs(v: &[Value]) -> Vec<(&str, &str)> {
-    strs(v).chunks_exact(2).map(|p| (p[0], p[1])).collect()
+    let mut r = Vec::new();
+    for p in strs(v).chunks_exact(2) {
+        r.push((p[0], p[1]));
+    }
+    r
 }
 
 /// A `state` from the first 32 random bytes.
