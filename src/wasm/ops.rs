@@ -350,7 +350,7 @@ fn parse_token_response(a: &Args) -> Result<String> {
 /// A client and its API key (Spendesk), built once per JS client object.
 pub struct Client {
     config: ClientConfig,
-    scopes: Vec<Value>,
+    scopes: Vec<String>,
     api_key: Option<(String, String)>,
 }
 
@@ -454,7 +454,7 @@ fn client(a: &Args) -> Result<String> {
     o.overrides = overrides;
     let cl = Client {
         config: ClientConfig::new(&o)?,
-        scopes: a.counted(c::SCOPES).0.unwrap_or_default().to_vec(),
+        scopes: owned(a.counted(c::SCOPES).0.unwrap_or_default()),
         api_key,
     };
     let mut r = Out::obj();
@@ -496,7 +496,16 @@ fn client_authorization_url(a: &Args, cl: &Client) -> Result<String> {
     };
     let challenge = pkce::challenge_s256(verifier.expose())?;
     let url = cl.config.authorization_url(
-        &strs(scopes.unwrap_or(&cl.scopes)),
+        &match scopes {
+            Some(v) => strs(v),
+            None => {
+                let mut r = Vec::new();
+                for s in &cl.scopes {
+                    r.push(s.as_str());
+                }
+                r
+            }
+        },
         Some(&state),
         &challenge,
         &pairs(a.from(i, usize::MAX)),
