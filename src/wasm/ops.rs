@@ -258,18 +258,17 @@ fn provider_at(a: &Args, i: usize) -> Provider {
 /// the profile).
 fn authorization_url(a: &Args) -> Result<String> {
     let p = provider_at(a, 2);
+    let resolved;
     let endpoint = if p == Provider::Rfc6749 {
-        a.st(3).to_owned()
+        a.st(3)
     } else {
-        Endpoints::resolve(p, a.s(4), a.s(5), None)?
-            .authorization
-            .map(|e| e.as_str().to_owned())
-            .unwrap_or_default()
+        resolved = Endpoints::resolve(p, a.s(4), a.s(5), None)?;
+        resolved.authorization.as_ref().map_or("", |e| e.as_str())
     };
     let (scopes, i) = a.counted(10);
     Ok(out::string(
         &authorize::AuthorizationRequest {
-            authorization_endpoint: &endpoint,
+            authorization_endpoint: endpoint,
             client_id: a.st(6),
             redirect_uri: a.s(7),
             scopes: &strs(scopes.unwrap_or_default()),
