@@ -238,17 +238,15 @@ fn timeout_json(t: Option<f64>) -> Result<String> {
 
 /// Providers by the driver's number (0 the generic client).
 fn provider_at(a: &Args, i: usize) -> Provider {
-    pick(
-        a,
-        i,
-        &[
-            Provider::Rfc6749,
-            Provider::Pleo,
-            Provider::Spendesk,
-            Provider::Findity,
-            Provider::ProSpend,
-        ],
-    )
+    [
+        Provider::Rfc6749,
+        Provider::Pleo,
+        Provider::Spendesk,
+        Provider::Findity,
+        Provider::ProSpend,
+    ]
+    .get(idx(a, i))
+    .copied()
     .unwrap_or(Provider::Rfc6749)
 }
 
@@ -282,16 +280,14 @@ fn authorization_url(a: &Args) -> Result<String> {
 
 /// Grants, by the driver's number.
 fn grant_at(a: &Args, i: usize) -> GrantKind {
-    pick(
-        a,
-        i,
-        &[
-            GrantKind::AuthorizationCode,
-            GrantKind::RefreshToken,
-            GrantKind::ClientCredentials,
-            GrantKind::ApiKey,
-        ],
-    )
+    [
+        GrantKind::AuthorizationCode,
+        GrantKind::RefreshToken,
+        GrantKind::ClientCredentials,
+        GrantKind::ApiKey,
+    ]
+    .get(idx(a, i))
+    .copied()
     .unwrap_or(GrantKind::AuthorizationCode)
 }
 
@@ -382,9 +378,10 @@ mod c {
     pub const SCOPES: usize = 23;
 }
 
-/// Option `i` given as the index of its value in the driver's list of names.
-fn pick<T: Copy>(a: &Args, i: usize, values: &[T]) -> Option<T> {
-    a.n(i).and_then(|k| values.get(k as usize).copied())
+/// Option `i` given as the index of its value in the driver's list of
+/// names (`usize::MAX` for none): look it up with `get`.
+fn idx(a: &Args, i: usize) -> usize {
+    a.n(i).map_or(usize::MAX, |k| k as usize)
 }
 
 /// `"basic" | "post" | "none"`.
@@ -410,27 +407,21 @@ fn client(a: &Args) -> Result<String> {
         _ => return Err(bad("apiKeyId and apiKeySecret go together")),
     };
     let overrides = ProfileOverrides {
-        expires_in_unit: pick(
-            a,
-            c::EXPIRES_IN_UNIT,
-            &[
-                ExpiresInUnit::Auto,
-                ExpiresInUnit::Seconds,
-                ExpiresInUnit::Milliseconds,
-            ],
-        ),
-        body_encoding: pick(
-            a,
-            c::BODY_ENCODING,
-            &[BodyEncoding::Form, BodyEncoding::Json],
-        ),
-        code_exchange_auth: pick(a, c::CODE_EXCHANGE_AUTH, AUTH),
-        refresh_auth: pick(a, c::REFRESH_AUTH, AUTH),
-        api_key_method: pick(
-            a,
-            c::API_KEY_METHOD,
-            &[ApiKeyMethod::Post, ApiKeyMethod::Get],
-        ),
+        expires_in_unit: [
+            ExpiresInUnit::Auto,
+            ExpiresInUnit::Seconds,
+            ExpiresInUnit::Milliseconds,
+        ]
+        .get(idx(a, c::EXPIRES_IN_UNIT))
+        .copied(),
+        body_encoding: [BodyEncoding::Form, BodyEncoding::Json]
+            .get(idx(a, c::BODY_ENCODING))
+            .copied(),
+        code_exchange_auth: AUTH.get(idx(a, c::CODE_EXCHANGE_AUTH)).copied(),
+        refresh_auth: AUTH.get(idx(a, c::REFRESH_AUTH)).copied(),
+        api_key_method: [ApiKeyMethod::Post, ApiKeyMethod::Get]
+            .get(idx(a, c::API_KEY_METHOD))
+            .copied(),
     };
     let provider = provider_at(a, c::KIND);
     let mut o = ClientOptions::new(provider);
@@ -448,7 +439,7 @@ fn client(a: &Args) -> Result<String> {
     o.redirect_uri = a.s(c::REDIRECT_URI);
     o.client_id = a.st(c::CLIENT_ID);
     o.client_secret = secret;
-    o.client_auth = pick(a, c::CLIENT_AUTH, AUTH);
+    o.client_auth = AUTH.get(idx(a, c::CLIENT_AUTH)).copied();
     o.pkce = !matches!(a.get(c::PKCE), Some(Value::Bool(false)));
     o.overrides = overrides;
     let cl = Client {
