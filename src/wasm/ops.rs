@@ -188,8 +188,8 @@ pub fn dispatch(op: u32, a: &Args) -> Result<String> {
         8 => out::strings(jwt::SPENDESK_WALLET_CLAIMS.iter().copied()),
         9 => parse_token_response(a)?,
         10 => client(a)?,
-        11 => with_client(a, 2, |cl| client_authorization_url(a, cl))??,
-        12 => with_client(a, 2, |cl| token_request(a, cl))??,
+        11 => with_client(a, 2, &|a, cl| Ok(client_authorization_url(a, cl)?)).map_err(|f| f.0)?,
+        12 => with_client(a, 2, &|a, cl| Ok(token_request(a, cl)?)).map_err(|f| f.0)?,
         // [_, _, timeoutMs]
         14 => timeout_json(a.n(2))?,
         15 => prospend(a)?,
@@ -456,12 +456,16 @@ fn client(a: &Args) -> Result<String> {
 
 /// `f` on the client behind the handle at argument `i` (taken out of the
 /// slab for the call and put back).
-fn with_client<R>(a: &Args, i: usize, f: impl FnOnce(&Client) -> R) -> Result<R> {
+fn with_client(
+    a: &Args,
+    i: usize,
+    f: &dyn Fn(&Args, &Client) -> std::result::Result<String, Failure>,
+) -> std::result::Result<String, Failure> {
     let h = a.n(i);
     let o = take(h)?;
     let r = match &o {
-        Obj::Client(c) => Ok(f(c)),
-        _ => Err(bad("not a client of this module")),
+        Obj::Client(c) => f(a, c),
+        _ => Err(bad("not a client of this module").into()),
     };
     restore(h, Some(o));
     r
@@ -564,7 +568,7 @@ fn request_json(req: &HttpRequest) -> String {
 /// the checks but carries a new refresh token reports it
 /// (`issuedRefreshToken`), so the session keeps it instead of the spent one.
 pub fn token_response(a: &Args) -> std::result::Result<String, Failure> {
-    with_client(a, 4, |cl| respond(a, cl))?
+    with_client(a, 4, &respond)
 }
 
 fn respond(a: &Args, cl: &Client) -> std::result::Result<String, Failure> {
