@@ -67,7 +67,6 @@ impl Out {
         self.s.push_str(json);
     }
     /// The text.
-    #[inline(never)]
     pub fn end(mut self) -> String {
         self.s.push(self.close);
         self.s
