@@ -155,15 +155,16 @@ thread_local! {
 
 /// Stores `o` and returns its handle.
 pub(crate) fn put(o: Obj) -> String {
-    SLAB.with(|s| {
+    let h = SLAB.with(|s| {
         let mut s = s.borrow_mut();
         let h = s.iter().position(Option::is_none).unwrap_or(s.len());
         if h == s.len() {
             s.push(None);
         }
-        s[h] = Some(o);
-        crate::encoding::decimal(h as i64)
-    })
+        h
+    });
+    restore(Some(h as f64), Some(o));
+    crate::encoding::decimal(h as i64)
 }
 
 /// The slab index of handle `h` (`usize::MAX`, no slot, for none).
