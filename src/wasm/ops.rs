@@ -107,19 +107,24 @@ impl Args<'_> {
 fn strs(v: &[Value]) -> Vec<&str> {
     let mut r = Vec::new();
     for v in v {
-        r.push(match v {
-            Value::String(s) => s.as_str(),
-            _ => "",
-        });
+        r.push(text(v));
     }
     r
+}
+
+/// A string argument's text (`""` for another value).
+fn text(v: &Value) -> &str {
+    match v {
+        Value::String(s) => s,
+        _ => "",
+    }
 }
 
 /// [`strs`], owned.
 fn owned(v: &[Value]) -> Vec<String> {
     let mut r = Vec::new();
-    for s in strs(v) {
-        r.push(s.to_owned());
+    for v in v {
+        r.push(text(v).to_owned());
     }
     r
 }
@@ -127,8 +132,8 @@ fn owned(v: &[Value]) -> Vec<String> {
 /// `key, value, ...` arguments as pairs.
 fn pairs(v: &[Value]) -> Vec<(&str, &str)> {
     let mut r = Vec::new();
-    for p in strs(v).chunks_exact(2) {
-        r.push((p[0], p[1]));
+    for p in v.chunks_exact(2) {
+        r.push((text(&p[0]), text(&p[1])));
     }
     r
 }
