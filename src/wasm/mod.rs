@@ -7,8 +7,9 @@
 //! `a` and `b` are the call's one or two main strings, passed as they are (a
 //! JWT, a callback URL, a response body: no JSON escaping on the hot paths);
 //! `rest` is a JSON array of the other arguments (read by the core's
-//! `crate::json`; `""` for none). The answer is the result as JSON, or (its
-//! length negated) an error object (`{code, message, status?, error?,
+//! `crate::json`; `""` for none; a list of strings as its length and then
+//! its strings, after the others). The answer is the result as JSON, or (its
+//! length bitwise negated) an error object (`{code, message, status?, error?,
 //! errorDescription?, errorUri?}`). Nothing here calls JavaScript (randomness
 //! aside), so no borrow is ever held while JS runs and nothing here can be
 //! re-entered.
@@ -23,7 +24,8 @@
 //! function (whose generated glue and string shims were 1.5 KB of JS and
 //! ~1.8 KB of wasm, gzipped 2.1 KB together): the driver writes the three
 //! strings as UTF-8 into [`buf`], [`call`] replaces them with the answer and
-//! returns its length, and the driver reads it at [`out`]. The loader
+//! returns its length (negated for an error), and the driver reads it at
+//! [`out`]. The loader
 //! (`pkg-template/expense_auth.js`, 40 lines) instantiates the module with no
 //! imports. This needs `#[no_mangle]` (an export's name is its ABI), the one
 //! `unsafe`-lint exception in the crate; no memory is touched through a raw
