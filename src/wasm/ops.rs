@@ -522,16 +522,16 @@ fn client_authorization_url(a: &Args, cl: &Client) -> Result<String> {
 /// grant (x org token, y user).
 fn token_request(a: &Args, cl: &Client) -> Result<String> {
     let cfg = &cl.config;
-    let req = match a.n(3) {
-        Some(1.0) => cfg.token_request(&Grant::RefreshToken {
+    let req = match idx(a, 3) {
+        1 => cfg.token_request(&Grant::RefreshToken {
             refresh_token: a
                 .ne(0)
                 .ok_or_else(|| bad("refreshToken must be a non-empty string"))?,
         })?,
-        Some(2.0) => cfg.token_request(&Grant::ClientCredentials {
+        2 => cfg.token_request(&Grant::ClientCredentials {
             scopes: &strs(a.counted(4).0.unwrap_or_default()),
         })?,
-        Some(3.0) => {
+        3 => {
             let (id, secret) = cl
                 .api_key
                 .as_ref()
@@ -541,7 +541,7 @@ fn token_request(a: &Args, cl: &Client) -> Result<String> {
                 key_secret: secret,
             })?
         }
-        Some(4.0) => cfg.authorization_grant_request(a.st(0), a.st(1))?,
+        4 => cfg.authorization_grant_request(a.st(0), a.st(1))?,
         _ => cfg.token_request(&Grant::AuthorizationCode {
             code: a.st(0),
             code_verifier: a.s(1),
