@@ -4,7 +4,7 @@
 // throwing getter gives a coded error; promises, timers and `fetch` here;
 // building requests, reading answers, URL and origin checks, time-limit
 // validation and the token session's state machine in Rust. Docs: index.d.ts.
-import { call } from "./expense_auth.js";
+import { call, failed as callFailed } from "./expense_auth.js";
 
 export class ExpenseAuthError extends Error {
   // `f`: the core's error object, { code, message, status?, error?,
@@ -31,9 +31,8 @@ const num = (v) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v
 // One call into the core: `a` and `b` cross as plain strings (the hot
 // paths' token, URL or body), `rest` as a JSON array.
 function core(op, rest, a = "", b = "", x) {
-  const r = call(op, a, b, rest ? attempt(() => JSON.stringify(rest), "an argument") : "", x);
-  const v = JSON.parse(r.slice(1));
-  if (r[0] === "1") throw new ExpenseAuthError(v);
+  const v = JSON.parse(call(op, a, b, rest ? attempt(() => JSON.stringify(rest), "an argument") : "", x));
+  if (callFailed) throw new ExpenseAuthError(v);
   return v;
 }
 // `f()`; what it throws (a throwing getter, a revoked Proxy) becomes a coded
@@ -71,11 +70,14 @@ function read(o, k, t, what = "options") {
 const str = (o, k, what) => read(o, k, "string", what);
 const numOpt = (o, k) => read(o, k, "number");
 const fnOpt = (o, k) => read(o, k, "function");
-// A string, or an array of strings (copied).
+// A string (split at spaces), or an array of strings (copied), as
+// [length, ...strings] ([-1]: not given): lists cross as arguments of their
+// own, after the others.
 function list(o, k, v = read(o, k)) {
-  if (v === undefined || typeof v === "string") return v;
+  if (v === undefined) return [-1];
+  if (typeof v === "string") v = v.split(" ").filter((x) => x);
   const a = attempt(() => Array.isArray(v) && Array.from(v), `options.${k}`);
-  if (a && a.every((x) => typeof x === "string")) return a;
+  if (a && a.every((x) => typeof x === "string")) return [a.length, ...a];
   throw bad(`options.${k} must be a string or an array of strings`);
 }
 // An object of strings, flattened to [key, value, ...].
@@ -279,7 +281,7 @@ export const statesEqual = (a, b) => core(3, 0, S(a, "a"), S(b, "b"));
 function authUrl(preset, options) {
   const o = opts(options);
   return core(4, [preset, str(o, "authorizationEndpoint"), str(o, "environment"), str(o, "baseUrl"), str(o, "clientId"),
-    str(o, "redirectUri"), list(o, "scopes"), str(o, "state"), str(o, "codeChallenge"), pairs(o, "extraParams")]);
+    str(o, "redirectUri"), str(o, "state"), str(o, "codeChallenge"), ...list(o, "scopes"), ...pairs(o, "extraParams")]);
 }
 export const buildAuthorizationUrl = (options) => authUrl(0, options);
 export const pleoAuthorizationUrl = (options) => authUrl(1, options);
@@ -320,12 +322,13 @@ class Client {
     const pkce = read(o, "pkce", "boolean");
     // The core checks and builds the client once and keeps it under handle `c`.
     const r = core(10, [kind, str(o, "clientId"), str(o, "clientSecret"), oneOf(o, "clientAuth", AUTH), str(o, "tokenEndpoint"),
-      str(o, "authorizationEndpoint"), str(o, "redirectUri"), list(o, "scopes"), str(o, "environment"), str(o, "baseUrl"),
+      str(o, "authorizationEndpoint"), str(o, "redirectUri"), str(o, "environment"), str(o, "baseUrl"),
       str(o, "apiBaseUrl"), str(o, "apiKeyId"), str(o, "apiKeySecret"), numOpt(o, "timeoutMs"), inBrowser(),
       read(o, "allowSecretInBrowser") === true, pkce,
       // The overrides of the provider's guesses (docs/providers.md).
       oneOf(o, "expiresInUnit", "auto seconds milliseconds"), oneOf(o, "bodyEncoding", "form json"),
-      oneOf(o, "codeExchangeAuth", AUTH), oneOf(o, "refreshAuth", AUTH), oneOf(o, "apiKeyMethod", "POST GET")]);
+      oneOf(o, "codeExchangeAuth", AUTH), oneOf(o, "refreshAuth", AUTH), oneOf(o, "apiKeyMethod", "POST GET"),
+      ...list(o, "scopes")]);
     freed?.register(this, r.h);
     r.f = fetch;
     P.set(this, r);
@@ -335,8 +338,8 @@ class Client {
   }
   authorizationUrl(options) {
     const o = opts(options, true);
-    const sc = list(o, "scopes");
-    return core(11, [P.get(this).h, sc, str(o, "state"), str(o, "codeVerifier"), pairs(o, "extraParams")], "", "", rnd(64));
+    return core(11, [P.get(this).h, str(o, "state"), str(o, "codeVerifier"), ...list(o, "scopes"), ...pairs(o, "extraParams")],
+      "", "", rnd(64));
   }
   exchangeCode(code, codeVerifier, options) {
     return grant(this, 0, () => [S(code, "code"), optS(codeVerifier, "codeVerifier")], options);
@@ -358,18 +361,13 @@ async function grant(self, kind, xy, options) {
   try {
     signal = signalOf(options);
     const [x = "", y, sc] = xy();
-    req = core(12, [c, kind, sc, y], x, y ?? "");
+    req = core(12, [c, kind, ...(sc || [])], x, y ?? "");
   } catch (e) {
     e[NOT_SENT] = true;
     throw e;
   }
   const started = now();
-  const res = await send(f, t, signal, req.url, {
-    method: req.method,
-    headers: Object.fromEntries(req.headers),
-    body: req.body,
-    redirect: "manual",
-  }, req.cap);
+  const res = await send(f, t, signal, req.url, req.init, req.cap);
   const ts = core(13, [res.status, res.type, c, kind, started], res.body);
   if (kind !== 4) ts.raw = JSON.parse(res.body);
   return ts;
@@ -498,11 +496,12 @@ export class TokenSession {
     this.#renew = renew;
     const allowed = attempt(() => o.allowedOrigins, "options.allowedOrigins");
     if (allowed !== undefined) {
-      if (!Array.isArray(allowed)) throw bad("options.allowedOrigins must be an array of strings");
-      this.#allowed = core(18, [list(o, "allowedOrigins", allowed)]);
+      if (!attempt(() => Array.isArray(allowed), "options.allowedOrigins"))
+        throw bad("options.allowedOrigins must be an array of strings");
+      this.#allowed = [1, ...core(18, list(o, "allowedOrigins", allowed))];
     } else {
       const api = client && P.get(client)?.apiBaseUrl;
-      this.#allowed = api ? core(18, [[api]]) : null;
+      this.#allowed = api ? [1, ...core(18, [1, api])] : [0];
     }
     this.#t = core(14, [numOpt(o, "timeoutMs")]);
     const skew = numOpt(o, "skewMs");
@@ -637,7 +636,7 @@ export class TokenSession {
     const url = hrefOf(input);
     // The core's check is a pure function of the URL: remembered per URL.
     if (!this.#checked.has(url)) {
-      core(17, [this.#allowed], url);
+      core(17, this.#allowed, url);
       if (this.#checked.size > 63) this.#checked.clear();
       this.#checked.add(url);
     }

@@ -1,7 +1,8 @@
 // The wasm's loader and its one call (hand-written instead of wasm-bindgen's
 // generated glue: 1.5 KB gzipped less, see src/wasm/mod.rs). The module
-// exports `buf(len) -> ptr`, `call(op, la, lb, lr) -> len` and `out() -> ptr`;
-// the strings cross as UTF-8 in its memory.
+// exports `buf(len) -> ptr`, `call(op, la, lb, lr, lx) -> len` (bitwise
+// negated for an error) and `out() -> ptr`; the strings cross as UTF-8 in
+// its memory.
 let w;
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -38,6 +39,8 @@ export default async function init(o) {
   return ready(await WebAssembly.instantiate(s, imports));
 }
 
+// Whether the last call failed (its answer is then the error).
+export let failed;
 // Runs operation `op` on strings `a`, `b` and `rest` (and the random bytes
 // `x`, written after them); returns the answer.
 export function call(op, a, b, rest, x) {
@@ -51,6 +54,7 @@ export function call(op, a, b, rest, x) {
   const lr = enc.encodeInto(rest, m.subarray(la + lb)).written;
   if (k) m.set(x, la + lb + lr);
   const len = w.call(op, la, lb, lr, k);
+  failed = len < 0;
   const q = w.out();
-  return dec.decode(new Uint8Array(w.memory.buffer, q, len));
+  return dec.decode(new Uint8Array(w.memory.buffer, q, failed ? ~len : len));
 }

@@ -7,8 +7,9 @@
 //! `a` and `b` are the call's one or two main strings, passed as they are (a
 //! JWT, a callback URL, a response body: no JSON escaping on the hot paths);
 //! `rest` is a JSON array of the other arguments (read by the core's
-//! `crate::json`; `""` for none). The answer is `"0"` + the result as JSON, or
-//! `"1"` + an error object (`{code, message, status?, error?,
+//! `crate::json`; `""` for none; a list of strings as its length and then
+//! its strings, after the others). The answer is the result as JSON, or (its
+//! length bitwise negated) an error object (`{code, message, status?, error?,
 //! errorDescription?, errorUri?}`). Nothing here calls JavaScript (randomness
 //! aside), so no borrow is ever held while JS runs and nothing here can be
 //! re-entered.
@@ -23,7 +24,8 @@
 //! function (whose generated glue and string shims were 1.5 KB of JS and
 //! ~1.8 KB of wasm, gzipped 2.1 KB together): the driver writes the three
 //! strings as UTF-8 into [`buf`], [`call`] replaces them with the answer and
-//! returns its length, and the driver reads it at [`out`]. The loader
+//! returns its length (negated for an error), and the driver reads it at
+//! [`out`]. The loader
 //! (`pkg-template/expense_auth.js`, 40 lines) instantiates the module with no
 //! imports. This needs `#[no_mangle]` (an export's name is its ABI), the one
 //! `unsafe`-lint exception in the crate; no memory is touched through a raw
@@ -37,7 +39,6 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::json::Value;
 use out::Out;
 use std::cell::RefCell;
-use std::rc::Rc;
 
 // A free-list allocator instead of std's dlmalloc: 1.8 KB gzipped smaller
 // (bench/results.md section 7). `LockedAllocator::new` is safe (a spin lock
@@ -74,7 +75,8 @@ pub extern "C" fn out() -> *const u8 {
 
 /// Runs operation `op` on the buffer's `a` (`la` bytes), `b` (`lb`), `rest`
 /// (`lr`) and `lx` random bytes after them; the answer replaces the
-/// buffer's contents and its length is returned.
+/// buffer's contents and its length is returned, bitwise negated (negative
+/// in JS) for an error.
 #[allow(unsafe_code)]
 #[no_mangle]
 pub extern "C" fn call(op: u32, la: usize, lb: usize, lr: usize, lx: usize) -> usize {
@@ -90,38 +92,47 @@ pub extern "C" fn call(op: u32, la: usize, lb: usize, lr: usize, lx: usize) -> u
         s
     };
     let (a, b, rest) = (text(la), text(lb), text(lr));
-    let x = io
-        .get(at..at.saturating_add(lx))
-        .unwrap_or_default()
-        .to_vec();
-    let r = run(op, a, b, &rest, x);
-    let n = r.len();
+    let x = io.get(at..at.saturating_add(lx)).unwrap_or_default();
+    let (r, n) = match run(op, a, b, &rest, x) {
+        Ok(r) => (r, 0),
+        Err(r) => (r, usize::MAX),
+    };
+    let len = r.len() ^ n;
     IO.with(|b| *b.borrow_mut() = r.into_bytes());
-    n
+    len
 }
 
-/// `call` on strings: `"0"` + the answer, or `"1"` + the error.
-fn run(op: u32, a: String, b: String, rest: &str, x: Vec<u8>) -> String {
-    let mut v = vec![Value::String(a), Value::String(b)];
-    v.extend(crate::json::parse_array_within(rest, usize::MAX).unwrap_or_default());
-    match ops::dispatch(op, &ops::Args(v, x)) {
-        Ok(r) => ["0", &r].concat(),
-        Err(ops::Failure(e, issued)) => {
-            let mut j = error_json(&e);
-            if let Some(rt) = issued {
-                // For the session driver only (it keeps the rotated token).
-                j.pop();
-                j.push_str(",\"issuedRefreshToken\":");
-                j.push_str(&out::string(rt.expose()));
-                j.push('}');
-            }
-            ["1", &j].concat()
-        }
-    }
+/// `call` on strings: the answer, or the error.
+fn run(op: u32, a: String, b: String, rest: &str, x: &[u8]) -> std::result::Result<String, String> {
+    let mut v = crate::json::parse_array_within(rest, usize::MAX).unwrap_or_default();
+    v.insert(0, Value::String(b));
+    v.insert(0, Value::String(a));
+    let a = ops::Args(v, x);
+    let (e, issued) = match op {
+        13 => match ops::token_response(&a) {
+            Ok(r) => return Ok(r),
+            Err(ops::Failure(e, issued)) => (e, issued),
+        },
+        _ => match ops::dispatch(op, &a) {
+            Ok(r) => return Ok(r),
+            Err(e) => (e, None),
+        },
+    };
+    let mut o = error_obj(&e);
+    // For the session driver only (it keeps the rotated token).
+    o.os(
+        "issuedRefreshToken",
+        issued.as_ref().map(crate::Secret::expose),
+    );
+    Err(o.end())
 }
 
 /// The core error as the object the driver turns into an `ExpenseAuthError`.
 pub(crate) fn error_json(e: &Error) -> String {
+    error_obj(e).end()
+}
+
+fn error_obj(e: &Error) -> Out {
     let mut o = Out::obj();
     o.s("code", e.code().as_str());
     o.s("message", e.message());
@@ -131,12 +142,12 @@ pub(crate) fn error_json(e: &Error) -> String {
     o.os("error", e.error());
     o.os("errorDescription", e.error_description());
     o.os("errorUri", e.error_uri());
-    o.end()
+    o
 }
 
 /// What a handle points at.
 pub(crate) enum Obj {
-    Client(Rc<ops::Client>),
+    Client(Box<ops::Client>),
     Session(Box<crate::session::Session<String>>),
 }
 
@@ -146,15 +157,16 @@ thread_local! {
 
 /// Stores `o` and returns its handle.
 pub(crate) fn put(o: Obj) -> String {
-    SLAB.with(|s| {
+    let h = SLAB.with(|s| {
         let mut s = s.borrow_mut();
         let h = s.iter().position(Option::is_none).unwrap_or(s.len());
         if h == s.len() {
             s.push(None);
         }
-        s[h] = Some(o);
-        crate::encoding::decimal(h as i64)
-    })
+        h
+    });
+    restore(Some(h as f64), Some(o));
+    crate::encoding::decimal(h as i64)
 }
 
 /// The slab index of handle `h` (`usize::MAX`, no slot, for none).

@@ -13,7 +13,6 @@ use crate::providers::{
 };
 use crate::token::{self, ClientAuth, ClientConfig, ClientOptions, Grant, GrantKind, TokenSet};
 use crate::{authorize, callback, jwt, pkce, state, transport, Secret};
-use std::rc::Rc;
 
 /// A failed operation, with the refresh token a refused-but-rotating answer
 /// carried (see `token_response`).
@@ -28,13 +27,13 @@ impl From<Error> for Failure {
 /// The arguments of one call, and the random bytes the driver handed in
 /// with it (`crypto.getRandomValues`; the core takes randomness as input, so
 /// the wasm imports no RNG).
-pub struct Args(pub Vec<Value>, pub Vec<u8>);
+pub struct Args<'x>(pub Vec<Value>, pub &'x [u8]);
 
 pub(super) fn bad(msg: &str) -> Error {
     Error::new(ErrorCode::InvalidArgument, msg)
 }
 
-impl Args {
+impl Args<'_> {
     /// Argument `i`, `None` for absent or `null`.
     pub(super) fn get(&self, i: usize) -> Option<&Value> {
         self.0.get(i).filter(|v| !matches!(v, Value::Null))
@@ -74,7 +73,7 @@ impl Args {
         self.get(i).is_some()
     }
     /// Argument `i`, an array, as arguments.
-    pub(super) fn arr(&self, i: usize) -> Args {
+    pub(super) fn arr(&self, i: usize) -> Args<'static> {
         Args(
             match self.get(i) {
                 Some(Value::Array(t)) => {
@@ -82,27 +81,61 @@ impl Args {
                 }
                 _ => Vec::new(),
             },
-            Vec::new(),
+            &[],
         )
     }
-    /// A list of strings: an array of strings, or one space-separated string.
-    pub(super) fn list(&self, i: usize) -> Vec<String> {
-        match self.get(i) {
-            Some(Value::String(s)) => crate::url::split_byte(s, b' ')
-                .filter(|p| !p.is_empty())
-                .map(str::to_owned)
-                .collect(),
-            _ => self
-                .arr(i)
-                .0
-                .into_iter()
-                .filter_map(|v| match v {
-                    Value::String(s) => Some(s),
-                    _ => None,
-                })
-                .collect(),
+    /// Arguments `i..end` (`usize::MAX`: to the last).
+    fn from(&self, i: usize, end: usize) -> &[Value] {
+        self.0.get(i..end.min(self.0.len())).unwrap_or_default()
+    }
+    /// A list whose length is at `i` (-1: not given), and where the
+    /// argument after it is.
+    fn counted(&self, i: usize) -> (Option<&[Value]>, usize) {
+        match self.n(i) {
+            Some(n) if n >= 0.0 => {
+                let end = i + 1 + n as usize;
+                (Some(self.from(i + 1, end)), end)
+            }
+            _ => (None, i + 1),
         }
     }
+}
+
+/// The strings of a list of arguments (the driver sends a list of strings
+/// as its length and the strings, after the other arguments; a scopes
+/// string is split at spaces by the driver).
+fn strs(v: &[Value]) -> Vec<&str> {
+    let mut r = Vec::new();
+    for v in v {
+        r.push(text(v));
+    }
+    r
+}
+
+/// A string argument's text (`""` for another value).
+fn text(v: &Value) -> &str {
+    match v {
+        Value::String(s) => s,
+        _ => "",
+    }
+}
+
+/// [`strs`], owned.
+fn owned(v: &[Value]) -> Vec<String> {
+    let mut r = Vec::new();
+    for v in v {
+        r.push(text(v).to_owned());
+    }
+    r
+}
+
+/// `key, value, ...` arguments as pairs.
+fn pairs(v: &[Value]) -> Vec<(&str, &str)> {
+    let mut r = Vec::new();
+    for p in v.chunks_exact(2) {
+        r.push((text(&p[0]), text(&p[1])));
+    }
+    r
 }
 
 /// A `state` from the first 32 random bytes.
@@ -113,19 +146,9 @@ fn state_from(e: &[u8]) -> Result<String> {
         .ok_or_else(|| bad("not enough random bytes"))
 }
 
-fn refs(v: &[String]) -> Vec<&str> {
-    v.iter().map(String::as_str).collect()
-}
-
-/// `{key: value}` pairs, flattened by the driver to `[key, value, ...]`.
-fn pair_refs(v: &[String]) -> Vec<(&str, &str)> {
-    v.chunks_exact(2)
-        .map(|p| (p[0].as_str(), p[1].as_str()))
-        .collect()
-}
-
-/// Runs operation `op` (numbers shared with the JS driver's calls).
-pub fn dispatch(op: u32, a: &Args) -> std::result::Result<String, Failure> {
+/// Runs operation `op` (numbers shared with the JS driver's calls; 13 is
+/// [`token_response`]).
+pub fn dispatch(op: u32, a: &Args) -> Result<String> {
     Ok(match op {
         // [_, _, length?] + 96 random bytes
         0 => {
@@ -134,9 +157,9 @@ pub fn dispatch(op: u32, a: &Args) -> std::result::Result<String, Failure> {
                 Some(Value::Number(n)) if n.fract() == 0.0 && (0.0..=1024.0).contains(n) => {
                     *n as usize
                 }
-                _ => return Err(bad("length must be a whole number from 43 to 128").into()),
+                _ => return Err(bad("length must be a whole number from 43 to 128")),
             };
-            let p = pkce::Pkce::from_entropy(&a.1, len)?;
+            let p = pkce::Pkce::from_entropy(a.1, len)?;
             let mut o = Out::obj();
             o.s("codeVerifier", p.verifier.expose());
             o.s("codeChallenge", &p.challenge);
@@ -146,7 +169,7 @@ pub fn dispatch(op: u32, a: &Args) -> std::result::Result<String, Failure> {
         // [verifier]
         1 => out::string(&pkce::challenge_s256(a.st(0))?),
         // 32 random bytes
-        2 => out::string(&state_from(&a.1)?),
+        2 => out::string(&state_from(a.1)?),
         // [a, b]
         3 => (if state::constant_time_eq(a.st(0), a.st(1)) {
             "true"
@@ -170,9 +193,8 @@ pub fn dispatch(op: u32, a: &Args) -> std::result::Result<String, Failure> {
         8 => out::strings(jwt::SPENDESK_WALLET_CLAIMS.iter().copied()),
         9 => parse_token_response(a)?,
         10 => client(a)?,
-        11 => client_authorization_url(a)?,
-        12 => token_request(a)?,
-        13 => return token_response(a),
+        11 => with_client(a, 2, &|a, cl| Ok(client_authorization_url(a, cl)?)).map_err(|f| f.0)?,
+        12 => with_client(a, 2, &|a, cl| Ok(token_request(a, cl)?)).map_err(|f| f.0)?,
         // [_, _, timeoutMs]
         14 => timeout_json(a.n(2))?,
         15 => prospend(a)?,
@@ -180,7 +202,7 @@ pub fn dispatch(op: u32, a: &Args) -> std::result::Result<String, Failure> {
         16 => {
             let path = a.st(0);
             if !path.starts_with("/") {
-                return Err(bad("path must start with '/'").into());
+                return Err(bad("path must start with '/'"));
             }
             token::check_static_jwt(a.st(1), a.n(3).unwrap_or(0.0))?;
             let url = [a.st(2), path].concat();
@@ -189,15 +211,15 @@ pub fn dispatch(op: u32, a: &Args) -> std::result::Result<String, Failure> {
             transport::check_bearer_url(&url, None)?;
             out::string(&url)
         }
-        // [url, _, allowedOrigins?]
+        // [url, _, 0] (any origin) | [url, _, 1, ...allowedOrigins]
         17 => {
-            let allowed = a.given(2).then(|| a.list(2));
+            let allowed = (a.n(2) == Some(1.0)).then(|| owned(a.from(3, usize::MAX)));
             transport::check_bearer_url(a.st(0), allowed.as_deref())?;
             "0".into()
         }
-        // [_, _, origins]
+        // [_, _, origins.length, ...origins]
         18 => out::strings(
-            transport::allowed_origins(&a.list(2))?
+            transport::allowed_origins(&owned(a.counted(2).0.unwrap_or_default()))?
                 .iter()
                 .map(String::as_str),
         ),
@@ -207,7 +229,7 @@ pub fn dispatch(op: u32, a: &Args) -> std::result::Result<String, Failure> {
             restore(a.n(2), None);
             "0".into()
         }
-        _ => return Err(bad("unknown operation").into()),
+        _ => return Err(bad("unknown operation")),
     })
 }
 
@@ -221,44 +243,41 @@ fn timeout_json(t: Option<f64>) -> Result<String> {
 
 /// Providers by the driver's number (0 the generic client).
 fn provider_at(a: &Args, i: usize) -> Provider {
-    pick(
-        a,
-        i,
-        &[
-            Provider::Rfc6749,
-            Provider::Pleo,
-            Provider::Spendesk,
-            Provider::Findity,
-            Provider::ProSpend,
-        ],
-    )
+    [
+        Provider::Rfc6749,
+        Provider::Pleo,
+        Provider::Spendesk,
+        Provider::Findity,
+        Provider::ProSpend,
+    ]
+    .get(idx(a, i))
+    .copied()
     .unwrap_or(Provider::Rfc6749)
 }
 
 /// `[_, _, preset, authorizationEndpoint, environment, baseUrl, clientId,
-/// redirectUri, scopes, state, codeChallenge, extraParams]`; preset 0 is
-/// generic, 1 Pleo, 2 Spendesk (endpoint from the profile).
+/// redirectUri, state, codeChallenge, scopes.length, ...scopes,
+/// ...extraParams]`; preset 0 is generic, 1 Pleo, 2 Spendesk (endpoint from
+/// the profile).
 fn authorization_url(a: &Args) -> Result<String> {
     let p = provider_at(a, 2);
+    let resolved;
     let endpoint = if p == Provider::Rfc6749 {
-        a.st(3).to_owned()
+        a.st(3)
     } else {
-        Endpoints::resolve(p, a.s(4), a.s(5), None)?
-            .authorization
-            .map(|e| e.as_str().to_owned())
-            .unwrap_or_default()
+        resolved = Endpoints::resolve(p, a.s(4), a.s(5), None)?;
+        resolved.authorization.as_ref().map_or("", |e| e.as_str())
     };
-    let scopes = a.list(8);
-    let extra = a.list(11);
+    let (scopes, i) = a.counted(10);
     Ok(out::string(
         &authorize::AuthorizationRequest {
-            authorization_endpoint: &endpoint,
+            authorization_endpoint: endpoint,
             client_id: a.st(6),
             redirect_uri: a.s(7),
-            scopes: &refs(&scopes),
-            state: a.s(9),
-            code_challenge: a.st(10),
-            extra_params: &pair_refs(&extra),
+            scopes: &strs(scopes.unwrap_or_default()),
+            state: a.s(8),
+            code_challenge: a.st(9),
+            extra_params: &pairs(a.from(i, usize::MAX)),
         }
         .build()?,
     ))
@@ -266,16 +285,14 @@ fn authorization_url(a: &Args) -> Result<String> {
 
 /// Grants, by the driver's number.
 fn grant_at(a: &Args, i: usize) -> GrantKind {
-    pick(
-        a,
-        i,
-        &[
-            GrantKind::AuthorizationCode,
-            GrantKind::RefreshToken,
-            GrantKind::ClientCredentials,
-            GrantKind::ApiKey,
-        ],
-    )
+    [
+        GrantKind::AuthorizationCode,
+        GrantKind::RefreshToken,
+        GrantKind::ClientCredentials,
+        GrantKind::ApiKey,
+    ]
+    .get(idx(a, i))
+    .copied()
     .unwrap_or(GrantKind::AuthorizationCode)
 }
 
@@ -346,28 +363,30 @@ mod c {
     pub const TOKEN_ENDPOINT: usize = 6;
     pub const AUTHORIZATION_ENDPOINT: usize = 7;
     pub const REDIRECT_URI: usize = 8;
-    pub const SCOPES: usize = 9;
-    pub const ENVIRONMENT: usize = 10;
-    pub const BASE_URL: usize = 11;
-    pub const API_BASE_URL: usize = 12;
-    pub const API_KEY_ID: usize = 13;
-    pub const API_KEY_SECRET: usize = 14;
-    pub const TIMEOUT_MS: usize = 15;
-    pub const IN_BROWSER: usize = 16;
-    pub const ALLOW_SECRET_IN_BROWSER: usize = 17;
-    pub const PKCE: usize = 18;
+    pub const ENVIRONMENT: usize = 9;
+    pub const BASE_URL: usize = 10;
+    pub const API_BASE_URL: usize = 11;
+    pub const API_KEY_ID: usize = 12;
+    pub const API_KEY_SECRET: usize = 13;
+    pub const TIMEOUT_MS: usize = 14;
+    pub const IN_BROWSER: usize = 15;
+    pub const ALLOW_SECRET_IN_BROWSER: usize = 16;
+    pub const PKCE: usize = 17;
     // `ProfileOverrides` (docs/providers.md, "guesses"), as the index of
     // the value in the driver's list of names.
-    pub const EXPIRES_IN_UNIT: usize = 19;
-    pub const BODY_ENCODING: usize = 20;
-    pub const CODE_EXCHANGE_AUTH: usize = 21;
-    pub const REFRESH_AUTH: usize = 22;
-    pub const API_KEY_METHOD: usize = 23;
+    pub const EXPIRES_IN_UNIT: usize = 18;
+    pub const BODY_ENCODING: usize = 19;
+    pub const CODE_EXCHANGE_AUTH: usize = 20;
+    pub const REFRESH_AUTH: usize = 21;
+    pub const API_KEY_METHOD: usize = 22;
+    /// The scopes' count, then the scopes.
+    pub const SCOPES: usize = 23;
 }
 
-/// Option `i` given as the index of its value in the driver's list of names.
-fn pick<T: Copy>(a: &Args, i: usize, values: &[T]) -> Option<T> {
-    a.n(i).and_then(|k| values.get(k as usize).copied())
+/// Option `i` given as the index of its value in the driver's list of
+/// names (`usize::MAX` for none): look it up with `get`.
+fn idx(a: &Args, i: usize) -> usize {
+    a.n(i).map_or(usize::MAX, |k| k as usize)
 }
 
 /// `"basic" | "post" | "none"`.
@@ -384,7 +403,7 @@ fn client(a: &Args) -> Result<String> {
     {
         return Err(Error::new(
             ErrorCode::SecretInBrowser,
-            "a client secret must not be shipped to a browser: run this flow on a server (or pass allowSecretInBrowser: true)",
+            "a client secret in a browser: run this on a server (or pass allowSecretInBrowser: true)",
         ));
     }
     let api_key = match (a.ne(c::API_KEY_ID), key_secret) {
@@ -393,27 +412,21 @@ fn client(a: &Args) -> Result<String> {
         _ => return Err(bad("apiKeyId and apiKeySecret go together")),
     };
     let overrides = ProfileOverrides {
-        expires_in_unit: pick(
-            a,
-            c::EXPIRES_IN_UNIT,
-            &[
-                ExpiresInUnit::Auto,
-                ExpiresInUnit::Seconds,
-                ExpiresInUnit::Milliseconds,
-            ],
-        ),
-        body_encoding: pick(
-            a,
-            c::BODY_ENCODING,
-            &[BodyEncoding::Form, BodyEncoding::Json],
-        ),
-        code_exchange_auth: pick(a, c::CODE_EXCHANGE_AUTH, AUTH),
-        refresh_auth: pick(a, c::REFRESH_AUTH, AUTH),
-        api_key_method: pick(
-            a,
-            c::API_KEY_METHOD,
-            &[ApiKeyMethod::Post, ApiKeyMethod::Get],
-        ),
+        expires_in_unit: [
+            ExpiresInUnit::Auto,
+            ExpiresInUnit::Seconds,
+            ExpiresInUnit::Milliseconds,
+        ]
+        .get(idx(a, c::EXPIRES_IN_UNIT))
+        .copied(),
+        body_encoding: [BodyEncoding::Form, BodyEncoding::Json]
+            .get(idx(a, c::BODY_ENCODING))
+            .copied(),
+        code_exchange_auth: AUTH.get(idx(a, c::CODE_EXCHANGE_AUTH)).copied(),
+        refresh_auth: AUTH.get(idx(a, c::REFRESH_AUTH)).copied(),
+        api_key_method: [ApiKeyMethod::Post, ApiKeyMethod::Get]
+            .get(idx(a, c::API_KEY_METHOD))
+            .copied(),
     };
     let provider = provider_at(a, c::KIND);
     let mut o = ClientOptions::new(provider);
@@ -431,49 +444,49 @@ fn client(a: &Args) -> Result<String> {
     o.redirect_uri = a.s(c::REDIRECT_URI);
     o.client_id = a.st(c::CLIENT_ID);
     o.client_secret = secret;
-    o.client_auth = pick(a, c::CLIENT_AUTH, AUTH);
+    o.client_auth = AUTH.get(idx(a, c::CLIENT_AUTH)).copied();
     o.pkce = !matches!(a.get(c::PKCE), Some(Value::Bool(false)));
     o.overrides = overrides;
     let cl = Client {
         config: ClientConfig::new(&o)?,
-        scopes: a.list(c::SCOPES),
+        scopes: owned(a.counted(c::SCOPES).0.unwrap_or_default()),
         api_key,
     };
     let mut r = Out::obj();
     r.os("apiBaseUrl", cl.config.api_base_url());
     r.raw("timeout", &timeout);
-    r.raw("h", &put(Obj::Client(Rc::new(cl))));
+    r.raw("h", &put(Obj::Client(Box::new(cl))));
     Ok(r.end())
 }
 
-/// The client behind the handle at argument `i`.
-fn client_at(a: &Args, i: usize) -> Result<Rc<Client>> {
+/// `f` on the client behind the handle at argument `i` (taken out of the
+/// slab for the call and put back).
+fn with_client(
+    a: &Args,
+    i: usize,
+    f: &dyn Fn(&Args, &Client) -> std::result::Result<String, Failure>,
+) -> std::result::Result<String, Failure> {
     let h = a.n(i);
     let o = take(h)?;
-    let c = match &o {
-        Obj::Client(c) => Some(c.clone()),
-        _ => None,
+    let r = match &o {
+        Obj::Client(c) => f(a, c),
+        _ => Err(bad("not a client of this module").into()),
     };
     restore(h, Some(o));
-    c.ok_or_else(|| bad("not a client of this module"))
+    r
 }
 
-/// `[_, _, client, scopes (null: the client's), state, codeVerifier,
-/// extraParams]` + 64 random bytes (32 for the state, 32 for the verifier) →
+/// `[_, _, client, state, codeVerifier, scopes.length (-1: the client's),
+/// ...scopes, ...extraParams]` + 64 random bytes (32 for the state, 32 for the verifier) →
 /// `{url, state, codeVerifier}` with fresh state and PKCE unless given.
-fn client_authorization_url(a: &Args) -> Result<String> {
-    let e = &a.1;
-    let cl = client_at(a, 2)?;
-    let scopes = if a.given(3) {
-        a.list(3)
-    } else {
-        cl.scopes.clone()
-    };
-    let state = match a.s(4) {
+fn client_authorization_url(a: &Args, cl: &Client) -> Result<String> {
+    let e = a.1;
+    let (scopes, i) = a.counted(5);
+    let state = match a.s(3) {
         Some(s) => s.to_owned(),
         None => state_from(e)?,
     };
-    let verifier = match a.s(5) {
+    let verifier = match a.s(4) {
         Some(v) => Secret::new(v),
         None => {
             pkce::Pkce::from_entropy(e.get(32..).unwrap_or_default(), pkce::DEFAULT_VERIFIER_LEN)?
@@ -481,12 +494,20 @@ fn client_authorization_url(a: &Args) -> Result<String> {
         }
     };
     let challenge = pkce::challenge_s256(verifier.expose())?;
-    let extra = a.list(6);
     let url = cl.config.authorization_url(
-        &refs(&scopes),
+        &match scopes {
+            Some(v) => strs(v),
+            None => {
+                let mut r = Vec::new();
+                for s in &cl.scopes {
+                    r.push(s.as_str());
+                }
+                r
+            }
+        },
         Some(&state),
         &challenge,
-        &pair_refs(&extra),
+        &pairs(a.from(i, usize::MAX)),
     )?;
     let mut o = Out::obj();
     o.s("url", &url);
@@ -495,26 +516,22 @@ fn client_authorization_url(a: &Args) -> Result<String> {
     Ok(o.end())
 }
 
-/// `[x, y, client, grant]` → `{method, url, headers: [[k, v]], body?, cap}`.
+/// `[x, y, client, grant, scopes.length?, ...scopes]` → [`request_json`].
 /// Grants: 0 authorization code (x code, y verifier), 1 refresh (x token),
-/// 2 client credentials (scopes at 4), 3 API key, 4 Findity's authorization
+/// 2 client credentials (the scopes), 3 API key, 4 Findity's authorization
 /// grant (x org token, y user).
-fn token_request(a: &Args) -> Result<String> {
-    let cl = client_at(a, 2)?;
+fn token_request(a: &Args, cl: &Client) -> Result<String> {
     let cfg = &cl.config;
-    let req = match a.n(3) {
-        Some(1.0) => cfg.token_request(&Grant::RefreshToken {
+    let req = match idx(a, 3) {
+        1 => cfg.token_request(&Grant::RefreshToken {
             refresh_token: a
                 .ne(0)
                 .ok_or_else(|| bad("refreshToken must be a non-empty string"))?,
         })?,
-        Some(2.0) => {
-            let scopes = a.list(4);
-            cfg.token_request(&Grant::ClientCredentials {
-                scopes: &refs(&scopes),
-            })?
-        }
-        Some(3.0) => {
+        2 => cfg.token_request(&Grant::ClientCredentials {
+            scopes: &strs(a.counted(4).0.unwrap_or_default()),
+        })?,
+        3 => {
             let (id, secret) = cl
                 .api_key
                 .as_ref()
@@ -524,7 +541,7 @@ fn token_request(a: &Args) -> Result<String> {
                 key_secret: secret,
             })?
         }
-        Some(4.0) => cfg.authorization_grant_request(a.st(0), a.st(1))?,
+        4 => cfg.authorization_grant_request(a.st(0), a.st(1))?,
         _ => cfg.token_request(&Grant::AuthorizationCode {
             code: a.st(0),
             code_verifier: a.s(1),
@@ -533,17 +550,21 @@ fn token_request(a: &Args) -> Result<String> {
     Ok(request_json(&req))
 }
 
+/// `{url, cap, init}`, `init` the `fetch` init object as it is sent.
 fn request_json(req: &HttpRequest) -> String {
-    let mut o = Out::obj();
-    o.s("method", req.method);
-    o.s("url", &req.url);
-    let mut h = Out::arr();
+    let mut h = Out::obj();
     for (k, v) in &req.headers {
-        h.push_raw(&out::strings([*k, v.as_str()]));
+        h.s(k, v);
     }
-    o.raw("headers", &h.end());
-    o.os("body", req.body.as_deref());
+    let mut i = Out::obj();
+    i.s("method", req.method);
+    i.raw("headers", &h.end());
+    i.os("body", req.body.as_deref());
+    i.s("redirect", "manual");
+    let mut o = Out::obj();
+    o.s("url", &req.url);
     o.n("cap", crate::http::MAX_BODY_LEN as i64);
+    o.raw("init", &i.end());
     o.end()
 }
 
@@ -551,8 +572,11 @@ fn request_json(req: &HttpRequest) -> String {
 /// Findity's authorization grant (4) the code. A refresh answer that fails
 /// the checks but carries a new refresh token reports it
 /// (`issuedRefreshToken`), so the session keeps it instead of the spent one.
-fn token_response(a: &Args) -> std::result::Result<String, Failure> {
-    let cl = client_at(a, 4)?;
+pub fn token_response(a: &Args) -> std::result::Result<String, Failure> {
+    with_client(a, 4, &respond)
+}
+
+fn respond(a: &Args, cl: &Client) -> std::result::Result<String, Failure> {
     let resp = response(a);
     if a.n(5) == Some(4.0) {
         let code = token::process_findity_authorization_grant(&resp)?;
@@ -573,9 +597,7 @@ fn token_response(a: &Args) -> std::result::Result<String, Failure> {
 fn prospend(a: &Args) -> Result<String> {
     let token = a.ne(0).ok_or_else(|| bad("options.token is required"))?;
     if !token::is_access_token(token) {
-        return Err(bad(
-            "options.token must be printable ASCII without spaces (it goes into a header)",
-        ));
+        return Err(bad("options.token must be printable ASCII without spaces"));
     }
     let expires_at = token::check_static_jwt(token, a.n(5).unwrap_or(0.0))?;
     let e = Endpoints::resolve(Provider::ProSpend, a.s(2), None, a.s(3))?;

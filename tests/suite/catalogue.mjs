@@ -647,6 +647,7 @@ export function defineCatalogue({ lib, runtime }) {
       [lbl("throwing proxy", trap), "INVALID_ARGUMENT"],
       [lbl("tokens proxy that throws", { client, tokens: trap }), "INVALID_ARGUMENT"],
       [lbl("revoked tokens", { client, tokens: revoked }), "INVALID_ARGUMENT"],
+      [lbl("revoked allowedOrigins", { client, allowedOrigins: revoked }), "INVALID_ARGUMENT"],
       [lbl("expiresAt Infinity", { client, tokens: { ...tokenSet("0"), expiresAt: Infinity } }), "INVALID_ARGUMENT"],
       [lbl("expiresAt NaN", { client, tokens: { ...tokenSet("0"), expiresAt: NaN } }), "INVALID_ARGUMENT"],
       [lbl("expiresAt string", { client, tokens: { ...tokenSet("0"), expiresAt: "soon" } }), "INVALID_ARGUMENT"],
