@@ -102,7 +102,7 @@ function signalOf(options) {
   if (options == null) return;
   if (typeof options !== "object") throw bad("options must be an object");
   const s = read(options, "signal");
-  if (s !== undefined && (typeof s !== "object" || typeof s.addEventListener !== "function"))
+  if (s !== undefined && !attempt(() => typeof s === "object" && typeof s?.addEventListener === "function", "options.signal"))
     throw bad("options.signal must be an AbortSignal");
   return s;
 }

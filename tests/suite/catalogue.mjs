@@ -681,6 +681,8 @@ export function defineCatalogue({ lib, runtime }) {
       [lbl("throwing proxy", trap), "INVALID_ARGUMENT"],
       [lbl("revoked proxy", revoked), "INVALID_ARGUMENT"],
       [lbl("signal not a signal", { signal: {} }), "INVALID_ARGUMENT"],
+      [lbl("signal with a throwing getter", { signal: { get addEventListener() { return boom(); } } }), "INVALID_ARGUMENT"],
+      [lbl("signal a revoked proxy", { signal: revoked }), "INVALID_ARGUMENT"],
     ], (make) => client.clientCredentials(make()), { async: true });
   });
 
