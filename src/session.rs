@@ -190,9 +190,6 @@ pub const DEFAULT_STORE_TIMEOUT_MS: u64 = 10_000;
 /// timeout, so the transport's own `TIMEOUT` normally comes first.
 pub const DEFAULT_REQUEST_TIMEOUT_MS: u64 = 60_000;
 
-/// How many store ids are remembered (for late acknowledgements).
-const REMEMBER: usize = 16;
-
 /// How many spent refresh tokens are remembered exactly (as SHA-256
 /// digests, 32 bytes each: at most 128 KiB).
 pub const SPENT_EXACT: usize = 4096;
@@ -590,8 +587,8 @@ impl<T> fmt::Debug for Action<T> {
 #[derive(Clone)]
 struct Current<T> {
     tokens: Tokens<T>,
-    /// Unique per set, for matching store acknowledgements.
-    seq: u64,
+    /// The store ids issued before it: those above are stores of this set.
+    stores_before: u64,
     /// When the session got it (for the lifetime used to clamp the skew).
     received_at: u64,
     /// The store acknowledged it (or the app gave it).
@@ -644,8 +641,10 @@ pub struct Session<T = ()> {
     acked: Option<Tokens<T>>,
     /// Bumped whenever a new access token becomes current.
     epoch: u64,
-    /// Request, store and set ids (`seq`) come from this one counter.
+    /// The last request id issued.
     next_id: u64,
+    /// The last store id issued (`StoreId(0)` is never issued).
+    stores: u64,
     /// Sticky `RECONNECT_REQUIRED` after a refusal.
     refused: Option<Error>,
     /// Refresh tokens that may have reached the server.
@@ -653,9 +652,6 @@ pub struct Session<T = ()> {
     request: Option<Request>,
     /// The store in flight (always of the current set).
     store: Option<StoreOp>,
-    /// The last [`REMEMBER`] store ids and the set each was for (for late
-    /// acknowledgements), oldest first; `StoreId(0)` is never issued.
-    store_ids: [(StoreId, u64); REMEMBER],
     waiters: Vec<Waiter>,
     /// Actions queued since the last `poll_action` that moved them, newest last.
     actions: Vec<Action<T>>,
@@ -716,11 +712,11 @@ impl<T: Clone> Session<T> {
             acked: None,
             epoch: 0,
             next_id: 0,
+            stores: 0,
             refused: None,
             spent: Spent::default(),
             request: None,
             store: None,
-            store_ids: [(StoreId(0), 0); REMEMBER],
             waiters: Vec::new(),
             actions: Vec::new(),
             out: Vec::new(),
@@ -895,10 +891,7 @@ impl<T: Clone> Session<T> {
     /// [`Action::Renew`]). Unknown ids are ignored; see the module docs for
     /// late answers.
     pub fn refresh_done(&mut self, now: u64, id: RequestId, outcome: RefreshOutcome<T>) {
-        if self.request.as_ref().is_none_or(|r| r.id != id) {
-            return;
-        }
-        let Some(req) = self.request.take() else {
+        let Some(req) = self.request.take_if(|r| r.id == id) else {
             return;
         };
         let carried = req.carried.as_ref();
@@ -964,32 +957,29 @@ impl<T: Clone> Session<T> {
     /// The result of store `id` (from [`Action::Store`]). Unknown ids are
     /// ignored; a late success for the set still pending acknowledges it.
     pub fn store_done(&mut self, now: u64, id: StoreId, result: Result<(), Error>) {
-        let Some(&(_, seq)) = self
-            .store_ids
-            .iter()
-            .find(|(sid, _)| *sid == id && id.0 != 0)
-        else {
-            return;
-        };
         let was_inflight = self.store.is_some_and(|s| s.id == id);
         if was_inflight {
             self.store = None;
         }
-        if self.pending(seq) {
-            match result {
-                Ok(()) => {
-                    if let Some(c) = self.current.as_mut() {
-                        c.stored = true;
-                        self.acked = Some(c.tokens.clone());
-                    }
-                    // Any other store of this set is now moot.
-                    self.store = None;
-                }
-                Err(e) => {
-                    if was_inflight {
-                        let e = with_code(e, ErrorCode::StoreFailed, MSG_STORE_FAILED);
-                        self.fail_waiters(now, &e);
-                    }
+        // A store of the current set, still waiting for the store.
+        let Some(c) = self
+            .current
+            .as_mut()
+            .filter(|c| !c.stored && c.stores_before < id.0 && id.0 <= self.stores)
+        else {
+            return;
+        };
+        match result {
+            Ok(()) => {
+                c.stored = true;
+                self.acked = Some(c.tokens.clone());
+                // Any other store of this set is now moot.
+                self.store = None;
+            }
+            Err(e) => {
+                if was_inflight {
+                    let e = with_code(e, ErrorCode::StoreFailed, MSG_STORE_FAILED);
+                    self.fail_waiters(now, &e);
                 }
             }
         }
@@ -998,18 +988,10 @@ impl<T: Clone> Session<T> {
 
     // ---- internals ----
 
-    /// Whether set `seq` is current and waiting for the store.
-    fn pending(&self, seq: u64) -> bool {
-        self.current
-            .as_ref()
-            .is_some_and(|c| c.seq == seq && !c.stored)
-    }
-
     /// Makes `t` the current set: given by the app (stored already), or
     /// issued by the server (to be stored; `access_bad` for a set kept only
     /// for its rotated refresh token).
     fn install(&mut self, now: u64, tokens: Tokens<T>, from_server: bool, access_bad: bool) {
-        let seq = self.fresh_id();
         if !from_server {
             self.acked = Some(tokens.clone());
         }
@@ -1019,7 +1001,7 @@ impl<T: Clone> Session<T> {
         self.store = None;
         self.current = Some(Current {
             tokens,
-            seq,
+            stores_before: self.stores,
             received_at: now,
             stored: !from_server,
             store_offered: !from_server,
@@ -1181,15 +1163,13 @@ impl<T: Clone> Session<T> {
             return;
         }
         c.store_offered = true;
-        let seq = c.seq;
         let next = c.tokens.clone();
-        let id = StoreId(self.fresh_id());
+        self.stores += 1;
+        let id = StoreId(self.stores);
         self.store = Some(StoreOp {
             id,
             deadline: now.saturating_add(self.config.store_timeout_ms),
         });
-        self.store_ids.copy_within(1.., 0);
-        self.store_ids[REMEMBER - 1] = (id, seq);
         let previous = self.acked.clone();
         self.actions.push(Action::Store { id, next, previous });
     }
