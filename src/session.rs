@@ -177,6 +177,7 @@
 use crate::error::{Error, ErrorCode};
 use crate::secret::Secret;
 use core::fmt;
+use std::rc::Rc;
 
 /// The largest integer a JS number holds exactly (2^53 − 1); expiry times
 /// are clamped to it so that `expiresAt` is always a finite integer in JS.
@@ -534,9 +535,9 @@ pub enum Action<T> {
         /// For `store_done`.
         id: StoreId,
         /// The set to store (write its fields into its payload first).
-        next: Tokens<T>,
+        next: Rc<Tokens<T>>,
         /// The set it replaces (`None` the first time).
-        previous: Option<Tokens<T>>,
+        previous: Option<Rc<Tokens<T>>>,
     },
     /// Settle caller `call` with this access token.
     Resolve {
@@ -586,7 +587,7 @@ impl<T> fmt::Debug for Action<T> {
 /// The session's current set and what it knows about it.
 #[derive(Clone)]
 struct Current<T> {
-    tokens: Tokens<T>,
+    tokens: Rc<Tokens<T>>,
     /// The store ids issued before it: those above are stores of this set.
     stores_before: u64,
     /// When the session got it (for the lifetime used to clamp the skew).
@@ -638,7 +639,7 @@ pub struct Session<T = ()> {
     config: SessionConfig,
     current: Option<Current<T>>,
     /// The set the store last acknowledged (or the app gave): `previous`.
-    acked: Option<Tokens<T>>,
+    acked: Option<Rc<Tokens<T>>>,
     /// Bumped whenever a new access token becomes current.
     epoch: u64,
     /// The last request id issued.
@@ -663,7 +664,7 @@ impl<T> fmt::Debug for Session<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Session")
             .field("config", &self.config)
-            .field("tokens", &self.current.as_ref().map(|c| &c.tokens))
+            .field("tokens", &self.current.as_ref().map(|c| &*c.tokens))
             .field("stored", &self.current.as_ref().map(|c| c.stored))
             .field("refused", &self.refused.is_some())
             .field("request", &self.request.as_ref().map(|r| (r.id, r.open)))
@@ -734,7 +735,7 @@ impl<T: Clone> Session<T> {
 
     /// The current token set, including one still waiting for the store.
     pub fn tokens(&self) -> Option<&Tokens<T>> {
-        self.current.as_ref().map(|c| &c.tokens)
+        self.current.as_ref().map(|c| &*c.tokens)
     }
 
     /// The current set's expiry.
@@ -992,6 +993,7 @@ impl<T: Clone> Session<T> {
     /// issued by the server (to be stored; `access_bad` for a set kept only
     /// for its rotated refresh token).
     fn install(&mut self, now: u64, tokens: Tokens<T>, from_server: bool, access_bad: bool) {
+        let tokens = Rc::new(tokens);
         if !from_server {
             self.acked = Some(tokens.clone());
         }

@@ -38,7 +38,9 @@ fn expect_refresh(a: &[Action<u32>]) -> (RequestId, String) {
 
 fn expect_store(a: &[Action<u32>]) -> (StoreId, Tokens<u32>, Option<Tokens<u32>>) {
     match a {
-        [Action::Store { id, next, previous }] => (*id, next.clone(), previous.clone()),
+        [Action::Store { id, next, previous }] => {
+            (*id, (**next).clone(), previous.as_deref().cloned())
+        }
         other => panic!("expected one Store, got {other:?}"),
     }
 }

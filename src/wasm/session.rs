@@ -110,7 +110,7 @@ fn drain(s: &mut Session<String>) -> String {
             Action::Renew { .. } => {}
             Action::Store { next, previous, .. } => {
                 o.push_raw(&tokens_json(&next));
-                o.push_raw(&previous.as_ref().map_or("null".into(), tokens_json));
+                o.push_raw(&previous.as_deref().map_or("null".into(), tokens_json));
             }
         }
         r.push_raw(&o.end());
