@@ -279,7 +279,7 @@ pub fn expires_at_from_f64(ms: f64) -> Result<u64, Error> {
     if ms.is_nan() {
         return Err(Error::new(
             ErrorCode::InvalidArgument,
-            "expiresAt must be a number (ms since the epoch)",
+            "expiresAt must be a number",
         ));
     }
     // Not NaN: `as` truncates and saturates (negative to 0).
@@ -686,21 +686,17 @@ fn with_code(e: Error, code: ErrorCode, msg: &str) -> Error {
     }
 }
 
-pub(crate) const MSG_STORE_FAILED: &str =
-    "onTokens failed: new tokens not saved (offered again next call)";
-const MSG_STORE_TIMEOUT: &str =
-    "onTokens timed out: new tokens not saved (offered again next call)";
-const MSG_SPENT: &str =
-    "the refresh token may have been used (answer lost): the user must connect again";
+pub(crate) const MSG_STORE_FAILED: &str = "onTokens failed (tokens offered again next call)";
+const MSG_STORE_TIMEOUT: &str = "onTokens timed out (tokens offered again next call)";
+const MSG_SPENT: &str = "refresh token possibly spent: the user must connect again";
 const MSG_REFUSED: &str = "refresh token refused: the user must connect again";
-const MSG_NO_REFRESH: &str = "new access token needed: no refresh token and no renew";
-const MSG_NO_REFRESH_METHOD: &str =
-    "new access token needed: no client with refresh() and no renew";
+const MSG_NO_REFRESH: &str = "no refresh token and no renew";
+const MSG_NO_REFRESH_METHOD: &str = "no client with refresh() and no renew";
 const MSG_NO_TOKENS: &str = "no tokens: call setTokens first";
 const MSG_REQUEST_TIMEOUT: &str = "token refresh timed out";
 const MSG_ISSUED_EXPIRED: &str = "the server issued an expired access token";
-const MSG_EXPIRED_BEFORE_STORED: &str = "the new access token expired before onTokens settled";
-const MSG_SAME_TOKEN: &str = "401, and the refresh gave the same access token";
+const MSG_EXPIRED_BEFORE_STORED: &str = "new access token expired before onTokens settled";
+const MSG_SAME_TOKEN: &str = "401, and the refresh gave the same token";
 
 impl<T: Clone> Session<T> {
     /// A session with `config`, at time `now`, starting from `initial`

@@ -37,11 +37,11 @@ fn tokens(a: &Args, i: usize, strict: bool) -> Result<Tokens<String>> {
     let f = a.arr(i);
     let access = f
         .ne(0)
-        .ok_or_else(|| bad("a token set needs accessToken (a non-empty string)"))?;
+        .ok_or_else(|| bad("accessToken must be a non-empty string"))?;
     let expires_at = match f.n(2) {
         None => None,
         Some(n) if strict && !n.is_finite() => {
-            return Err(bad("a token set's expiresAt must be a finite number"))
+            return Err(bad("expiresAt must be a finite number"))
         }
         Some(n) => Some(expires_at_from_f64(n)?),
     };
