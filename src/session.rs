@@ -654,10 +654,8 @@ pub struct Session<T = ()> {
     /// The store in flight (always of the current set).
     store: Option<StoreOp>,
     waiters: Vec<Waiter>,
-    /// Actions queued since the last `poll_action` that moved them, newest last.
+    /// Actions not yet handed out, oldest first.
     actions: Vec<Action<T>>,
-    /// Actions `poll_action` hands out next, next last.
-    out: Vec<Action<T>>,
 }
 
 impl<T> fmt::Debug for Session<T> {
@@ -716,7 +714,6 @@ impl<T: Clone> Session<T> {
             store: None,
             waiters: Vec::new(),
             actions: Vec::new(),
-            out: Vec::new(),
         };
         if let Some(t) = initial {
             s.install(now, t.normalized(), false, false);
@@ -799,12 +796,13 @@ impl<T: Clone> Session<T> {
 
     /// The next action, if any.
     pub fn poll_action(&mut self) -> Option<Action<T>> {
-        if self.out.is_empty() {
-            while let Some(a) = self.actions.pop() {
-                self.out.push(a);
-            }
-        }
-        self.out.pop()
+        (!self.actions.is_empty()).then(|| self.actions.remove(0))
+    }
+
+    /// Every action not yet handed out, oldest first (what repeated
+    /// [`Session::poll_action`] would give).
+    pub fn take_actions(&mut self) -> Vec<Action<T>> {
+        core::mem::take(&mut self.actions)
     }
 
     /// The earliest deadline (ms since the epoch) at which

@@ -115,7 +115,7 @@ fn head(r: &mut String, kind: &str, id: u64) {
 fn drain(s: &mut Session<String>) -> String {
     let mut r = String::from(if s.reconnect_required() { "[1," } else { "[0," });
     put_int(&mut r, s.poll_timeout());
-    while let Some(a) = s.poll_action() {
+    for a in s.take_actions() {
         match a {
             Action::Resolve { call, access_token } => {
                 head(&mut r, "0", call.0);
