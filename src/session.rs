@@ -237,9 +237,8 @@ impl Spent {
             let old = self.recent[0];
             self.recent.copy_within(1.., 0);
             self.recent.pop();
-            if self.older.is_empty() {
-                self.older = vec![0; SPENT_FILTER_BITS / 8];
-            }
+            // Allocated at the first overflow (a no-op afterwards).
+            self.older.resize(SPENT_FILTER_BITS / 8, 0);
             for i in 0..SPENT_PROBES {
                 let (at, bit) = Self::probe(&old, i);
                 if let Some(w) = self.older.get_mut(at) {
