@@ -25,8 +25,10 @@ use crate::Secret;
 /// 2^53 − 1: the largest time the driver can hold exactly.
 const MAX_SAFE: u64 = (1 << 53) - 1;
 
+/// A time in ms from the driver: fractions dropped, clamped to
+/// `0..=MAX_SAFE` (`as` saturates; NaN and none are 0).
 fn ms(v: Option<f64>) -> u64 {
-    v.map(|n| expires_at_from_f64(n).unwrap_or(0)).unwrap_or(0)
+    v.map_or(0, |n| (n as u64).min(MAX_SAFE))
 }
 
 /// A token set from `[accessToken, refreshToken?, expiresAt?, payloadJson]`
