@@ -63,11 +63,7 @@ fn error_from(a: &Args, i: usize) -> Error {
     if let Some(s) = f.n(2).filter(|s| (0.0..1000.0).contains(s)) {
         e = e.with_status(s as u16);
     }
-    let (er, d, u) = (f.s(3), f.s(4), f.s(5));
-    if er.is_some() || d.is_some() || u.is_some() {
-        e = e.with_server_error(er, d, u);
-    }
-    e
+    e.with_server_error(f.s(3), f.s(4), f.s(5))
 }
 
 /// Writes `n` (`null` for none).
