@@ -693,6 +693,7 @@ const MSG_NO_TOKENS: &str = "no tokens: call setTokens first";
 const MSG_REQUEST_TIMEOUT: &str = "token refresh timed out";
 const MSG_ISSUED_EXPIRED: &str = "the server issued an expired access token";
 const MSG_EXPIRED_BEFORE_STORED: &str = "new access token expired before onTokens settled";
+const MSG_NO_ACCESS_TOKEN: &str = "the answer has no access_token";
 const MSG_SAME_TOKEN: &str = "401, and the refresh gave the same token";
 
 impl<T: Clone> Session<T> {
@@ -888,61 +889,59 @@ impl<T: Clone> Session<T> {
         let Some(req) = self.request.take_if(|r| r.id == id) else {
             return;
         };
-        let carried = req.carried.as_ref();
-        // Facts about the refresh token hold whether or not the result is used.
-        if let Some(rt) = carried {
-            let unspend = match &outcome {
-                RefreshOutcome::NotSent(_) => true,
-                // A 2xx answer that hands back the same refresh token.
-                RefreshOutcome::IssuedInvalid {
-                    refresh_token: Some(n),
-                    ..
-                } => n == rt,
-                // A valid answer without a new refresh token: the server
-                // keeps the old one valid (RFC 6749 §6).
-                RefreshOutcome::Issued(t) => {
-                    !t.access_token.expose().is_empty()
-                        && t.refresh_token
-                            .as_ref()
-                            .is_none_or(|n| n.expose().is_empty() || n == rt)
-                }
-                _ => false,
-            };
-            if unspend {
-                self.spent.remove(rt);
+        let carried = req.carried;
+        // Whether the answer proves the refresh token unspent, the set to
+        // install (and whether its access token is unusable), and the error
+        // of the waiting callers.
+        let (unspend, next, fail) = match outcome {
+            RefreshOutcome::Issued(t) if !t.access_token.expose().is_empty() => {
+                let t = t.normalized();
+                // No new refresh token, or the same: the server keeps the
+                // old one valid (RFC 6749 §6).
+                let same = t.refresh_token.is_none() || t.refresh_token == carried;
+                (same, Some((t, false)), None)
             }
-        }
-        if req.live {
-            match outcome {
-                RefreshOutcome::Issued(t) => {
-                    let mut t = t.normalized();
-                    if t.access_token.expose().is_empty() {
-                        let e = err(ErrorCode::InvalidResponse, "the answer has no access_token");
-                        let rt = t.refresh_token.filter(|r| Some(r) != carried);
-                        self.adopt_invalid(now, e, rt, t.payload);
-                    } else {
-                        if t.refresh_token.is_none() {
-                            // RFC 6749 §6: no new refresh token, the old one stays.
-                            t.refresh_token = req.carried;
-                        }
-                        self.install(now, t, true, false);
-                    }
-                }
-                RefreshOutcome::Refused(e) => {
+            // No access token: an invalid answer (a rotated refresh token kept).
+            RefreshOutcome::Issued(t) => {
+                let rt = t
+                    .refresh_token
+                    .filter(|r| !r.expose().is_empty() && Some(r) != carried.as_ref());
+                let e = err(ErrorCode::InvalidResponse, MSG_NO_ACCESS_TOKEN);
+                (false, self.kept(rt, t.payload), Some(e))
+            }
+            RefreshOutcome::IssuedInvalid {
+                error,
+                refresh_token,
+                payload,
+            } => {
+                let rt = refresh_token.filter(|r| !r.expose().is_empty());
+                // A 2xx answer that hands back the same refresh token.
+                let same = rt.is_some() && rt == carried;
+                (same, self.kept(rt, payload), Some(error))
+            }
+            RefreshOutcome::Refused(e) => {
+                if req.live {
                     // `drive` fails every caller with it.
                     self.refused = Some(with_code(e, ErrorCode::ReconnectRequired, MSG_REFUSED));
                 }
-                RefreshOutcome::NotSent(e) | RefreshOutcome::Failed(e) => {
-                    self.fail_waiters(now, &e);
-                }
-                RefreshOutcome::IssuedInvalid {
-                    error,
-                    refresh_token,
-                    payload,
-                } => {
-                    let rt = refresh_token.filter(|r| !r.expose().is_empty());
-                    self.adopt_invalid(now, error, rt, payload);
-                }
+                (false, None, None)
+            }
+            RefreshOutcome::NotSent(e) => (true, None, Some(e)),
+            RefreshOutcome::Failed(e) => (false, None, Some(e)),
+        };
+        // Facts about the refresh token hold whether or not the result is used.
+        if let Some(rt) = carried.as_ref().filter(|_| unspend) {
+            self.spent.remove(rt);
+        }
+        if req.live {
+            if let Some((mut t, access_bad)) = next {
+                // Without a new refresh token, the old one stays.
+                t.refresh_token = t.refresh_token.or(carried);
+                self.install(now, t, true, access_bad);
+            }
+            // After an invalid answer the kept set is not stored yet: no fallback.
+            if let Some(e) = fail {
+                self.fail_waiters(now, &e);
             }
         }
         self.drive(now);
@@ -1005,20 +1004,14 @@ impl<T: Clone> Session<T> {
         });
     }
 
-    /// A set that failed validation: keep a rotated refresh token (in a set
-    /// whose access token counts as expired), else it is a plain failure.
-    fn adopt_invalid(&mut self, now: u64, e: Error, rt: Option<Secret>, payload: T) {
-        if let Some(rt) = rt {
-            let access = self
-                .current
-                .as_ref()
-                .map(|c| c.tokens.access_token.clone())
-                .unwrap_or_else(|| Secret::new(""));
-            let t = Tokens::new(access, Some(rt), Some(0), payload);
-            self.install(now, t, true, true);
-        }
-        // As after `Failed` (the set, if any, is not stored yet: no fallback).
-        self.fail_waiters(now, &e);
+    /// The set that keeps `rt`, a rotated refresh token from an answer that
+    /// failed validation: its access token counts as expired.
+    fn kept(&self, rt: Option<Secret>, payload: T) -> Option<(Tokens<T>, bool)> {
+        let access = self
+            .current
+            .as_ref()
+            .map_or_else(|| Secret::new(""), |c| c.tokens.access_token.clone());
+        Some((Tokens::new(access, Some(rt?), Some(0), payload), true))
     }
 
     fn fresh_id(&mut self) -> u64 {
