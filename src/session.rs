@@ -333,9 +333,15 @@ impl<T> Tokens<T> {
         }
     }
 
-    fn normalized(mut self) -> Self {
-        self.refresh_token = self.refresh_token.filter(|r| !r.expose().is_empty());
-        self
+    /// An empty refresh token counts as none.
+    fn normalize(&mut self) {
+        if self
+            .refresh_token
+            .as_ref()
+            .is_some_and(|r| r.expose().is_empty())
+        {
+            self.refresh_token = None;
+        }
     }
 }
 
@@ -716,7 +722,7 @@ impl<T: Clone> Session<T> {
             actions: Vec::new(),
         };
         if let Some(t) = initial {
-            s.install(now, t.normalized(), false, false);
+            s.install(now, t, false, false);
         }
         s
     }
@@ -873,7 +879,7 @@ impl<T: Clone> Session<T> {
     /// from the app, so it is not stored again. A refresh token already spent
     /// stays spent.
     pub fn set_tokens(&mut self, now: u64, tokens: Tokens<T>) {
-        let tokens = tokens.normalized();
+        // (An empty refresh token never equals the one a request carries.)
         if let Some(r) = self.request.as_mut() {
             r.live &= r.carried.is_some() && r.carried == tokens.refresh_token;
         }
@@ -895,7 +901,8 @@ impl<T: Clone> Session<T> {
         // of the waiting callers.
         let (unspend, next, fail) = match outcome {
             RefreshOutcome::Issued(t) if !t.access_token.expose().is_empty() => {
-                let t = t.normalized();
+                let mut t = t;
+                t.normalize();
                 // No new refresh token, or the same: the server keeps the
                 // old one valid (RFC 6749 §6).
                 let same = t.refresh_token.is_none() || t.refresh_token == carried;
@@ -984,7 +991,8 @@ impl<T: Clone> Session<T> {
     /// Makes `t` the current set: given by the app (stored already), or
     /// issued by the server (to be stored; `access_bad` for a set kept only
     /// for its rotated refresh token).
-    fn install(&mut self, now: u64, tokens: Tokens<T>, from_server: bool, access_bad: bool) {
+    fn install(&mut self, now: u64, mut tokens: Tokens<T>, from_server: bool, access_bad: bool) {
+        tokens.normalize();
         let tokens = Rc::new(tokens);
         if !from_server {
             self.acked = Some(tokens.clone());
