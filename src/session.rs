@@ -897,8 +897,8 @@ impl<T: Clone> Session<T> {
         };
         let carried = req.carried;
         // Whether the answer proves the refresh token unspent, the set to
-        // install (and whether its access token is unusable), and the error
-        // of the waiting callers.
+        // install, and the error of the waiting callers (with a set: one
+        // kept for its rotated refresh token, whose access token is unusable).
         let (unspend, next, fail) = match outcome {
             RefreshOutcome::Issued(t) if !t.access_token.expose().is_empty() => {
                 let mut t = t;
@@ -906,7 +906,7 @@ impl<T: Clone> Session<T> {
                 // No new refresh token, or the same: the server keeps the
                 // old one valid (RFC 6749 §6).
                 let same = t.refresh_token.is_none() || t.refresh_token == carried;
-                (same, Some((t, false)), None)
+                (same, Some(t), None)
             }
             // No access token: an invalid answer (a rotated refresh token kept).
             RefreshOutcome::Issued(t) => {
@@ -941,10 +941,10 @@ impl<T: Clone> Session<T> {
             self.spent.remove(rt);
         }
         if req.live {
-            if let Some((mut t, access_bad)) = next {
+            if let Some(mut t) = next {
                 // Without a new refresh token, the old one stays.
                 t.refresh_token = t.refresh_token.or(carried);
-                self.install(now, t, true, access_bad);
+                self.install(now, t, true, fail.is_some());
             }
             // After an invalid answer the kept set is not stored yet: no fallback.
             if let Some(e) = fail {
@@ -1014,12 +1014,12 @@ impl<T: Clone> Session<T> {
 
     /// The set that keeps `rt`, a rotated refresh token from an answer that
     /// failed validation: its access token counts as expired.
-    fn kept(&self, rt: Option<Secret>, payload: T) -> Option<(Tokens<T>, bool)> {
+    fn kept(&self, rt: Option<Secret>, payload: T) -> Option<Tokens<T>> {
         let access = self
             .current
             .as_ref()
             .map_or_else(|| Secret::new(""), |c| c.tokens.access_token.clone());
-        Some((Tokens::new(access, Some(rt?), Some(0), payload), true))
+        Some(Tokens::new(access, Some(rt?), Some(0), payload))
     }
 
     fn fresh_id(&mut self) -> u64 {
