@@ -278,7 +278,7 @@ pub fn expires_at_from_f64(ms: f64) -> Result<u64, Error> {
     if ms.is_nan() {
         return Err(Error::new(
             ErrorCode::InvalidArgument,
-            "expiresAt must be a number",
+            "expiresAt must be a finite number",
         ));
     }
     // Not NaN: `as` truncates and saturates (negative to 0).
@@ -699,7 +699,8 @@ const MSG_NO_TOKENS: &str = "no tokens: call setTokens first";
 const MSG_REQUEST_TIMEOUT: &str = "token refresh timed out";
 const MSG_ISSUED_EXPIRED: &str = "the server issued an expired access token";
 const MSG_EXPIRED_BEFORE_STORED: &str = "new access token expired before onTokens settled";
-const MSG_NO_ACCESS_TOKEN: &str = "the answer has no access_token";
+// The same text as the token endpoint's own check (one copy in the binary).
+const MSG_NO_ACCESS_TOKEN: &str = "no usable access_token";
 const MSG_SAME_TOKEN: &str = "401, and the refresh gave the same token";
 
 impl<T: Clone> Session<T> {
