@@ -599,8 +599,6 @@ struct Current<T> {
     received_at: u64,
     /// The store acknowledged it (or the app gave it).
     stored: bool,
-    /// Whether the store was asked for it at least once.
-    store_offered: bool,
     /// The API refused its access token (401), or it is known to be unusable.
     access_bad: bool,
     /// Issued by the server in answer to a request (not given by the app).
@@ -1007,7 +1005,6 @@ impl<T: Clone> Session<T> {
             stores_before: self.stores,
             received_at: now,
             stored: !from_server,
-            store_offered: !from_server,
             access_bad,
             from_server,
         });
@@ -1156,10 +1153,10 @@ impl<T: Clone> Session<T> {
         let Some(c) = self.current.as_mut() else {
             return;
         };
-        if c.stored || (!have_waiters && c.store_offered) {
+        // A store id above the set's first: it was offered before.
+        if c.stored || (!have_waiters && self.stores > c.stores_before) {
             return;
         }
-        c.store_offered = true;
         let next = c.tokens.clone();
         self.stores += 1;
         let id = StoreId(self.stores);
