@@ -113,26 +113,26 @@ fn head(r: &mut String, kind: &str, id: u64) {
 fn drain(s: &mut Session<String>) -> String {
     let mut r = String::from(if s.reconnect_required() { "[1," } else { "[0," });
     put_int(&mut r, s.poll_timeout());
-    for a in s.take_actions() {
+    for a in &s.take_actions() {
         match a {
             Action::Resolve { call, access_token } => {
                 head(&mut r, "0", call.0);
-                put_str(&mut r, Some(&access_token));
+                put_str(&mut r, Some(access_token));
             }
             Action::Reject { call, error } => {
                 head(&mut r, "1", call.0);
                 r.push(',');
-                r.push_str(&super::error_json(&error));
+                r.push_str(&super::error_json(error));
             }
             Action::Refresh { id, refresh_token } => {
                 head(&mut r, "2", id.0);
-                put_str(&mut r, Some(&refresh_token));
+                put_str(&mut r, Some(refresh_token));
             }
             Action::Renew { id } => head(&mut r, "3", id.0),
             Action::Store { id, next, previous } => {
                 head(&mut r, "4", id.0);
                 r.push(',');
-                put_tokens(&mut r, Some(&next));
+                put_tokens(&mut r, Some(next));
                 r.push(',');
                 put_tokens(&mut r, previous.as_deref());
             }
