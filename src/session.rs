@@ -177,6 +177,7 @@
 use crate::error::{Error, ErrorCode};
 use crate::secret::Secret;
 use core::fmt;
+use std::rc::Rc;
 
 /// The largest integer a JS number holds exactly (2^53 − 1); expiry times
 /// are clamped to it so that `expiresAt` is always a finite integer in JS.
@@ -189,9 +190,6 @@ pub const DEFAULT_STORE_TIMEOUT_MS: u64 = 10_000;
 /// Default `request_timeout_ms`: longer than the transport's default 30 s
 /// timeout, so the transport's own `TIMEOUT` normally comes first.
 pub const DEFAULT_REQUEST_TIMEOUT_MS: u64 = 60_000;
-
-/// How many store ids are remembered (for late acknowledgements).
-const REMEMBER: usize = 16;
 
 /// How many spent refresh tokens are remembered exactly (as SHA-256
 /// digests, 32 bytes each: at most 128 KiB).
@@ -239,9 +237,8 @@ impl Spent {
             let old = self.recent[0];
             self.recent.copy_within(1.., 0);
             self.recent.pop();
-            if self.older.is_empty() {
-                self.older = vec![0; SPENT_FILTER_BITS / 8];
-            }
+            // Allocated at the first overflow (a no-op afterwards).
+            self.older.resize(SPENT_FILTER_BITS / 8, 0);
             for i in 0..SPENT_PROBES {
                 let (at, bit) = Self::probe(&old, i);
                 if let Some(w) = self.older.get_mut(at) {
@@ -263,12 +260,12 @@ impl Spent {
 
     fn contains(&self, rt: &Secret) -> bool {
         let d = Self::digest(rt);
+        // (An empty filter has no bits: `get` finds none.)
         self.recent.contains(&d)
-            || (!self.older.is_empty()
-                && (0..SPENT_PROBES).all(|i| {
-                    let (at, bit) = Self::probe(&d, i);
-                    self.older.get(at).is_some_and(|w| w & bit != 0)
-                }))
+            || (0..SPENT_PROBES).all(|i| {
+                let (at, bit) = Self::probe(&d, i);
+                self.older.get(at).is_some_and(|w| w & bit != 0)
+            })
     }
 }
 
@@ -281,7 +278,7 @@ pub fn expires_at_from_f64(ms: f64) -> Result<u64, Error> {
     if ms.is_nan() {
         return Err(Error::new(
             ErrorCode::InvalidArgument,
-            "expiresAt must be a number (ms since the epoch)",
+            "expiresAt must be a finite number",
         ));
     }
     // Not NaN: `as` truncates and saturates (negative to 0).
@@ -336,9 +333,15 @@ impl<T> Tokens<T> {
         }
     }
 
-    fn normalized(mut self) -> Self {
-        self.refresh_token = self.refresh_token.filter(|r| !r.expose().is_empty());
-        self
+    /// An empty refresh token counts as none.
+    fn normalize(&mut self) {
+        if self
+            .refresh_token
+            .as_ref()
+            .is_some_and(|r| r.expose().is_empty())
+        {
+            self.refresh_token = None;
+        }
     }
 }
 
@@ -537,9 +540,9 @@ pub enum Action<T> {
         /// For `store_done`.
         id: StoreId,
         /// The set to store (write its fields into its payload first).
-        next: Tokens<T>,
+        next: Rc<Tokens<T>>,
         /// The set it replaces (`None` the first time).
-        previous: Option<Tokens<T>>,
+        previous: Option<Rc<Tokens<T>>>,
     },
     /// Settle caller `call` with this access token.
     Resolve {
@@ -589,15 +592,13 @@ impl<T> fmt::Debug for Action<T> {
 /// The session's current set and what it knows about it.
 #[derive(Clone)]
 struct Current<T> {
-    tokens: Tokens<T>,
-    /// Unique per set, for matching store acknowledgements.
-    seq: u64,
+    tokens: Rc<Tokens<T>>,
+    /// The store ids issued before it: those above are stores of this set.
+    stores_before: u64,
     /// When the session got it (for the lifetime used to clamp the skew).
     received_at: u64,
     /// The store acknowledged it (or the app gave it).
     stored: bool,
-    /// Whether the store was asked for it at least once.
-    store_offered: bool,
     /// The API refused its access token (401), or it is known to be unusable.
     access_bad: bool,
     /// Issued by the server in answer to a request (not given by the app).
@@ -641,11 +642,13 @@ pub struct Session<T = ()> {
     config: SessionConfig,
     current: Option<Current<T>>,
     /// The set the store last acknowledged (or the app gave): `previous`.
-    acked: Option<Tokens<T>>,
+    acked: Option<Rc<Tokens<T>>>,
     /// Bumped whenever a new access token becomes current.
     epoch: u64,
-    /// Request, store and set ids (`seq`) come from this one counter.
+    /// The last request id issued.
     next_id: u64,
+    /// The last store id issued (`StoreId(0)` is never issued).
+    stores: u64,
     /// Sticky `RECONNECT_REQUIRED` after a refusal.
     refused: Option<Error>,
     /// Refresh tokens that may have reached the server.
@@ -653,21 +656,16 @@ pub struct Session<T = ()> {
     request: Option<Request>,
     /// The store in flight (always of the current set).
     store: Option<StoreOp>,
-    /// The last [`REMEMBER`] store ids and the set each was for (for late
-    /// acknowledgements), oldest first; `StoreId(0)` is never issued.
-    store_ids: [(StoreId, u64); REMEMBER],
     waiters: Vec<Waiter>,
-    /// Actions queued since the last `poll_action` that moved them, newest last.
+    /// Actions not yet handed out, oldest first.
     actions: Vec<Action<T>>,
-    /// Actions `poll_action` hands out next, next last.
-    out: Vec<Action<T>>,
 }
 
 impl<T> fmt::Debug for Session<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Session")
             .field("config", &self.config)
-            .field("tokens", &self.current.as_ref().map(|c| &c.tokens))
+            .field("tokens", &self.current.as_ref().map(|c| &*c.tokens))
             .field("stored", &self.current.as_ref().map(|c| c.stored))
             .field("refused", &self.refused.is_some())
             .field("request", &self.request.as_ref().map(|r| (r.id, r.open)))
@@ -689,21 +687,19 @@ fn with_code(e: Error, code: ErrorCode, msg: &str) -> Error {
     }
 }
 
-pub(crate) const MSG_STORE_FAILED: &str =
-    "onTokens failed: new tokens not saved (offered again next call)";
-const MSG_STORE_TIMEOUT: &str =
-    "onTokens timed out: new tokens not saved (offered again next call)";
-const MSG_SPENT: &str =
-    "the refresh token may have been used (answer lost): the user must connect again";
+pub(crate) const MSG_STORE_FAILED: &str = "onTokens failed (tokens offered again next call)";
+const MSG_STORE_TIMEOUT: &str = "onTokens timed out (tokens offered again next call)";
+const MSG_SPENT: &str = "refresh token possibly spent: the user must connect again";
 const MSG_REFUSED: &str = "refresh token refused: the user must connect again";
-const MSG_NO_REFRESH: &str = "new access token needed: no refresh token and no renew";
-const MSG_NO_REFRESH_METHOD: &str =
-    "new access token needed: no client with refresh() and no renew";
+const MSG_NO_REFRESH: &str = "no refresh token and no renew";
+const MSG_NO_REFRESH_METHOD: &str = "no client with refresh() and no renew";
 const MSG_NO_TOKENS: &str = "no tokens: call setTokens first";
 const MSG_REQUEST_TIMEOUT: &str = "token refresh timed out";
 const MSG_ISSUED_EXPIRED: &str = "the server issued an expired access token";
-const MSG_EXPIRED_BEFORE_STORED: &str = "the new access token expired before onTokens settled";
-const MSG_SAME_TOKEN: &str = "401, and the refresh gave the same access token";
+const MSG_EXPIRED_BEFORE_STORED: &str = "new access token expired before onTokens settled";
+// The same text as the token endpoint's own check (one copy in the binary).
+const MSG_NO_ACCESS_TOKEN: &str = "no usable access_token";
+const MSG_SAME_TOKEN: &str = "401, and the refresh gave the same token";
 
 impl<T: Clone> Session<T> {
     /// A session with `config`, at time `now`, starting from `initial`
@@ -716,17 +712,16 @@ impl<T: Clone> Session<T> {
             acked: None,
             epoch: 0,
             next_id: 0,
+            stores: 0,
             refused: None,
             spent: Spent::default(),
             request: None,
             store: None,
-            store_ids: [(StoreId(0), 0); REMEMBER],
             waiters: Vec::new(),
             actions: Vec::new(),
-            out: Vec::new(),
         };
         if let Some(t) = initial {
-            s.install(now, t.normalized(), false, false);
+            s.install(now, t, false, false);
         }
         s
     }
@@ -738,7 +733,7 @@ impl<T: Clone> Session<T> {
 
     /// The current token set, including one still waiting for the store.
     pub fn tokens(&self) -> Option<&Tokens<T>> {
-        self.current.as_ref().map(|c| &c.tokens)
+        self.current.as_ref().map(|c| &*c.tokens)
     }
 
     /// The current set's expiry.
@@ -806,12 +801,13 @@ impl<T: Clone> Session<T> {
 
     /// The next action, if any.
     pub fn poll_action(&mut self) -> Option<Action<T>> {
-        if self.out.is_empty() {
-            while let Some(a) = self.actions.pop() {
-                self.out.push(a);
-            }
-        }
-        self.out.pop()
+        (!self.actions.is_empty()).then(|| self.actions.remove(0))
+    }
+
+    /// Every action not yet handed out, oldest first (what repeated
+    /// [`Session::poll_action`] would give).
+    pub fn take_actions(&mut self) -> Vec<Action<T>> {
+        core::mem::take(&mut self.actions)
     }
 
     /// The earliest deadline (ms since the epoch) at which
@@ -882,7 +878,7 @@ impl<T: Clone> Session<T> {
     /// from the app, so it is not stored again. A refresh token already spent
     /// stays spent.
     pub fn set_tokens(&mut self, now: u64, tokens: Tokens<T>) {
-        let tokens = tokens.normalized();
+        // (An empty refresh token never equals the one a request carries.)
         if let Some(r) = self.request.as_mut() {
             r.live &= r.carried.is_some() && r.carried == tokens.refresh_token;
         }
@@ -895,67 +891,63 @@ impl<T: Clone> Session<T> {
     /// [`Action::Renew`]). Unknown ids are ignored; see the module docs for
     /// late answers.
     pub fn refresh_done(&mut self, now: u64, id: RequestId, outcome: RefreshOutcome<T>) {
-        if self.request.as_ref().is_none_or(|r| r.id != id) {
-            return;
-        }
-        let Some(req) = self.request.take() else {
+        let Some(req) = self.request.take_if(|r| r.id == id) else {
             return;
         };
-        let carried = req.carried.as_ref();
-        // Facts about the refresh token hold whether or not the result is used.
-        if let Some(rt) = carried {
-            let unspend = match &outcome {
-                RefreshOutcome::NotSent(_) => true,
-                // A 2xx answer that hands back the same refresh token.
-                RefreshOutcome::IssuedInvalid {
-                    refresh_token: Some(n),
-                    ..
-                } => n == rt,
-                // A valid answer without a new refresh token: the server
-                // keeps the old one valid (RFC 6749 §6).
-                RefreshOutcome::Issued(t) => {
-                    !t.access_token.expose().is_empty()
-                        && t.refresh_token
-                            .as_ref()
-                            .is_none_or(|n| n.expose().is_empty() || n == rt)
-                }
-                _ => false,
-            };
-            if unspend {
-                self.spent.remove(rt);
+        let carried = req.carried;
+        // Whether the answer proves the refresh token unspent, the set to
+        // install, and the error of the waiting callers (with a set: one
+        // kept for its rotated refresh token, whose access token is unusable).
+        let (unspend, next, fail) = match outcome {
+            RefreshOutcome::Issued(t) if !t.access_token.expose().is_empty() => {
+                let mut t = t;
+                t.normalize();
+                // No new refresh token, or the same: the server keeps the
+                // old one valid (RFC 6749 §6).
+                let same = t.refresh_token.is_none() || t.refresh_token == carried;
+                (same, Some(t), None)
             }
-        }
-        if req.live {
-            match outcome {
-                RefreshOutcome::Issued(t) => {
-                    let mut t = t.normalized();
-                    if t.access_token.expose().is_empty() {
-                        let e = err(ErrorCode::InvalidResponse, "the answer has no access_token");
-                        let rt = t.refresh_token.filter(|r| Some(r) != carried);
-                        self.adopt_invalid(now, e, rt, t.payload);
-                    } else {
-                        if t.refresh_token.is_none() {
-                            // RFC 6749 §6: no new refresh token, the old one stays.
-                            t.refresh_token = req.carried;
-                        }
-                        self.install(now, t, true, false);
-                    }
-                }
-                RefreshOutcome::Refused(e) => {
+            // No access token: an invalid answer (a rotated refresh token kept).
+            RefreshOutcome::Issued(t) => {
+                let rt = t
+                    .refresh_token
+                    .filter(|r| !r.expose().is_empty() && Some(r) != carried.as_ref());
+                let e = err(ErrorCode::InvalidResponse, MSG_NO_ACCESS_TOKEN);
+                (false, self.kept(rt, t.payload), Some(e))
+            }
+            RefreshOutcome::IssuedInvalid {
+                error,
+                refresh_token,
+                payload,
+            } => {
+                let rt = refresh_token.filter(|r| !r.expose().is_empty());
+                // A 2xx answer that hands back the same refresh token.
+                let same = rt.is_some() && rt == carried;
+                (same, self.kept(rt, payload), Some(error))
+            }
+            RefreshOutcome::Refused(e) => {
+                if req.live {
                     // `drive` fails every caller with it.
                     self.refused = Some(with_code(e, ErrorCode::ReconnectRequired, MSG_REFUSED));
                 }
-                RefreshOutcome::NotSent(e) | RefreshOutcome::Failed(e) => {
-                    self.fail_waiters(now, &e);
-                }
-                RefreshOutcome::IssuedInvalid {
-                    error,
-                    refresh_token,
-                    payload,
-                } => {
-                    let rt = refresh_token.filter(|r| !r.expose().is_empty());
-                    self.adopt_invalid(now, error, rt, payload);
-                }
+                (false, None, None)
+            }
+            RefreshOutcome::NotSent(e) => (true, None, Some(e)),
+            RefreshOutcome::Failed(e) => (false, None, Some(e)),
+        };
+        // Facts about the refresh token hold whether or not the result is used.
+        if let Some(rt) = carried.as_ref().filter(|_| unspend) {
+            self.spent.remove(rt);
+        }
+        if req.live {
+            if let Some(mut t) = next {
+                // Without a new refresh token, the old one stays.
+                t.refresh_token = t.refresh_token.or(carried);
+                self.install(now, t, true, fail.is_some());
+            }
+            // After an invalid answer the kept set is not stored yet: no fallback.
+            if let Some(e) = fail {
+                self.fail_waiters(now, &e);
             }
         }
         self.drive(now);
@@ -964,32 +956,29 @@ impl<T: Clone> Session<T> {
     /// The result of store `id` (from [`Action::Store`]). Unknown ids are
     /// ignored; a late success for the set still pending acknowledges it.
     pub fn store_done(&mut self, now: u64, id: StoreId, result: Result<(), Error>) {
-        let Some(&(_, seq)) = self
-            .store_ids
-            .iter()
-            .find(|(sid, _)| *sid == id && id.0 != 0)
-        else {
-            return;
-        };
         let was_inflight = self.store.is_some_and(|s| s.id == id);
         if was_inflight {
             self.store = None;
         }
-        if self.pending(seq) {
-            match result {
-                Ok(()) => {
-                    if let Some(c) = self.current.as_mut() {
-                        c.stored = true;
-                        self.acked = Some(c.tokens.clone());
-                    }
-                    // Any other store of this set is now moot.
-                    self.store = None;
-                }
-                Err(e) => {
-                    if was_inflight {
-                        let e = with_code(e, ErrorCode::StoreFailed, MSG_STORE_FAILED);
-                        self.fail_waiters(now, &e);
-                    }
+        // A store of the current set, still waiting for the store.
+        let Some(c) = self
+            .current
+            .as_mut()
+            .filter(|c| !c.stored && c.stores_before < id.0 && id.0 <= self.stores)
+        else {
+            return;
+        };
+        match result {
+            Ok(()) => {
+                c.stored = true;
+                self.acked = Some(c.tokens.clone());
+                // Any other store of this set is now moot.
+                self.store = None;
+            }
+            Err(e) => {
+                if was_inflight {
+                    let e = with_code(e, ErrorCode::StoreFailed, MSG_STORE_FAILED);
+                    self.fail_waiters(now, &e);
                 }
             }
         }
@@ -998,18 +987,12 @@ impl<T: Clone> Session<T> {
 
     // ---- internals ----
 
-    /// Whether set `seq` is current and waiting for the store.
-    fn pending(&self, seq: u64) -> bool {
-        self.current
-            .as_ref()
-            .is_some_and(|c| c.seq == seq && !c.stored)
-    }
-
     /// Makes `t` the current set: given by the app (stored already), or
     /// issued by the server (to be stored; `access_bad` for a set kept only
     /// for its rotated refresh token).
-    fn install(&mut self, now: u64, tokens: Tokens<T>, from_server: bool, access_bad: bool) {
-        let seq = self.fresh_id();
+    fn install(&mut self, now: u64, mut tokens: Tokens<T>, from_server: bool, access_bad: bool) {
+        tokens.normalize();
+        let tokens = Rc::new(tokens);
         if !from_server {
             self.acked = Some(tokens.clone());
         }
@@ -1019,29 +1002,22 @@ impl<T: Clone> Session<T> {
         self.store = None;
         self.current = Some(Current {
             tokens,
-            seq,
+            stores_before: self.stores,
             received_at: now,
             stored: !from_server,
-            store_offered: !from_server,
             access_bad,
             from_server,
         });
     }
 
-    /// A set that failed validation: keep a rotated refresh token (in a set
-    /// whose access token counts as expired), else it is a plain failure.
-    fn adopt_invalid(&mut self, now: u64, e: Error, rt: Option<Secret>, payload: T) {
-        if let Some(rt) = rt {
-            let access = self
-                .current
-                .as_ref()
-                .map(|c| c.tokens.access_token.clone())
-                .unwrap_or_else(|| Secret::new(""));
-            let t = Tokens::new(access, Some(rt), Some(0), payload);
-            self.install(now, t, true, true);
-        }
-        // As after `Failed` (the set, if any, is not stored yet: no fallback).
-        self.fail_waiters(now, &e);
+    /// The set that keeps `rt`, a rotated refresh token from an answer that
+    /// failed validation: its access token counts as expired.
+    fn kept(&self, rt: Option<Secret>, payload: T) -> Option<Tokens<T>> {
+        let access = self
+            .current
+            .as_ref()
+            .map_or_else(|| Secret::new(""), |c| c.tokens.access_token.clone());
+        Some(Tokens::new(access, Some(rt?), Some(0), payload))
     }
 
     fn fresh_id(&mut self) -> u64 {
@@ -1177,19 +1153,17 @@ impl<T: Clone> Session<T> {
         let Some(c) = self.current.as_mut() else {
             return;
         };
-        if c.stored || (!have_waiters && c.store_offered) {
+        // A store id above the set's first: it was offered before.
+        if c.stored || (!have_waiters && self.stores > c.stores_before) {
             return;
         }
-        c.store_offered = true;
-        let seq = c.seq;
         let next = c.tokens.clone();
-        let id = StoreId(self.fresh_id());
+        self.stores += 1;
+        let id = StoreId(self.stores);
         self.store = Some(StoreOp {
             id,
             deadline: now.saturating_add(self.config.store_timeout_ms),
         });
-        self.store_ids.copy_within(1.., 0);
-        self.store_ids[REMEMBER - 1] = (id, seq);
         let previous = self.acked.clone();
         self.actions.push(Action::Store { id, next, previous });
     }

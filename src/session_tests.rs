@@ -38,7 +38,9 @@ fn expect_refresh(a: &[Action<u32>]) -> (RequestId, String) {
 
 fn expect_store(a: &[Action<u32>]) -> (StoreId, Tokens<u32>, Option<Tokens<u32>>) {
     match a {
-        [Action::Store { id, next, previous }] => (*id, next.clone(), previous.clone()),
+        [Action::Store { id, next, previous }] => {
+            (*id, (**next).clone(), previous.as_deref().cloned())
+        }
         other => panic!("expected one Store, got {other:?}"),
     }
 }
@@ -927,4 +929,23 @@ fn usable_until_is_the_last_fresh_millisecond() {
     // No expiry: for ever.
     s.set_tokens(T0, toks("a2", None, None));
     assert_eq!(s.usable_until(T0).map(|(_, u)| u), Some(u64::MAX));
+}
+
+#[test]
+fn take_actions_gives_what_poll_action_would() {
+    // A valid token for one caller, a refresh for another: two actions, in order.
+    let mut a = session(Some(toks("a1", Some("r1"), Some(T0 + 10 * MIN))));
+    let mut b = session(Some(toks("a1", Some("r1"), Some(T0 + 10 * MIN))));
+    for s in [&mut a, &mut b] {
+        s.call(T0, CallId(1), CallKind::GetAccessToken);
+        s.call(T0, CallId(2), CallKind::ForceRefresh);
+    }
+    let polled = format!("{:?}", drain(&mut a));
+    let taken = format!("{:?}", b.take_actions());
+    assert_eq!(polled, taken);
+    assert!(
+        polled.contains("Resolve") && polled.contains("Refresh"),
+        "{polled}"
+    );
+    assert!(b.take_actions().is_empty() && b.poll_action().is_none());
 }

@@ -13,9 +13,9 @@
 //! and the driver puts them into the object it hands out.
 
 use super::ops::{bad, Args};
-use super::out::{self, Out};
 use super::{put, restore, take, Obj};
 use crate::error::{Error, ErrorCode, Result};
+use crate::json::write_str;
 use crate::session::{
     expires_at_from_f64, Action, CallId, CallKind, RefreshOutcome, RequestId, Session,
     SessionConfig, StoreId, Tokens,
@@ -25,8 +25,10 @@ use crate::Secret;
 /// 2^53 − 1: the largest time the driver can hold exactly.
 const MAX_SAFE: u64 = (1 << 53) - 1;
 
+/// A time in ms from the driver: fractions dropped, clamped to
+/// `0..=MAX_SAFE` (`as` saturates; NaN and none are 0).
 fn ms(v: Option<f64>) -> u64 {
-    v.map(|n| expires_at_from_f64(n).unwrap_or(0)).unwrap_or(0)
+    v.map_or(0, |n| (n as u64).min(MAX_SAFE))
 }
 
 /// A token set from `[accessToken, refreshToken?, expiresAt?, payloadJson]`
@@ -37,11 +39,11 @@ fn tokens(a: &Args, i: usize, strict: bool) -> Result<Tokens<String>> {
     let f = a.arr(i);
     let access = f
         .ne(0)
-        .ok_or_else(|| bad("a token set needs accessToken (a non-empty string)"))?;
+        .ok_or_else(|| bad("accessToken must be a non-empty string"))?;
     let expires_at = match f.n(2) {
         None => None,
         Some(n) if strict && !n.is_finite() => {
-            return Err(bad("a token set's expiresAt must be a finite number"))
+            return Err(bad("expiresAt must be a finite number"))
         }
         Some(n) => Some(expires_at_from_f64(n)?),
     };
@@ -61,61 +63,84 @@ fn error_from(a: &Args, i: usize) -> Error {
     if let Some(s) = f.n(2).filter(|s| (0.0..1000.0).contains(s)) {
         e = e.with_status(s as u16);
     }
-    let (er, d, u) = (f.s(3), f.s(4), f.s(5));
-    if er.is_some() || d.is_some() || u.is_some() {
-        e = e.with_server_error(er, d, u);
-    }
-    e
+    e.with_server_error(f.s(3), f.s(4), f.s(5))
 }
 
-fn int(n: u64) -> String {
-    crate::encoding::decimal(n.min(i64::MAX as u64) as i64)
+/// Writes `n` (`null` for none).
+fn put_int(r: &mut String, n: Option<u64>) {
+    match n {
+        Some(n) => r.push_str(&crate::encoding::decimal(n.min(i64::MAX as u64) as i64)),
+        None => r.push_str("null"),
+    }
 }
 
-/// A token set as JSON for the driver: `[payload, accessToken, refreshToken?, expiresAt?]`.
-fn tokens_json(t: &Tokens<String>) -> String {
-    let mut o = Out::arr();
-    o.push_raw(&out::string(&t.payload));
-    o.push_s(t.access_token.expose());
-    match &t.refresh_token {
-        Some(r) => o.push_s(r.expose()),
-        None => o.push_raw("null"),
+/// Writes `,` and the string `v` (`null` for none).
+fn put_str(r: &mut String, v: Option<&Secret>) {
+    r.push(',');
+    match v {
+        Some(v) => write_str(v.expose(), r),
+        None => r.push_str("null"),
     }
-    o.push_raw(&t.expires_at.map_or("null".into(), int));
-    o.end()
+}
+
+/// Writes a token set for the driver, `[payload, accessToken, refreshToken?,
+/// expiresAt?]` (`null` for none).
+fn put_tokens(r: &mut String, t: Option<&Tokens<String>>) {
+    let Some(t) = t else {
+        r.push_str("null");
+        return;
+    };
+    r.push('[');
+    write_str(&t.payload, r);
+    put_str(r, Some(&t.access_token));
+    put_str(r, t.refresh_token.as_ref());
+    r.push(',');
+    put_int(r, t.expires_at);
+    r.push(']');
+}
+
+/// Opens action `[kind, id`.
+fn head(r: &mut String, kind: &str, id: u64) {
+    r.push_str(",[");
+    r.push_str(kind);
+    r.push(',');
+    put_int(r, Some(id));
 }
 
 /// `[reconnect, deadline, ...actions]`: the reconnect flag (1/0), the next
 /// deadline and the queued actions (`[kind, id, x?, y?]`, kinds 0 resolve,
 /// 1 reject, 2 refresh, 3 renew, 4 store).
 fn drain(s: &mut Session<String>) -> String {
-    let mut r = Out::arr();
-    r.push_raw(if s.reconnect_required() { "1" } else { "0" });
-    r.push_raw(&s.poll_timeout().map_or("null".into(), int));
-    while let Some(a) = s.poll_action() {
-        let mut o = Out::arr();
-        let (kind, id) = match &a {
-            Action::Resolve { call, .. } => ("0", call.0),
-            Action::Reject { call, .. } => ("1", call.0),
-            Action::Refresh { id, .. } => ("2", id.0),
-            Action::Renew { id } => ("3", id.0),
-            Action::Store { id, .. } => ("4", id.0),
-        };
-        o.push_raw(kind);
-        o.push_raw(&int(id));
+    let mut r = String::from(if s.reconnect_required() { "[1," } else { "[0," });
+    put_int(&mut r, s.poll_timeout());
+    for a in &s.take_actions() {
         match a {
-            Action::Resolve { access_token, .. } => o.push_s(access_token.expose()),
-            Action::Reject { error, .. } => o.push_raw(&super::error_json(&error)),
-            Action::Refresh { refresh_token, .. } => o.push_s(refresh_token.expose()),
-            Action::Renew { .. } => {}
-            Action::Store { next, previous, .. } => {
-                o.push_raw(&tokens_json(&next));
-                o.push_raw(&previous.as_ref().map_or("null".into(), tokens_json));
+            Action::Resolve { call, access_token } => {
+                head(&mut r, "0", call.0);
+                put_str(&mut r, Some(access_token));
+            }
+            Action::Reject { call, error } => {
+                head(&mut r, "1", call.0);
+                r.push(',');
+                r.push_str(&super::error_json(error));
+            }
+            Action::Refresh { id, refresh_token } => {
+                head(&mut r, "2", id.0);
+                put_str(&mut r, Some(refresh_token));
+            }
+            Action::Renew { id } => head(&mut r, "3", id.0),
+            Action::Store { id, next, previous } => {
+                head(&mut r, "4", id.0);
+                r.push(',');
+                put_tokens(&mut r, Some(next));
+                r.push(',');
+                put_tokens(&mut r, previous.as_deref());
             }
         }
-        r.push_raw(&o.end());
+        r.push(']');
     }
-    r.end()
+    r.push(']');
+    r
 }
 
 /// `[_, _, handle, input, now, ...]`; inputs: 0 new, 1 check, 2 usable,
@@ -187,12 +212,18 @@ fn step(
             };
             // Until when (with no other input) the same answer holds: the
             // driver may hand the token out before then without asking again.
-            let mut o = Out::arr();
-            o.push_s(t.expose());
-            o.push_raw(&int(until.min(MAX_SAFE)));
-            return Ok(o.end());
+            let mut r = String::from("[");
+            write_str(t.expose(), &mut r);
+            r.push(',');
+            put_int(&mut r, Some(until.min(MAX_SAFE)));
+            r.push(']');
+            return Ok(r);
         }
-        3 => return Ok(s.tokens().map_or("null".into(), tokens_json)),
+        3 => {
+            let mut r = String::new();
+            put_tokens(&mut r, s.tokens());
+            return Ok(r);
+        }
         4 => {
             let kind = match a.n(6) {
                 Some(1.0) => CallKind::ForceRefresh,
