@@ -105,10 +105,10 @@ impl GrantKind {
     }
     fn describe(self) -> &'static str {
         match self {
-            GrantKind::AuthorizationCode => "authorization-code grant",
-            GrantKind::RefreshToken => "refresh-token grant",
-            GrantKind::ClientCredentials => "client-credentials grant",
-            GrantKind::ApiKey => "API-key grant",
+            GrantKind::AuthorizationCode => "code exchange",
+            GrantKind::RefreshToken => "refresh",
+            GrantKind::ClientCredentials => "client credentials",
+            GrantKind::ApiKey => "API key",
         }
     }
 }
@@ -304,14 +304,14 @@ impl ClientConfig {
             if o.environment.is_some() || o.base_url.is_some() {
                 "environment or baseUrl"
             } else if ov.code_exchange_auth.is_some() || ov.refresh_auth.is_some() {
-                "codeExchangeAuth or refreshAuth (use clientAuth)"
+                "codeExchangeAuth/refreshAuth (use clientAuth)"
             } else {
                 ""
             }
         } else if o.client_auth.is_some() {
             "clientAuth"
         } else if o.token_endpoint.is_some() || o.authorization_endpoint.is_some() {
-            "tokenEndpoint or authorizationEndpoint"
+            "tokenEndpoint/authorizationEndpoint"
         } else {
             ""
         };
@@ -332,7 +332,7 @@ impl ClientConfig {
             None => ClientAuth::None,
         };
         if auth != ClientAuth::None && client_secret.is_none() {
-            return Err(arg("clientAuth basic and post need clientSecret"));
+            return Err(arg("clientAuth basic/post needs clientSecret"));
         }
         let endpoints = if generic {
             let token = parse_endpoint(
@@ -422,7 +422,7 @@ impl ClientConfig {
     ) -> Result<String> {
         let endpoint = self
             .authorization_endpoint()
-            .ok_or_else(|| arg("this client has no authorizationEndpoint"))?;
+            .ok_or_else(|| arg("no authorizationEndpoint"))?;
         crate::authorize::AuthorizationRequest {
             authorization_endpoint: endpoint.as_str(),
             client_id: &self.client_id,
@@ -522,7 +522,7 @@ impl ClientConfig {
                     (PkceRule::RequiredUnlessOptedOut, None) if !self.pkce => {}
                     (PkceRule::RequiredUnlessOptedOut, None) => {
                         return Err(arg(
-                            "codeVerifier is required (or build the client with pkce: false)",
+                            "codeVerifier is required (or pkce: false)",
                         ))
                     }
                     (PkceRule::Required, None) => return Err(arg("codeVerifier is required")),
@@ -695,7 +695,7 @@ pub fn findity_authorization_grant_request(
 ) -> Result<HttpRequest> {
     if !is_access_token(org_access_token) {
         return Err(arg(
-            "accessToken must be non-empty printable ASCII without spaces",
+            "accessToken must be visible ASCII",
         ));
     }
     let mut body = Body::new(false);
@@ -929,7 +929,7 @@ fn process_with(
         _ => Some(f64::NAN),
     };
     if expires_in.is_some_and(|n| n.is_nan() || n < 0.0) {
-        return bad("expires_in must be a non-negative number");
+        return bad("invalid expires_in");
     }
     let refresh_token = match o.str("refresh_token") {
         Some(t) if t.is_empty() => None,
@@ -986,13 +986,13 @@ pub fn check_static_jwt(token: &str, now_ms: f64) -> Result<Option<f64>> {
     if !is_access_token(token) {
         return Err(Error::new(
             ErrorCode::InvalidJwt,
-            "the token must be printable ASCII without spaces",
+            "token must be visible ASCII",
         ));
     }
     if exp_ms.is_some_and(|exp| exp <= now_ms) {
         return Err(Error::new(
             ErrorCode::TokenExpired,
-            "token expired; issue a new one",
+            "token expired",
         ));
     }
     let cap = if now_ms.is_finite() {
