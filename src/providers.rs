@@ -570,7 +570,7 @@ pub(crate) fn api_base(e: &Endpoint) -> String {
 /// A host root: `over` if given, else `hosts`' root for `environment`
 /// (`None` without either), with `path` appended.
 fn root(
-    hosts: Option<Hosts>,
+    hosts: &Option<Hosts>,
     environment: Option<&str>,
     over: Option<&str>,
     what: &str,
@@ -601,9 +601,9 @@ impl Endpoints {
         if p.auth_hosts.is_none() && base_url.is_some() {
             return Err(takes_no(p, "baseUrl"));
         }
-        let base = root(p.auth_hosts, environment, base_url, "baseUrl", p.base_path)?;
+        let base = root(&p.auth_hosts, environment, base_url, "baseUrl", p.base_path)?;
         let api = root(
-            p.api_hosts,
+            &p.api_hosts,
             environment,
             api_base_url,
             "apiBaseUrl",
