@@ -208,9 +208,6 @@ pub enum ErrorShape {
 /// How one grant is sent and its answer read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct GrantRules {
-    /// The path under the provider's base (after [`Profile::base_path`]);
-    /// `""` for a generic server: the configured token endpoint.
-    pub path: &'static str,
     /// Body encoding.
     pub encoding: BodyEncoding,
     /// Client authentication.
@@ -243,8 +240,11 @@ pub struct Profile {
     /// A path every endpoint and the API base live under, appended to the
     /// host root or to a base URL override (Spendesk: `/v1`).
     pub base_path: &'static str,
-    /// The authorization endpoint's path.
-    pub authorize_path: Option<&'static str>,
+    /// The endpoints' paths under the base (after [`Profile::base_path`]), in
+    /// [`Endpoints`] order: authorization, code exchange, refresh, client
+    /// credentials, API key, Findity's authorization grant. A generic server
+    /// has none (the caller gives its endpoints).
+    pub paths: [Option<&'static str>; 6],
     /// Code exchange (RFC 6749 §4.1.3).
     pub authorization_code: Option<GrantRules>,
     /// Refresh (RFC 6749 §6).
@@ -253,8 +253,6 @@ pub struct Profile {
     pub client_credentials: Option<GrantRules>,
     /// API-key token request (Spendesk `/auth/token`).
     pub api_key: Option<GrantRules>,
-    /// Findity's user authorization grant path (answers `{"code"}`).
-    pub authorization_grant_path: Option<&'static str>,
     /// Error body shape.
     pub errors: ErrorShape,
     /// Statuses that, on a refresh, mean the refresh token is gone
@@ -285,7 +283,6 @@ const OK_200_201: &[u16] = &[200, 201];
 /// Rules of a standard server's grants: the configured token endpoint, form
 /// bodies, the configured client authentication, 200, `expires_in` seconds.
 pub(crate) const RFC_GRANT: GrantRules = GrantRules {
-    path: "",
     encoding: BodyEncoding::Form,
     client_auth: ClientAuthRule::Configured,
     pkce: PkceRule::RequiredUnlessOptedOut,
@@ -305,12 +302,11 @@ pub const RFC6749: Profile = Profile {
     auth_hosts: None,
     api_hosts: None,
     base_path: "",
-    authorize_path: None,
+    paths: [None; 6],
     authorization_code: Some(RFC_GRANT),
     refresh_token: Some(RFC_GRANT),
     client_credentials: Some(RFC_GRANT),
     api_key: None,
-    authorization_grant_path: None,
     errors: ErrorShape::Rfc6749,
     reconnect_statuses: &[],
     token_type_may_be_absent: false,
@@ -352,9 +348,15 @@ pub const SPENDESK: Profile = Profile {
     }),
     api_hosts: None,
     base_path: "/v1",
-    authorize_path: Some("/oauth2/authorize"),
+    paths: [
+        Some("/oauth2/authorize"),
+        Some("/oauth2/token/create"),
+        Some("/oauth2/token/refresh"),
+        None,
+        Some("/auth/token"),
+        None,
+    ],
     authorization_code: Some(GrantRules {
-        path: "/oauth2/token/create",
         encoding: BodyEncoding::Json,
         client_auth: ClientAuthRule::BodySecretIfAny,
         pkce: PkceRule::Required,
@@ -364,7 +366,6 @@ pub const SPENDESK: Profile = Profile {
         scope_plus_is_space: false,
     }),
     refresh_token: Some(GrantRules {
-        path: "/oauth2/token/refresh",
         encoding: BodyEncoding::Json,
         client_auth: ClientAuthRule::Body,
         pkce: PkceRule::NotUsed,
@@ -375,7 +376,6 @@ pub const SPENDESK: Profile = Profile {
     }),
     client_credentials: None,
     api_key: Some(GrantRules {
-        path: "/auth/token",
         encoding: BodyEncoding::Empty,
         client_auth: ClientAuthRule::ApiKeyBasic,
         pkce: PkceRule::NotUsed,
@@ -384,7 +384,6 @@ pub const SPENDESK: Profile = Profile {
         expiry: Expiry::ExpiresInSeconds,
         scope_plus_is_space: false,
     }),
-    authorization_grant_path: None,
     errors: ErrorShape::SpendeskErrors,
     reconnect_statuses: &[401, 403],
     token_type_may_be_absent: true,
@@ -392,7 +391,6 @@ pub const SPENDESK: Profile = Profile {
 };
 
 const PLEO_CODE: GrantRules = GrantRules {
-    path: "/oauth/token",
     encoding: BodyEncoding::Form,
     client_auth: ClientAuthRule::Basic,
     pkce: PkceRule::Required,
@@ -435,7 +433,14 @@ pub const PLEO: Profile = Profile {
         test_name: "staging",
     }),
     base_path: "",
-    authorize_path: Some("/oauth/authorize"),
+    paths: [
+        Some("/oauth/authorize"),
+        Some("/oauth/token"),
+        Some("/oauth/token"),
+        None,
+        None,
+        None,
+    ],
     authorization_code: Some(PLEO_CODE),
     refresh_token: Some(GrantRules {
         pkce: PkceRule::NotUsed,
@@ -445,7 +450,6 @@ pub const PLEO: Profile = Profile {
     }),
     client_credentials: None,
     api_key: None,
-    authorization_grant_path: None,
     errors: ErrorShape::Rfc6749,
     reconnect_statuses: &[],
     token_type_may_be_absent: false,
@@ -453,7 +457,6 @@ pub const PLEO: Profile = Profile {
 };
 
 const FINDITY_CC: GrantRules = GrantRules {
-    path: "/api/oauth/token/",
     encoding: BodyEncoding::Form,
     client_auth: ClientAuthRule::Body,
     pkce: PkceRule::NotUsed,
@@ -487,9 +490,15 @@ pub const FINDITY: Profile = Profile {
     }),
     api_hosts: None,
     base_path: "",
-    authorize_path: None,
+    paths: [
+        None,
+        Some("/api/oauth/token"),
+        Some("/api/oauth/token/"),
+        Some("/api/oauth/token/"),
+        None,
+        Some("/api/oauth/authorization-grant"),
+    ],
     authorization_code: Some(GrantRules {
-        path: "/api/oauth/token",
         client_auth: ClientAuthRule::Nothing,
         ..FINDITY_CC
     }),
@@ -499,7 +508,6 @@ pub const FINDITY: Profile = Profile {
     }),
     client_credentials: Some(FINDITY_CC),
     api_key: None,
-    authorization_grant_path: Some("/api/oauth/authorization-grant"),
     errors: ErrorShape::Rfc6749,
     reconnect_statuses: &[],
     token_type_may_be_absent: false,
@@ -523,12 +531,11 @@ pub const PROSPEND: Profile = Profile {
         test_name: "sandbox",
     }),
     base_path: "",
-    authorize_path: None,
+    paths: [None; 6],
     authorization_code: None,
     refresh_token: None,
     client_credentials: None,
     api_key: None,
-    authorization_grant_path: None,
     errors: ErrorShape::Rfc6749,
     reconnect_statuses: &[],
     token_type_may_be_absent: false,
@@ -610,18 +617,9 @@ impl Endpoints {
             p.base_path,
         )?;
         // One join per path, in a loop (not one call site per endpoint).
-        let grant = |g: Option<GrantRules>| g.map(|g| g.path);
-        let paths = [
-            p.authorize_path,
-            grant(p.authorization_code),
-            grant(p.refresh_token),
-            grant(p.client_credentials),
-            grant(p.api_key),
-            p.authorization_grant_path,
-        ];
         let mut urls: [Option<Endpoint>; 6] = Default::default();
         if let Some(base) = &base {
-            for (slot, path) in urls.iter_mut().zip(paths) {
+            for (slot, path) in urls.iter_mut().zip(p.paths) {
                 if let Some(path) = path {
                     *slot = Some(base.join(path)?);
                 }
