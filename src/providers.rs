@@ -245,14 +245,10 @@ pub struct Profile {
     /// credentials, API key, Findity's authorization grant. A generic server
     /// has none (the caller gives its endpoints).
     pub paths: [Option<&'static str>; 6],
-    /// Code exchange (RFC 6749 §4.1.3).
-    pub authorization_code: Option<GrantRules>,
-    /// Refresh (RFC 6749 §6).
-    pub refresh_token: Option<GrantRules>,
-    /// Client credentials (RFC 6749 §4.4).
-    pub client_credentials: Option<GrantRules>,
-    /// API-key token request (Spendesk `/auth/token`).
-    pub api_key: Option<GrantRules>,
+    /// Each grant's rules, in [`crate::token::GrantKind`] order: code
+    /// exchange (RFC 6749 §4.1.3), refresh (RFC 6749 §6), client credentials
+    /// (RFC 6749 §4.4), API-key token request (Spendesk `/auth/token`).
+    pub grants: [Option<GrantRules>; 4],
     /// Error body shape.
     pub errors: ErrorShape,
     /// Statuses that, on a refresh, mean the refresh token is gone
@@ -267,13 +263,7 @@ pub struct Profile {
 impl Profile {
     /// The rules for `kind`, if the provider has that grant.
     pub fn rules(&self, kind: crate::token::GrantKind) -> Option<&GrantRules> {
-        use crate::token::GrantKind as K;
-        match kind {
-            K::AuthorizationCode => self.authorization_code.as_ref(),
-            K::RefreshToken => self.refresh_token.as_ref(),
-            K::ClientCredentials => self.client_credentials.as_ref(),
-            K::ApiKey => self.api_key.as_ref(),
-        }
+        self.grants[kind as usize].as_ref()
     }
 }
 
@@ -303,10 +293,7 @@ pub const RFC6749: Profile = Profile {
     api_hosts: None,
     base_path: "",
     paths: [None; 6],
-    authorization_code: Some(RFC_GRANT),
-    refresh_token: Some(RFC_GRANT),
-    client_credentials: Some(RFC_GRANT),
-    api_key: None,
+    grants: [Some(RFC_GRANT), Some(RFC_GRANT), Some(RFC_GRANT), None],
     errors: ErrorShape::Rfc6749,
     reconnect_statuses: &[],
     token_type_may_be_absent: false,
@@ -349,41 +336,47 @@ pub const SPENDESK: Profile = Profile {
     api_hosts: None,
     base_path: "/v1",
     paths: [
-        Some("/oauth2/authorize"),
-        Some("/oauth2/token/create"),
-        Some("/oauth2/token/refresh"),
-        None,
-        Some("/auth/token"),
-        None,
+        Some("/oauth2/authorize"),     // authorize
+        Some("/oauth2/token/create"),  // code exchange
+        Some("/oauth2/token/refresh"), // refresh
+        None,                          // client credentials
+        Some("/auth/token"),           // API key
+        None,                          // authorization grant
     ],
-    authorization_code: Some(GrantRules {
-        encoding: BodyEncoding::Json,
-        client_auth: ClientAuthRule::BodySecretIfAny,
-        pkce: PkceRule::Required,
-        redirect_uri: RedirectRule::IfConfigured,
-        success: OK_200_201,
-        expiry: Expiry::JwtExp,
-        scope_plus_is_space: false,
-    }),
-    refresh_token: Some(GrantRules {
-        encoding: BodyEncoding::Json,
-        client_auth: ClientAuthRule::Body,
-        pkce: PkceRule::NotUsed,
-        redirect_uri: RedirectRule::Never,
-        success: OK_200_201,
-        expiry: Expiry::JwtExp,
-        scope_plus_is_space: false,
-    }),
-    client_credentials: None,
-    api_key: Some(GrantRules {
-        encoding: BodyEncoding::Empty,
-        client_auth: ClientAuthRule::ApiKeyBasic,
-        pkce: PkceRule::NotUsed,
-        redirect_uri: RedirectRule::Never,
-        success: OK_200_201,
-        expiry: Expiry::ExpiresInSeconds,
-        scope_plus_is_space: false,
-    }),
+    grants: [
+        // code exchange
+        Some(GrantRules {
+            encoding: BodyEncoding::Json,
+            client_auth: ClientAuthRule::BodySecretIfAny,
+            pkce: PkceRule::Required,
+            redirect_uri: RedirectRule::IfConfigured,
+            success: OK_200_201,
+            expiry: Expiry::JwtExp,
+            scope_plus_is_space: false,
+        }),
+        // refresh
+        Some(GrantRules {
+            encoding: BodyEncoding::Json,
+            client_auth: ClientAuthRule::Body,
+            pkce: PkceRule::NotUsed,
+            redirect_uri: RedirectRule::Never,
+            success: OK_200_201,
+            expiry: Expiry::JwtExp,
+            scope_plus_is_space: false,
+        }),
+        // client credentials
+        None,
+        // API key
+        Some(GrantRules {
+            encoding: BodyEncoding::Empty,
+            client_auth: ClientAuthRule::ApiKeyBasic,
+            pkce: PkceRule::NotUsed,
+            redirect_uri: RedirectRule::Never,
+            success: OK_200_201,
+            expiry: Expiry::ExpiresInSeconds,
+            scope_plus_is_space: false,
+        }),
+    ],
     errors: ErrorShape::SpendeskErrors,
     reconnect_statuses: &[401, 403],
     token_type_may_be_absent: true,
@@ -434,22 +427,28 @@ pub const PLEO: Profile = Profile {
     }),
     base_path: "",
     paths: [
-        Some("/oauth/authorize"),
-        Some("/oauth/token"),
-        Some("/oauth/token"),
+        Some("/oauth/authorize"), // authorize
+        Some("/oauth/token"),     // code exchange
+        Some("/oauth/token"),     // refresh
+        None,                     // client credentials
+        None,                     // API key
+        None,                     // authorization grant
+    ],
+    grants: [
+        // code exchange
+        Some(PLEO_CODE),
+        // refresh
+        Some(GrantRules {
+            pkce: PkceRule::NotUsed,
+            redirect_uri: RedirectRule::Never,
+            scope_plus_is_space: true,
+            ..PLEO_CODE
+        }),
+        // client credentials
         None,
-        None,
+        // API key
         None,
     ],
-    authorization_code: Some(PLEO_CODE),
-    refresh_token: Some(GrantRules {
-        pkce: PkceRule::NotUsed,
-        redirect_uri: RedirectRule::Never,
-        scope_plus_is_space: true,
-        ..PLEO_CODE
-    }),
-    client_credentials: None,
-    api_key: None,
     errors: ErrorShape::Rfc6749,
     reconnect_statuses: &[],
     token_type_may_be_absent: false,
@@ -491,23 +490,29 @@ pub const FINDITY: Profile = Profile {
     api_hosts: None,
     base_path: "",
     paths: [
-        None,
-        Some("/api/oauth/token"),
-        Some("/api/oauth/token/"),
-        Some("/api/oauth/token/"),
-        None,
-        Some("/api/oauth/authorization-grant"),
+        None,                                   // authorize
+        Some("/api/oauth/token"),               // code exchange
+        Some("/api/oauth/token/"),              // refresh
+        Some("/api/oauth/token/"),              // client credentials
+        None,                                   // API key
+        Some("/api/oauth/authorization-grant"), // authorization grant
     ],
-    authorization_code: Some(GrantRules {
-        client_auth: ClientAuthRule::Nothing,
-        ..FINDITY_CC
-    }),
-    refresh_token: Some(GrantRules {
-        client_auth: ClientAuthRule::ClientIdOnly,
-        ..FINDITY_CC
-    }),
-    client_credentials: Some(FINDITY_CC),
-    api_key: None,
+    grants: [
+        // code exchange
+        Some(GrantRules {
+            client_auth: ClientAuthRule::Nothing,
+            ..FINDITY_CC
+        }),
+        // refresh
+        Some(GrantRules {
+            client_auth: ClientAuthRule::ClientIdOnly,
+            ..FINDITY_CC
+        }),
+        // client credentials
+        Some(FINDITY_CC),
+        // API key
+        None,
+    ],
     errors: ErrorShape::Rfc6749,
     reconnect_statuses: &[],
     token_type_may_be_absent: false,
@@ -532,10 +537,7 @@ pub const PROSPEND: Profile = Profile {
     }),
     base_path: "",
     paths: [None; 6],
-    authorization_code: None,
-    refresh_token: None,
-    client_credentials: None,
-    api_key: None,
+    grants: [None; 4],
     errors: ErrorShape::Rfc6749,
     reconnect_statuses: &[],
     token_type_may_be_absent: false,

@@ -316,7 +316,9 @@ impl ClientConfig {
             ""
         };
         let refused = match refused {
-            "" if ov.api_key_method.is_some() && profile.api_key.is_none() => "apiKeyMethod",
+            "" if ov.api_key_method.is_some() && profile.rules(GrantKind::ApiKey).is_none() => {
+                "apiKeyMethod"
+            }
             r => r,
         };
         if !refused.is_empty() {
@@ -521,9 +523,7 @@ impl ClientConfig {
                     }
                     (PkceRule::RequiredUnlessOptedOut, None) if !self.pkce => {}
                     (PkceRule::RequiredUnlessOptedOut, None) => {
-                        return Err(arg(
-                            "codeVerifier is required (or pkce: false)",
-                        ))
+                        return Err(arg("codeVerifier is required (or pkce: false)"))
                     }
                     (PkceRule::Required, None) => return Err(arg("codeVerifier is required")),
                 }
@@ -694,9 +694,7 @@ pub fn findity_authorization_grant_request(
     user_id: &str,
 ) -> Result<HttpRequest> {
     if !is_access_token(org_access_token) {
-        return Err(arg(
-            "accessToken must be visible ASCII",
-        ));
+        return Err(arg("accessToken must be visible ASCII"));
     }
     let mut body = Body::new(false);
     body.add("user_id", require(user_id, "userId")?);
@@ -744,8 +742,8 @@ fn server_error_fields(
 /// its code exchange's, or a standard server's.
 fn rules_for(p: &'static Profile, kind: GrantKind) -> &'static GrantRules {
     p.rules(kind)
-        .or(p.authorization_code.as_ref())
-        .or(p.refresh_token.as_ref())
+        .or(p.rules(GrantKind::AuthorizationCode))
+        .or(p.rules(GrantKind::RefreshToken))
         .unwrap_or(&crate::providers::RFC_GRANT)
 }
 
@@ -990,10 +988,7 @@ pub fn check_static_jwt(token: &str, now_ms: f64) -> Result<Option<f64>> {
         ));
     }
     if exp_ms.is_some_and(|exp| exp <= now_ms) {
-        return Err(Error::new(
-            ErrorCode::TokenExpired,
-            "token expired",
-        ));
+        return Err(Error::new(ErrorCode::TokenExpired, "token expired"));
     }
     let cap = if now_ms.is_finite() {
         now_ms.floor()
