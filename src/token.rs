@@ -290,6 +290,7 @@ impl ClientConfig {
     /// `INVALID_ARGUMENT` for a missing `clientId`/`tokenEndpoint`, an option
     /// the provider does not take, or a `clientAuth` without a secret;
     /// `INVALID_URL`/`INSECURE_URL` for bad URLs.
+    #[inline(never)]
     pub fn new(o: &ClientOptions) -> Result<ClientConfig> {
         let profile = o.provider.profile();
         // Only the generic profile takes its endpoints and client
@@ -459,11 +460,8 @@ impl ClientConfig {
             return Err(takes_no(p, kind.describe()));
         };
         if let Grant::ApiKey { key_id, key_secret } = *grant {
-            let mut req = spendesk_api_key_request(url, key_id, key_secret)?;
-            if self.overrides.api_key_method == Some(ApiKeyMethod::Get) {
-                req.method = "GET";
-            }
-            return Ok(req);
+            let get = self.overrides.api_key_method == Some(ApiKeyMethod::Get);
+            return api_key_request(if get { "GET" } else { "POST" }, url, key_id, key_secret);
         }
         // The client's override, else the grant's rule (`Configured`: the
         // client's own `clientAuth`).
@@ -550,6 +548,7 @@ impl ClientConfig {
             Grant::ApiKey { .. } => {}
         }
         Ok(post(
+            "POST",
             url,
             (encoding != BodyEncoding::Empty).then_some(body),
             authorization,
@@ -642,9 +641,15 @@ impl Body {
     }
 }
 
-/// A `POST` to `url` accepting JSON, with `body` (and its content type) and
-/// an `Authorization` header if given.
-fn post(url: &Endpoint, body: Option<Body>, authorization: Option<String>) -> HttpRequest {
+/// A `method` (`POST`, or `GET` for a bodiless request) to `url` accepting
+/// JSON, with `body` (and its content type) and an `Authorization` header if
+/// given.
+fn post(
+    method: &'static str,
+    url: &Endpoint,
+    body: Option<Body>,
+    authorization: Option<String>,
+) -> HttpRequest {
     let mut headers = Vec::new();
     let body = body.map(|mut b| {
         let ct = if b.json {
@@ -661,7 +666,7 @@ fn post(url: &Endpoint, body: Option<Body>, authorization: Option<String>) -> Ht
         headers.push(("authorization", a));
     }
     HttpRequest {
-        method: "POST",
+        method,
         url: url.as_str().to_owned(),
         headers,
         body,
@@ -678,11 +683,26 @@ pub fn spendesk_api_key_request(
     key_id: &str,
     key_secret: &str,
 ) -> Result<HttpRequest> {
+    api_key_request("POST", url, key_id, key_secret)
+}
+
+/// [`spendesk_api_key_request`] with `method` (the `apiKeyMethod` override).
+fn api_key_request(
+    method: &'static str,
+    url: &Endpoint,
+    key_id: &str,
+    key_secret: &str,
+) -> Result<HttpRequest> {
     if key_id.is_empty() || crate::url::find_byte(key_id, b':').is_some() {
         return Err(arg("apiKeyId must be non-empty, without ':'"));
     }
     require(key_secret, "apiKeySecret")?;
-    Ok(post(url, None, Some(http::basic_auth(key_id, key_secret))))
+    Ok(post(
+        method,
+        url,
+        None,
+        Some(http::basic_auth(key_id, key_secret)),
+    ))
 }
 
 /// Findity's user authorization grant (findity-authentication.txt): `POST
@@ -700,7 +720,7 @@ pub fn findity_authorization_grant_request(
     body.add("user_id", require(user_id, "userId")?);
     let mut bearer = String::from("Bearer ");
     bearer.push_str(org_access_token);
-    Ok(post(url, Some(body), Some(bearer)))
+    Ok(post("POST", url, Some(body), Some(bearer)))
 }
 
 /// Reads the authorization-grant answer: the single-use code.
