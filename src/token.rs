@@ -316,11 +316,13 @@ impl ClientConfig {
         } else {
             ""
         };
-        let refused = match refused {
-            "" if ov.api_key_method.is_some() && profile.rules(GrantKind::ApiKey).is_none() => {
-                "apiKeyMethod"
-            }
-            r => r,
+        let refused = if refused.is_empty()
+            && ov.api_key_method.is_some()
+            && profile.rules(GrantKind::ApiKey).is_none()
+        {
+            "apiKeyMethod"
+        } else {
+            refused
         };
         if !refused.is_empty() {
             return Err(takes_no(profile, refused));
