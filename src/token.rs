@@ -330,13 +330,14 @@ impl ClientConfig {
         if ov.body_encoding == Some(BodyEncoding::Empty) {
             return Err(arg("bodyEncoding must be form or json"));
         }
-        let client_secret = o.client_secret.filter(|s| !s.is_empty()).map(Secret::new);
+        // The secret is copied last (no error path drops it).
+        let secret = o.client_secret.filter(|s| !s.is_empty());
         let auth = match o.client_auth {
             Some(a) => a,
-            None if client_secret.is_some() => ClientAuth::Basic,
+            None if secret.is_some() => ClientAuth::Basic,
             None => ClientAuth::None,
         };
-        if auth != ClientAuth::None && client_secret.is_none() {
+        if auth != ClientAuth::None && secret.is_none() {
             return Err(arg("clientAuth basic/post needs clientSecret"));
         }
         let endpoints = if generic {
@@ -366,7 +367,7 @@ impl ClientConfig {
             profile,
             endpoints,
             client_id: o.client_id.to_owned(),
-            client_secret,
+            client_secret: secret.map(Secret::new),
             auth,
             redirect_uri: o.redirect_uri.map(str::to_owned),
             pkce: o.pkce,
