@@ -516,17 +516,16 @@ impl ClientConfig {
                     (RedirectRule::Required, None) => return Err(arg("redirectUri is required")),
                 }
                 // An empty verifier is no verifier (a JS caller's "").
-                match (rules.pkce, code_verifier.filter(|v| !v.is_empty())) {
-                    (PkceRule::NotUsed, _) => {}
-                    (_, Some(v)) => {
+                let v = code_verifier.unwrap_or("");
+                if rules.pkce != PkceRule::NotUsed {
+                    if !v.is_empty() {
                         crate::pkce::validate_verifier(v)?;
                         body.add("code_verifier", v);
+                    } else if rules.pkce == PkceRule::Required {
+                        return Err(arg("codeVerifier is required"));
+                    } else if self.pkce {
+                        return Err(arg("codeVerifier is required (or pkce: false)"));
                     }
-                    (PkceRule::RequiredUnlessOptedOut, None) if !self.pkce => {}
-                    (PkceRule::RequiredUnlessOptedOut, None) => {
-                        return Err(arg("codeVerifier is required (or pkce: false)"))
-                    }
-                    (PkceRule::Required, None) => return Err(arg("codeVerifier is required")),
                 }
             }
             Grant::RefreshToken { refresh_token } => {
