@@ -878,7 +878,8 @@ fn expires_at(
     let cap = now + MAX_LIFETIME_MS;
     let from_secs =
         expires_in.map(|secs| (now + round((secs * 1000.0).min(MAX_LIFETIME_MS))).min(cap));
-    let from_jwt = || {
+    // The JWT is decoded only when its `exp` may be used.
+    let from_jwt = if jwt_first || from_secs.is_none() {
         jwt_exp_ms(access_token)
             .ok()
             .flatten()
@@ -886,11 +887,13 @@ fn expires_at(
             // Not `clamp(0.0, cap)`: it panics when `cap < 0` (a clock before
             // 1960); then the cap wins, as for `expires_in`.
             .map(|e| e.max(0.0).min(cap).floor())
+    } else {
+        None
     };
     if jwt_first {
-        from_jwt().or(from_secs)
+        from_jwt.or(from_secs)
     } else {
-        from_secs.or_else(from_jwt)
+        from_secs.or(from_jwt)
     }
 }
 
