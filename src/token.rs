@@ -441,13 +441,6 @@ impl ClientConfig {
         .build()
     }
 
-    fn secret(&self) -> Result<&str> {
-        match &self.client_secret {
-            Some(s) => Ok(s.expose()),
-            None => Err(arg("clientSecret is required")),
-        }
-    }
-
     fn id(&self) -> Result<&str> {
         require(&self.client_id, "clientId")
     }
@@ -488,10 +481,12 @@ impl ClientConfig {
         if !matches!(auth, A::Nothing | A::ApiKeyBasic | A::Configured) {
             let id = self.id()?;
             let secret = match auth {
-                A::Basic | A::Body => Some(self.secret()?),
-                A::BodySecretIfAny => self.client_secret.as_ref().map(Secret::expose),
-                _ => None,
+                A::ClientIdOnly => None,
+                _ => self.client_secret.as_ref().map(Secret::expose),
             };
+            if secret.is_none() && matches!(auth, A::Basic | A::Body) {
+                return Err(arg("clientSecret is required"));
+            }
             match secret {
                 Some(s) if auth == A::Basic => {
                     authorization = Some(http::basic_auth_rfc6749(id, s))
