@@ -621,7 +621,7 @@ impl Endpoints {
         // One join per path, in a loop (not one call site per endpoint).
         let mut urls: [Option<Endpoint>; 6] = Default::default();
         if let Some(base) = &base {
-            for (slot, path) in urls.iter_mut().zip(p.paths) {
+            for (slot, path) in urls.iter_mut().zip(&p.paths) {
                 if let Some(path) = path {
                     *slot = Some(base.join(path)?);
                 }
