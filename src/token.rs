@@ -477,7 +477,8 @@ impl ClientConfig {
         };
         let mut body = Body::new(encoding == BodyEncoding::Json);
         body.add("grant_type", kind.grant_type());
-        let mut authorization = None;
+        // HTTP Basic credentials, encoded last (no error path drops them).
+        let mut basic = None;
         if !matches!(auth, A::Nothing | A::ApiKeyBasic | A::Configured) {
             let id = self.id()?;
             let secret = match auth {
@@ -488,9 +489,7 @@ impl ClientConfig {
                 return Err(arg("clientSecret is required"));
             }
             match secret {
-                Some(s) if auth == A::Basic => {
-                    authorization = Some(http::basic_auth_rfc6749(id, s))
-                }
+                Some(s) if auth == A::Basic => basic = Some((id, s)),
                 _ => {
                     body.add("client_id", id);
                     if let Some(s) = secret {
@@ -548,7 +547,7 @@ impl ClientConfig {
             "POST",
             url,
             (encoding != BodyEncoding::Empty).then_some(body),
-            authorization,
+            basic.map(|(id, s)| http::basic_auth_rfc6749(id, s)),
         ))
     }
 
