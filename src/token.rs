@@ -833,7 +833,11 @@ fn parse_seconds(s: &str) -> Option<f64> {
         return None;
     }
     // At most 15 digits: exact in an `f64` (under 2^53).
-    Some(s.bytes().fold(0.0, |n, b| n * 10.0 + f64::from(b - b'0')))
+    let mut n = 0.0;
+    for &b in s.as_bytes() {
+        n = n * 10.0 + f64::from(b - b'0');
+    }
+    Some(n)
 }
 
 /// An access token goes after `Bearer ` in an `Authorization` header: RFC
