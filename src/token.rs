@@ -132,7 +132,7 @@ pub struct TokenSet {
     /// `Authorization` header value).
     pub access_token: Secret,
     /// `token_type` (always `Bearer` here).
-    pub token_type: &'static str,
+    pub token_type: String,
     /// When the access token expires, in milliseconds since the epoch (like
     /// `Date.now()`): always a finite whole number, at most
     /// [`MAX_LIFETIME_MS`] after the clock read before the request, or absent.
@@ -990,7 +990,7 @@ fn process_with(
             now_ms,
         ),
         access_token: Secret::new(access_token),
-        token_type: "Bearer",
+        token_type: "Bearer".to_owned(),
         refresh_token,
         scope,
         raw: o,
