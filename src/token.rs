@@ -712,8 +712,9 @@ pub fn findity_authorization_grant_request(
     if !is_access_token(org_access_token) {
         return Err(arg("accessToken must be visible ASCII"));
     }
+    let user_id = require(user_id, "userId")?;
     let mut body = Body::new(false);
-    body.add("user_id", require(user_id, "userId")?);
+    body.add("user_id", user_id);
     let mut bearer = String::from("Bearer ");
     bearer.push_str(org_access_token);
     Ok(post("POST", url, Some(body), Some(bearer)))
