@@ -216,8 +216,8 @@ pub struct GrantRules {
     pub pkce: PkceRule,
     /// `redirect_uri` (code exchange only).
     pub redirect_uri: RedirectRule,
-    /// HTTP statuses that mean success.
-    pub success: &'static [u16],
+    /// Whether 201 means success too (200 always does).
+    pub created_ok: bool,
     /// Where the expiry comes from.
     pub expiry: Expiry,
     /// Whether `+` in the answer's `scope` separates scopes (Pleo's refresh answer).
@@ -267,9 +267,6 @@ impl Profile {
     }
 }
 
-const OK_200: &[u16] = &[200];
-const OK_200_201: &[u16] = &[200, 201];
-
 /// Rules of a standard server's grants: the configured token endpoint, form
 /// bodies, the configured client authentication, 200, `expires_in` seconds.
 pub(crate) const RFC_GRANT: GrantRules = GrantRules {
@@ -277,7 +274,7 @@ pub(crate) const RFC_GRANT: GrantRules = GrantRules {
     client_auth: ClientAuthRule::Configured,
     pkce: PkceRule::RequiredUnlessOptedOut,
     redirect_uri: RedirectRule::IfConfigured,
-    success: OK_200,
+    created_ok: false,
     expiry: Expiry::ExpiresInSeconds,
     scope_plus_is_space: false,
 };
@@ -350,7 +347,7 @@ pub const SPENDESK: Profile = Profile {
             client_auth: ClientAuthRule::BodySecretIfAny,
             pkce: PkceRule::Required,
             redirect_uri: RedirectRule::IfConfigured,
-            success: OK_200_201,
+            created_ok: true,
             expiry: Expiry::JwtExp,
             scope_plus_is_space: false,
         }),
@@ -360,7 +357,7 @@ pub const SPENDESK: Profile = Profile {
             client_auth: ClientAuthRule::Body,
             pkce: PkceRule::NotUsed,
             redirect_uri: RedirectRule::Never,
-            success: OK_200_201,
+            created_ok: true,
             expiry: Expiry::JwtExp,
             scope_plus_is_space: false,
         }),
@@ -372,7 +369,7 @@ pub const SPENDESK: Profile = Profile {
             client_auth: ClientAuthRule::ApiKeyBasic,
             pkce: PkceRule::NotUsed,
             redirect_uri: RedirectRule::Never,
-            success: OK_200_201,
+            created_ok: true,
             expiry: Expiry::ExpiresInSeconds,
             scope_plus_is_space: false,
         }),
@@ -388,7 +385,7 @@ const PLEO_CODE: GrantRules = GrantRules {
     client_auth: ClientAuthRule::Basic,
     pkce: PkceRule::Required,
     redirect_uri: RedirectRule::Required,
-    success: OK_200,
+    created_ok: false,
     expiry: Expiry::PleoSecondsOrMillis,
     scope_plus_is_space: false,
 };
@@ -460,7 +457,7 @@ const FINDITY_CC: GrantRules = GrantRules {
     client_auth: ClientAuthRule::Body,
     pkce: PkceRule::NotUsed,
     redirect_uri: RedirectRule::Never,
-    success: OK_200,
+    created_ok: false,
     expiry: Expiry::ExpiresInSeconds,
     scope_plus_is_space: false,
 };

@@ -578,7 +578,7 @@ impl ClientConfig {
     /// [`ClientConfig::process_token_response`]'s). The session's
     /// [`refresh_outcome`](crate::session::refresh_outcome) uses it.
     pub fn issued_refresh_token(&self, kind: GrantKind, resp: &HttpResponse) -> Option<Secret> {
-        if !has(rules_for(self.profile, kind).success, resp.status) {
+        if !is_success(rules_for(self.profile, kind).created_ok, resp.status) {
             return None;
         }
         let o = json::parse_object(&resp.body)?;
@@ -725,7 +725,7 @@ pub fn process_findity_authorization_grant(resp: &HttpResponse) -> Result<Secret
     let o = success_object(
         &crate::providers::FINDITY,
         GrantKind::ClientCredentials,
-        &[200, 201],
+        true,
         resp,
     )?;
     match o.str("code") {
@@ -766,7 +766,12 @@ fn rules_for(p: &'static Profile, kind: GrantKind) -> &'static GrantRules {
 
 /// Everything but the body's success checks: redirect, size, status, errors.
 /// Returns the parsed object of a successful answer.
-fn success_object(p: &Profile, kind: GrantKind, ok: &[u16], resp: &HttpResponse) -> Result<Object> {
+fn success_object(
+    p: &Profile,
+    kind: GrantKind,
+    created_ok: bool,
+    resp: &HttpResponse,
+) -> Result<Object> {
     let status = resp.status;
     if status == 0 || (300..400).contains(&status) {
         return Err(
@@ -775,7 +780,7 @@ fn success_object(p: &Profile, kind: GrantKind, ok: &[u16], resp: &HttpResponse)
     }
     http::check_body_len(resp.body.len()).map_err(|e| e.with_status(status))?;
     let parsed = json::parse_object(&resp.body);
-    if has(ok, status) {
+    if is_success(created_ok, status) {
         return parsed.ok_or_else(|| invalid_response("answer is not a JSON object", status));
     }
     let fields = parsed.and_then(|o| server_error_fields(&o, p.errors));
@@ -812,6 +817,11 @@ fn success_object(p: &Profile, kind: GrantKind, ok: &[u16], resp: &HttpResponse)
     Err(Error::new(code, crate::error::truncate(&msg))
         .with_status(status)
         .with_server_error(e, d, u))
+}
+
+/// Whether `status` means success: 200, or 201 when `created_ok`.
+fn is_success(created_ok: bool, status: u16) -> bool {
+    status == 200 || (created_ok && status == 201)
 }
 
 /// Whether `status` is in `list` (a plain loop: std's `[u16]::contains` is
@@ -925,7 +935,7 @@ fn process_with(
     unit: Option<ExpiresInUnit>,
 ) -> Result<TokenSet> {
     let rules = rules_for(p, kind);
-    let o = success_object(p, kind, rules.success, resp)?;
+    let o = success_object(p, kind, rules.created_ok, resp)?;
     let bad = |msg| Err(invalid_response(msg, resp.status));
 
     // Read with `kind`/`str`/`num` (no `Value` built per member).
