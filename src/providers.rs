@@ -251,9 +251,9 @@ pub struct Profile {
     pub grants: [Option<GrantRules>; 4],
     /// Error body shape.
     pub errors: ErrorShape,
-    /// Statuses that, on a refresh, mean the refresh token is gone
+    /// Whether 401 and 403 on a refresh mean the refresh token is gone
     /// (`RECONNECT_REQUIRED`) whatever the body; `invalid_grant` always does.
-    pub reconnect_statuses: &'static [u16],
+    pub reconnect_on_401_403: bool,
     /// Whether an answer may omit `token_type` (then `Bearer`).
     pub token_type_may_be_absent: bool,
     /// Whether a client needs a `client_id` to be built.
@@ -292,7 +292,7 @@ pub const RFC6749: Profile = Profile {
     paths: [None; 6],
     grants: [Some(RFC_GRANT), Some(RFC_GRANT), Some(RFC_GRANT), None],
     errors: ErrorShape::Rfc6749,
-    reconnect_statuses: &[],
+    reconnect_on_401_403: false,
     token_type_may_be_absent: false,
     client_id_required: true,
 };
@@ -375,7 +375,7 @@ pub const SPENDESK: Profile = Profile {
         }),
     ],
     errors: ErrorShape::SpendeskErrors,
-    reconnect_statuses: &[401, 403],
+    reconnect_on_401_403: true,
     token_type_may_be_absent: true,
     client_id_required: false,
 };
@@ -447,7 +447,7 @@ pub const PLEO: Profile = Profile {
         None,
     ],
     errors: ErrorShape::Rfc6749,
-    reconnect_statuses: &[],
+    reconnect_on_401_403: false,
     token_type_may_be_absent: false,
     client_id_required: true,
 };
@@ -511,7 +511,7 @@ pub const FINDITY: Profile = Profile {
         None,
     ],
     errors: ErrorShape::Rfc6749,
-    reconnect_statuses: &[],
+    reconnect_on_401_403: false,
     token_type_may_be_absent: false,
     client_id_required: true,
 };
@@ -536,7 +536,7 @@ pub const PROSPEND: Profile = Profile {
     paths: [None; 6],
     grants: [None; 4],
     errors: ErrorShape::Rfc6749,
-    reconnect_statuses: &[],
+    reconnect_on_401_403: false,
     token_type_may_be_absent: false,
     client_id_required: false,
 };

@@ -789,7 +789,8 @@ fn success_object(
         None => (None, None, None),
     };
     let code = if kind == GrantKind::RefreshToken
-        && (e == Some("invalid_grant") || has(p.reconnect_statuses, status))
+        && (e == Some("invalid_grant")
+            || (p.reconnect_on_401_403 && (status == 401 || status == 403)))
     {
         ErrorCode::ReconnectRequired
     } else if status >= 500 {
@@ -822,13 +823,6 @@ fn success_object(
 /// Whether `status` means success: 200, or 201 when `created_ok`.
 fn is_success(created_ok: bool, status: u16) -> bool {
     status == 200 || (created_ok && status == 201)
-}
-
-/// Whether `status` is in `list` (a plain loop: std's `[u16]::contains` is
-/// a chunked search, larger in the wasm).
-#[allow(clippy::manual_contains)] // deliberately not `contains` (size)
-fn has(list: &[u16], status: u16) -> bool {
-    list.iter().any(|&s| s == status)
 }
 
 #[inline(never)]
