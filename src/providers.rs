@@ -616,25 +616,24 @@ impl Endpoints {
             p.base_path,
         )?;
         // One join per path, in a loop (not one call site per endpoint).
-        let mut urls: [Option<Endpoint>; 6] = Default::default();
+        let mut e = Endpoints::default();
         if let Some(base) = &base {
-            for (slot, path) in urls.iter_mut().zip(&p.paths) {
+            let mut slots = [
+                &mut e.authorization,
+                &mut e.token,
+                &mut e.refresh,
+                &mut e.client_credentials,
+                &mut e.api_key,
+                &mut e.authorization_grant,
+            ];
+            for (slot, path) in slots.iter_mut().zip(&p.paths) {
                 if let Some(path) = path {
-                    *slot = Some(base.join(path)?);
+                    **slot = Some(base.join(path)?);
                 }
             }
         }
-        let [authorization, token, refresh, client_credentials, api_key, authorization_grant] =
-            urls;
-        Ok(Endpoints {
-            authorization,
-            token,
-            refresh,
-            client_credentials,
-            api_key,
-            authorization_grant,
-            api_base: api.as_ref().or(base.as_ref()).map(api_base),
-        })
+        e.api_base = api.as_ref().or(base.as_ref()).map(api_base);
+        Ok(e)
     }
 
     /// The endpoint for a grant of `kind`.
