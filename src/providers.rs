@@ -573,21 +573,23 @@ pub(crate) fn api_base(e: &Endpoint) -> String {
     crate::url::trim_end_byte(e.as_str(), b'/').to_owned()
 }
 
-/// A host root: `over` if given, else `hosts`' root for `environment`
-/// (`None` without either), with `path` appended.
+/// A host root into `slot`: `over` if given, else `hosts`' root for
+/// `environment` (left `None` without either), with `path` appended.
 fn root(
+    slot: &mut Option<Endpoint>,
     hosts: &Option<Hosts>,
     environment: Option<&str>,
     over: Option<&str>,
     what: &str,
     path: &str,
-) -> Result<Option<Endpoint>> {
+) -> Result<()> {
     let url = match (over, hosts) {
         (Some(u), _) => u,
         (None, Some(h)) => h.url(environment)?,
-        (None, None) => return Ok(None),
+        (None, None) => return Ok(()),
     };
-    parse_endpoint(url, what)?.join(path).map(Some)
+    *slot = Some(parse_endpoint(url, what)?.join(path)?);
+    Ok(())
 }
 
 impl Endpoints {
@@ -607,8 +609,17 @@ impl Endpoints {
         if p.auth_hosts.is_none() && base_url.is_some() {
             return Err(takes_no(p, "baseUrl"));
         }
-        let base = root(&p.auth_hosts, environment, base_url, "baseUrl", p.base_path)?;
-        let api = root(
+        let (mut base, mut api) = (None, None);
+        root(
+            &mut base,
+            &p.auth_hosts,
+            environment,
+            base_url,
+            "baseUrl",
+            p.base_path,
+        )?;
+        root(
+            &mut api,
             &p.api_hosts,
             environment,
             api_base_url,
