@@ -280,9 +280,12 @@ fn require<'a>(v: &'a str, what: &str) -> Result<&'a str> {
     }
 }
 
-/// An optional URL option, checked.
-fn opt_endpoint(url: Option<&str>, what: &str) -> Result<Option<Endpoint>> {
-    url.map(|u| parse_endpoint(u, what)).transpose()
+/// An optional URL option, checked into `slot` (no `Result<Option<_>>` moved).
+fn opt_endpoint(slot: &mut Option<Endpoint>, url: Option<&str>, what: &str) -> Result<()> {
+    if let Some(u) = url {
+        *slot = Some(parse_endpoint(u, what)?);
+    }
+    Ok(())
 }
 
 impl ClientConfig {
@@ -346,8 +349,13 @@ impl ClientConfig {
                     .ok_or_else(|| arg("tokenEndpoint is required"))?,
                 "tokenEndpoint",
             )?;
-            let authorization = opt_endpoint(o.authorization_endpoint, "authorizationEndpoint")?;
-            let api = opt_endpoint(o.api_base_url, "apiBaseUrl")?;
+            let (mut authorization, mut api) = (None, None);
+            opt_endpoint(
+                &mut authorization,
+                o.authorization_endpoint,
+                "authorizationEndpoint",
+            )?;
+            opt_endpoint(&mut api, o.api_base_url, "apiBaseUrl")?;
             Endpoints {
                 authorization,
                 refresh: Some(token.clone()),
