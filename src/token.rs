@@ -780,16 +780,28 @@ fn success_object(
     created_ok: bool,
     resp: &HttpResponse,
 ) -> Result<Object> {
+    // Every error carries the status: attached once, here.
+    answer_object(p, kind, created_ok, resp).map_err(|e| e.with_status(resp.status))
+}
+
+fn answer_object(
+    p: &Profile,
+    kind: GrantKind,
+    created_ok: bool,
+    resp: &HttpResponse,
+) -> Result<Object> {
     let status = resp.status;
     if status == 0 || (300..400).contains(&status) {
-        return Err(
-            Error::new(ErrorCode::UnexpectedRedirect, "unexpected redirect").with_status(status),
-        );
+        return Err(Error::new(
+            ErrorCode::UnexpectedRedirect,
+            "unexpected redirect",
+        ));
     }
-    http::check_body_len(resp.body.len()).map_err(|e| e.with_status(status))?;
+    http::check_body_len(resp.body.len())?;
     let parsed = json::parse_object(&resp.body);
     if is_success(created_ok, status) {
-        return parsed.ok_or_else(|| invalid_response("answer is not a JSON object", status));
+        return parsed
+            .ok_or_else(|| Error::new(ErrorCode::InvalidResponse, "answer is not a JSON object"));
     }
     let fields = parsed.and_then(|o| server_error_fields(&o, p.errors));
     let (e, d, u) = match &fields {
@@ -823,9 +835,7 @@ fn success_object(
         }
     }
     // Server text is bounded in the message too (cut on a char boundary).
-    Err(Error::new(code, crate::error::truncate(&msg))
-        .with_status(status)
-        .with_server_error(e, d, u))
+    Err(Error::new(code, crate::error::truncate(&msg)).with_server_error(e, d, u))
 }
 
 /// Whether `status` means success: 200, or 201 when `created_ok`.
