@@ -898,7 +898,7 @@ fn expires_at(
     let now = now_ms.floor();
     let cap = now + MAX_LIFETIME_MS;
     let from_secs =
-        expires_in.map(|secs| (now + round((secs * 1000.0).min(MAX_LIFETIME_MS))).min(cap));
+        expires_in.map(|secs| min(now + round(min(secs * 1000.0, MAX_LIFETIME_MS)), cap));
     // The JWT is decoded only when its `exp` may be used.
     let from_jwt = if jwt_first || from_secs.is_none() {
         jwt_exp_ms(access_token)
@@ -907,7 +907,7 @@ fn expires_at(
             .filter(|e| !e.is_nan())
             // Not `clamp(0.0, cap)`: it panics when `cap < 0` (a clock before
             // 1960); then the cap wins, as for `expires_in`.
-            .map(|e| e.max(0.0).min(cap).floor())
+            .map(|e| min(if e > 0.0 { e } else { 0.0 }, cap).floor())
     } else {
         None
     };
@@ -915,6 +915,16 @@ fn expires_at(
         from_jwt.or(from_secs)
     } else {
         from_secs.or(from_jwt)
+    }
+}
+
+/// `a.min(b)` for a non-NaN `b`, by one compare (`f64::min`'s NaN rules are
+/// a chain of selects in the wasm); a NaN `a` gives `b`, as `min` does.
+fn min(a: f64, b: f64) -> f64 {
+    if a < b {
+        a
+    } else {
+        b
     }
 }
 
@@ -1041,7 +1051,7 @@ pub fn check_static_jwt(token: &str, now_ms: f64) -> Result<Option<f64>> {
     } else {
         0.0
     } + MAX_LIFETIME_MS;
-    Ok(exp_ms.map(|e| e.min(cap).floor()))
+    Ok(exp_ms.map(|e| min(e, cap).floor()))
 }
 
 #[cfg(test)]
