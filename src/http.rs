@@ -110,9 +110,10 @@ pub fn json_body(pairs: &[(&str, &str)]) -> String {
     out
 }
 
-/// Appends `s` as a JSON string literal (RFC 8259 §7). Escapes are all
-/// ASCII, so the text between them is copied as whole `str` runs (no `char`
-/// decoding).
+/// Appends `s` as a JSON string literal (RFC 8259 §7): `"` and `\` escaped
+/// by a backslash, control characters as `\u00XX` (no short forms: one path).
+/// Escapes are all ASCII, so the text between them is copied as whole `str`
+/// runs (no `char` decoding).
 pub fn json_string(s: &str, out: &mut String) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push('"');
@@ -122,17 +123,13 @@ pub fn json_string(s: &str, out: &mut String) {
             continue;
         }
         out.push_str(s.get(start..i).unwrap_or(""));
-        out.push('\\');
-        match b {
-            b'\n' => out.push('n'),
-            b'\r' => out.push('r'),
-            b'\t' => out.push('t'),
-            b'"' | b'\\' => out.push(b as char),
-            _ => {
-                out.push_str("u00");
-                out.push(HEX[usize::from(b >> 4)] as char);
-                out.push(HEX[usize::from(b & 15)] as char);
-            }
+        if b < 0x20 {
+            out.push_str("\\u00");
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 15)] as char);
+        } else {
+            out.push('\\');
+            out.push(b as char);
         }
         start = i + 1;
     }
@@ -208,7 +205,7 @@ mod tests {
     fn json_bodies_escape() {
         assert_eq!(
             json_body(&[("a", "x\"y\\z\n\u{1}"), ("b", "é")]),
-            "{\"a\":\"x\\\"y\\\\z\\n\\u0001\",\"b\":\"é\"}"
+            "{\"a\":\"x\\\"y\\\\z\\u000a\\u0001\",\"b\":\"é\"}"
         );
     }
 

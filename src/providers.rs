@@ -208,9 +208,6 @@ pub enum ErrorShape {
 /// How one grant is sent and its answer read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct GrantRules {
-    /// The path under the provider's base (after [`Profile::base_path`]);
-    /// `""` for a generic server: the configured token endpoint.
-    pub path: &'static str,
     /// Body encoding.
     pub encoding: BodyEncoding,
     /// Client authentication.
@@ -219,8 +216,8 @@ pub struct GrantRules {
     pub pkce: PkceRule,
     /// `redirect_uri` (code exchange only).
     pub redirect_uri: RedirectRule,
-    /// HTTP statuses that mean success.
-    pub success: &'static [u16],
+    /// Whether 201 means success too (200 always does).
+    pub created_ok: bool,
     /// Where the expiry comes from.
     pub expiry: Expiry,
     /// Whether `+` in the answer's `scope` separates scopes (Pleo's refresh answer).
@@ -243,23 +240,20 @@ pub struct Profile {
     /// A path every endpoint and the API base live under, appended to the
     /// host root or to a base URL override (Spendesk: `/v1`).
     pub base_path: &'static str,
-    /// The authorization endpoint's path.
-    pub authorize_path: Option<&'static str>,
-    /// Code exchange (RFC 6749 §4.1.3).
-    pub authorization_code: Option<GrantRules>,
-    /// Refresh (RFC 6749 §6).
-    pub refresh_token: Option<GrantRules>,
-    /// Client credentials (RFC 6749 §4.4).
-    pub client_credentials: Option<GrantRules>,
-    /// API-key token request (Spendesk `/auth/token`).
-    pub api_key: Option<GrantRules>,
-    /// Findity's user authorization grant path (answers `{"code"}`).
-    pub authorization_grant_path: Option<&'static str>,
+    /// The endpoints' paths under the base (after [`Profile::base_path`]), in
+    /// [`Endpoints`] order: authorization, code exchange, refresh, client
+    /// credentials, API key, Findity's authorization grant. A generic server
+    /// has none (the caller gives its endpoints).
+    pub paths: [Option<&'static str>; 6],
+    /// Each grant's rules, in [`crate::token::GrantKind`] order: code
+    /// exchange (RFC 6749 §4.1.3), refresh (RFC 6749 §6), client credentials
+    /// (RFC 6749 §4.4), API-key token request (Spendesk `/auth/token`).
+    pub grants: [Option<GrantRules>; 4],
     /// Error body shape.
     pub errors: ErrorShape,
-    /// Statuses that, on a refresh, mean the refresh token is gone
+    /// Whether 401 and 403 on a refresh mean the refresh token is gone
     /// (`RECONNECT_REQUIRED`) whatever the body; `invalid_grant` always does.
-    pub reconnect_statuses: &'static [u16],
+    pub reconnect_on_401_403: bool,
     /// Whether an answer may omit `token_type` (then `Bearer`).
     pub token_type_may_be_absent: bool,
     /// Whether a client needs a `client_id` to be built.
@@ -269,28 +263,18 @@ pub struct Profile {
 impl Profile {
     /// The rules for `kind`, if the provider has that grant.
     pub fn rules(&self, kind: crate::token::GrantKind) -> Option<&GrantRules> {
-        use crate::token::GrantKind as K;
-        match kind {
-            K::AuthorizationCode => self.authorization_code.as_ref(),
-            K::RefreshToken => self.refresh_token.as_ref(),
-            K::ClientCredentials => self.client_credentials.as_ref(),
-            K::ApiKey => self.api_key.as_ref(),
-        }
+        self.grants[kind as usize].as_ref()
     }
 }
-
-const OK_200: &[u16] = &[200];
-const OK_200_201: &[u16] = &[200, 201];
 
 /// Rules of a standard server's grants: the configured token endpoint, form
 /// bodies, the configured client authentication, 200, `expires_in` seconds.
 pub(crate) const RFC_GRANT: GrantRules = GrantRules {
-    path: "",
     encoding: BodyEncoding::Form,
     client_auth: ClientAuthRule::Configured,
     pkce: PkceRule::RequiredUnlessOptedOut,
     redirect_uri: RedirectRule::IfConfigured,
-    success: OK_200,
+    created_ok: false,
     expiry: Expiry::ExpiresInSeconds,
     scope_plus_is_space: false,
 };
@@ -305,14 +289,10 @@ pub const RFC6749: Profile = Profile {
     auth_hosts: None,
     api_hosts: None,
     base_path: "",
-    authorize_path: None,
-    authorization_code: Some(RFC_GRANT),
-    refresh_token: Some(RFC_GRANT),
-    client_credentials: Some(RFC_GRANT),
-    api_key: None,
-    authorization_grant_path: None,
+    paths: [None; 6],
+    grants: [Some(RFC_GRANT), Some(RFC_GRANT), Some(RFC_GRANT), None],
     errors: ErrorShape::Rfc6749,
-    reconnect_statuses: &[],
+    reconnect_on_401_403: false,
     token_type_may_be_absent: false,
     client_id_required: true,
 };
@@ -352,52 +332,60 @@ pub const SPENDESK: Profile = Profile {
     }),
     api_hosts: None,
     base_path: "/v1",
-    authorize_path: Some("/oauth2/authorize"),
-    authorization_code: Some(GrantRules {
-        path: "/oauth2/token/create",
-        encoding: BodyEncoding::Json,
-        client_auth: ClientAuthRule::BodySecretIfAny,
-        pkce: PkceRule::Required,
-        redirect_uri: RedirectRule::IfConfigured,
-        success: OK_200_201,
-        expiry: Expiry::JwtExp,
-        scope_plus_is_space: false,
-    }),
-    refresh_token: Some(GrantRules {
-        path: "/oauth2/token/refresh",
-        encoding: BodyEncoding::Json,
-        client_auth: ClientAuthRule::Body,
-        pkce: PkceRule::NotUsed,
-        redirect_uri: RedirectRule::Never,
-        success: OK_200_201,
-        expiry: Expiry::JwtExp,
-        scope_plus_is_space: false,
-    }),
-    client_credentials: None,
-    api_key: Some(GrantRules {
-        path: "/auth/token",
-        encoding: BodyEncoding::Empty,
-        client_auth: ClientAuthRule::ApiKeyBasic,
-        pkce: PkceRule::NotUsed,
-        redirect_uri: RedirectRule::Never,
-        success: OK_200_201,
-        expiry: Expiry::ExpiresInSeconds,
-        scope_plus_is_space: false,
-    }),
-    authorization_grant_path: None,
+    paths: [
+        Some("/oauth2/authorize"),     // authorize
+        Some("/oauth2/token/create"),  // code exchange
+        Some("/oauth2/token/refresh"), // refresh
+        None,                          // client credentials
+        Some("/auth/token"),           // API key
+        None,                          // authorization grant
+    ],
+    grants: [
+        // code exchange
+        Some(GrantRules {
+            encoding: BodyEncoding::Json,
+            client_auth: ClientAuthRule::BodySecretIfAny,
+            pkce: PkceRule::Required,
+            redirect_uri: RedirectRule::IfConfigured,
+            created_ok: true,
+            expiry: Expiry::JwtExp,
+            scope_plus_is_space: false,
+        }),
+        // refresh
+        Some(GrantRules {
+            encoding: BodyEncoding::Json,
+            client_auth: ClientAuthRule::Body,
+            pkce: PkceRule::NotUsed,
+            redirect_uri: RedirectRule::Never,
+            created_ok: true,
+            expiry: Expiry::JwtExp,
+            scope_plus_is_space: false,
+        }),
+        // client credentials
+        None,
+        // API key
+        Some(GrantRules {
+            encoding: BodyEncoding::Empty,
+            client_auth: ClientAuthRule::ApiKeyBasic,
+            pkce: PkceRule::NotUsed,
+            redirect_uri: RedirectRule::Never,
+            created_ok: true,
+            expiry: Expiry::ExpiresInSeconds,
+            scope_plus_is_space: false,
+        }),
+    ],
     errors: ErrorShape::SpendeskErrors,
-    reconnect_statuses: &[401, 403],
+    reconnect_on_401_403: true,
     token_type_may_be_absent: true,
     client_id_required: false,
 };
 
 const PLEO_CODE: GrantRules = GrantRules {
-    path: "/oauth/token",
     encoding: BodyEncoding::Form,
     client_auth: ClientAuthRule::Basic,
     pkce: PkceRule::Required,
     redirect_uri: RedirectRule::Required,
-    success: OK_200,
+    created_ok: false,
     expiry: Expiry::PleoSecondsOrMillis,
     scope_plus_is_space: false,
 };
@@ -435,30 +423,41 @@ pub const PLEO: Profile = Profile {
         test_name: "staging",
     }),
     base_path: "",
-    authorize_path: Some("/oauth/authorize"),
-    authorization_code: Some(PLEO_CODE),
-    refresh_token: Some(GrantRules {
-        pkce: PkceRule::NotUsed,
-        redirect_uri: RedirectRule::Never,
-        scope_plus_is_space: true,
-        ..PLEO_CODE
-    }),
-    client_credentials: None,
-    api_key: None,
-    authorization_grant_path: None,
+    paths: [
+        Some("/oauth/authorize"), // authorize
+        Some("/oauth/token"),     // code exchange
+        Some("/oauth/token"),     // refresh
+        None,                     // client credentials
+        None,                     // API key
+        None,                     // authorization grant
+    ],
+    grants: [
+        // code exchange
+        Some(PLEO_CODE),
+        // refresh
+        Some(GrantRules {
+            pkce: PkceRule::NotUsed,
+            redirect_uri: RedirectRule::Never,
+            scope_plus_is_space: true,
+            ..PLEO_CODE
+        }),
+        // client credentials
+        None,
+        // API key
+        None,
+    ],
     errors: ErrorShape::Rfc6749,
-    reconnect_statuses: &[],
+    reconnect_on_401_403: false,
     token_type_may_be_absent: false,
     client_id_required: true,
 };
 
 const FINDITY_CC: GrantRules = GrantRules {
-    path: "/api/oauth/token/",
     encoding: BodyEncoding::Form,
     client_auth: ClientAuthRule::Body,
     pkce: PkceRule::NotUsed,
     redirect_uri: RedirectRule::Never,
-    success: OK_200,
+    created_ok: false,
     expiry: Expiry::ExpiresInSeconds,
     scope_plus_is_space: false,
 };
@@ -487,21 +486,32 @@ pub const FINDITY: Profile = Profile {
     }),
     api_hosts: None,
     base_path: "",
-    authorize_path: None,
-    authorization_code: Some(GrantRules {
-        path: "/api/oauth/token",
-        client_auth: ClientAuthRule::Nothing,
-        ..FINDITY_CC
-    }),
-    refresh_token: Some(GrantRules {
-        client_auth: ClientAuthRule::ClientIdOnly,
-        ..FINDITY_CC
-    }),
-    client_credentials: Some(FINDITY_CC),
-    api_key: None,
-    authorization_grant_path: Some("/api/oauth/authorization-grant"),
+    paths: [
+        None,                                   // authorize
+        Some("/api/oauth/token"),               // code exchange
+        Some("/api/oauth/token/"),              // refresh
+        Some("/api/oauth/token/"),              // client credentials
+        None,                                   // API key
+        Some("/api/oauth/authorization-grant"), // authorization grant
+    ],
+    grants: [
+        // code exchange
+        Some(GrantRules {
+            client_auth: ClientAuthRule::Nothing,
+            ..FINDITY_CC
+        }),
+        // refresh
+        Some(GrantRules {
+            client_auth: ClientAuthRule::ClientIdOnly,
+            ..FINDITY_CC
+        }),
+        // client credentials
+        Some(FINDITY_CC),
+        // API key
+        None,
+    ],
     errors: ErrorShape::Rfc6749,
-    reconnect_statuses: &[],
+    reconnect_on_401_403: false,
     token_type_may_be_absent: false,
     client_id_required: true,
 };
@@ -523,14 +533,10 @@ pub const PROSPEND: Profile = Profile {
         test_name: "sandbox",
     }),
     base_path: "",
-    authorize_path: None,
-    authorization_code: None,
-    refresh_token: None,
-    client_credentials: None,
-    api_key: None,
-    authorization_grant_path: None,
+    paths: [None; 6],
+    grants: [None; 4],
     errors: ErrorShape::Rfc6749,
-    reconnect_statuses: &[],
+    reconnect_on_401_403: false,
     token_type_may_be_absent: false,
     client_id_required: false,
 };
@@ -567,21 +573,23 @@ pub(crate) fn api_base(e: &Endpoint) -> String {
     crate::url::trim_end_byte(e.as_str(), b'/').to_owned()
 }
 
-/// A host root: `over` if given, else `hosts`' root for `environment`
-/// (`None` without either), with `path` appended.
+/// A host root into `slot`: `over` if given, else `hosts`' root for
+/// `environment` (left `None` without either), with `path` appended.
 fn root(
-    hosts: Option<Hosts>,
+    slot: &mut Option<Endpoint>,
+    hosts: &Option<Hosts>,
     environment: Option<&str>,
     over: Option<&str>,
     what: &str,
     path: &str,
-) -> Result<Option<Endpoint>> {
+) -> Result<()> {
     let url = match (over, hosts) {
         (Some(u), _) => u,
         (None, Some(h)) => h.url(environment)?,
-        (None, None) => return Ok(None),
+        (None, None) => return Ok(()),
     };
-    parse_endpoint(url, what)?.join(path).map(Some)
+    *slot = Some(parse_endpoint(url, what)?.join(path)?);
+    Ok(())
 }
 
 impl Endpoints {
@@ -601,43 +609,42 @@ impl Endpoints {
         if p.auth_hosts.is_none() && base_url.is_some() {
             return Err(takes_no(p, "baseUrl"));
         }
-        let base = root(p.auth_hosts, environment, base_url, "baseUrl", p.base_path)?;
-        let api = root(
-            p.api_hosts,
+        let (mut base, mut api) = (None, None);
+        root(
+            &mut base,
+            &p.auth_hosts,
+            environment,
+            base_url,
+            "baseUrl",
+            p.base_path,
+        )?;
+        root(
+            &mut api,
+            &p.api_hosts,
             environment,
             api_base_url,
             "apiBaseUrl",
             p.base_path,
         )?;
         // One join per path, in a loop (not one call site per endpoint).
-        let grant = |g: Option<GrantRules>| g.map(|g| g.path);
-        let paths = [
-            p.authorize_path,
-            grant(p.authorization_code),
-            grant(p.refresh_token),
-            grant(p.client_credentials),
-            grant(p.api_key),
-            p.authorization_grant_path,
-        ];
-        let mut urls: [Option<Endpoint>; 6] = Default::default();
+        let mut e = Endpoints::default();
         if let Some(base) = &base {
-            for (slot, path) in urls.iter_mut().zip(paths) {
+            let mut slots = [
+                &mut e.authorization,
+                &mut e.token,
+                &mut e.refresh,
+                &mut e.client_credentials,
+                &mut e.api_key,
+                &mut e.authorization_grant,
+            ];
+            for (slot, path) in slots.iter_mut().zip(&p.paths) {
                 if let Some(path) = path {
-                    *slot = Some(base.join(path)?);
+                    **slot = Some(base.join(path)?);
                 }
             }
         }
-        let [authorization, token, refresh, client_credentials, api_key, authorization_grant] =
-            urls;
-        Ok(Endpoints {
-            authorization,
-            token,
-            refresh,
-            client_credentials,
-            api_key,
-            authorization_grant,
-            api_base: api.as_ref().or(base.as_ref()).map(api_base),
-        })
+        e.api_base = api.as_ref().or(base.as_ref()).map(api_base);
+        Ok(e)
     }
 
     /// The endpoint for a grant of `kind`.

@@ -105,10 +105,10 @@ impl GrantKind {
     }
     fn describe(self) -> &'static str {
         match self {
-            GrantKind::AuthorizationCode => "authorization-code grant",
-            GrantKind::RefreshToken => "refresh-token grant",
-            GrantKind::ClientCredentials => "client-credentials grant",
-            GrantKind::ApiKey => "API-key grant",
+            GrantKind::AuthorizationCode => "code exchange",
+            GrantKind::RefreshToken => "refresh",
+            GrantKind::ClientCredentials => "client credentials",
+            GrantKind::ApiKey => "API key",
         }
     }
 }
@@ -280,9 +280,12 @@ fn require<'a>(v: &'a str, what: &str) -> Result<&'a str> {
     }
 }
 
-/// An optional URL option, checked.
-fn opt_endpoint(url: Option<&str>, what: &str) -> Result<Option<Endpoint>> {
-    url.map(|u| parse_endpoint(u, what)).transpose()
+/// An optional URL option, checked into `slot` (no `Result<Option<_>>` moved).
+fn opt_endpoint(slot: &mut Option<Endpoint>, url: Option<&str>, what: &str) -> Result<()> {
+    if let Some(u) = url {
+        *slot = Some(parse_endpoint(u, what)?);
+    }
+    Ok(())
 }
 
 impl ClientConfig {
@@ -290,6 +293,7 @@ impl ClientConfig {
     /// `INVALID_ARGUMENT` for a missing `clientId`/`tokenEndpoint`, an option
     /// the provider does not take, or a `clientAuth` without a secret;
     /// `INVALID_URL`/`INSECURE_URL` for bad URLs.
+    #[inline(never)]
     pub fn new(o: &ClientOptions) -> Result<ClientConfig> {
         let profile = o.provider.profile();
         // Only the generic profile takes its endpoints and client
@@ -304,20 +308,24 @@ impl ClientConfig {
             if o.environment.is_some() || o.base_url.is_some() {
                 "environment or baseUrl"
             } else if ov.code_exchange_auth.is_some() || ov.refresh_auth.is_some() {
-                "codeExchangeAuth or refreshAuth (use clientAuth)"
+                "codeExchangeAuth/refreshAuth (use clientAuth)"
             } else {
                 ""
             }
         } else if o.client_auth.is_some() {
             "clientAuth"
         } else if o.token_endpoint.is_some() || o.authorization_endpoint.is_some() {
-            "tokenEndpoint or authorizationEndpoint"
+            "tokenEndpoint/authorizationEndpoint"
         } else {
             ""
         };
-        let refused = match refused {
-            "" if ov.api_key_method.is_some() && profile.api_key.is_none() => "apiKeyMethod",
-            r => r,
+        let refused = if refused.is_empty()
+            && ov.api_key_method.is_some()
+            && profile.rules(GrantKind::ApiKey).is_none()
+        {
+            "apiKeyMethod"
+        } else {
+            refused
         };
         if !refused.is_empty() {
             return Err(takes_no(profile, refused));
@@ -325,14 +333,15 @@ impl ClientConfig {
         if ov.body_encoding == Some(BodyEncoding::Empty) {
             return Err(arg("bodyEncoding must be form or json"));
         }
-        let client_secret = o.client_secret.filter(|s| !s.is_empty()).map(Secret::new);
+        // The secret is copied last (no error path drops it).
+        let secret = o.client_secret.filter(|s| !s.is_empty());
         let auth = match o.client_auth {
             Some(a) => a,
-            None if client_secret.is_some() => ClientAuth::Basic,
+            None if secret.is_some() => ClientAuth::Basic,
             None => ClientAuth::None,
         };
-        if auth != ClientAuth::None && client_secret.is_none() {
-            return Err(arg("clientAuth basic and post need clientSecret"));
+        if auth != ClientAuth::None && secret.is_none() {
+            return Err(arg("clientAuth basic/post needs clientSecret"));
         }
         let endpoints = if generic {
             let token = parse_endpoint(
@@ -340,8 +349,13 @@ impl ClientConfig {
                     .ok_or_else(|| arg("tokenEndpoint is required"))?,
                 "tokenEndpoint",
             )?;
-            let authorization = opt_endpoint(o.authorization_endpoint, "authorizationEndpoint")?;
-            let api = opt_endpoint(o.api_base_url, "apiBaseUrl")?;
+            let (mut authorization, mut api) = (None, None);
+            opt_endpoint(
+                &mut authorization,
+                o.authorization_endpoint,
+                "authorizationEndpoint",
+            )?;
+            opt_endpoint(&mut api, o.api_base_url, "apiBaseUrl")?;
             Endpoints {
                 authorization,
                 refresh: Some(token.clone()),
@@ -361,7 +375,7 @@ impl ClientConfig {
             profile,
             endpoints,
             client_id: o.client_id.to_owned(),
-            client_secret,
+            client_secret: secret.map(Secret::new),
             auth,
             redirect_uri: o.redirect_uri.map(str::to_owned),
             pkce: o.pkce,
@@ -422,7 +436,7 @@ impl ClientConfig {
     ) -> Result<String> {
         let endpoint = self
             .authorization_endpoint()
-            .ok_or_else(|| arg("this client has no authorizationEndpoint"))?;
+            .ok_or_else(|| arg("no authorizationEndpoint"))?;
         crate::authorize::AuthorizationRequest {
             authorization_endpoint: endpoint.as_str(),
             client_id: &self.client_id,
@@ -433,13 +447,6 @@ impl ClientConfig {
             extra_params,
         }
         .build()
-    }
-
-    fn secret(&self) -> Result<&str> {
-        match &self.client_secret {
-            Some(s) => Ok(s.expose()),
-            None => Err(arg("clientSecret is required")),
-        }
     }
 
     fn id(&self) -> Result<&str> {
@@ -457,11 +464,8 @@ impl ClientConfig {
             return Err(takes_no(p, kind.describe()));
         };
         if let Grant::ApiKey { key_id, key_secret } = *grant {
-            let mut req = spendesk_api_key_request(url, key_id, key_secret)?;
-            if self.overrides.api_key_method == Some(ApiKeyMethod::Get) {
-                req.method = "GET";
-            }
-            return Ok(req);
+            let get = self.overrides.api_key_method == Some(ApiKeyMethod::Get);
+            return api_key_request(if get { "GET" } else { "POST" }, url, key_id, key_secret);
         }
         // The client's override, else the grant's rule (`Configured`: the
         // client's own `clientAuth`).
@@ -481,18 +485,19 @@ impl ClientConfig {
         };
         let mut body = Body::new(encoding == BodyEncoding::Json);
         body.add("grant_type", kind.grant_type());
-        let mut authorization = None;
+        // HTTP Basic credentials, encoded last (no error path drops them).
+        let mut basic = None;
         if !matches!(auth, A::Nothing | A::ApiKeyBasic | A::Configured) {
             let id = self.id()?;
             let secret = match auth {
-                A::Basic | A::Body => Some(self.secret()?),
-                A::BodySecretIfAny => self.client_secret.as_ref().map(Secret::expose),
-                _ => None,
+                A::ClientIdOnly => None,
+                _ => self.client_secret.as_ref().map(Secret::expose),
             };
+            if secret.is_none() && matches!(auth, A::Basic | A::Body) {
+                return Err(arg("clientSecret is required"));
+            }
             match secret {
-                Some(s) if auth == A::Basic => {
-                    authorization = Some(http::basic_auth_rfc6749(id, s))
-                }
+                Some(s) if auth == A::Basic => basic = Some((id, s)),
                 _ => {
                     body.add("client_id", id);
                     if let Some(s) = secret {
@@ -513,19 +518,16 @@ impl ClientConfig {
                     (RedirectRule::Required, None) => return Err(arg("redirectUri is required")),
                 }
                 // An empty verifier is no verifier (a JS caller's "").
-                match (rules.pkce, code_verifier.filter(|v| !v.is_empty())) {
-                    (PkceRule::NotUsed, _) => {}
-                    (_, Some(v)) => {
+                let v = code_verifier.unwrap_or("");
+                if rules.pkce != PkceRule::NotUsed {
+                    if !v.is_empty() {
                         crate::pkce::validate_verifier(v)?;
                         body.add("code_verifier", v);
+                    } else if rules.pkce == PkceRule::Required {
+                        return Err(arg("codeVerifier is required"));
+                    } else if self.pkce {
+                        return Err(arg("codeVerifier is required (or pkce: false)"));
                     }
-                    (PkceRule::RequiredUnlessOptedOut, None) if !self.pkce => {}
-                    (PkceRule::RequiredUnlessOptedOut, None) => {
-                        return Err(arg(
-                            "codeVerifier is required (or build the client with pkce: false)",
-                        ))
-                    }
-                    (PkceRule::Required, None) => return Err(arg("codeVerifier is required")),
                 }
             }
             Grant::RefreshToken { refresh_token } => {
@@ -550,9 +552,10 @@ impl ClientConfig {
             Grant::ApiKey { .. } => {}
         }
         Ok(post(
+            "POST",
             url,
             (encoding != BodyEncoding::Empty).then_some(body),
-            authorization,
+            basic.map(|(id, s)| http::basic_auth_rfc6749(id, s)),
         ))
     }
 
@@ -583,7 +586,7 @@ impl ClientConfig {
     /// [`ClientConfig::process_token_response`]'s). The session's
     /// [`refresh_outcome`](crate::session::refresh_outcome) uses it.
     pub fn issued_refresh_token(&self, kind: GrantKind, resp: &HttpResponse) -> Option<Secret> {
-        if !has(rules_for(self.profile, kind).success, resp.status) {
+        if !is_success(rules_for(self.profile, kind).created_ok, resp.status) {
             return None;
         }
         let o = json::parse_object(&resp.body)?;
@@ -642,9 +645,15 @@ impl Body {
     }
 }
 
-/// A `POST` to `url` accepting JSON, with `body` (and its content type) and
-/// an `Authorization` header if given.
-fn post(url: &Endpoint, body: Option<Body>, authorization: Option<String>) -> HttpRequest {
+/// A `method` (`POST`, or `GET` for a bodiless request) to `url` accepting
+/// JSON, with `body` (and its content type) and an `Authorization` header if
+/// given.
+fn post(
+    method: &'static str,
+    url: &Endpoint,
+    body: Option<Body>,
+    authorization: Option<String>,
+) -> HttpRequest {
     let mut headers = Vec::new();
     let body = body.map(|mut b| {
         let ct = if b.json {
@@ -661,7 +670,7 @@ fn post(url: &Endpoint, body: Option<Body>, authorization: Option<String>) -> Ht
         headers.push(("authorization", a));
     }
     HttpRequest {
-        method: "POST",
+        method,
         url: url.as_str().to_owned(),
         headers,
         body,
@@ -678,11 +687,26 @@ pub fn spendesk_api_key_request(
     key_id: &str,
     key_secret: &str,
 ) -> Result<HttpRequest> {
+    api_key_request("POST", url, key_id, key_secret)
+}
+
+/// [`spendesk_api_key_request`] with `method` (the `apiKeyMethod` override).
+fn api_key_request(
+    method: &'static str,
+    url: &Endpoint,
+    key_id: &str,
+    key_secret: &str,
+) -> Result<HttpRequest> {
     if key_id.is_empty() || crate::url::find_byte(key_id, b':').is_some() {
         return Err(arg("apiKeyId must be non-empty, without ':'"));
     }
     require(key_secret, "apiKeySecret")?;
-    Ok(post(url, None, Some(http::basic_auth(key_id, key_secret))))
+    Ok(post(
+        method,
+        url,
+        None,
+        Some(http::basic_auth(key_id, key_secret)),
+    ))
 }
 
 /// Findity's user authorization grant (findity-authentication.txt): `POST
@@ -694,15 +718,14 @@ pub fn findity_authorization_grant_request(
     user_id: &str,
 ) -> Result<HttpRequest> {
     if !is_access_token(org_access_token) {
-        return Err(arg(
-            "accessToken must be non-empty printable ASCII without spaces",
-        ));
+        return Err(arg("accessToken must be visible ASCII"));
     }
+    let user_id = require(user_id, "userId")?;
     let mut body = Body::new(false);
-    body.add("user_id", require(user_id, "userId")?);
+    body.add("user_id", user_id);
     let mut bearer = String::from("Bearer ");
     bearer.push_str(org_access_token);
-    Ok(post(url, Some(body), Some(bearer)))
+    Ok(post("POST", url, Some(body), Some(bearer)))
 }
 
 /// Reads the authorization-grant answer: the single-use code.
@@ -710,7 +733,7 @@ pub fn process_findity_authorization_grant(resp: &HttpResponse) -> Result<Secret
     let o = success_object(
         &crate::providers::FINDITY,
         GrantKind::ClientCredentials,
-        &[200, 201],
+        true,
         resp,
     )?;
     match o.str("code") {
@@ -744,24 +767,41 @@ fn server_error_fields(
 /// its code exchange's, or a standard server's.
 fn rules_for(p: &'static Profile, kind: GrantKind) -> &'static GrantRules {
     p.rules(kind)
-        .or(p.authorization_code.as_ref())
-        .or(p.refresh_token.as_ref())
+        .or(p.rules(GrantKind::AuthorizationCode))
+        .or(p.rules(GrantKind::RefreshToken))
         .unwrap_or(&crate::providers::RFC_GRANT)
 }
 
 /// Everything but the body's success checks: redirect, size, status, errors.
 /// Returns the parsed object of a successful answer.
-fn success_object(p: &Profile, kind: GrantKind, ok: &[u16], resp: &HttpResponse) -> Result<Object> {
+fn success_object(
+    p: &Profile,
+    kind: GrantKind,
+    created_ok: bool,
+    resp: &HttpResponse,
+) -> Result<Object> {
+    // Every error carries the status: attached once, here.
+    answer_object(p, kind, created_ok, resp).map_err(|e| e.with_status(resp.status))
+}
+
+fn answer_object(
+    p: &Profile,
+    kind: GrantKind,
+    created_ok: bool,
+    resp: &HttpResponse,
+) -> Result<Object> {
     let status = resp.status;
     if status == 0 || (300..400).contains(&status) {
-        return Err(
-            Error::new(ErrorCode::UnexpectedRedirect, "unexpected redirect").with_status(status),
-        );
+        return Err(Error::new(
+            ErrorCode::UnexpectedRedirect,
+            "unexpected redirect",
+        ));
     }
-    http::check_body_len(resp.body.len()).map_err(|e| e.with_status(status))?;
+    http::check_body_len(resp.body.len())?;
     let parsed = json::parse_object(&resp.body);
-    if has(ok, status) {
-        return parsed.ok_or_else(|| invalid_response("answer is not a JSON object", status));
+    if is_success(created_ok, status) {
+        return parsed
+            .ok_or_else(|| Error::new(ErrorCode::InvalidResponse, "answer is not a JSON object"));
     }
     let fields = parsed.and_then(|o| server_error_fields(&o, p.errors));
     let (e, d, u) = match &fields {
@@ -769,7 +809,8 @@ fn success_object(p: &Profile, kind: GrantKind, ok: &[u16], resp: &HttpResponse)
         None => (None, None, None),
     };
     let code = if kind == GrantKind::RefreshToken
-        && (e == Some("invalid_grant") || has(p.reconnect_statuses, status))
+        && (e == Some("invalid_grant")
+            || (p.reconnect_on_401_403 && (status == 401 || status == 403)))
     {
         ErrorCode::ReconnectRequired
     } else if status >= 500 {
@@ -794,16 +835,12 @@ fn success_object(p: &Profile, kind: GrantKind, ok: &[u16], resp: &HttpResponse)
         }
     }
     // Server text is bounded in the message too (cut on a char boundary).
-    Err(Error::new(code, crate::error::truncate(&msg))
-        .with_status(status)
-        .with_server_error(e, d, u))
+    Err(Error::new(code, crate::error::truncate(&msg)).with_server_error(e, d, u))
 }
 
-/// Whether `status` is in `list` (a plain loop: std's `[u16]::contains` is
-/// a chunked search, larger in the wasm).
-#[allow(clippy::manual_contains)] // deliberately not `contains` (size)
-fn has(list: &[u16], status: u16) -> bool {
-    list.iter().any(|&s| s == status)
+/// Whether `status` means success: 200, or 201 when `created_ok`.
+fn is_success(created_ok: bool, status: u16) -> bool {
+    status == 200 || (created_ok && status == 201)
 }
 
 #[inline(never)]
@@ -819,7 +856,11 @@ fn parse_seconds(s: &str) -> Option<f64> {
         return None;
     }
     // At most 15 digits: exact in an `f64` (under 2^53).
-    Some(s.bytes().fold(0.0, |n, b| n * 10.0 + f64::from(b - b'0')))
+    let mut n = 0.0;
+    for &b in s.as_bytes() {
+        n = n * 10.0 + f64::from(b - b'0');
+    }
+    Some(n)
 }
 
 /// An access token goes after `Bearer ` in an `Authorization` header: RFC
@@ -857,20 +898,33 @@ fn expires_at(
     let now = now_ms.floor();
     let cap = now + MAX_LIFETIME_MS;
     let from_secs =
-        expires_in.map(|secs| (now + round((secs * 1000.0).min(MAX_LIFETIME_MS))).min(cap));
-    let from_jwt = || {
+        expires_in.map(|secs| min(now + round(min(secs * 1000.0, MAX_LIFETIME_MS)), cap));
+    // The JWT is decoded only when its `exp` may be used.
+    let from_jwt = if jwt_first || from_secs.is_none() {
         jwt_exp_ms(access_token)
             .ok()
             .flatten()
             .filter(|e| !e.is_nan())
             // Not `clamp(0.0, cap)`: it panics when `cap < 0` (a clock before
             // 1960); then the cap wins, as for `expires_in`.
-            .map(|e| e.max(0.0).min(cap).floor())
+            .map(|e| min(if e > 0.0 { e } else { 0.0 }, cap).floor())
+    } else {
+        None
     };
     if jwt_first {
-        from_jwt().or(from_secs)
+        from_jwt.or(from_secs)
     } else {
-        from_secs.or_else(from_jwt)
+        from_secs.or(from_jwt)
+    }
+}
+
+/// `a.min(b)` for a non-NaN `b`, by one compare (`f64::min`'s NaN rules are
+/// a chain of selects in the wasm); a NaN `a` gives `b`, as `min` does.
+fn min(a: f64, b: f64) -> f64 {
+    if a < b {
+        a
+    } else {
+        b
     }
 }
 
@@ -903,7 +957,7 @@ fn process_with(
     unit: Option<ExpiresInUnit>,
 ) -> Result<TokenSet> {
     let rules = rules_for(p, kind);
-    let o = success_object(p, kind, rules.success, resp)?;
+    let o = success_object(p, kind, rules.created_ok, resp)?;
     let bad = |msg| Err(invalid_response(msg, resp.status));
 
     // Read with `kind`/`str`/`num` (no `Value` built per member).
@@ -929,7 +983,7 @@ fn process_with(
         _ => Some(f64::NAN),
     };
     if expires_in.is_some_and(|n| n.is_nan() || n < 0.0) {
-        return bad("expires_in must be a non-negative number");
+        return bad("invalid expires_in");
     }
     let refresh_token = match o.str("refresh_token") {
         Some(t) if t.is_empty() => None,
@@ -986,21 +1040,18 @@ pub fn check_static_jwt(token: &str, now_ms: f64) -> Result<Option<f64>> {
     if !is_access_token(token) {
         return Err(Error::new(
             ErrorCode::InvalidJwt,
-            "the token must be printable ASCII without spaces",
+            "token must be visible ASCII",
         ));
     }
     if exp_ms.is_some_and(|exp| exp <= now_ms) {
-        return Err(Error::new(
-            ErrorCode::TokenExpired,
-            "token expired; issue a new one",
-        ));
+        return Err(Error::new(ErrorCode::TokenExpired, "token expired"));
     }
     let cap = if now_ms.is_finite() {
         now_ms.floor()
     } else {
         0.0
     } + MAX_LIFETIME_MS;
-    Ok(exp_ms.map(|e| e.min(cap).floor()))
+    Ok(exp_ms.map(|e| min(e, cap).floor()))
 }
 
 #[cfg(test)]

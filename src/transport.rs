@@ -30,7 +30,7 @@ pub fn timeout(timeout_ms: Option<f64>) -> Result<Option<f64>> {
         Some(t) if t > 0.0 && t <= MAX_TIMEOUT_MS => Ok(Some(t)),
         Some(_) => Err(Error::new(
             ErrorCode::InvalidArgument,
-            "timeoutMs must be 0, Infinity or a positive number up to 2147483647",
+            "timeoutMs must be 0, Infinity or in (0, 2147483647]",
         )),
     }
 }
@@ -67,7 +67,7 @@ pub fn check_bearer_url(url: &str, allowed: Option<&[String]>) -> Result<()> {
     match allowed {
         Some(list) if !list.contains(&o) => Err(Error::new(
             ErrorCode::InvalidUrl,
-            "origin not in allowedOrigins (default: the provider's API)",
+            "origin not in allowedOrigins",
         )),
         _ => Ok(()),
     }
@@ -78,7 +78,7 @@ pub fn check_bearer_url(url: &str, allowed: Option<&[String]>) -> Result<()> {
 pub fn allowed_origins(entries: &[String]) -> Result<Vec<String>> {
     let mut out = Vec::with_capacity(entries.len());
     for e in entries {
-        out.push(origin(e, "allowedOrigins entry")?);
+        out.push(origin(e, "allowedOrigins")?);
     }
     Ok(out)
 }
