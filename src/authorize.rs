@@ -49,7 +49,7 @@ pub fn check_scope_token(s: &str) -> Result<()> {
     if s.is_empty() || !all_by(s, |b| b > b' ' && b < 0x7f && b != b'"' && b != b'\\') {
         return Err(Error::new(
             ErrorCode::InvalidArgument,
-            "a scope must be printable ASCII without space, \" or \\",
+            "scope must be printable ASCII without space, \" or \\",
         ));
     }
     Ok(())
@@ -92,7 +92,7 @@ fn not_secret(k: &str) -> Result<()> {
         true => Err(Error::about(
             ErrorCode::InvalidArgument,
             k,
-            " is a secret: it must not be in the authorization URL",
+            " is a secret: not allowed in the URL",
         )),
         false => Ok(()),
     }
@@ -125,7 +125,7 @@ impl AuthorizationRequest<'_> {
         {
             return Err(Error::new(
                 ErrorCode::InvalidArgument,
-                "codeChallenge must be an S256 challenge (43 base64url characters)",
+                "codeChallenge must be 43 base64url characters",
             ));
         }
         for s in self.scopes {
@@ -136,13 +136,13 @@ impl AuthorizationRequest<'_> {
         }
         let dup = |k: &str, problem| Err(Error::about(ErrorCode::DuplicateParameter, k, problem));
         for (i, (k, _)) in self.extra_params.iter().enumerate() {
-            non_empty(k, "an extra parameter's name")?;
+            non_empty(k, "an extraParams name")?;
             not_secret(k)?;
             if reserved(k) {
-                return dup(k, " is set by the library: remove it from extraParams");
+                return dup(k, " is set by the library");
             }
             if self.extra_params[..i].iter().any(|(k2, _)| k2 == k) {
-                return dup(k, " is given twice in extraParams");
+                return dup(k, " is repeated in extraParams");
             }
         }
 
@@ -158,7 +158,7 @@ impl AuthorizationRequest<'_> {
             }
         }
         if let Some(k) = twice {
-            return dup(&k, " is already in the authorization endpoint's query");
+            return dup(&k, " is already in the endpoint's query");
         }
 
         let mut url = String::with_capacity(256);
@@ -191,7 +191,7 @@ impl AuthorizationRequest<'_> {
         if url.len() > MAX_URL_LEN {
             return Err(Error::new(
                 ErrorCode::InvalidArgument,
-                "the authorization URL would be longer than 8 KiB",
+                "authorization URL over 8 KiB",
             ));
         }
         Ok(url)

@@ -77,16 +77,13 @@ pub fn parse_callback(input: &str, expected_state: Option<&str>) -> Result<Callb
 pub fn parse_callback_checked(input: &str, checks: &CallbackChecks) -> Result<Callback> {
     let arg = |msg| Err(Error::new(ErrorCode::InvalidArgument, msg));
     if checks.expected_state == Some("") {
-        return arg("expectedState must not be empty (pass none if none was sent)");
+        return arg("expectedState must not be empty");
     }
     if checks.issuer_required && checks.expected_issuer.is_none() {
         return arg("issuerRequired needs expectedIssuer");
     }
     if input.len() > MAX_URL_LEN {
-        return Err(Error::new(
-            ErrorCode::InvalidUrl,
-            "the callback URL is longer than 8 KiB",
-        ));
+        return Err(Error::new(ErrorCode::InvalidUrl, "callback URL over 8 KiB"));
     }
     // The (still encoded) values of the SINGLE parameters, in that order;
     // others are ignored.
@@ -99,7 +96,7 @@ pub fn parse_callback_checked(input: &str, checks: &CallbackChecks) -> Result<Ca
                 return Err(Error::about(
                     ErrorCode::DuplicateParameter,
                     SINGLE[i],
-                    " appears more than once in the callback",
+                    " is repeated in the callback",
                 ));
             }
             got[i] = Some(v);
@@ -111,14 +108,11 @@ pub fn parse_callback_checked(input: &str, checks: &CallbackChecks) -> Result<Ca
             None => {
                 return Err(Error::new(
                     ErrorCode::MissingState,
-                    "the callback has no state",
+                    "no state in the callback",
                 ))
             }
             Some(s) if !constant_time_eq(&s, expected) => {
-                return Err(Error::new(
-                    ErrorCode::StateMismatch,
-                    "the callback's state is not the one sent",
-                ))
+                return Err(Error::new(ErrorCode::StateMismatch, "state does not match"))
             }
             Some(_) => {}
         }
@@ -129,13 +123,13 @@ pub fn parse_callback_checked(input: &str, checks: &CallbackChecks) -> Result<Ca
             Some(iss) if iss != issuer => {
                 return Err(Error::new(
                     ErrorCode::InvalidResponse,
-                    "the callback's iss is not the expected issuer",
+                    "iss is not the expected issuer",
                 ))
             }
             None if checks.issuer_required => {
                 return Err(Error::new(
                     ErrorCode::InvalidResponse,
-                    "the callback has no iss",
+                    "no iss in the callback",
                 ))
             }
             _ => {}
@@ -165,11 +159,11 @@ pub fn parse_callback_checked(input: &str, checks: &CallbackChecks) -> Result<Ca
         }),
         Some(code) if !code.is_empty() => Err(Error::new(
             ErrorCode::InvalidUrl,
-            "the callback's code has control or non-ASCII characters",
+            "code has invalid characters",
         )),
         _ => Err(Error::new(
             ErrorCode::MissingCode,
-            "the callback has neither a code nor an error",
+            "no code in the callback",
         )),
     }
 }

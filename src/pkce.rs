@@ -42,12 +42,9 @@ impl Pkce {
     /// RNGs). Uses the first `ceil((3·len − 2) / 4)` bytes of `entropy`.
     pub fn from_entropy(entropy: &[u8], len: usize) -> Result<Pkce> {
         let need = entropy_needed(check_len(len)?);
-        let bytes = entropy.get(..need).ok_or_else(|| {
-            Error::new(
-                ErrorCode::InvalidArgument,
-                "too few random bytes for that verifier length",
-            )
-        })?;
+        let bytes = entropy
+            .get(..need)
+            .ok_or_else(|| Error::new(ErrorCode::InvalidArgument, "too few random bytes"))?;
         let mut verifier = b64url(bytes);
         verifier.truncate(len);
         let challenge = challenge_s256(&verifier)?;
@@ -64,7 +61,7 @@ fn entropy_needed(len: usize) -> usize {
     (len * 3 - 2).div_ceil(4)
 }
 
-const LEN_MSG: &str = "a code verifier has 43 to 128 characters";
+const LEN_MSG: &str = "code verifier must be 43-128 characters";
 
 fn check_len(len: usize) -> Result<usize> {
     if (MIN_VERIFIER_LEN..=MAX_VERIFIER_LEN).contains(&len) {
@@ -81,7 +78,7 @@ pub fn validate_verifier(verifier: &str) -> Result<()> {
     let msg = if !(MIN_VERIFIER_LEN..=MAX_VERIFIER_LEN).contains(&verifier.len()) {
         LEN_MSG
     } else if !crate::url::all_by(verifier, is_unreserved) {
-        "a code verifier may use only A-Z a-z 0-9 - . _ ~"
+        "code verifier allows only A-Za-z0-9-._~"
     } else {
         return Ok(());
     };

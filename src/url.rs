@@ -209,13 +209,13 @@ pub fn check_endpoint(url: &str, what: &str) -> Result<()> {
         return bad(" is longer than 8 KiB");
     }
     if find_by(url, |b| b <= b' ' || b == 0x7f).is_some() {
-        return bad(" contains whitespace or control characters");
+        return bad(" has whitespace or control characters");
     }
     let Some((scheme, host, rest)) = split(url) else {
-        return bad(" is not an absolute URL (scheme://host/...)");
+        return bad(" is not an absolute URL");
     };
     if find_byte(rest, b'#').is_some() {
-        return bad(" must not have a fragment (#)");
+        return bad(" must not have a fragment");
     }
     let secure = scheme.eq_ignore_ascii_case("https")
         || (scheme.eq_ignore_ascii_case("http") && is_loopback_host(host));
