@@ -138,7 +138,7 @@ pub fn parse_callback_checked(input: &str, checks: &CallbackChecks) -> Result<Ca
     if let Some(err) = get(2) {
         let description = get(3);
         let desc = description.as_deref().filter(|d| !d.is_empty());
-        let mut msg = ["authorization failed: ", &err].concat();
+        let mut msg = crate::error::cat(&["authorization failed: ", &err]);
         if let Some(d) = desc {
             msg.push_str(": ");
             msg.push_str(d);
