@@ -112,59 +112,59 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
         0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab,
         0x5be0cd19,
     ];
-    // The message, 0x80, zeros, and the bit length: whole 64-byte blocks.
-    let mut m = data.to_vec();
-    m.push(0x80);
-    while m.len() % 64 != 56 {
-        m.push(0);
-    }
-    m.extend_from_slice(&(data.len() as u64).wrapping_mul(8).to_be_bytes());
+    // The message, 0x80, zeros, and the bit length (big-endian): whole
+    // 64-byte blocks, read byte by byte without building a padded copy.
+    let n = data.len();
+    let end = (n + 9).div_ceil(64) * 64;
+    let bits = (n as u64).wrapping_mul(8);
+    let byte = |j: usize| -> u32 {
+        u32::from(data.get(j).copied().unwrap_or(if j == n {
+            0x80
+        } else if j + 8 >= end {
+            (bits >> ((end - 1 - j) * 8)) as u8
+        } else {
+            0
+        }))
+    };
     let mut w = [0u32; 64];
-    for block in m.chunks_exact(64) {
+    let mut base = 0;
+    while base < end {
+        let mut v = h;
         for t in 0..64 {
-            w[t] = if t < 16 {
-                let b = &block[t * 4..];
-                u32::from_be_bytes([b[0], b[1], b[2], b[3]])
+            if t < 16 {
+                let j = base + t * 4;
+                w[t] = byte(j) << 24 | byte(j + 1) << 16 | byte(j + 2) << 8 | byte(j + 3);
             } else {
                 let (x, y) = (w[t - 15], w[t - 2]);
                 let s0 = x.rotate_right(7) ^ x.rotate_right(18) ^ (x >> 3);
                 let s1 = y.rotate_right(17) ^ y.rotate_right(19) ^ (y >> 10);
-                w[t - 16]
+                w[t] = w[t - 16]
                     .wrapping_add(s0)
                     .wrapping_add(w[t - 7])
-                    .wrapping_add(s1)
-            };
-        }
-        let mut v = h;
-        for t in 0..64 {
-            let [a, b, c, d, e, f, g, hh] = v;
+                    .wrapping_add(s1);
+            }
+            let (a, e) = (v[0], v[4]);
             let s1 = e.rotate_right(6) ^ e.rotate_right(11) ^ e.rotate_right(25);
-            let ch = (e & f) ^ (!e & g);
-            let t1 = hh
+            let ch = (e & v[5]) ^ (!e & v[6]);
+            let t1 = v[7]
                 .wrapping_add(s1)
                 .wrapping_add(ch)
                 .wrapping_add(K[t])
                 .wrapping_add(w[t]);
             let s0 = a.rotate_right(2) ^ a.rotate_right(13) ^ a.rotate_right(22);
-            let maj = (a & b) ^ (a & c) ^ (b & c);
-            v = [
-                t1.wrapping_add(s0).wrapping_add(maj),
-                a,
-                b,
-                c,
-                d.wrapping_add(t1),
-                e,
-                f,
-                g,
-            ];
+            let maj = (a & v[1]) ^ (a & v[2]) ^ (v[1] & v[2]);
+            v.copy_within(0..7, 1);
+            v[0] = t1.wrapping_add(s0).wrapping_add(maj);
+            v[4] = v[4].wrapping_add(t1);
         }
         for k in 0..8 {
             h[k] = h[k].wrapping_add(v[k]);
         }
+        base += 64;
     }
     let mut out = [0u8; 32];
     for k in 0..32 {
-        out[k] = h[k / 4].to_be_bytes()[k % 4];
+        out[k] = (h[k / 4] >> (24 - 8 * (k % 4))) as u8;
     }
     out
 }
