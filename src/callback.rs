@@ -75,15 +75,21 @@ pub fn parse_callback(input: &str, expected_state: Option<&str>) -> Result<Callb
 /// characters outside RFC 6749 A.11 `VSCHAR` (%x20-7E: NUL, CR, LF and other
 /// control or non-ASCII characters) → `INVALID_URL`.
 pub fn parse_callback_checked(input: &str, checks: &CallbackChecks) -> Result<Callback> {
-    let arg = |msg| Err(Error::new(ErrorCode::InvalidArgument, msg));
+    let fail = |code, msg: &str| Err(Error::new(code, msg));
     if checks.expected_state == Some("") {
-        return arg("expectedState must not be empty");
+        return fail(
+            ErrorCode::InvalidArgument,
+            "expectedState must not be empty",
+        );
     }
     if checks.issuer_required && checks.expected_issuer.is_none() {
-        return arg("issuerRequired needs expectedIssuer");
+        return fail(
+            ErrorCode::InvalidArgument,
+            "issuerRequired needs expectedIssuer",
+        );
     }
     if input.len() > MAX_URL_LEN {
-        return Err(Error::new(ErrorCode::InvalidUrl, "callback URL over 8 KiB"));
+        return fail(ErrorCode::InvalidUrl, "callback URL over 8 KiB");
     }
     // The (still encoded) values of the SINGLE parameters, in that order;
     // others are ignored.
@@ -105,14 +111,9 @@ pub fn parse_callback_checked(input: &str, checks: &CallbackChecks) -> Result<Ca
     let get = |i: usize| got[i].map(decode_form_component);
     if let Some(expected) = checks.expected_state {
         match get(1) {
-            None => {
-                return Err(Error::new(
-                    ErrorCode::MissingState,
-                    "no state in the callback",
-                ))
-            }
+            None => return fail(ErrorCode::MissingState, "no state in the callback"),
             Some(s) if !constant_time_eq(&s, expected) => {
-                return Err(Error::new(ErrorCode::StateMismatch, "state does not match"))
+                return fail(ErrorCode::StateMismatch, "state does not match")
             }
             Some(_) => {}
         }
@@ -121,16 +122,10 @@ pub fn parse_callback_checked(input: &str, checks: &CallbackChecks) -> Result<Ca
         match get(5) {
             // RFC 9207 §2.4: compared by simple string comparison.
             Some(iss) if iss != issuer => {
-                return Err(Error::new(
-                    ErrorCode::InvalidResponse,
-                    "iss is not the expected issuer",
-                ))
+                return fail(ErrorCode::InvalidResponse, "iss is not the expected issuer")
             }
             None if checks.issuer_required => {
-                return Err(Error::new(
-                    ErrorCode::InvalidResponse,
-                    "no iss in the callback",
-                ))
+                return fail(ErrorCode::InvalidResponse, "no iss in the callback")
             }
             _ => {}
         }
@@ -157,14 +152,10 @@ pub fn parse_callback_checked(input: &str, checks: &CallbackChecks) -> Result<Ca
             code: code.into(),
             state: get(1),
         }),
-        Some(code) if !code.is_empty() => Err(Error::new(
-            ErrorCode::InvalidUrl,
-            "code has invalid characters",
-        )),
-        _ => Err(Error::new(
-            ErrorCode::MissingCode,
-            "no code in the callback",
-        )),
+        Some(code) if !code.is_empty() => {
+            fail(ErrorCode::InvalidUrl, "code has invalid characters")
+        }
+        _ => fail(ErrorCode::MissingCode, "no code in the callback"),
     }
 }
 
