@@ -276,8 +276,14 @@ pub(crate) fn find_byte(s: &str, b: u8) -> Option<usize> {
 
 /// `s.split_once(b)` for an ASCII byte (see [`find_byte`]).
 pub(crate) fn split_once_byte(s: &str, b: u8) -> Option<(&str, &str)> {
-    let i = find_byte(s, b)?;
-    Some((s.get(..i)?, s.get(i + 1..)?))
+    cut(s, find_byte(s, b)?, 1)
+}
+
+/// `s` without its bytes `i..i + n`, as the text before and after them:
+/// the one slicing (and char-boundary check) every split here shares.
+#[inline(never)]
+fn cut(s: &str, i: usize, n: usize) -> Option<(&str, &str)> {
+    Some((s.get(..i)?, s.get(i + n..)?))
 }
 
 /// `s.split(b)` for an ASCII byte (see [`find_byte`]).
@@ -311,7 +317,7 @@ pub(crate) fn split_once_str<'a>(s: &'a str, pat: &str) -> Option<(&'a str, &'a 
     let mut i = 0;
     while i + p.len() <= b.len() {
         if b.get(i..i + p.len()) == Some(p) {
-            return Some((s.get(..i)?, s.get(i + p.len()..)?));
+            return cut(s, i, p.len());
         }
         i += 1;
     }
@@ -325,7 +331,7 @@ pub(crate) fn rsplit_once_byte(s: &str, b: u8) -> Option<(&str, &str)> {
     while i > 0 {
         i -= 1;
         if s.as_bytes()[i] == b {
-            return Some((s.get(..i)?, s.get(i + 1..)?));
+            return cut(s, i, 1);
         }
     }
     None
