@@ -228,19 +228,27 @@ fn hex4(b: &[u8]) -> Option<u32> {
 
 /// The text of the checked string literal starting at `t[i]` (its quote).
 fn unescape(t: &str, i: usize) -> String {
-    let mut out = Vec::new();
-    string(t.as_bytes(), i, Some(&mut out));
-    crate::encoding::utf8(&out, false).unwrap_or_default()
+    let mut out = String::new();
+    string(t, i, Some(&mut out));
+    out
 }
 
-/// The string literal at `i` (its opening quote), checked — escapes valid,
-/// no raw control characters, surrogates only as a high + low pair (a lone
-/// one cannot be held by a Rust string) — and, with `out`, decoded onto it:
-/// one loop that checks and reads. Where the literal ends.
-fn string(b: &[u8], mut i: usize, mut out: Option<&mut Vec<u8>>) -> Option<usize> {
+/// The string literal at `t[i]` (its opening quote), checked — escapes
+/// valid, no raw control characters, surrogates only as a high + low pair
+/// (a lone one cannot be held by a Rust string) — and, with `out`, decoded
+/// onto it: one loop that checks and reads. Where the literal ends.
+fn string(t: &str, mut i: usize, mut out: Option<&mut String>) -> Option<usize> {
+    let b = t.as_bytes();
+    // Where the run of plain characters to copy starts.
+    let mut run = i + 1;
     loop {
         i += 1;
         let c = at(b, i);
+        if c == b'"' || c == b'\\' {
+            if let Some(o) = out.as_deref_mut() {
+                o.push_str(t.get(run..i)?);
+            }
+        }
         let u = match c {
             b'"' => return Some(i + 1),
             b'\\' => {
@@ -275,17 +283,12 @@ fn string(b: &[u8], mut i: usize, mut out: Option<&mut Vec<u8>>) -> Option<usize
                 }
             }
             0..0x20 => return None,
-            _ => {
-                if let Some(o) = out.as_deref_mut() {
-                    o.push(c);
-                }
-                continue;
-            }
+            _ => continue,
         };
         if let Some(o) = out.as_deref_mut() {
-            let c = char::from_u32(u).unwrap_or('\u{fffd}');
-            o.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+            o.push(char::from_u32(u).unwrap_or('\u{fffd}'));
         }
+        run = i + 1;
     }
 }
 
@@ -417,12 +420,12 @@ fn scan(text: &str, max_len: usize, open: u8) -> Option<(&str, Vec<(usize, Span)
                     stack.push(c);
                     if c == b'{' {
                         k = i - start;
-                        i = key(b, i)?;
+                        i = key(text, i)?;
                     }
                     continue;
                 }
             }
-            b'"' => string(b, i, None)?,
+            b'"' => string(text, i, None)?,
             _ => {
                 let lit: &[u8] = match c {
                     b't' => b"true",
@@ -455,7 +458,7 @@ fn scan(text: &str, max_len: usize, open: u8) -> Option<(&str, Vec<(usize, Span)
                     i = skip_ws(b, i + 1);
                     if top == b'{' {
                         k = i - start;
-                        i = key(b, i)?;
+                        i = key(text, i)?;
                     }
                     break;
                 }
@@ -469,12 +472,13 @@ fn scan(text: &str, max_len: usize, open: u8) -> Option<(&str, Vec<(usize, Span)
     }
 }
 
-/// A key at `i`, then `:`; where its value starts.
-fn key(b: &[u8], i: usize) -> Option<usize> {
+/// A key at `t[i]`, then `:`; where its value starts.
+fn key(t: &str, i: usize) -> Option<usize> {
+    let b = t.as_bytes();
     if at(b, i) != b'"' {
         return None;
     }
-    let i = skip_ws(b, string(b, i, None)?);
+    let i = skip_ws(b, string(t, i, None)?);
     (at(b, i) == b':').then(|| skip_ws(b, i + 1))
 }
 
