@@ -258,17 +258,26 @@ impl Error {
         self.0.status
     }
     /// The server's OAuth `error` code (or Spendesk's `errors[0].code`).
+    #[inline]
     pub fn error(&self) -> Option<&str> {
-        self.0.error.as_deref()
+        text(&self.0.error)
     }
     /// The server's `error_description` (or Spendesk's `errors[0].detail`).
+    #[inline]
     pub fn error_description(&self) -> Option<&str> {
-        self.0.error_description.as_deref()
+        text(&self.0.error_description)
     }
     /// The server's `error_uri`.
+    #[inline]
     pub fn error_uri(&self) -> Option<&str> {
-        self.0.error_uri.as_deref()
+        text(&self.0.error_uri)
     }
+}
+
+/// `s.as_deref()`, once for the three server fields.
+#[inline(never)]
+fn text(s: &Option<String>) -> Option<&str> {
+    s.as_deref()
 }
 
 /// The parts one after another: `[..].concat()` without std's generic
