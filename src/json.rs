@@ -405,7 +405,11 @@ fn scan(text: &str, max_len: usize, open: u8) -> Option<(&str, Vec<(usize, Span)
     let mut k = 0;
     let mut i = start;
     loop {
-        // A value at `i`.
+        // A value at `i`: in an object, after its key.
+        if stack.last() == Some(&b'{') {
+            k = i - start;
+            i = key(text, i)?;
+        }
         if stack.len() == 1 {
             spans.push((k, (i - start, 0)));
         }
@@ -418,10 +422,6 @@ fn scan(text: &str, max_len: usize, open: u8) -> Option<(&str, Vec<(usize, Span)
                     i + 1
                 } else {
                     stack.push(c);
-                    if c == b'{' {
-                        k = i - start;
-                        i = key(text, i)?;
-                    }
                     continue;
                 }
             }
@@ -456,10 +456,6 @@ fn scan(text: &str, max_len: usize, open: u8) -> Option<(&str, Vec<(usize, Span)
             match at(b, i) {
                 b',' => {
                     i = skip_ws(b, i + 1);
-                    if top == b'{' {
-                        k = i - start;
-                        i = key(text, i)?;
-                    }
                     break;
                 }
                 c if c == top + 2 => {
