@@ -159,12 +159,7 @@ fn push_form_pair(out: &mut String, k: &str, v: &str) {
 
 /// The value of the hex digit `b`.
 pub(crate) fn hex_val(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
+    Some(char::from(b).to_digit(16)? as u8)
 }
 
 /// Decodes one form-urlencoded component the way `URLSearchParams` does:
