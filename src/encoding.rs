@@ -3,8 +3,7 @@
 //! `URLSearchParams` does), and RFC 3986 query-component encoding.
 
 const STD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-const URL_STR: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-const URL: &[u8; 64] = match URL_STR.as_bytes().first_chunk() {
+const URL: &[u8; 64] = match UNRESERVED.as_bytes().first_chunk() {
     Some(a) => a,
     None => panic!(),
 };
@@ -59,7 +58,7 @@ pub fn b64url_decode(s: &str) -> Option<Vec<u8>> {
     let mut acc = 0u32;
     let mut bits = 0u32;
     for &c in b {
-        let v = crate::url::find_byte(URL_STR, c)? as u32;
+        let v = crate::url::find_byte(UNRESERVED, c).filter(|&v| v < 64)? as u32;
         acc = (acc << 6) | v;
         bits += 6;
         if bits >= 8 {
@@ -81,9 +80,13 @@ pub fn is_vschars(s: &str) -> bool {
 }
 
 /// Whether `b` is an RFC 3986 unreserved character (`ALPHA / DIGIT / "-" / "." / "_" / "~"`).
-pub const fn is_unreserved(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
+pub fn is_unreserved(b: u8) -> bool {
+    crate::url::find_byte(UNRESERVED, b).is_some()
 }
+
+/// RFC 3986's unreserved characters: the base64url alphabet, `.` and `~`.
+const UNRESERVED: &str =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~";
 
 /// An integer in decimal, without `core::fmt` (which costs kilobytes of wasm).
 pub fn decimal(n: i64) -> String {
