@@ -109,13 +109,12 @@ pub fn decimal(n: i64) -> String {
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
-/// Percent-encodes `s` onto `out`, keeping alphanumerics and the bytes in
-/// `keep`, and (`form`) writing a space as `+`. One loop for both encoders.
+/// Percent-encodes `s` onto `out`, keeping the bytes in `keep`, and (`form`) writing a space as `+`. One loop for both encoders.
 fn percent_encode(s: &str, out: &mut String, keep: &str, form: bool) {
     for &b in s.as_bytes() {
         if form && b == b' ' {
             out.push('+');
-        } else if b.is_ascii_alphanumeric() || crate::url::find_byte(keep, b).is_some() {
+        } else if crate::url::find_byte(keep, b).is_some() {
             out.push(char::from(b));
         } else {
             out.push('%');
@@ -128,7 +127,7 @@ fn percent_encode(s: &str, out: &mut String, keep: &str, form: bool) {
 /// Percent-encodes everything but RFC 3986 unreserved characters; spaces become
 /// `%20`. Safe for any query component, and what authorize URLs use.
 pub fn encode_component(s: &str, out: &mut String) {
-    percent_encode(s, out, "-._~", false)
+    percent_encode(s, out, UNRESERVED, false)
 }
 
 /// `application/x-www-form-urlencoded` byte serializer (WHATWG URL §5.2):
@@ -136,7 +135,12 @@ pub fn encode_component(s: &str, out: &mut String) {
 /// RFC 6749 §2.3.1 asks for this encoding of client_id and client_secret
 /// before they go into HTTP Basic, and token request bodies use it (§4.1.3).
 pub fn encode_form_component(s: &str, out: &mut String) {
-    percent_encode(s, out, "*-._", true)
+    percent_encode(
+        s,
+        out,
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789*-._",
+        true,
+    )
 }
 
 /// `application/x-www-form-urlencoded` string of the pairs.
