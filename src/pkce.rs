@@ -132,8 +132,9 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
         let mut v = h;
         for t in 0..64 {
             if t < 16 {
-                let j = base + t * 4;
-                w[t] = byte(j) << 24 | byte(j + 1) << 16 | byte(j + 2) << 8 | byte(j + 3);
+                for j in base + t * 4..base + t * 4 + 4 {
+                    w[t] = w[t] << 8 | byte(j);
+                }
             } else {
                 let (x, y) = (w[t - 15], w[t - 2]);
                 let s0 = x.rotate_right(7) ^ x.rotate_right(18) ^ (x >> 3);
