@@ -154,7 +154,11 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
                 .wrapping_add(w[t]);
             let s0 = a.rotate_right(2) ^ a.rotate_right(13) ^ a.rotate_right(22);
             let maj = (a & v[1]) ^ (a & v[2]) ^ (v[1] & v[2]);
-            v.copy_within(0..7, 1);
+            let mut k = 7;
+            while k > 0 {
+                v[k] = v[k - 1];
+                k -= 1;
+            }
             v[0] = t1.wrapping_add(s0).wrapping_add(maj);
             v[4] = v[4].wrapping_add(t1);
         }
