@@ -173,12 +173,11 @@ impl AuthorizationRequest<'_> {
         if let Some(r) = self.redirect_uri {
             push_param(&mut url, "redirect_uri", r);
         }
-        if let Some((first, rest)) = self.scopes.split_first() {
-            push_param(&mut url, "scope", first);
-            for s in rest {
-                url.push_str("%20");
-                encode_component(s, &mut url);
-            }
+        let mut sep = "&scope=";
+        for s in self.scopes {
+            url.push_str(sep);
+            encode_component(s, &mut url);
+            sep = "%20";
         }
         if let Some(st) = self.state {
             push_param(&mut url, "state", st);
