@@ -12,22 +12,23 @@ const URL: &[u8; 64] = match UNRESERVED.as_bytes().first_chunk() {
 // ~6 KB of the wasm; these loops are a few hundred bytes.
 fn encode(bytes: &[u8], alphabet: &[u8; 64], pad: bool) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    // Bits not yet written, the newest `bits` of `acc` (older ones shift out).
+    let (mut acc, mut bits) = (0u32, 0);
     let mut i = 0;
-    while i < bytes.len() {
-        // Three bytes (zeros past the end) as 24 bits.
-        let mut n = 0u32;
-        for k in 0..3 {
-            n = n << 8 | u32::from(bytes.get(i + k).copied().unwrap_or(0));
+    while i < bytes.len() || bits > 0 {
+        if bits < 6 {
+            // The next byte, or zeros to fill the last character.
+            match bytes.get(i) {
+                Some(&b) => (acc, bits) = (acc << 8 | u32::from(b), bits + 8),
+                None => (acc, bits) = (acc << (6 - bits), 6),
+            }
+            i += 1;
         }
-        let len = (bytes.len() - i).min(3);
-        for k in 0..4 {
-            out.push(match k <= len {
-                true => char::from(alphabet[(n >> (18 - 6 * k)) as usize & 63]),
-                false if pad => '=',
-                false => break,
-            });
-        }
-        i += 3;
+        bits -= 6;
+        out.push(char::from(alphabet[(acc >> bits) as usize & 63]));
+    }
+    while pad && out.len() % 4 != 0 {
+        out.push('=');
     }
     out
 }
@@ -85,8 +86,7 @@ pub fn is_unreserved(b: u8) -> bool {
 }
 
 /// RFC 3986's unreserved characters: the base64url alphabet, `.` and `~`.
-const UNRESERVED: &str =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~";
+const UNRESERVED: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~";
 
 /// An integer in decimal, without `core::fmt` (which costs kilobytes of wasm).
 pub fn decimal(n: i64) -> String {
