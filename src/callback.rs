@@ -76,7 +76,7 @@ pub fn parse_callback(input: &str, expected_state: Option<&str>) -> Result<Callb
 /// control or non-ASCII characters) → `INVALID_URL`.
 pub fn parse_callback_checked(input: &str, checks: &CallbackChecks) -> Result<Callback> {
     let fail = |code, msg: &str| Err(Error::new(code, msg));
-    if checks.expected_state == Some("") {
+    if checks.expected_state.is_some_and(str::is_empty) {
         return fail(
             ErrorCode::InvalidArgument,
             "expectedState must not be empty",
