@@ -253,14 +253,12 @@ fn string(t: &str, mut i: usize, mut out: Option<&mut String>) -> Option<usize> 
             b'"' => return Some(i + 1),
             b'\\' => {
                 i += 1;
-                match at(b, i) {
-                    e @ (b'"' | b'\\' | b'/') => u32::from(e),
-                    b'b' => 8,
-                    b'f' => 12,
-                    b'n' => 10,
-                    b'r' => 13,
-                    b't' => 9,
-                    b'u' => {
+                let e = at(b, i);
+                // A table, not a `match`: that is a jump table over the
+                // bytes from `"` to `u`.
+                match crate::url::find_byte("\"\\/bfnrt", e) {
+                    Some(j) => u32::from(b"\"\\/\x08\x0c\n\r\t"[j]),
+                    None if e == b'u' => {
                         let mut u = hex4(b.get(i + 1..)?)?;
                         i += 4;
                         if u & 0xfc00 == 0xdc00 {
