@@ -314,12 +314,11 @@ fn small_number(raw: &str) -> f64 {
 }
 
 /// A run of at least one digit at `i`, added to `m` (as decimal digits);
-/// its end, and `n` counts the digits.
-fn digits(b: &[u8], mut i: usize, m: &mut f64, n: &mut i32) -> Option<usize> {
+/// its end.
+fn digits(b: &[u8], mut i: usize, m: &mut f64) -> Option<usize> {
     let start = i;
     while let c @ b'0'..=b'9' = at(b, i) {
         *m = *m * 10.0 + f64::from(c - b'0');
-        *n += 1;
         i += 1;
     }
     (i > start).then_some(i)
@@ -342,14 +341,16 @@ fn number_at(b: &[u8], mut i: usize) -> Option<(usize, f64)> {
     i += usize::from(neg);
     // The digits as one number `m`, the fraction digits `frac`, the
     // exponent `e`.
-    let (mut m, mut e, mut frac, mut n) = (0f64, 0f64, 0i32, 0i32);
+    let (mut m, mut e, mut frac) = (0f64, 0f64, 0);
     i = if at(b, i) == b'0' {
         i + 1
     } else {
-        digits(b, i, &mut m, &mut n)?
+        digits(b, i, &mut m)?
     };
     if at(b, i) == b'.' {
-        i = digits(b, i + 1, &mut m, &mut frac)?;
+        let d = digits(b, i + 1, &mut m)?;
+        frac = d - i - 1;
+        i = d;
     }
     // `e` or `E`.
     if at(b, i) | 0x20 == b'e' {
@@ -358,7 +359,7 @@ fn number_at(b: &[u8], mut i: usize) -> Option<(usize, f64)> {
         if sign == b'+' || sign == b'-' {
             i += 1;
         }
-        i = digits(b, i, &mut e, &mut n)?;
+        i = digits(b, i, &mut e)?;
         if sign == b'-' {
             e = -e;
         }
@@ -368,7 +369,7 @@ fn number_at(b: &[u8], mut i: usize) -> Option<(usize, f64)> {
     // by an exact power of ten (10^22 at most) when it is at most 22: then
     // with at most 15 significant digits the result is exact (Clinger's
     // fast path); beyond, in steps.
-    let mut scale = (e.clamp(-1e5, 1e5) as i32).saturating_sub(frac);
+    let mut scale = (e.clamp(-1e5, 1e5) as i32).saturating_sub(frac as i32);
     while scale != 0 {
         let k = scale.clamp(-22, 22);
         let mut p = 1f64;
@@ -424,18 +425,13 @@ fn scan(text: &str, max_len: usize, open: u8) -> Option<(&str, Vec<(usize, Span)
                 }
             }
             b'"' => string(text, i, None)?,
-            _ => {
-                let lit: &[u8] = match c {
-                    b't' => b"true",
-                    b'f' => b"false",
-                    b'n' => b"null",
-                    _ => &[],
-                };
-                match lit {
-                    [] => number_at(b, i)?.0,
-                    _ => (b.get(i..i + lit.len())? == lit).then_some(i + lit.len())?,
+            _ => match crate::url::find_byte("tfn", c) {
+                Some(j) => {
+                    let lit = ["true", "false", "null"][j].as_bytes();
+                    (b.get(i..i + lit.len())? == lit).then_some(i + lit.len())?
                 }
-            }
+                None => number_at(b, i)?.0,
+            },
         };
         // After a value: ',' and the next one, or the closing bracket of
         // its container.
