@@ -133,7 +133,8 @@ pub fn parse_callback_checked(input: &str, checks: &CallbackChecks) -> Result<Ca
     if let Some(err) = get(2) {
         let description = get(3);
         let desc = description.as_deref().filter(|d| !d.is_empty());
-        let mut msg = crate::error::cat(&["authorization failed: ", &err]);
+        let mut msg = String::from("authorization failed: ");
+        msg.push_str(&err);
         if let Some(d) = desc {
             msg.push_str(": ");
             msg.push_str(d);

@@ -222,7 +222,9 @@ impl Error {
     /// many messages that name what they are about.
     #[inline(never)]
     pub(crate) fn about(code: ErrorCode, subject: &str, problem: &str) -> Self {
-        Error::of(code, cat(&[subject, problem]))
+        let mut m = subject.to_owned();
+        m.push_str(problem);
+        Error::of(code, m)
     }
 
     /// Attaches the HTTP status of the answer that caused it.
@@ -278,17 +280,6 @@ impl Error {
 #[inline(never)]
 fn text(s: &Option<String>) -> Option<&str> {
     s.as_deref()
-}
-
-/// The parts one after another: `[..].concat()` without std's generic
-/// `join_generic_copy` (~0.9 KB of wasm), one shared loop.
-#[inline(never)]
-pub(crate) fn cat(parts: &[&str]) -> String {
-    let mut out = String::new();
-    for p in parts {
-        out.push_str(p);
-    }
-    out
 }
 
 /// `s`, cut to [`MAX_SERVER_TEXT`] bytes (on a char boundary) and marked `…`.
