@@ -11,7 +11,7 @@ const URL: &[u8; 64] = match UNRESERVED.as_bytes().first_chunk() {
 // Hand-written rather than the base64 crate: measured, its engines were
 // ~6 KB of the wasm; these loops are a few hundred bytes.
 fn encode(bytes: &[u8], alphabet: &[u8; 64], pad: bool) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    let mut out = String::new();
     // Bits not yet written, the newest `bits` of `acc` (older ones shift out).
     let (mut acc, mut bits) = (0u32, 0);
     let mut i = 0;
@@ -55,7 +55,7 @@ pub fn b64url_decode(s: &str) -> Option<Vec<u8>> {
     if b.len() % 4 == 1 {
         return None;
     }
-    let mut out = Vec::with_capacity(b.len() * 3 / 4);
+    let mut out = Vec::new();
     let mut acc = 0u32;
     let mut bits = 0u32;
     for &c in b {
@@ -174,7 +174,7 @@ pub(crate) fn hex_val(b: u8) -> Option<u8> {
 /// bytes that are not UTF-8 become U+FFFD.
 pub fn decode_form_component(s: &str) -> String {
     let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
+    let mut out = Vec::new();
     let mut i = 0;
     while let Some(&c) = b.get(i) {
         i += 1;
