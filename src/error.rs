@@ -284,15 +284,14 @@ fn text(s: &Option<String>) -> Option<&str> {
 
 /// `s`, cut to [`MAX_SERVER_TEXT`] bytes (on a char boundary) and marked `…`.
 pub(crate) fn truncate(s: &str) -> String {
-    if s.len() <= MAX_SERVER_TEXT {
-        return s.to_owned();
-    }
-    let mut end = MAX_SERVER_TEXT;
+    let mut end = s.len().min(MAX_SERVER_TEXT);
     while !s.is_char_boundary(end) {
         end -= 1;
     }
-    let mut out = s[..end].to_owned();
-    out.push('…');
+    let mut out = s.get(..end).unwrap_or_default().to_owned();
+    if end < s.len() {
+        out.push('…');
+    }
     out
 }
 
