@@ -59,11 +59,12 @@ fn small_decimal(p: &str) -> Option<u32> {
         return None;
     }
     let mut n = 0;
-    for b in p.bytes() {
-        if !b.is_ascii_digit() {
+    for &b in p.as_bytes() {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
             return None;
         }
-        n = n * 10 + u32::from(b - b'0');
+        n = n * 10 + u32::from(d);
     }
     Some(n)
 }
