@@ -164,9 +164,11 @@ fn push_form_pair(out: &mut String, k: &str, v: &str) {
     encode_form_component(v, out);
 }
 
-/// The value of the hex digit `b`.
-pub(crate) fn hex_val(b: u8) -> Option<u8> {
-    Some(char::from(b).to_digit(16)? as u8)
+/// The value of the `n` hex digits `b` starts with.
+pub(crate) fn hex(b: &[u8], n: usize) -> Option<u32> {
+    b.get(..n)?
+        .iter()
+        .try_fold(0, |v, &c| Some(v << 4 | char::from(c).to_digit(16)?))
 }
 
 /// Decodes one form-urlencoded component the way `URLSearchParams` does:
@@ -178,13 +180,12 @@ pub fn decode_form_component(s: &str) -> String {
     let mut i = 0;
     while let Some(&c) = b.get(i) {
         i += 1;
-        let hex = || Some(hex_val(*b.get(i)?)? << 4 | hex_val(*b.get(i + 1)?)?);
         out.push(match c {
             b'+' => b' ',
-            b'%' => match hex() {
+            b'%' => match b.get(i..).and_then(|h| hex(h, 2)) {
                 Some(v) => {
                     i += 2;
-                    v
+                    v as u8
                 }
                 None => c,
             },

@@ -220,12 +220,6 @@ fn value_of(raw: &str) -> Value {
     }
 }
 
-fn hex4(b: &[u8]) -> Option<u32> {
-    b.get(..4)?.iter().try_fold(0, |n, &c| {
-        Some(n << 4 | u32::from(crate::encoding::hex_val(c)?))
-    })
-}
-
 /// The text of the checked string literal starting at `t[i]` (its quote).
 fn unescape(t: &str, i: usize) -> String {
     let mut out = String::new();
@@ -259,13 +253,13 @@ fn string(t: &str, mut i: usize, mut out: Option<&mut String>) -> Option<usize> 
                 match crate::url::find_byte("\"\\/bfnrt", e) {
                     Some(j) => u32::from(b"\"\\/\x08\x0c\n\r\t"[j]),
                     None if e == b'u' => {
-                        let mut u = hex4(b.get(i + 1..)?)?;
+                        let mut u = crate::encoding::hex(b.get(i + 1..)?, 4)?;
                         i += 4;
                         if u & 0xfc00 == 0xdc00 {
                             return None;
                         }
                         if u & 0xfc00 == 0xd800 {
-                            let lo = hex4(b.get(i + 3..)?)?;
+                            let lo = crate::encoding::hex(b.get(i + 3..)?, 4)?;
                             if at(b, i + 1) != b'\\'
                                 || at(b, i + 2) != b'u'
                                 || lo & 0xfc00 != 0xdc00
