@@ -58,7 +58,8 @@ impl Pkce {
 /// The fewest random bytes whose base64url form has at least `len`
 /// characters: `ceil(4n/3) >= len` ⇔ `n >= (3·len − 2) / 4` (32 bytes for 43).
 fn entropy_needed(len: usize) -> usize {
-    (len * 3 - 2).div_ceil(4)
+    // ceil(x / 4) = (x + 3) / 4, without div_ceil's remainder test.
+    (len * 3 + 1) / 4
 }
 
 const LEN_MSG: &str = "code verifier must be 43-128 characters";
@@ -115,7 +116,8 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
     // The message, 0x80, zeros, and the bit length (big-endian): whole
     // 64-byte blocks, read byte by byte without building a padded copy.
     let n = data.len();
-    let end = (n + 9).div_ceil(64) * 64;
+    // n + 9 bytes at least (0x80 and the length), rounded up to 64.
+    let end = (n + 72) & !63;
     let bits = (n as u64).wrapping_mul(8);
     let byte = |j: usize| -> u32 {
         u32::from(data.get(j).copied().unwrap_or(if j == n {
