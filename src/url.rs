@@ -352,7 +352,7 @@ pub(crate) fn trim_end_byte(s: &str, b: u8) -> &str {
 /// starts with `scheme://` (a `://` in a value, which RFC 3986 §3.4 lets a
 /// query carry unencoded, does not make it a URL).
 pub fn query_of(input: &str) -> &str {
-    let no_frag = split_byte(input, b'#').next().unwrap_or("");
+    let no_frag = split_once_byte(input, b'#').map_or(input, |(head, _)| head);
     match split_once_byte(no_frag, b'?') {
         Some((_, q)) => q,
         None if split_once_str(no_frag, "://").is_some_and(|(s, _)| is_scheme(s)) => "",
