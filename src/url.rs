@@ -232,7 +232,7 @@ pub fn check_endpoint(url: &str, what: &str) -> Result<()> {
 
 /// RFC 3986 §3.1: `scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )`.
 fn is_scheme(s: &str) -> bool {
-    s.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
+    s.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
         && all_by(s, |b| {
             b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')
         })
