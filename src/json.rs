@@ -172,7 +172,7 @@ pub fn parse_array(text: &str) -> Option<Vec<Value>> {
 pub fn parse_array_within(text: &str, max_len: usize) -> Option<Vec<Value>> {
     let (t, elements) = scan(text, max_len, b'[')?;
     let mut out = Vec::new();
-    for (_, v) in elements {
+    for &(_, v) in &elements {
         out.push(value_of(t.get(v.0..v.1)?));
     }
     Some(out)
