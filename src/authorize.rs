@@ -114,6 +114,14 @@ impl AuthorizationRequest<'_> {
     /// The URL to send the user to. Parameters are percent-encoded per
     /// RFC 3986 (space as `%20`), in a fixed order.
     pub fn build(&self) -> Result<String> {
+        let mut url = String::with_capacity(256);
+        self.write(&mut url)?;
+        Ok(url)
+    }
+
+    /// [`AuthorizationRequest::build`] onto `url` (`?` here passes on only
+    /// the error, not a whole `Result<String>`).
+    fn write(&self, url: &mut String) -> Result<()> {
         let endpoint = self.authorization_endpoint;
         check_endpoint(endpoint, "authorizationEndpoint")?;
         non_empty(self.client_id, "clientId")?;
@@ -161,7 +169,6 @@ impl AuthorizationRequest<'_> {
             return dup(&k, " is already in the endpoint's query");
         }
 
-        let mut url = String::with_capacity(256);
         url.push_str(endpoint);
         url.push(if find_byte(endpoint, b'?').is_some() {
             '&'
@@ -169,23 +176,23 @@ impl AuthorizationRequest<'_> {
             '?'
         });
         url.push_str("response_type=code");
-        push_param(&mut url, "client_id", self.client_id);
+        push_param(url, "client_id", self.client_id);
         if let Some(r) = self.redirect_uri {
-            push_param(&mut url, "redirect_uri", r);
+            push_param(url, "redirect_uri", r);
         }
         let mut sep = "&scope=";
         for s in self.scopes {
             url.push_str(sep);
-            encode_component(s, &mut url);
+            encode_component(s, url);
             sep = "%20";
         }
         if let Some(st) = self.state {
-            push_param(&mut url, "state", st);
+            push_param(url, "state", st);
         }
-        push_param(&mut url, "code_challenge", self.code_challenge);
-        push_param(&mut url, "code_challenge_method", Pkce::METHOD);
+        push_param(url, "code_challenge", self.code_challenge);
+        push_param(url, "code_challenge_method", Pkce::METHOD);
         for (k, v) in self.extra_params {
-            push_param(&mut url, k, v);
+            push_param(url, k, v);
         }
         if url.len() > MAX_URL_LEN {
             return Err(Error::new(
@@ -193,7 +200,7 @@ impl AuthorizationRequest<'_> {
                 "authorization URL over 8 KiB",
             ));
         }
-        Ok(url)
+        Ok(())
     }
 }
 
