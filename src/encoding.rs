@@ -59,7 +59,7 @@ pub fn b64url_decode(s: &str) -> Option<Vec<u8>> {
     let mut acc = 0u32;
     let mut bits = 0u32;
     for &c in b {
-        let v = crate::url::find_byte(UNRESERVED, c).filter(|&v| v < 64)? as u32;
+        let v = crate::url::find_byte(UNRESERVED.get(..64)?, c)? as u32;
         acc = (acc << 6) | v;
         bits += 6;
         if bits >= 8 {
