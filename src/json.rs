@@ -420,13 +420,18 @@ fn scan(text: &str, max_len: usize, open: u8) -> Option<(&str, Vec<(usize, Span)
                 }
             }
             b'"' => string(text, i, None)?,
-            _ => match crate::url::find_byte("tfn", c) {
-                Some(j) => {
-                    let lit = ["true", "false", "null"][j].as_bytes();
-                    (b.get(i..i + lit.len())? == lit).then_some(i + lit.len())?
+            _ => {
+                let lit: &[u8] = match c {
+                    b't' => b"true",
+                    b'f' => b"false",
+                    b'n' => b"null",
+                    _ => &[],
+                };
+                match lit {
+                    [] => number_at(b, i)?.0,
+                    _ => (b.get(i..i + lit.len())? == lit).then_some(i + lit.len())?,
                 }
-                None => number_at(b, i)?.0,
-            },
+            }
         };
         // After a value: ',' and the next one, or the closing bracket of
         // its container.
