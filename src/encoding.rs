@@ -109,7 +109,8 @@ pub fn decimal(n: i64) -> String {
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
-/// Percent-encodes `s` onto `out`, keeping the bytes in `keep`, and (`form`) writing a space as `+`. One loop for both encoders.
+/// Percent-encodes `s` onto `out`, keeping the bytes in `keep`, and
+/// (`form`) writing a space as `+`. One loop for both encoders.
 fn percent_encode(s: &str, out: &mut String, keep: &str, form: bool) {
     for &b in s.as_bytes() {
         if form && b == b' ' {
