@@ -387,14 +387,26 @@ fn number_at(b: &[u8], mut i: usize) -> Option<(usize, f64)> {
 /// opened by `open`: its text without the whitespace, and its members'
 /// (key literal start, or any number in an array; value span) in that text.
 fn scan(text: &str, max_len: usize, open: u8) -> Option<(&str, Vec<(usize, Span)>)> {
+    let (mut stack, mut spans) = (Vec::new(), Vec::new());
+    let (start, end) = walk(text, max_len, open, &mut stack, &mut spans)?;
+    Some((text.get(start..end)?, spans))
+}
+
+/// The pass of [`scan`], with its stack of open containers (b'{' or b'[')
+/// and its spans passed in (a `None` here drops nothing); where the value
+/// starts and ends.
+fn walk(
+    text: &str,
+    max_len: usize,
+    open: u8,
+    stack: &mut Vec<u8>,
+    spans: &mut Vec<(usize, Span)>,
+) -> Option<(usize, usize)> {
     let b = text.as_bytes();
     let start = skip_ws(b, 0);
     if text.len() > max_len || at(b, start) != open {
         return None;
     }
-    // Open containers: b'{' or b'['.
-    let mut stack: Vec<u8> = Vec::new();
-    let mut spans = Vec::new();
     // Where the last key started (relative to `start`).
     let mut k = 0;
     let mut i = start;
@@ -445,7 +457,7 @@ fn scan(text: &str, max_len: usize, open: u8) -> Option<(&str, Vec<(usize, Span)
             let end = i;
             i = skip_ws(b, i);
             let Some(&top) = stack.last() else {
-                return (i == b.len()).then_some((text.get(start..end)?, spans));
+                return (i == b.len()).then_some((start, end));
             };
             match at(b, i) {
                 b',' => {
