@@ -3,9 +3,7 @@
 use crate::encoding::{decode_form_component, encode_component};
 use crate::error::{Error, ErrorCode, Result};
 use crate::pkce::Pkce;
-use crate::url::{
-    all_by, check_endpoint, find_byte, query_of, split_byte, split_once_byte, MAX_URL_LEN,
-};
+use crate::url::{check_endpoint, find_byte, query_of, split_byte, split_once_byte, MAX_URL_LEN};
 
 /// Parameters the builder sets itself; `extra_params` may not repeat them.
 const RESERVED: &[&str] = &[
@@ -46,7 +44,7 @@ const SECRET_PARAMS: &[&str] = &[
 /// `NQCHAR = %x21 / %x23-5B / %x5D-7E` — printable ASCII without space, `"`
 /// and `\`; control characters and non-ASCII are refused (`INVALID_ARGUMENT`).
 pub fn check_scope_token(s: &str) -> Result<()> {
-    if s.is_empty() || !all_by(s, |b| b > b' ' && b < 0x7f && b != b'"' && b != b'\\') {
+    if s.is_empty() || !crate::url::all_in(s, crate::url::NQCHAR) {
         return Err(Error::new(
             ErrorCode::InvalidArgument,
             "scope must be printable ASCII without space, \" or \\",
@@ -129,7 +127,7 @@ impl AuthorizationRequest<'_> {
             check_endpoint(r, "redirectUri")?;
         }
         if self.code_challenge.len() != 43
-            || !all_by(self.code_challenge, crate::encoding::is_unreserved)
+            || !crate::url::all_in(self.code_challenge, crate::url::UNRESERVED)
         {
             return Err(Error::new(
                 ErrorCode::InvalidArgument,

@@ -77,12 +77,12 @@ pub fn b64url_decode(s: &str) -> Option<Vec<u8>> {
 /// character, nothing non-ASCII. The rule for authorization codes (A.11),
 /// refresh tokens (A.17) and Findity's authorization-grant code.
 pub fn is_vschars(s: &str) -> bool {
-    !s.is_empty() && crate::url::all_by(s, |b| (0x20..=0x7e).contains(&b))
+    !s.is_empty() && crate::url::all_in(s, crate::url::VSCHAR)
 }
 
 /// Whether `b` is an RFC 3986 unreserved character (`ALPHA / DIGIT / "-" / "." / "_" / "~"`).
 pub fn is_unreserved(b: u8) -> bool {
-    crate::url::find_byte(UNRESERVED, b).is_some()
+    crate::url::in_class(b, crate::url::UNRESERVED)
 }
 
 /// RFC 3986's unreserved characters: the base64url alphabet, `.` and `~`.
@@ -109,13 +109,13 @@ pub fn decimal(n: i64) -> String {
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
-/// Percent-encodes `s` onto `out`, keeping the bytes in `keep`, and
+/// Percent-encodes `s` onto `out`, keeping the bytes of class `keep`, and
 /// (`form`) writing a space as `+`. One loop for both encoders.
-fn percent_encode(s: &str, out: &mut String, keep: &str, form: bool) {
+fn percent_encode(s: &str, out: &mut String, keep: u16, form: bool) {
     for &b in s.as_bytes() {
         if form && b == b' ' {
             out.push('+');
-        } else if crate::url::find_byte(keep, b).is_some() {
+        } else if crate::url::in_class(b, keep) {
             out.push(char::from(b));
         } else {
             out.push('%');
@@ -128,7 +128,7 @@ fn percent_encode(s: &str, out: &mut String, keep: &str, form: bool) {
 /// Percent-encodes everything but RFC 3986 unreserved characters; spaces become
 /// `%20`. Safe for any query component, and what authorize URLs use.
 pub fn encode_component(s: &str, out: &mut String) {
-    percent_encode(s, out, UNRESERVED, false)
+    percent_encode(s, out, crate::url::UNRESERVED, false)
 }
 
 /// `application/x-www-form-urlencoded` byte serializer (WHATWG URL §5.2):
@@ -136,12 +136,7 @@ pub fn encode_component(s: &str, out: &mut String) {
 /// RFC 6749 §2.3.1 asks for this encoding of client_id and client_secret
 /// before they go into HTTP Basic, and token request bodies use it (§4.1.3).
 pub fn encode_form_component(s: &str, out: &mut String) {
-    percent_encode(
-        s,
-        out,
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789*-._",
-        true,
-    )
+    percent_encode(s, out, crate::url::FORM, true)
 }
 
 /// `application/x-www-form-urlencoded` string of the pairs.

@@ -4,7 +4,7 @@
 //! do SHA-256, which never applies here, and Pleo requires S256
 //! (pleo-quickstart.txt: "code_challenge_method: must be S256").
 
-use crate::encoding::{b64url, is_unreserved};
+use crate::encoding::b64url;
 use crate::error::{Error, ErrorCode, Result};
 use crate::random;
 use crate::secret::Secret;
@@ -78,7 +78,7 @@ fn check_len(len: usize) -> Result<usize> {
 pub fn validate_verifier(verifier: &str) -> Result<()> {
     let msg = if !(MIN_VERIFIER_LEN..=MAX_VERIFIER_LEN).contains(&verifier.len()) {
         LEN_MSG
-    } else if !crate::url::all_by(verifier, is_unreserved) {
+    } else if !crate::url::all_in(verifier, crate::url::UNRESERVED) {
         "code verifier allows only A-Za-z0-9-._~"
     } else {
         return Ok(());
