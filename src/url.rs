@@ -257,6 +257,8 @@ pub(crate) const VSCHAR: u16 = 128;
 pub(crate) const UNRESERVED: u16 = 256;
 /// What `application/x-www-form-urlencoded` keeps: alphanumerics and `*-._`.
 pub(crate) const FORM: u16 = 512;
+/// Printable ASCII without space (`%x21-7E`): an access token's bytes.
+pub(crate) const VISIBLE: u16 = 1024;
 
 const CLASSES: [u16; 128] = {
     let mut t = [0u16; 128];
@@ -313,6 +315,9 @@ const CLASSES: [u16; 128] = {
         if alnum || matches!(b, b'*' | b'-' | b'.' | b'_') {
             m |= FORM;
         }
+        if b > b' ' && b < 0x7f {
+            m |= VISIBLE;
+        }
         t[i] = m;
         i += 1;
     }
@@ -324,7 +329,7 @@ pub(crate) fn in_class(b: u8, class: u16) -> bool {
     CLASSES.get(usize::from(b)).is_some_and(|m| m & class != 0)
 }
 
-/// Where the first byte of `s` in `class` (one of [`SCHEME`] … [`FORM`]) is.
+/// Where the first byte of `s` in `class` (one of [`SCHEME`] … [`VISIBLE`]) is.
 #[inline(never)]
 pub(crate) fn find_in(s: &str, class: u16) -> Option<usize> {
     let b = s.as_bytes();
@@ -338,7 +343,7 @@ pub(crate) fn find_in(s: &str, class: u16) -> Option<usize> {
     None
 }
 
-/// Whether every byte of `s` is in `class` (one of [`SCHEME`] … [`FORM`]).
+/// Whether every byte of `s` is in `class` (one of [`SCHEME`] … [`VISIBLE`]).
 #[inline(never)]
 pub(crate) fn all_in(s: &str, class: u16) -> bool {
     for &b in s.as_bytes() {
@@ -519,6 +524,7 @@ mod tests {
                 (VSCHAR, (0x20..=0x7e).contains(&b)),
                 (UNRESERVED, alnum || b"-._~".contains(&b)),
                 (FORM, alnum || b"*-._".contains(&b)),
+                (VISIBLE, b > b' ' && b < 0x7f),
             ];
             for (class, want) in rules {
                 assert_eq!(in_class(b, class), want, "byte {b:#x}, class {class}");
