@@ -1,19 +1,20 @@
 //! JSON access for the few documents the protocols read (JWT payloads, token
 //! responses, error bodies), and for the arguments the wasm skin hands in.
 //!
-//! One small reader for every target, with no recursion: a document is
-//! first checked against the RFC 8259 grammar with an explicit stack (so deep
-//! nesting cannot overflow the native or the wasm stack), then only the
-//! members the protocols ask for are located and decoded, on demand. It
-//! replaced miniserde (natively) and the engine's `JSON.parse` reached through
-//! wasm-bindgen (in the wasm build, which made the core depend on JS); it is
-//! about 6 KB of the optimised wasm (twiggy, see `bench/results.md`).
+//! One small reader for every target, with no recursion: one pass checks a
+//! document against the RFC 8259 grammar with an explicit stack (so deep
+//! nesting cannot overflow the native or the wasm stack) and notes where the
+//! outer container's members are; only the members the protocols ask for
+//! are then decoded, on demand, by the same string and number loops that
+//! checked them. It replaced miniserde (natively) and the engine's
+//! `JSON.parse` reached through wasm-bindgen (in the wasm build, which made
+//! the core depend on JS); it is about 4 KB of the optimised wasm.
 //!
 //! It accepts what `JSON.parse` accepts, except lone surrogates (`"\ud800"`,
 //! which a Rust string cannot hold); the wasm skin's JS driver parses the
 //! same text into the `raw` objects it hands out. Numbers are correctly
 //! rounded natively; the wasm build reads them on Clinger's fast path (see
-//! `small_number`), exact for every number the protocols read.
+//! `number_at`), exact for every number the protocols read.
 
 /// Longest JSON document parsed (bytes). Token responses and JWT payloads are
 /// a few KiB; anything near this is not one.
