@@ -6,7 +6,7 @@
 //! Splits and searches here are byte searches for ASCII bytes (see
 //! [`find_byte`]): `str`'s char and substring searchers cost kilobytes of
 //! wasm for these few short ASCII patterns. Byte classes (scheme, host,
-//! digits, …) are bits in one table ([`find_in`], [`all_in`]).
+//! digits, …) are bits in one table (`find_in`, `all_in`).
 
 use crate::error::{Error, ErrorCode, Result};
 
