@@ -3,9 +3,7 @@
 use crate::encoding::{decode_form_component, encode_component};
 use crate::error::{Error, ErrorCode, Result};
 use crate::pkce::Pkce;
-use crate::url::{
-    all_by, check_endpoint, find_byte, query_of, split_byte, split_once_byte, MAX_URL_LEN,
-};
+use crate::url::{check_endpoint, find_byte, query_of, split_byte, split_once_byte, MAX_URL_LEN};
 
 /// Parameters the builder sets itself; `extra_params` may not repeat them.
 const RESERVED: &[&str] = &[
@@ -46,10 +44,10 @@ const SECRET_PARAMS: &[&str] = &[
 /// `NQCHAR = %x21 / %x23-5B / %x5D-7E` — printable ASCII without space, `"`
 /// and `\`; control characters and non-ASCII are refused (`INVALID_ARGUMENT`).
 pub fn check_scope_token(s: &str) -> Result<()> {
-    if s.is_empty() || !all_by(s, |b| b > b' ' && b < 0x7f && b != b'"' && b != b'\\') {
+    if s.is_empty() || !crate::url::all_in(s, crate::url::NQCHAR) {
         return Err(Error::new(
             ErrorCode::InvalidArgument,
-            "a scope must be printable ASCII without space, \" or \\",
+            "scope must be printable ASCII without space, \" or \\",
         ));
     }
     Ok(())
@@ -92,7 +90,7 @@ fn not_secret(k: &str) -> Result<()> {
         true => Err(Error::about(
             ErrorCode::InvalidArgument,
             k,
-            " is a secret: it must not be in the authorization URL",
+            " is a secret: not allowed in the URL",
         )),
         false => Ok(()),
     }
@@ -114,6 +112,14 @@ impl AuthorizationRequest<'_> {
     /// The URL to send the user to. Parameters are percent-encoded per
     /// RFC 3986 (space as `%20`), in a fixed order.
     pub fn build(&self) -> Result<String> {
+        let mut url = String::with_capacity(256);
+        self.write(&mut url)?;
+        Ok(url)
+    }
+
+    /// [`AuthorizationRequest::build`] onto `url` (`?` here passes on only
+    /// the error, not a whole `Result<String>`).
+    fn write(&self, url: &mut String) -> Result<()> {
         let endpoint = self.authorization_endpoint;
         check_endpoint(endpoint, "authorizationEndpoint")?;
         non_empty(self.client_id, "clientId")?;
@@ -121,11 +127,11 @@ impl AuthorizationRequest<'_> {
             check_endpoint(r, "redirectUri")?;
         }
         if self.code_challenge.len() != 43
-            || !all_by(self.code_challenge, crate::encoding::is_unreserved)
+            || !crate::url::all_in(self.code_challenge, crate::url::UNRESERVED)
         {
             return Err(Error::new(
                 ErrorCode::InvalidArgument,
-                "codeChallenge must be an S256 challenge (43 base64url characters)",
+                "codeChallenge must be 43 base64url characters",
             ));
         }
         for s in self.scopes {
@@ -136,13 +142,13 @@ impl AuthorizationRequest<'_> {
         }
         let dup = |k: &str, problem| Err(Error::about(ErrorCode::DuplicateParameter, k, problem));
         for (i, (k, _)) in self.extra_params.iter().enumerate() {
-            non_empty(k, "an extra parameter's name")?;
+            non_empty(k, "an extraParams name")?;
             not_secret(k)?;
             if reserved(k) {
-                return dup(k, " is set by the library: remove it from extraParams");
+                return dup(k, " is set by the library");
             }
             if self.extra_params[..i].iter().any(|(k2, _)| k2 == k) {
-                return dup(k, " is given twice in extraParams");
+                return dup(k, " is repeated in extraParams");
             }
         }
 
@@ -158,10 +164,9 @@ impl AuthorizationRequest<'_> {
             }
         }
         if let Some(k) = twice {
-            return dup(&k, " is already in the authorization endpoint's query");
+            return dup(&k, " is already in the endpoint's query");
         }
 
-        let mut url = String::with_capacity(256);
         url.push_str(endpoint);
         url.push(if find_byte(endpoint, b'?').is_some() {
             '&'
@@ -169,32 +174,31 @@ impl AuthorizationRequest<'_> {
             '?'
         });
         url.push_str("response_type=code");
-        push_param(&mut url, "client_id", self.client_id);
+        push_param(url, "client_id", self.client_id);
         if let Some(r) = self.redirect_uri {
-            push_param(&mut url, "redirect_uri", r);
+            push_param(url, "redirect_uri", r);
         }
-        if let Some((first, rest)) = self.scopes.split_first() {
-            push_param(&mut url, "scope", first);
-            for s in rest {
-                url.push_str("%20");
-                encode_component(s, &mut url);
-            }
+        let mut sep = "&scope=";
+        for s in self.scopes {
+            url.push_str(sep);
+            encode_component(s, url);
+            sep = "%20";
         }
         if let Some(st) = self.state {
-            push_param(&mut url, "state", st);
+            push_param(url, "state", st);
         }
-        push_param(&mut url, "code_challenge", self.code_challenge);
-        push_param(&mut url, "code_challenge_method", Pkce::METHOD);
+        push_param(url, "code_challenge", self.code_challenge);
+        push_param(url, "code_challenge_method", Pkce::METHOD);
         for (k, v) in self.extra_params {
-            push_param(&mut url, k, v);
+            push_param(url, k, v);
         }
         if url.len() > MAX_URL_LEN {
             return Err(Error::new(
                 ErrorCode::InvalidArgument,
-                "the authorization URL would be longer than 8 KiB",
+                "authorization URL over 8 KiB",
             ));
         }
-        Ok(url)
+        Ok(())
     }
 }
 

@@ -75,18 +75,21 @@ pub fn parse_callback(input: &str, expected_state: Option<&str>) -> Result<Callb
 /// characters outside RFC 6749 A.11 `VSCHAR` (%x20-7E: NUL, CR, LF and other
 /// control or non-ASCII characters) → `INVALID_URL`.
 pub fn parse_callback_checked(input: &str, checks: &CallbackChecks) -> Result<Callback> {
-    let arg = |msg| Err(Error::new(ErrorCode::InvalidArgument, msg));
-    if checks.expected_state == Some("") {
-        return arg("expectedState must not be empty (pass none if none was sent)");
+    let fail = |code, msg: &str| Err(Error::new(code, msg));
+    if checks.expected_state.is_some_and(str::is_empty) {
+        return fail(
+            ErrorCode::InvalidArgument,
+            "expectedState must not be empty",
+        );
     }
     if checks.issuer_required && checks.expected_issuer.is_none() {
-        return arg("issuerRequired needs expectedIssuer");
+        return fail(
+            ErrorCode::InvalidArgument,
+            "issuerRequired needs expectedIssuer",
+        );
     }
     if input.len() > MAX_URL_LEN {
-        return Err(Error::new(
-            ErrorCode::InvalidUrl,
-            "the callback URL is longer than 8 KiB",
-        ));
+        return fail(ErrorCode::InvalidUrl, "callback URL over 8 KiB");
     }
     // The (still encoded) values of the SINGLE parameters, in that order;
     // others are ignored.
@@ -99,7 +102,7 @@ pub fn parse_callback_checked(input: &str, checks: &CallbackChecks) -> Result<Ca
                 return Err(Error::about(
                     ErrorCode::DuplicateParameter,
                     SINGLE[i],
-                    " appears more than once in the callback",
+                    " is repeated in the callback",
                 ));
             }
             got[i] = Some(v);
@@ -108,17 +111,9 @@ pub fn parse_callback_checked(input: &str, checks: &CallbackChecks) -> Result<Ca
     let get = |i: usize| got[i].map(decode_form_component);
     if let Some(expected) = checks.expected_state {
         match get(1) {
-            None => {
-                return Err(Error::new(
-                    ErrorCode::MissingState,
-                    "the callback has no state",
-                ))
-            }
+            None => return fail(ErrorCode::MissingState, "no state in the callback"),
             Some(s) if !constant_time_eq(&s, expected) => {
-                return Err(Error::new(
-                    ErrorCode::StateMismatch,
-                    "the callback's state is not the one sent",
-                ))
+                return fail(ErrorCode::StateMismatch, "state does not match")
             }
             Some(_) => {}
         }
@@ -127,16 +122,10 @@ pub fn parse_callback_checked(input: &str, checks: &CallbackChecks) -> Result<Ca
         match get(5) {
             // RFC 9207 §2.4: compared by simple string comparison.
             Some(iss) if iss != issuer => {
-                return Err(Error::new(
-                    ErrorCode::InvalidResponse,
-                    "the callback's iss is not the expected issuer",
-                ))
+                return fail(ErrorCode::InvalidResponse, "iss is not the expected issuer")
             }
             None if checks.issuer_required => {
-                return Err(Error::new(
-                    ErrorCode::InvalidResponse,
-                    "the callback has no iss",
-                ))
+                return fail(ErrorCode::InvalidResponse, "no iss in the callback")
             }
             _ => {}
         }
@@ -144,7 +133,8 @@ pub fn parse_callback_checked(input: &str, checks: &CallbackChecks) -> Result<Ca
     if let Some(err) = get(2) {
         let description = get(3);
         let desc = description.as_deref().filter(|d| !d.is_empty());
-        let mut msg = ["authorization failed: ", &err].concat();
+        let mut msg = String::from("authorization failed: ");
+        msg.push_str(&err);
         if let Some(d) = desc {
             msg.push_str(": ");
             msg.push_str(d);
@@ -163,14 +153,10 @@ pub fn parse_callback_checked(input: &str, checks: &CallbackChecks) -> Result<Ca
             code: code.into(),
             state: get(1),
         }),
-        Some(code) if !code.is_empty() => Err(Error::new(
-            ErrorCode::InvalidUrl,
-            "the callback's code has control or non-ASCII characters",
-        )),
-        _ => Err(Error::new(
-            ErrorCode::MissingCode,
-            "the callback has neither a code nor an error",
-        )),
+        Some(code) if !code.is_empty() => {
+            fail(ErrorCode::InvalidUrl, "code has invalid characters")
+        }
+        _ => fail(ErrorCode::MissingCode, "no code in the callback"),
     }
 }
 

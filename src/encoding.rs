@@ -3,8 +3,7 @@
 //! `URLSearchParams` does), and RFC 3986 query-component encoding.
 
 const STD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-const URL_STR: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-const URL: &[u8; 64] = match URL_STR.as_bytes().first_chunk() {
+const URL: &[u8; 64] = match UNRESERVED.as_bytes().first_chunk() {
     Some(a) => a,
     None => panic!(),
 };
@@ -12,23 +11,24 @@ const URL: &[u8; 64] = match URL_STR.as_bytes().first_chunk() {
 // Hand-written rather than the base64 crate: measured, its engines were
 // ~6 KB of the wasm; these loops are a few hundred bytes.
 fn encode(bytes: &[u8], alphabet: &[u8; 64], pad: bool) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    let mut out = String::new();
+    // Bits not yet written, the newest `bits` of `acc` (older ones shift out).
+    let (mut acc, mut bits) = (0u32, 0);
     let mut i = 0;
-    while i < bytes.len() {
-        // Three bytes (zeros past the end) as 24 bits.
-        let mut n = 0u32;
-        for k in 0..3 {
-            n = n << 8 | u32::from(bytes.get(i + k).copied().unwrap_or(0));
+    while i < bytes.len() || bits > 0 {
+        if bits < 6 {
+            // The next byte, or zeros to fill the last character.
+            match bytes.get(i) {
+                Some(&b) => (acc, bits) = (acc << 8 | u32::from(b), bits + 8),
+                None => (acc, bits) = (acc << (6 - bits), 6),
+            }
+            i += 1;
         }
-        let len = (bytes.len() - i).min(3);
-        for k in 0..4 {
-            out.push(match k <= len {
-                true => char::from(alphabet[(n >> (18 - 6 * k)) as usize & 63]),
-                false if pad => '=',
-                false => break,
-            });
-        }
-        i += 3;
+        bits -= 6;
+        out.push(char::from(alphabet[(acc >> bits) as usize & 63]));
+    }
+    while pad && out.len() % 4 != 0 {
+        out.push('=');
     }
     out
 }
@@ -55,11 +55,11 @@ pub fn b64url_decode(s: &str) -> Option<Vec<u8>> {
     if b.len() % 4 == 1 {
         return None;
     }
-    let mut out = Vec::with_capacity(b.len() * 3 / 4);
+    let mut out = Vec::new();
     let mut acc = 0u32;
     let mut bits = 0u32;
     for &c in b {
-        let v = crate::url::find_byte(URL_STR, c)? as u32;
+        let v = crate::url::find_byte(UNRESERVED.get(..64)?, c)? as u32;
         acc = (acc << 6) | v;
         bits += 6;
         if bits >= 8 {
@@ -77,13 +77,16 @@ pub fn b64url_decode(s: &str) -> Option<Vec<u8>> {
 /// character, nothing non-ASCII. The rule for authorization codes (A.11),
 /// refresh tokens (A.17) and Findity's authorization-grant code.
 pub fn is_vschars(s: &str) -> bool {
-    !s.is_empty() && crate::url::all_by(s, |b| (0x20..=0x7e).contains(&b))
+    !s.is_empty() && crate::url::all_in(s, crate::url::VSCHAR)
 }
 
 /// Whether `b` is an RFC 3986 unreserved character (`ALPHA / DIGIT / "-" / "." / "_" / "~"`).
-pub const fn is_unreserved(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
+pub fn is_unreserved(b: u8) -> bool {
+    crate::url::in_class(b, crate::url::UNRESERVED)
 }
+
+/// RFC 3986's unreserved characters: the base64url alphabet, `.` and `~`.
+const UNRESERVED: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~";
 
 /// An integer in decimal, without `core::fmt` (which costs kilobytes of wasm).
 pub fn decimal(n: i64) -> String {
@@ -106,13 +109,13 @@ pub fn decimal(n: i64) -> String {
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
-/// Percent-encodes `s` onto `out`, keeping alphanumerics and the bytes in
-/// `keep`, and (`form`) writing a space as `+`. One loop for both encoders.
-fn percent_encode(s: &str, out: &mut String, keep: &str, form: bool) {
+/// Percent-encodes `s` onto `out`, keeping the bytes of class `keep`, and
+/// (`form`) writing a space as `+`. One loop for both encoders.
+fn percent_encode(s: &str, out: &mut String, keep: u16, form: bool) {
     for &b in s.as_bytes() {
         if form && b == b' ' {
             out.push('+');
-        } else if b.is_ascii_alphanumeric() || crate::url::find_byte(keep, b).is_some() {
+        } else if crate::url::in_class(b, keep) {
             out.push(char::from(b));
         } else {
             out.push('%');
@@ -125,7 +128,7 @@ fn percent_encode(s: &str, out: &mut String, keep: &str, form: bool) {
 /// Percent-encodes everything but RFC 3986 unreserved characters; spaces become
 /// `%20`. Safe for any query component, and what authorize URLs use.
 pub fn encode_component(s: &str, out: &mut String) {
-    percent_encode(s, out, "-._~", false)
+    percent_encode(s, out, crate::url::UNRESERVED, false)
 }
 
 /// `application/x-www-form-urlencoded` byte serializer (WHATWG URL §5.2):
@@ -133,7 +136,7 @@ pub fn encode_component(s: &str, out: &mut String) {
 /// RFC 6749 §2.3.1 asks for this encoding of client_id and client_secret
 /// before they go into HTTP Basic, and token request bodies use it (§4.1.3).
 pub fn encode_form_component(s: &str, out: &mut String) {
-    percent_encode(s, out, "*-._", true)
+    percent_encode(s, out, crate::url::FORM, true)
 }
 
 /// `application/x-www-form-urlencoded` string of the pairs.
@@ -157,14 +160,11 @@ fn push_form_pair(out: &mut String, k: &str, v: &str) {
     encode_form_component(v, out);
 }
 
-/// The value of the hex digit `b`.
-pub(crate) fn hex_val(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
+/// The value of the `n` hex digits `b` starts with.
+pub(crate) fn hex(b: &[u8], n: usize) -> Option<u32> {
+    b.get(..n)?
+        .iter()
+        .try_fold(0, |v, &c| Some(v << 4 | char::from(c).to_digit(16)?))
 }
 
 /// Decodes one form-urlencoded component the way `URLSearchParams` does:
@@ -172,17 +172,16 @@ pub(crate) fn hex_val(b: u8) -> Option<u8> {
 /// bytes that are not UTF-8 become U+FFFD.
 pub fn decode_form_component(s: &str) -> String {
     let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
+    let mut out = Vec::new();
     let mut i = 0;
     while let Some(&c) = b.get(i) {
         i += 1;
-        let hex = || Some(hex_val(*b.get(i)?)? << 4 | hex_val(*b.get(i + 1)?)?);
         out.push(match c {
             b'+' => b' ',
-            b'%' => match hex() {
+            b'%' => match b.get(i..).and_then(|h| hex(h, 2)) {
                 Some(v) => {
                     i += 2;
-                    v
+                    v as u8
                 }
                 None => c,
             },

@@ -222,7 +222,9 @@ impl Error {
     /// many messages that name what they are about.
     #[inline(never)]
     pub(crate) fn about(code: ErrorCode, subject: &str, problem: &str) -> Self {
-        Error::new(code, [subject, problem].concat())
+        let mut m = subject.to_owned();
+        m.push_str(problem);
+        Error::of(code, m)
     }
 
     /// Attaches the HTTP status of the answer that caused it.
@@ -258,30 +260,38 @@ impl Error {
         self.0.status
     }
     /// The server's OAuth `error` code (or Spendesk's `errors[0].code`).
+    #[inline]
     pub fn error(&self) -> Option<&str> {
-        self.0.error.as_deref()
+        text(&self.0.error)
     }
     /// The server's `error_description` (or Spendesk's `errors[0].detail`).
+    #[inline]
     pub fn error_description(&self) -> Option<&str> {
-        self.0.error_description.as_deref()
+        text(&self.0.error_description)
     }
     /// The server's `error_uri`.
+    #[inline]
     pub fn error_uri(&self) -> Option<&str> {
-        self.0.error_uri.as_deref()
+        text(&self.0.error_uri)
     }
+}
+
+/// `s.as_deref()`, once for the three server fields.
+#[inline(never)]
+fn text(s: &Option<String>) -> Option<&str> {
+    s.as_deref()
 }
 
 /// `s`, cut to [`MAX_SERVER_TEXT`] bytes (on a char boundary) and marked `…`.
 pub(crate) fn truncate(s: &str) -> String {
-    if s.len() <= MAX_SERVER_TEXT {
-        return s.to_owned();
-    }
-    let mut end = MAX_SERVER_TEXT;
+    let mut end = s.len().min(MAX_SERVER_TEXT);
     while !s.is_char_boundary(end) {
         end -= 1;
     }
-    let mut out = s[..end].to_owned();
-    out.push('…');
+    let mut out = s.get(..end).unwrap_or_default().to_owned();
+    if end < s.len() {
+        out.push('…');
+    }
     out
 }
 

@@ -1,19 +1,20 @@
 //! JSON access for the few documents the protocols read (JWT payloads, token
 //! responses, error bodies), and for the arguments the wasm skin hands in.
 //!
-//! One small reader for every target, with no recursion: a document is
-//! first checked against the RFC 8259 grammar with an explicit stack (so deep
-//! nesting cannot overflow the native or the wasm stack), then only the
-//! members the protocols ask for are located and decoded, on demand. It
-//! replaced miniserde (natively) and the engine's `JSON.parse` reached through
-//! wasm-bindgen (in the wasm build, which made the core depend on JS); it is
-//! about 6 KB of the optimised wasm (twiggy, see `bench/results.md`).
+//! One small reader for every target, with no recursion: one pass checks a
+//! document against the RFC 8259 grammar with an explicit stack (so deep
+//! nesting cannot overflow the native or the wasm stack) and notes where the
+//! outer container's members are; only the members the protocols ask for
+//! are then decoded, on demand, by the same string and number loops that
+//! checked them. It replaced miniserde (natively) and the engine's
+//! `JSON.parse` reached through wasm-bindgen (in the wasm build, which made
+//! the core depend on JS); it is about 4 KB of the optimised wasm.
 //!
 //! It accepts what `JSON.parse` accepts, except lone surrogates (`"\ud800"`,
 //! which a Rust string cannot hold); the wasm skin's JS driver parses the
 //! same text into the `raw` objects it hands out. Numbers are correctly
 //! rounded natively; the wasm build reads them on Clinger's fast path (see
-//! `small_number`), exact for every number the protocols read.
+//! `number_at`), exact for every number the protocols read.
 
 /// Longest JSON document parsed (bytes). Token responses and JWT payloads are
 /// a few KiB; anything near this is not one.
@@ -59,8 +60,8 @@ pub trait JsonObject: Sized {
 #[derive(Clone)]
 pub struct Object {
     text: String,
-    /// (key span incl. quotes, value span), in document order.
-    members: Vec<(Span, Span)>,
+    /// (where the key's literal starts, value span), in document order.
+    members: Vec<(usize, Span)>,
 }
 
 type Span = (usize, usize);
@@ -101,7 +102,7 @@ impl Object {
         while i > 0 {
             i -= 1;
             let (k, v) = self.members[i];
-            if key_eq(t.get(k.0..k.1)?, key) {
+            if unescape(t, k) == key {
                 return t.get(v.0..v.1);
             }
         }
@@ -116,7 +117,7 @@ impl Object {
 
 /// The first byte of a value's text (0 for none).
 fn first(raw: &str) -> u8 {
-    raw.bytes().next().unwrap_or(0)
+    at(raw.as_bytes(), 0)
 }
 
 impl JsonObject for Object {
@@ -136,7 +137,7 @@ impl JsonObject for Object {
     }
     fn str(&self, key: &str) -> Option<String> {
         let raw = self.raw(key)?;
-        (first(raw) == b'"').then(|| unescape(raw))
+        (first(raw) == b'"').then(|| unescape(raw, 0))
     }
     fn num(&self, key: &str) -> Option<f64> {
         let raw = self.raw(key)?;
@@ -146,52 +147,18 @@ impl JsonObject for Object {
         parse_object(self.raw(key)?)
     }
     fn first_object_in(&self, key: &str) -> Option<Self> {
-        let raw = self.raw(key)?;
-        if first(raw) != b'[' {
-            return None;
-        }
-        let b = raw.as_bytes();
-        let i = skip_ws(b, 1);
-        parse_object(raw.get(i..skip_value(b, i))?)
-    }
-}
-
-/// `text` checked against the grammar and trimmed, when it is a container
-/// opened by `open`.
-fn checked(text: &str, max_len: usize, open: u8) -> Option<&str> {
-    check(text, max_len).filter(|t| first(t) == open)
-}
-
-/// Where the members of a checked object, or the elements of a checked
-/// array, are: (key span, or `(0, 0)` in an array; value span), in order.
-fn spans(t: &str) -> Vec<(Span, Span)> {
-    let b = t.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 1;
-    loop {
-        i = skip_ws(b, i);
-        match at(b, i) {
-            b'}' | b']' | 0 => return out,
-            b',' => i = skip_ws(b, i + 1),
-            _ => {}
-        }
-        let mut k = (0, 0);
-        if first(t) == b'{' {
-            k = (i, skip_value(b, i));
-            i = skip_ws(b, skip_ws(b, k.1) + 1);
-        }
-        let end = skip_value(b, i);
-        out.push((k, (i, end)));
-        i = end;
+        let (t, elements) = scan(self.raw(key)?, MAX_JSON_LEN, b'[')?;
+        let v = elements.first()?.1;
+        parse_object(t.get(v.0..v.1)?)
     }
 }
 
 /// A JSON object (`None` when the text is not one, or is longer than [`MAX_JSON_LEN`]).
 pub fn parse_object(text: &str) -> Option<Object> {
-    let t = checked(text, MAX_JSON_LEN, b'{')?;
+    let (t, members) = scan(text, MAX_JSON_LEN, b'{')?;
     Some(Object {
         text: t.to_owned(),
-        members: spans(t),
+        members,
     })
 }
 
@@ -204,10 +171,11 @@ pub fn parse_array(text: &str) -> Option<Vec<Value>> {
 /// [`parse_array`] with another length limit (the wasm skin's arguments,
 /// which carry whole response bodies and tokens for the core to refuse).
 pub fn parse_array_within(text: &str, max_len: usize) -> Option<Vec<Value>> {
-    let t = checked(text, max_len, b'[')?;
+    let (t, elements) = scan(text, max_len, b'[')?;
     let mut out = Vec::new();
-    for (_, v) in spans(t) {
-        out.push(value_of(t.get(v.0..v.1)?));
+    for &(_, v) in &elements {
+        // (Spans from `scan` sit on ASCII bytes: `get` cannot fail.)
+        out.push(value_of(t.get(v.0..v.1).unwrap_or_default()));
     }
     Some(out)
 }
@@ -242,105 +210,80 @@ fn skip_ws(b: &[u8], mut i: usize) -> usize {
     i
 }
 
-/// The end of the (already checked) value starting at `i`.
-fn skip_value(b: &[u8], mut i: usize) -> usize {
-    let mut depth = 0usize;
-    loop {
-        match at(b, i) {
-            0 => return i,
-            b'"' => {
-                i += 1;
-                while let Some(&c) = b.get(i) {
-                    i += if c == b'\\' { 2 } else { 1 };
-                    if c == b'"' {
-                        break;
-                    }
-                }
-                if depth == 0 {
-                    return i;
-                }
-            }
-            b'{' | b'[' => {
-                depth += 1;
-                i += 1;
-            }
-            b'}' | b']' if depth > 0 => {
-                depth -= 1;
-                i += 1;
-                if depth == 0 {
-                    return i;
-                }
-            }
-            b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r' if depth == 0 => return i,
-            _ => i += 1,
-        }
-    }
-}
-
 fn value_of(raw: &str) -> Value {
-    match raw.as_bytes().first() {
-        Some(b'n') => Value::Null,
-        Some(b't') => Value::Bool(true),
-        Some(b'f') => Value::Bool(false),
-        Some(b'"') => Value::String(unescape(raw)),
-        Some(b'[') => Value::Array(raw.to_owned()),
-        Some(b'{') => Value::Object(raw.to_owned()),
+    match first(raw) {
+        b'n' => Value::Null,
+        b't' => Value::Bool(true),
+        b'f' => Value::Bool(false),
+        b'"' => Value::String(unescape(raw, 0)),
+        b'[' => Value::Array(raw.to_owned()),
+        b'{' => Value::Object(raw.to_owned()),
         _ => Value::Number(number(raw)),
     }
 }
 
-/// Whether a key's literal (with quotes) spells `key`.
-fn key_eq(lit: &str, key: &str) -> bool {
-    match lit.get(1..lit.len().saturating_sub(1)) {
-        Some(inner) if crate::url::find_byte(inner, b'\\').is_none() => inner == key,
-        _ => unescape(lit) == key,
-    }
+/// The text of the checked string literal starting at `t[i]` (its quote).
+fn unescape(t: &str, i: usize) -> String {
+    let mut out = String::new();
+    string(t, i, Some(&mut out));
+    out
 }
 
-fn hex4(b: &[u8]) -> Option<u32> {
-    b.get(..4)?.iter().try_fold(0, |n, &c| {
-        Some(n << 4 | u32::from(crate::encoding::hex_val(c)?))
-    })
-}
-
-/// The text of a checked string literal (with its quotes; escapes are
-/// valid and surrogates come in pairs, see [`check_string`]).
-fn unescape(lit: &str) -> String {
-    let b = lit.as_bytes();
-    let end = b.len().saturating_sub(1);
-    let mut out = Vec::with_capacity(end);
-    let mut i = 1;
-    while i < end {
-        let c = b[i];
+/// The string literal at `t[i]` (its opening quote), checked — escapes
+/// valid, no raw control characters, surrogates only as a high + low pair
+/// (a lone one cannot be held by a Rust string) — and, with `out`, decoded
+/// onto it: one loop that checks and reads. Where the literal ends.
+fn string(t: &str, mut i: usize, mut out: Option<&mut String>) -> Option<usize> {
+    let b = t.as_bytes();
+    // Where the run of plain characters to copy starts.
+    let mut run = i + 1;
+    loop {
         i += 1;
-        if c != b'\\' {
-            out.push(c);
-            continue;
-        }
-        let e = b.get(i).copied().unwrap_or(b'\\');
-        i += 1;
-        let mut u = match e {
-            b'b' => 8,
-            b'f' => 12,
-            b'n' => 10,
-            b'r' => 13,
-            b't' => 9,
-            b'u' => b.get(i..).and_then(hex4).unwrap_or(0xfffd),
-            _ => u32::from(e),
-        };
-        if e == b'u' {
-            i += 4;
-            if u & 0xfc00 == 0xd800 {
-                // `\uDC00`..`\uDFFF` follows (checked).
-                let lo = b.get(i + 2..).and_then(hex4).unwrap_or(0);
-                u = 0x10000 + ((u & 0x3ff) << 10) + (lo & 0x3ff);
-                i += 6;
+        let c = at(b, i);
+        if c == b'"' || c == b'\\' {
+            if let Some(o) = out.as_deref_mut() {
+                o.push_str(t.get(run..i)?);
             }
         }
-        let c = char::from_u32(u).unwrap_or('\u{fffd}');
-        out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+        let u = match c {
+            b'"' => return Some(i + 1),
+            b'\\' => {
+                i += 1;
+                let e = at(b, i);
+                // A table, not a `match`: that is a jump table over the
+                // bytes from `"` to `u`.
+                match crate::url::find_byte("\"\\/bfnrt", e) {
+                    Some(j) => u32::from(b"\"\\/\x08\x0c\n\r\t"[j]),
+                    None if e == b'u' => {
+                        let mut u = crate::encoding::hex(b.get(i + 1..)?, 4)?;
+                        i += 4;
+                        if u & 0xfc00 == 0xdc00 {
+                            return None;
+                        }
+                        if u & 0xfc00 == 0xd800 {
+                            let lo = crate::encoding::hex(b.get(i + 3..)?, 4)?;
+                            if at(b, i + 1) != b'\\'
+                                || at(b, i + 2) != b'u'
+                                || lo & 0xfc00 != 0xdc00
+                            {
+                                return None;
+                            }
+                            u = 0x10000 + ((u & 0x3ff) << 10) + (lo & 0x3ff);
+                            i += 6;
+                        }
+                        u
+                    }
+                    _ => return None,
+                }
+            }
+            0..0x20 => return None,
+            _ => continue,
+        };
+        if let Some(o) = out.as_deref_mut() {
+            o.push(char::from_u32(u).unwrap_or('\u{fffd}'));
+        }
+        run = i + 1;
     }
-    crate::encoding::utf8(&out, false).unwrap_or_default()
 }
 
 /// The value of a checked number literal, correctly rounded like the
@@ -357,40 +300,73 @@ fn number(raw: &str) -> f64 {
     }
 }
 
-/// The wasm build's number reader: exact (correctly rounded) on Clinger's
-/// fast path — at most 15 significant digits and a power of ten up to 22,
-/// which covers every number a token endpoint or a JWT sends (`expires_in`,
-/// `exp`) and every number the JS driver passes — and otherwise within a
-/// few units in the last place. `str::parse::<f64>` is correctly rounded
-/// everywhere but brings ~10 KB of tables (measured: +15 KB gzipped wasm).
+/// The wasm build's number reader (see [`number_at`]).
 #[cfg_attr(
     not(all(target_arch = "wasm32", target_os = "unknown")),
     allow(dead_code)
 )]
 fn small_number(raw: &str) -> f64 {
-    // The digits as one number `m`, and the power of ten to scale it by:
-    // minus the fraction digits, plus the exponent (capped: beyond ±100 000
-    // every number is 0 or infinite).
-    let mut m = 0f64;
-    let mut scale = 0i32;
-    let (mut frac, mut exp, mut exp_neg, mut in_exp) = (false, 0i32, false, false);
-    for &c in raw.as_bytes() {
-        match c {
-            b'0'..=b'9' if in_exp => exp = (exp * 10 + i32::from(c - b'0')).min(100_000),
-            b'0'..=b'9' => {
-                m = m * 10.0 + f64::from(c - b'0');
-                scale -= i32::from(frac);
-            }
-            b'.' => frac = true,
-            b'e' | b'E' => in_exp = true,
-            b'-' => exp_neg = in_exp,
-            _ => {}
+    number_at(raw.as_bytes(), 0).map_or(f64::NAN, |(_, v)| v)
+}
+
+/// A run of at least one digit at `i`, added to `m` (as decimal digits);
+/// its end.
+fn digits(b: &[u8], mut i: usize, m: &mut f64) -> Option<usize> {
+    let start = i;
+    while let c @ b'0'..=b'9' = at(b, i) {
+        *m = *m * 10.0 + f64::from(c - b'0');
+        i += 1;
+    }
+    (i > start).then_some(i)
+}
+
+/// The number literal at `i`, checked against the grammar: where it ends,
+/// and its value as the wasm build reads it — exact (correctly rounded) on
+/// Clinger's fast path — at most 15 significant digits and a power of ten
+/// up to 22, which covers every number a token endpoint or a JWT sends
+/// (`expires_in`, `exp`) and every number the JS driver passes — and
+/// otherwise within a few units in the last place. `str::parse::<f64>` is
+/// correctly rounded everywhere but brings ~10 KB of tables (measured:
+/// +15 KB gzipped wasm). One loop that checks and reads.
+///
+/// Numbers beyond f64 (`1e400`) are accepted, as `JSON.parse` does (the
+/// member reads as an infinite number, which the protocols refuse where
+/// they read one): an answer is not thrown away for a member nobody reads.
+fn number_at(b: &[u8], mut i: usize) -> Option<(usize, f64)> {
+    let neg = at(b, i) == b'-';
+    i += usize::from(neg);
+    // The digits as one number `m`, the fraction digits `frac`, the
+    // exponent `e`.
+    let (mut m, mut e, mut frac) = (0f64, 0f64, 0);
+    i = if at(b, i) == b'0' {
+        i + 1
+    } else {
+        digits(b, i, &mut m)?
+    };
+    if at(b, i) == b'.' {
+        let d = digits(b, i + 1, &mut m)?;
+        frac = d - i - 1;
+        i = d;
+    }
+    // `e` or `E`.
+    if at(b, i) | 0x20 == b'e' {
+        i += 1;
+        let sign = at(b, i);
+        if sign == b'+' || sign == b'-' {
+            i += 1;
+        }
+        i = digits(b, i, &mut e)?;
+        if sign == b'-' {
+            e = -e;
         }
     }
-    scale = scale.saturating_add(if exp_neg { -exp } else { exp });
-    // One multiplication or division by an exact power of ten (10^22 at
-    // most) when the power is at most 22: then with at most 15 significant
-    // digits the result is exact (Clinger's fast path); beyond, in steps.
+    // The power of ten to scale `m` by (capped: beyond ±100 000 every
+    // number is 0 or infinite), applied by one multiplication or division
+    // by an exact power of ten (10^22 at most) when it is at most 22: then
+    // with at most 15 significant digits the result is exact (Clinger's
+    // fast path); beyond, in steps.
+    // (No overflow: a fraction of 2^31 digits is not a document anyone reads.)
+    let mut scale = e.clamp(-1e5, 1e5) as i32 - frac as i32;
     while scale != 0 {
         let k = scale.clamp(-22, 22);
         let mut p = 1f64;
@@ -404,26 +380,47 @@ fn small_number(raw: &str) -> f64 {
         }
         scale -= k;
     }
-    if first(raw) == b'-' {
-        -m
-    } else {
-        m
-    }
+    Some((i, if neg { -m } else { m }))
 }
 
 /// Checks `text` against the JSON grammar (one value, whitespace around it)
-/// without recursion; returns the value's text without the whitespace.
-fn check(text: &str, max_len: usize) -> Option<&str> {
-    if text.len() > max_len {
+/// without recursion, in one pass that also notes where the members (or
+/// elements) of the outer container are. When that value is a container
+/// opened by `open`: its text without the whitespace, and its members'
+/// (key literal start, or any number in an array; value span) in that text.
+fn scan(text: &str, max_len: usize, open: u8) -> Option<(&str, Vec<(usize, Span)>)> {
+    let (mut stack, mut spans) = (Vec::new(), Vec::new());
+    let (start, end) = walk(text, max_len, open, &mut stack, &mut spans)?;
+    Some((text.get(start..end)?, spans))
+}
+
+/// The pass of [`scan`], with its stack of open containers (b'{' or b'[')
+/// and its spans passed in (a `None` here drops nothing); where the value
+/// starts and ends.
+fn walk(
+    text: &str,
+    max_len: usize,
+    open: u8,
+    stack: &mut Vec<u8>,
+    spans: &mut Vec<(usize, Span)>,
+) -> Option<(usize, usize)> {
+    let b = text.as_bytes();
+    let start = skip_ws(b, 0);
+    if text.len() > max_len || at(b, start) != open {
         return None;
     }
-    let b = text.as_bytes();
-    // Open containers: b'{' or b'['.
-    let mut stack: Vec<u8> = Vec::new();
-    let start = skip_ws(b, 0);
+    // Where the last key started (relative to `start`).
+    let mut k = 0;
     let mut i = start;
     loop {
-        // A value at `i`.
+        // A value at `i`: in an object, after its key.
+        if stack.last() == Some(&b'{') {
+            k = i - start;
+            i = key(text, i)?;
+        }
+        if stack.len() == 1 {
+            spans.push((k, (i - start, 0)));
+        }
         let c = at(b, i);
         i = match c {
             b'{' | b'[' => {
@@ -433,11 +430,10 @@ fn check(text: &str, max_len: usize) -> Option<&str> {
                     i + 1
                 } else {
                     stack.push(c);
-                    i = if c == b'{' { key(b, i)? } else { i };
                     continue;
                 }
             }
-            b'"' => check_string(b, i)?,
+            b'"' => string(text, i, None)?,
             _ => {
                 let lit: &[u8] = match c {
                     b't' => b"true",
@@ -446,7 +442,7 @@ fn check(text: &str, max_len: usize) -> Option<&str> {
                     _ => &[],
                 };
                 match lit {
-                    [] => check_number(b, i)?,
+                    [] => number_at(b, i)?.0,
                     _ => (b.get(i..i + lit.len())? == lit).then_some(i + lit.len())?,
                 }
             }
@@ -454,16 +450,20 @@ fn check(text: &str, max_len: usize) -> Option<&str> {
         // After a value: ',' and the next one, or the closing bracket of
         // its container.
         loop {
+            // A member of the outer container ends here.
+            if stack.len() == 1 {
+                if let Some(s) = spans.last_mut() {
+                    s.1 .1 = i - start;
+                }
+            }
+            let end = i;
             i = skip_ws(b, i);
             let Some(&top) = stack.last() else {
-                return (i == b.len()).then(|| &text[start..skip_back(b, i)]);
+                return (i == b.len()).then_some((start, end));
             };
             match at(b, i) {
                 b',' => {
                     i = skip_ws(b, i + 1);
-                    if top == b'{' {
-                        i = key(b, i)?;
-                    }
                     break;
                 }
                 c if c == top + 2 => {
@@ -476,86 +476,14 @@ fn check(text: &str, max_len: usize) -> Option<&str> {
     }
 }
 
-/// A key at `i`, then `:`; where its value starts.
-fn key(b: &[u8], i: usize) -> Option<usize> {
+/// A key at `t[i]`, then `:`; where its value starts.
+fn key(t: &str, i: usize) -> Option<usize> {
+    let b = t.as_bytes();
     if at(b, i) != b'"' {
         return None;
     }
-    let i = skip_ws(b, check_string(b, i)?);
+    let i = skip_ws(b, string(t, i, None)?);
     (at(b, i) == b':').then(|| skip_ws(b, i + 1))
-}
-
-fn skip_back(b: &[u8], mut i: usize) -> usize {
-    while i > 0 && matches!(b[i - 1], b' ' | b'\t' | b'\n' | b'\r') {
-        i -= 1;
-    }
-    i
-}
-
-fn check_string(b: &[u8], mut i: usize) -> Option<usize> {
-    i += 1;
-    loop {
-        match at(b, i) {
-            b'"' => return Some(i + 1),
-            b'\\' => match at(b, i + 1) {
-                b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => i += 2,
-                b'u' => {
-                    // A surrogate must come as a high + low pair: a lone
-                    // one cannot be held by a Rust string.
-                    let u = hex4(b.get(i + 2..)?)?;
-                    i += 6;
-                    if u & 0xfc00 == 0xdc00 {
-                        return None;
-                    }
-                    if u & 0xfc00 == 0xd800 {
-                        let lo = hex4(b.get(i + 2..)?)?;
-                        if at(b, i) != b'\\' || at(b, i + 1) != b'u' || lo & 0xfc00 != 0xdc00 {
-                            return None;
-                        }
-                        i += 6;
-                    }
-                }
-                _ => return None,
-            },
-            c if c < 0x20 => return None,
-            _ => i += 1,
-        }
-    }
-}
-
-/// The end of a run of at least one digit at `i`.
-fn digits(b: &[u8], mut i: usize) -> Option<usize> {
-    let start = i;
-    while at(b, i).is_ascii_digit() {
-        i += 1;
-    }
-    (i > start).then_some(i)
-}
-
-fn check_number(b: &[u8], mut i: usize) -> Option<usize> {
-    if at(b, i) == b'-' {
-        i += 1;
-    }
-    i = if at(b, i) == b'0' {
-        i + 1
-    } else {
-        digits(b, i)?
-    };
-    if at(b, i) == b'.' {
-        i = digits(b, i + 1)?;
-    }
-    // `e` or `E`.
-    if at(b, i) | 0x20 == b'e' {
-        i += 1;
-        if matches!(at(b, i), b'+' | b'-') {
-            i += 1;
-        }
-        i = digits(b, i)?;
-    }
-    // Numbers beyond f64 (`1e400`) are accepted, as `JSON.parse` does (the
-    // member reads as an infinite number, which the protocols refuse where
-    // they read one): an answer is not thrown away for a member nobody reads.
-    Some(i)
 }
 
 #[cfg(test)]

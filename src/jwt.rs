@@ -42,23 +42,23 @@ fn invalid(msg: &str) -> Error {
 /// Splits a compact JWS into its three segments after basic checks.
 fn segments(token: &str) -> Result<(&str, &str)> {
     if token.len() > MAX_JWT_LEN {
-        return Err(invalid("the token is longer than 64 KiB"));
+        return Err(invalid("JWT over 64 KiB"));
     }
     let segments = split_once_byte(token, b'.')
         .and_then(|(h, rest)| Some((h, split_once_byte(rest, b'.')?)))
         .filter(|(_, (_, sig))| find_byte(sig, b'.').is_none());
     // Also an encrypted JWE (five segments): it cannot be decoded here.
     let Some((header, (payload, _))) = segments else {
-        return Err(invalid("a JWT has three dot-separated segments"));
+        return Err(invalid("a JWT has 3 segments"));
     };
     match b64url_decode(header).as_deref().map(<[u8]>::trim_ascii) {
         Some([b'{', .., b'}']) => Ok((header, payload)),
-        _ => Err(invalid("the JWT header is not a base64url JSON object")),
+        _ => Err(invalid("JWT header is not base64url JSON")),
     }
 }
 
 fn bad_payload() -> Error {
-    invalid("the JWT payload is not a base64url JSON object")
+    invalid("JWT payload is not base64url JSON")
 }
 
 /// The payload segment of `token`, base64url-decoded to UTF-8 text, not yet
@@ -102,13 +102,7 @@ impl UnverifiedClaims {
                 .num(name)
                 .filter(|n| n.abs() <= MAX_NUMERIC_DATE)
                 .map(Some)
-                .ok_or_else(|| {
-                    Error::about(
-                        ErrorCode::InvalidJwt,
-                        name,
-                        " is not a NumericDate within a JavaScript Date's range",
-                    )
-                }),
+                .ok_or_else(|| Error::about(ErrorCode::InvalidJwt, name, " is not a valid date")),
         }
     }
 
@@ -148,15 +142,8 @@ pub fn spendesk_wallet_id(access_token: &str, claim: Option<&str>) -> Result<Str
         .iter()
         .find_map(|n| claims.id_claim(n))
         .ok_or_else(|| match claim {
-            Some(c) => Error::about(
-                ErrorCode::MissingClaim,
-                c,
-                ": no such string or integer claim in the token",
-            ),
-            None => Error::new(
-                ErrorCode::MissingClaim,
-                "no wallet ID claim in the token: pass the claim name",
-            ),
+            Some(c) => Error::about(ErrorCode::MissingClaim, c, " claim not found"),
+            None => Error::new(ErrorCode::MissingClaim, "no wallet ID claim: pass its name"),
         })
 }
 

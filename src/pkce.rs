@@ -4,7 +4,7 @@
 //! do SHA-256, which never applies here, and Pleo requires S256
 //! (pleo-quickstart.txt: "code_challenge_method: must be S256").
 
-use crate::encoding::{b64url, is_unreserved};
+use crate::encoding::b64url;
 use crate::error::{Error, ErrorCode, Result};
 use crate::random;
 use crate::secret::Secret;
@@ -42,18 +42,15 @@ impl Pkce {
     /// RNGs). Uses the first `ceil((3·len − 2) / 4)` bytes of `entropy`.
     pub fn from_entropy(entropy: &[u8], len: usize) -> Result<Pkce> {
         let need = entropy_needed(check_len(len)?);
-        let bytes = entropy.get(..need).ok_or_else(|| {
-            Error::new(
-                ErrorCode::InvalidArgument,
-                "too few random bytes for that verifier length",
-            )
-        })?;
+        let bytes = entropy
+            .get(..need)
+            .ok_or_else(|| Error::new(ErrorCode::InvalidArgument, "too few random bytes"))?;
         let mut verifier = b64url(bytes);
         verifier.truncate(len);
-        let challenge = challenge_s256(&verifier)?;
+        // `len` base64url characters: a valid verifier, no need to check it.
         Ok(Pkce {
+            challenge: b64url(&sha256(verifier.as_bytes())),
             verifier: Secret::new(verifier),
-            challenge,
         })
     }
 }
@@ -61,10 +58,11 @@ impl Pkce {
 /// The fewest random bytes whose base64url form has at least `len`
 /// characters: `ceil(4n/3) >= len` ⇔ `n >= (3·len − 2) / 4` (32 bytes for 43).
 fn entropy_needed(len: usize) -> usize {
-    (len * 3 - 2).div_ceil(4)
+    // ceil(x / 4) = (x + 3) / 4, without div_ceil's remainder test.
+    (len * 3 + 1) / 4
 }
 
-const LEN_MSG: &str = "a code verifier has 43 to 128 characters";
+const LEN_MSG: &str = "code verifier must be 43-128 characters";
 
 fn check_len(len: usize) -> Result<usize> {
     if (MIN_VERIFIER_LEN..=MAX_VERIFIER_LEN).contains(&len) {
@@ -80,8 +78,8 @@ fn check_len(len: usize) -> Result<usize> {
 pub fn validate_verifier(verifier: &str) -> Result<()> {
     let msg = if !(MIN_VERIFIER_LEN..=MAX_VERIFIER_LEN).contains(&verifier.len()) {
         LEN_MSG
-    } else if !crate::url::all_by(verifier, is_unreserved) {
-        "a code verifier may use only A-Z a-z 0-9 - . _ ~"
+    } else if !crate::url::all_in(verifier, crate::url::UNRESERVED) {
+        "code verifier allows only A-Za-z0-9-._~"
     } else {
         return Ok(());
     };
@@ -115,59 +113,65 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
         0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab,
         0x5be0cd19,
     ];
-    // The message, 0x80, zeros, and the bit length: whole 64-byte blocks.
-    let mut m = data.to_vec();
-    m.push(0x80);
-    while m.len() % 64 != 56 {
-        m.push(0);
-    }
-    m.extend_from_slice(&(data.len() as u64).wrapping_mul(8).to_be_bytes());
+    // The message, 0x80, zeros, and the bit length (big-endian): whole
+    // 64-byte blocks, read byte by byte without building a padded copy.
+    let n = data.len();
+    // n + 9 bytes at least (0x80 and the length), rounded up to 64.
+    let end = (n + 72) & !63;
+    let bits = (n as u64).wrapping_mul(8);
+    let byte = |j: usize| -> u32 {
+        u32::from(data.get(j).copied().unwrap_or(if j == n {
+            0x80
+        } else if j + 8 >= end {
+            (bits >> ((end - 1 - j) * 8)) as u8
+        } else {
+            0
+        }))
+    };
     let mut w = [0u32; 64];
-    for block in m.chunks_exact(64) {
+    let mut base = 0;
+    while base < end {
+        let mut v = h;
         for t in 0..64 {
-            w[t] = if t < 16 {
-                let b = &block[t * 4..];
-                u32::from_be_bytes([b[0], b[1], b[2], b[3]])
+            if t < 16 {
+                for j in base + t * 4..base + t * 4 + 4 {
+                    w[t] = w[t] << 8 | byte(j);
+                }
             } else {
                 let (x, y) = (w[t - 15], w[t - 2]);
                 let s0 = x.rotate_right(7) ^ x.rotate_right(18) ^ (x >> 3);
                 let s1 = y.rotate_right(17) ^ y.rotate_right(19) ^ (y >> 10);
-                w[t - 16]
+                w[t] = w[t - 16]
                     .wrapping_add(s0)
                     .wrapping_add(w[t - 7])
-                    .wrapping_add(s1)
-            };
-        }
-        let mut v = h;
-        for t in 0..64 {
-            let [a, b, c, d, e, f, g, hh] = v;
+                    .wrapping_add(s1);
+            }
+            let (a, e) = (v[0], v[4]);
             let s1 = e.rotate_right(6) ^ e.rotate_right(11) ^ e.rotate_right(25);
-            let ch = (e & f) ^ (!e & g);
-            let t1 = hh
+            let ch = (e & v[5]) ^ (!e & v[6]);
+            let t1 = v[7]
                 .wrapping_add(s1)
                 .wrapping_add(ch)
                 .wrapping_add(K[t])
                 .wrapping_add(w[t]);
             let s0 = a.rotate_right(2) ^ a.rotate_right(13) ^ a.rotate_right(22);
-            let maj = (a & b) ^ (a & c) ^ (b & c);
-            v = [
-                t1.wrapping_add(s0).wrapping_add(maj),
-                a,
-                b,
-                c,
-                d.wrapping_add(t1),
-                e,
-                f,
-                g,
-            ];
+            let maj = (a & v[1]) ^ (a & v[2]) ^ (v[1] & v[2]);
+            let mut k = 7;
+            while k > 0 {
+                v[k] = v[k - 1];
+                k -= 1;
+            }
+            v[0] = t1.wrapping_add(s0).wrapping_add(maj);
+            v[4] = v[4].wrapping_add(t1);
         }
         for k in 0..8 {
             h[k] = h[k].wrapping_add(v[k]);
         }
+        base += 64;
     }
     let mut out = [0u8; 32];
     for k in 0..32 {
-        out[k] = h[k / 4].to_be_bytes()[k % 4];
+        out[k] = (h[k / 4] >> (24 - 8 * (k % 4))) as u8;
     }
     out
 }

@@ -5,7 +5,8 @@
 //!
 //! Splits and searches here are byte searches for ASCII bytes (see
 //! [`find_byte`]): `str`'s char and substring searchers cost kilobytes of
-//! wasm for these few short ASCII patterns.
+//! wasm for these few short ASCII patterns. Byte classes (scheme, host,
+//! digits, …) are bits in one table (`find_in`, `all_in`).
 
 use crate::error::{Error, ErrorCode, Result};
 
@@ -59,11 +60,12 @@ fn small_decimal(p: &str) -> Option<u32> {
         return None;
     }
     let mut n = 0;
-    for b in p.bytes() {
-        if !b.is_ascii_digit() {
+    for &b in p.as_bytes() {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
             return None;
         }
-        n = n * 10 + u32::from(b - b'0');
+        n = n * 10 + u32::from(d);
     }
     Some(n)
 }
@@ -74,7 +76,7 @@ fn split(url: &str) -> Option<(&str, &str, &str)> {
     if !is_scheme(scheme) {
         return None;
     }
-    let end = find_by(after, |b| matches!(b, b'/' | b'?' | b'#')).unwrap_or(after.len());
+    let end = find_in(after, END).unwrap_or(after.len());
     let (authority, rest) = after.split_at_checked(end)?;
     // userinfo is not accepted: it has no place in an OAuth endpoint.
     if authority.is_empty() || find_byte(authority, b'@').is_some() {
@@ -125,7 +127,7 @@ fn is_ipv6(s: &str) -> bool {
         }
         let mut n = 0;
         for g in split_byte(part, b':') {
-            if g.is_empty() || g.len() > 4 || !all_by(g, |b| b.is_ascii_hexdigit()) {
+            if g.is_empty() || g.len() > 4 || !all_in(g, HEX) {
                 return None;
             }
             n += 1;
@@ -150,18 +152,14 @@ fn is_ipv6(s: &str) -> bool {
 /// too big to ship), `%`, `\` (WHATWG reads it as `/`, so the host checked
 /// here would not be the one fetched), `<>^|` and `1.2.3.4.5`-like names.
 fn is_reg_host(host: &str) -> bool {
-    if host.is_empty()
-        || !all_by(host, |b| {
-            b.is_ascii_alphanumeric() || find_byte("-._~!$&'()*+,;=", b).is_some()
-        })
-    {
+    if host.is_empty() || !all_in(host, HOST) {
         return false;
     }
     let name = host.strip_suffix(".").unwrap_or(host);
     let last = rsplit_once_byte(name, b'.').map_or(name, |(_, l)| l);
     let hex = last.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("0x"))
-        && all_by(last.get(2..).unwrap_or_default(), |b| b.is_ascii_hexdigit());
-    let numeric = hex || (!last.is_empty() && all_by(last, |b| b.is_ascii_digit()));
+        && all_in(last.get(2..).unwrap_or_default(), HEX);
+    let numeric = hex || (!last.is_empty() && all_in(last, DIGIT));
     !numeric || is_dotted_quad(name, true)
 }
 
@@ -208,14 +206,14 @@ pub fn check_endpoint(url: &str, what: &str) -> Result<()> {
     if url.len() > MAX_URL_LEN {
         return bad(" is longer than 8 KiB");
     }
-    if find_by(url, |b| b <= b' ' || b == 0x7f).is_some() {
-        return bad(" contains whitespace or control characters");
+    if find_in(url, CTL).is_some() {
+        return bad(" has whitespace or control characters");
     }
     let Some((scheme, host, rest)) = split(url) else {
-        return bad(" is not an absolute URL (scheme://host/...)");
+        return bad(" is not an absolute URL");
     };
     if find_byte(rest, b'#').is_some() {
-        return bad(" must not have a fragment (#)");
+        return bad(" must not have a fragment");
     }
     let secure = scheme.eq_ignore_ascii_case("https")
         || (scheme.eq_ignore_ascii_case("http") && is_loopback_host(host));
@@ -231,10 +229,130 @@ pub fn check_endpoint(url: &str, what: &str) -> Result<()> {
 
 /// RFC 3986 §3.1: `scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )`.
 fn is_scheme(s: &str) -> bool {
-    s.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
-        && all_by(s, |b| {
-            b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')
-        })
+    s.as_bytes().first().is_some_and(u8::is_ascii_alphabetic) && all_in(s, SCHEME)
+}
+
+/// Byte classes for [`find_in`] and [`all_in`], one bit each in one
+/// 128-entry table: a class test is a load, where a closure passed to
+/// [`find_by`] is a function of its own (~20–90 B of wasm each). Bytes from
+/// 0x80 are in no class.
+///
+/// RFC 3986 §3.1 scheme characters: `ALPHA / DIGIT / "+" / "-" / "."`.
+pub(crate) const SCHEME: u16 = 1;
+/// Host characters a WHATWG URL parser reads as written (see
+/// [`is_reg_host`]): unreserved and sub-delims.
+pub(crate) const HOST: u16 = 2;
+/// Hex digits.
+pub(crate) const HEX: u16 = 4;
+/// Decimal digits.
+pub(crate) const DIGIT: u16 = 8;
+/// The bytes that end an authority: `/`, `?`, `#`.
+pub(crate) const END: u16 = 16;
+/// Controls, space and DEL.
+pub(crate) const CTL: u16 = 32;
+/// RFC 6749 §3.3 `NQCHAR` (`%x21 / %x23-5B / %x5D-7E`).
+pub(crate) const NQCHAR: u16 = 64;
+/// RFC 6749 Appendix A `VSCHAR` (`%x20-7E`).
+pub(crate) const VSCHAR: u16 = 128;
+/// RFC 3986 unreserved characters: `ALPHA / DIGIT / "-" / "." / "_" / "~"`.
+pub(crate) const UNRESERVED: u16 = 256;
+/// What `application/x-www-form-urlencoded` keeps: alphanumerics and `*-._`.
+pub(crate) const FORM: u16 = 512;
+/// Printable ASCII without space (`%x21-7E`): an access token's bytes.
+pub(crate) const VISIBLE: u16 = 1024;
+
+const CLASSES: [u16; 128] = {
+    let mut t = [0u16; 128];
+    let mut i = 0;
+    while i < 128 {
+        let b = i as u8;
+        let alnum = b.is_ascii_alphanumeric();
+        let mut m = 0;
+        if alnum || matches!(b, b'+' | b'-' | b'.') {
+            m |= SCHEME;
+        }
+        if alnum
+            || matches!(
+                b,
+                b'-' | b'.'
+                    | b'_'
+                    | b'~'
+                    | b'!'
+                    | b'$'
+                    | b'&'
+                    | b'\''
+                    | b'('
+                    | b')'
+                    | b'*'
+                    | b'+'
+                    | b','
+                    | b';'
+                    | b'='
+            )
+        {
+            m |= HOST;
+        }
+        if b.is_ascii_hexdigit() {
+            m |= HEX;
+        }
+        if b.is_ascii_digit() {
+            m |= DIGIT;
+        }
+        if matches!(b, b'/' | b'?' | b'#') {
+            m |= END;
+        }
+        if b <= b' ' || b == 0x7f {
+            m |= CTL;
+        }
+        if b > b' ' && b < 0x7f && b != b'"' && b != b'\\' {
+            m |= NQCHAR;
+        }
+        if b >= b' ' && b < 0x7f {
+            m |= VSCHAR;
+        }
+        if alnum || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            m |= UNRESERVED;
+        }
+        if alnum || matches!(b, b'*' | b'-' | b'.' | b'_') {
+            m |= FORM;
+        }
+        if b > b' ' && b < 0x7f {
+            m |= VISIBLE;
+        }
+        t[i] = m;
+        i += 1;
+    }
+    t
+};
+
+/// Whether `b` is in `class`.
+pub(crate) fn in_class(b: u8, class: u16) -> bool {
+    CLASSES.get(usize::from(b)).is_some_and(|m| m & class != 0)
+}
+
+/// Where the first byte of `s` in `class` (one of [`SCHEME`] … [`VISIBLE`]) is.
+#[inline(never)]
+pub(crate) fn find_in(s: &str, class: u16) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if in_class(b[i], class) {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Whether every byte of `s` is in `class` (one of [`SCHEME`] … [`VISIBLE`]).
+#[inline(never)]
+pub(crate) fn all_in(s: &str, class: u16) -> bool {
+    for &b in s.as_bytes() {
+        if !in_class(b, class) {
+            return false;
+        }
+    }
+    true
 }
 
 /// Where the first byte of `s` that `f` holds for is. One loop for every
@@ -276,8 +394,14 @@ pub(crate) fn find_byte(s: &str, b: u8) -> Option<usize> {
 
 /// `s.split_once(b)` for an ASCII byte (see [`find_byte`]).
 pub(crate) fn split_once_byte(s: &str, b: u8) -> Option<(&str, &str)> {
-    let i = find_byte(s, b)?;
-    Some((s.get(..i)?, s.get(i + 1..)?))
+    cut(s, find_byte(s, b)?, 1)
+}
+
+/// `s` without its bytes `i..i + n`, as the text before and after them:
+/// the one slicing (and char-boundary check) every split here shares.
+#[inline(never)]
+fn cut(s: &str, i: usize, n: usize) -> Option<(&str, &str)> {
+    Some((s.get(..i)?, s.get(i + n..)?))
 }
 
 /// `s.split(b)` for an ASCII byte (see [`find_byte`]).
@@ -311,7 +435,7 @@ pub(crate) fn split_once_str<'a>(s: &'a str, pat: &str) -> Option<(&'a str, &'a 
     let mut i = 0;
     while i + p.len() <= b.len() {
         if b.get(i..i + p.len()) == Some(p) {
-            return Some((s.get(..i)?, s.get(i + p.len()..)?));
+            return cut(s, i, p.len());
         }
         i += 1;
     }
@@ -325,7 +449,7 @@ pub(crate) fn rsplit_once_byte(s: &str, b: u8) -> Option<(&str, &str)> {
     while i > 0 {
         i -= 1;
         if s.as_bytes()[i] == b {
-            return Some((s.get(..i)?, s.get(i + 1..)?));
+            return cut(s, i, 1);
         }
     }
     None
@@ -345,7 +469,7 @@ pub(crate) fn trim_end_byte(s: &str, b: u8) -> &str {
 /// starts with `scheme://` (a `://` in a value, which RFC 3986 §3.4 lets a
 /// query carry unencoded, does not make it a URL).
 pub fn query_of(input: &str) -> &str {
-    let no_frag = split_byte(input, b'#').next().unwrap_or("");
+    let no_frag = split_once_byte(input, b'#').map_or(input, |(head, _)| head);
     match split_once_byte(no_frag, b'?') {
         Some((_, q)) => q,
         None if split_once_str(no_frag, "://").is_some_and(|(s, _)| is_scheme(s)) => "",
@@ -384,6 +508,29 @@ mod tests {
                 && !is_dotted_quad("1.2.3.04", true)
                 && !is_dotted_quad("1.2.3.256", true)
         );
+    }
+
+    #[test]
+    fn byte_classes_are_the_rules_they_replace() {
+        for b in 0..=255u8 {
+            let alnum = b.is_ascii_alphanumeric();
+            let rules = [
+                (SCHEME, alnum || b"+-.".contains(&b)),
+                (HOST, alnum || b"-._~!$&'()*+,;=".contains(&b)),
+                (HEX, b.is_ascii_hexdigit()),
+                (DIGIT, b.is_ascii_digit()),
+                (END, b"/?#".contains(&b)),
+                (CTL, b <= b' ' || b == 0x7f),
+                (NQCHAR, b > b' ' && b < 0x7f && b != b'"' && b != b'\\'),
+                (VSCHAR, (0x20..=0x7e).contains(&b)),
+                (UNRESERVED, alnum || b"-._~".contains(&b)),
+                (FORM, alnum || b"*-._".contains(&b)),
+                (VISIBLE, b > b' ' && b < 0x7f),
+            ];
+            for (class, want) in rules {
+                assert_eq!(in_class(b, class), want, "byte {b:#x}, class {class}");
+            }
+        }
     }
 
     #[test]
