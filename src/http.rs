@@ -140,7 +140,7 @@ pub fn json_string(s: &str, out: &mut String) {
 /// Where the authority that starts `s` ends: at the first `/`, `?` or `#`,
 /// else the end.
 pub(crate) fn authority_end(s: &str) -> usize {
-    crate::url::find_by(s, |b| matches!(b, b'/' | b'?' | b'#')).unwrap_or(s.len())
+    crate::url::find_in(s, crate::url::END).unwrap_or(s.len())
 }
 
 /// `uri` if it is an absolute `https:` URL made of RFC 6749 §5.2 `error_uri`
@@ -148,13 +148,12 @@ pub(crate) fn authority_end(s: &str) -> usize {
 /// passed on to callers, who may show it as a link (`javascript:`, `data:`,
 /// `http:` and relative references are dropped).
 pub fn https_uri(uri: &str) -> Option<&str> {
-    use crate::url::{find_by, find_byte};
+    use crate::url::find_byte;
     let rest = uri.get(8..)?;
     let authority = rest.get(..authority_end(rest))?;
     // %x21-7E (an access token's bytes) less `"` and `\`.
     (uri.get(..8)?.eq_ignore_ascii_case("https://")
-        && crate::token::is_access_token(uri)
-        && find_by(uri, |b| b == b'"' || b == b'\\').is_none()
+        && crate::url::all_in(uri, crate::url::NQCHAR)
         && uri.len() <= crate::url::MAX_URL_LEN
         && !authority.is_empty()
         && find_byte(authority, b'@').is_none())

@@ -852,7 +852,7 @@ fn invalid_response(msg: &str, status: u16) -> Error {
 /// exponents are refused: no server sends them, and a float parser would
 /// add kilobytes to the wasm.
 fn parse_seconds(s: &str) -> Option<f64> {
-    if s.is_empty() || s.len() > 15 || !crate::url::all_by(s, |b| b.is_ascii_digit()) {
+    if s.is_empty() || s.len() > 15 || !crate::url::all_in(s, crate::url::DIGIT) {
         return None;
     }
     // At most 15 digits: exact in an `f64` (under 2^53).
@@ -868,7 +868,7 @@ fn parse_seconds(s: &str) -> Option<f64> {
 /// (RFC 6750 §2.1's b64token has none), and anything outside printable ASCII
 /// (CR, LF, NUL, non-ASCII) cannot be carried by a header value at all.
 pub fn is_access_token(t: &str) -> bool {
-    !t.is_empty() && crate::url::all_by(t, |b| b > b' ' && b < 0x7f)
+    !t.is_empty() && crate::url::all_in(t, crate::url::VISIBLE)
 }
 
 /// RFC 6749 A.17: `refresh-token = 1*VSCHAR` (%x20-7E).

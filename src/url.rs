@@ -233,9 +233,9 @@ fn is_scheme(s: &str) -> bool {
 }
 
 /// Byte classes for [`find_in`] and [`all_in`], one bit each in one
-/// 128-entry table: a class test is a load, where a closure passed to
-/// [`find_by`] is a function of its own (~20–90 B of wasm each). Bytes from
-/// 0x80 are in no class.
+/// 128-entry table: a class test is a load, where a closure per rule was a
+/// function of its own (~20–90 B of wasm each). Bytes from 0x80 are in no
+/// class.
 ///
 /// RFC 3986 §3.1 scheme characters: `ALPHA / DIGIT / "+" / "-" / "."`.
 pub(crate) const SCHEME: u16 = 1;
@@ -353,28 +353,6 @@ pub(crate) fn all_in(s: &str, class: u16) -> bool {
         }
     }
     true
-}
-
-/// Where the first byte of `s` that `f` holds for is. One loop for every
-/// byte-class search, `f` a function pointer: each closure type would be a
-/// copy of the loop (~0.1 KB of wasm each).
-#[inline(never)]
-pub(crate) fn find_by(s: &str, f: fn(u8) -> bool) -> Option<usize> {
-    let b = s.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        if f(b[i]) {
-            return Some(i);
-        }
-        i += 1;
-    }
-    None
-}
-
-/// Whether `f` holds for every byte of `s` (see [`find_by`]).
-#[inline(never)]
-pub(crate) fn all_by(s: &str, f: fn(u8) -> bool) -> bool {
-    s.as_bytes().iter().all(|&b| f(b))
 }
 
 /// Where the ASCII byte `b` first occurs in `s`. One shared loop instead of

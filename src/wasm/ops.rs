@@ -205,7 +205,8 @@ pub fn dispatch(op: u32, a: &Args) -> Result<String> {
                 return Err(bad("path must start with '/'"));
             }
             token::check_static_jwt(a.st(1), a.n(3).unwrap_or(0.0))?;
-            let url = [a.st(2), path].concat();
+            let mut url = a.st(2).to_owned();
+            url.push_str(path);
             // The base was checked at construction; the joined URL is checked
             // again so the token never goes over http.
             transport::check_bearer_url(&url, None)?;

@@ -61,11 +61,6 @@ impl Out {
         self.sep();
         write_str(v, &mut self.s);
     }
-    /// An array element that is already JSON.
-    pub fn push_raw(&mut self, json: &str) {
-        self.sep();
-        self.s.push_str(json);
-    }
     /// The text.
     pub fn end(mut self) -> String {
         self.s.push(self.close);
