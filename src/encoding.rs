@@ -59,7 +59,16 @@ pub fn b64url_decode(s: &str) -> Option<Vec<u8>> {
     let mut acc = 0u32;
     let mut bits = 0u32;
     for &c in b {
-        let v = crate::url::find_byte(UNRESERVED.get(..64)?, c)? as u32;
+        // By range, not by searching the alphabet (that made a 1 KB JWT
+        // 4× slower to decode: bench/size-breakdown.md s. 9.1).
+        let v = u32::from(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'-' => 62,
+            b'_' => 63,
+            _ => return None,
+        });
         acc = (acc << 6) | v;
         bits += 6;
         if bits >= 8 {
@@ -193,54 +202,34 @@ pub fn decode_form_component(s: &str) -> String {
 
 /// Decodes UTF-8 as `String::from_utf8_lossy` and the WHATWG decoder do:
 /// each maximal invalid subpart (Unicode §3.9, table 3-8) becomes one
-/// U+FFFD; with `strict`, `None` instead (`String::from_utf8`). By hand:
-/// std's validator and lossy decoder are ~1.5 KB of wasm.
-pub(crate) fn utf8(b: &[u8], strict: bool) -> Option<String> {
+/// U+FFFD; with `strict`, `None` instead (`String::from_utf8`).
+///
+/// On std's validator (`str::from_utf8`, which checks ASCII a word at a
+/// time), not by hand: a hand-written decoder pushing one char at a time
+/// was 241 B gzipped smaller but 10–20× slower on long strings (every string
+/// the driver passes in goes through here: 20 µs → 1 µs for 1 KB in Node,
+/// bench/size-breakdown.md s. 9.1). The lossy path (form decoding only)
+/// restarts after each invalid subpart, which `Utf8Error` locates.
+pub(crate) fn utf8(mut b: &[u8], strict: bool) -> Option<String> {
     let mut out = String::with_capacity(b.len());
-    let mut i = 0;
-    while let Some(&lead) = b.get(i) {
-        i += 1;
-        // ASCII, the usual case (tokens, URLs, JSON), without the tables.
-        if lead < 0x80 {
-            out.push(char::from(lead));
-            continue;
-        }
-        // Continuation bytes to come (0 also for a byte no sequence starts
-        // with), and the range of the first one (Unicode table 3-7).
-        let n = match lead {
-            0xc2..=0xdf => 1,
-            0xe0..=0xef => 2,
-            0xf0..=0xf4 => 3,
-            _ => 0,
-        };
-        let (mut lo, mut hi) = match lead {
-            0xe0 => (0xa0, 0xbf),
-            0xed => (0x80, 0x9f),
-            0xf0 => (0x90, 0xbf),
-            0xf4 => (0x80, 0x8f),
-            _ => (0x80, 0xbf),
-        };
-        // The lead's payload bits (the bit under the mask is 0 in a lead).
-        let mut c = u32::from(lead & (0x7f >> n));
-        let mut k = 0;
-        while k < n {
-            match b.get(i) {
-                Some(&x) if (lo..=hi).contains(&x) => {
-                    c = c << 6 | u32::from(x & 0x3f);
-                    (i, k, lo, hi) = (i + 1, k + 1, 0x80, 0xbf);
-                }
-                _ => break,
+    loop {
+        match std::str::from_utf8(b) {
+            Ok(s) => {
+                out.push_str(s);
+                return Some(out);
+            }
+            Err(_) if strict => return None,
+            Err(e) => {
+                let (ok, rest) = b.split_at(e.valid_up_to());
+                out.push_str(std::str::from_utf8(ok).unwrap_or_default());
+                out.push('\u{FFFD}');
+                // `None`: the input ends inside a sequence (one U+FFFD for it).
+                b = rest
+                    .get(e.error_len().unwrap_or(rest.len())..)
+                    .unwrap_or_default();
             }
         }
-        if k == n && (n > 0 || lead < 0x80) {
-            out.push(char::from_u32(c).unwrap_or('\u{FFFD}'));
-        } else if strict {
-            return None;
-        } else {
-            out.push('\u{FFFD}');
-        }
     }
-    Some(out)
 }
 
 /// Splits a query string (without `?`) into decoded pairs, as `URLSearchParams` does.
