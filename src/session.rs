@@ -895,25 +895,33 @@ impl<T: Clone> Session<T> {
             return;
         };
         let carried = req.carried;
-        // Whether the answer proves the refresh token unspent, the set to
-        // install, and the error of the waiting callers (with a set: one
-        // kept for its rotated refresh token, whose access token is unusable).
-        let (unspend, next, fail) = match outcome {
-            RefreshOutcome::Issued(t) if !t.access_token.expose().is_empty() => {
-                let mut t = t;
+        let live = req.live;
+        // Facts about the refresh token hold whether or not the result is
+        // used: an answer that proves it unspent un-spends it. The error of
+        // the waiting callers (after a set kept for its rotated refresh
+        // token, whose access token is unusable, too).
+        let fail = match outcome {
+            RefreshOutcome::Issued(mut t) if !t.access_token.expose().is_empty() => {
                 t.normalize();
                 // No new refresh token, or the same: the server keeps the
                 // old one valid (RFC 6749 §6).
-                let same = t.refresh_token.is_none() || t.refresh_token == carried;
-                (same, Some(t), None)
+                if t.refresh_token.is_none() || t.refresh_token == carried {
+                    self.unspend(&carried);
+                }
+                if live {
+                    // Without a new refresh token, the old one stays.
+                    t.refresh_token = t.refresh_token.or(carried);
+                    self.install(now, t, true, false);
+                }
+                None
             }
             // No access token: an invalid answer (a rotated refresh token kept).
             RefreshOutcome::Issued(t) => {
                 let rt = t
                     .refresh_token
                     .filter(|r| !r.expose().is_empty() && Some(r) != carried.as_ref());
-                let e = err(ErrorCode::InvalidResponse, MSG_NO_ACCESS_TOKEN);
-                (false, self.kept(rt, t.payload), Some(e))
+                self.keep(now, live, rt, t.payload);
+                Some(err(ErrorCode::InvalidResponse, MSG_NO_ACCESS_TOKEN))
             }
             RefreshOutcome::IssuedInvalid {
                 error,
@@ -922,33 +930,28 @@ impl<T: Clone> Session<T> {
             } => {
                 let rt = refresh_token.filter(|r| !r.expose().is_empty());
                 // A 2xx answer that hands back the same refresh token.
-                let same = rt.is_some() && rt == carried;
-                (same, self.kept(rt, payload), Some(error))
+                if rt.is_some() && rt == carried {
+                    self.unspend(&carried);
+                }
+                self.keep(now, live, rt, payload);
+                Some(error)
             }
             RefreshOutcome::Refused(e) => {
-                if req.live {
+                if live {
                     // `drive` fails every caller with it.
                     self.refused = Some(with_code(e, ErrorCode::ReconnectRequired, MSG_REFUSED));
                 }
-                (false, None, None)
+                None
             }
-            RefreshOutcome::NotSent(e) => (true, None, Some(e)),
-            RefreshOutcome::Failed(e) => (false, None, Some(e)),
+            RefreshOutcome::NotSent(e) => {
+                self.unspend(&carried);
+                Some(e)
+            }
+            RefreshOutcome::Failed(e) => Some(e),
         };
-        // Facts about the refresh token hold whether or not the result is used.
-        if let Some(rt) = carried.as_ref().filter(|_| unspend) {
-            self.spent.remove(rt);
-        }
-        if req.live {
-            if let Some(mut t) = next {
-                // Without a new refresh token, the old one stays.
-                t.refresh_token = t.refresh_token.or(carried);
-                self.install(now, t, true, fail.is_some());
-            }
-            // After an invalid answer the kept set is not stored yet: no fallback.
-            if let Some(e) = fail {
-                self.fail_waiters(now, &e);
-            }
+        // After an invalid answer the kept set is not stored yet: no fallback.
+        if let Some(e) = fail.filter(|_| live) {
+            self.fail_waiters(now, &e);
         }
         self.drive(now);
     }
@@ -1010,14 +1013,26 @@ impl<T: Clone> Session<T> {
         });
     }
 
-    /// The set that keeps `rt`, a rotated refresh token from an answer that
-    /// failed validation: its access token counts as expired.
-    fn kept(&self, rt: Option<Secret>, payload: T) -> Option<Tokens<T>> {
+    /// Un-spends the refresh token a request carried (its answer proved
+    /// it was not used up).
+    fn unspend(&mut self, carried: &Option<Secret>) {
+        if let Some(rt) = carried {
+            self.spent.remove(rt);
+        }
+    }
+
+    /// Installs (if the request is `live`) the set that keeps `rt`, a rotated
+    /// refresh token from an answer that failed validation: its access token
+    /// counts as expired.
+    fn keep(&mut self, now: u64, live: bool, rt: Option<Secret>, payload: T) {
+        let Some(rt) = rt.filter(|_| live) else {
+            return;
+        };
         let access = self
             .current
             .as_ref()
             .map_or_else(|| Secret::new(""), |c| c.tokens.access_token.clone());
-        Some(Tokens::new(access, Some(rt?), Some(0), payload))
+        self.install(now, Tokens::new(access, Some(rt), Some(0), payload), true, true);
     }
 
     fn fresh_id(&mut self) -> u64 {
