@@ -17,7 +17,7 @@ use super::{put, restore, take, Obj};
 use crate::error::{Error, ErrorCode, Result};
 use crate::json::write_str;
 use crate::session::{
-    expires_at_from_f64, Action, CallId, CallKind, RefreshOutcome, RequestId, Session,
+    Action, CallId, CallKind, RefreshOutcome, RequestId, Session,
     SessionConfig, StoreId, Tokens,
 };
 use crate::Secret;
@@ -40,12 +40,12 @@ fn tokens(a: &Args, i: usize, strict: bool) -> Result<Tokens<String>> {
     let access = f
         .ne(0)
         .ok_or_else(|| bad("accessToken must be a non-empty string"))?;
+    // NaN never; an infinite one clamped (see `expires_at_from_f64`).
     let expires_at = match f.n(2) {
-        None => None,
-        Some(n) if strict && !n.is_finite() => {
+        Some(n) if n.is_nan() || strict && n.is_infinite() => {
             return Err(bad("expiresAt must be a finite number"))
         }
-        Some(n) => Some(expires_at_from_f64(n)?),
+        n => n.map(|n| ms(Some(n))),
     };
     Ok(Tokens::new(
         Secret::new(access),
