@@ -823,7 +823,7 @@ impl<T: Clone> Session<T> {
         if self.store.is_some_and(|op| now >= op.deadline) {
             self.store = None;
             if self.store_pending() {
-                self.fail_waiters(now, &err(ErrorCode::StoreFailed, MSG_STORE_TIMEOUT));
+                self.fail_waiters(now, err(ErrorCode::StoreFailed, MSG_STORE_TIMEOUT));
             }
         }
         if let Some(r) = self
@@ -836,7 +836,7 @@ impl<T: Clone> Session<T> {
             // the next one, which `drive` starts.
             if r.live {
                 r.open = false;
-                self.fail_waiters(now, &err(ErrorCode::Timeout, MSG_REQUEST_TIMEOUT));
+                self.fail_waiters(now, err(ErrorCode::Timeout, MSG_REQUEST_TIMEOUT));
             } else {
                 self.request = None;
             }
@@ -951,7 +951,7 @@ impl<T: Clone> Session<T> {
         };
         // After an invalid answer the kept set is not stored yet: no fallback.
         if let Some(e) = fail.filter(|_| live) {
-            self.fail_waiters(now, &e);
+            self.fail_waiters(now, e);
         }
         self.drive(now);
     }
@@ -981,7 +981,7 @@ impl<T: Clone> Session<T> {
             Err(e) => {
                 if was_inflight {
                     let e = with_code(e, ErrorCode::StoreFailed, MSG_STORE_FAILED);
-                    self.fail_waiters(now, &e);
+                    self.fail_waiters(now, e);
                 }
             }
         }
@@ -1075,8 +1075,8 @@ impl<T: Clone> Session<T> {
     /// token was refused, a caller who only wants a valid token gets the
     /// current one if it is stored and has not actually expired yet (it was
     /// merely inside the skew, where a refresh is an optimisation).
-    fn fail_waiters(&mut self, now: u64, e: &Error) {
-        self.answer_waiters(now, Some(e));
+    fn fail_waiters(&mut self, now: u64, e: Error) {
+        self.answer_waiters(now, Some(&e));
     }
 
     /// Answers the waiting callers: with `fail`, every one (see
@@ -1111,7 +1111,7 @@ impl<T: Clone> Session<T> {
     /// start. Called after every input.
     fn drive(&mut self, now: u64) {
         if let Some(e) = self.refused.clone() {
-            self.fail_waiters(now, &e);
+            self.fail_waiters(now, e);
         }
         let have_waiters = !self.waiters.is_empty();
         if !have_waiters || self.store_pending() {
@@ -1139,7 +1139,7 @@ impl<T: Clone> Session<T> {
         };
         let carried = rt.filter(|_| self.config.can_refresh && !spent).cloned();
         if carried.is_none() && !self.config.can_renew {
-            self.fail_waiters(now, &err(code, msg));
+            self.fail_waiters(now, err(code, msg));
             return;
         }
         let id = RequestId(self.fresh_id());
