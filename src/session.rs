@@ -1076,12 +1076,12 @@ impl<T: Clone> Session<T> {
     /// current one if it is stored and has not actually expired yet (it was
     /// merely inside the skew, where a refresh is an optimisation).
     fn fail_waiters(&mut self, now: u64, e: Error) {
-        self.answer_waiters(now, Some(&e));
+        self.answer_waiters(now, Some(e));
     }
 
     /// Answers the waiting callers: with `fail`, every one (see
     /// [`Self::fail_waiters`]); without, those [`Self::settle`] can answer.
-    fn answer_waiters(&mut self, now: u64, fail: Option<&Error>) {
+    fn answer_waiters(&mut self, now: u64, fail: Option<Error>) {
         let fallback = self
             .current
             .as_ref()
@@ -1095,7 +1095,7 @@ impl<T: Clone> Session<T> {
             .map(|c| Spent::digest(&c.tokens.access_token));
         for &w in &core::mem::take(&mut self.waiters) {
             let avoided = w.avoid.is_some() && w.avoid == current;
-            let r = match (fail, &fallback) {
+            let r = match (&fail, &fallback) {
                 (None, _) => self.settle(&w, avoided, now),
                 (Some(_), Some(t)) if !w.must_be_newer && !avoided => Some(Ok(t.clone())),
                 (Some(e), _) => Some(Err(e.clone())),
