@@ -1032,7 +1032,12 @@ impl<T: Clone> Session<T> {
             .current
             .as_ref()
             .map_or_else(|| Secret::new(""), |c| c.tokens.access_token.clone());
-        self.install(now, Tokens::new(access, Some(rt), Some(0), payload), true, true);
+        self.install(
+            now,
+            Tokens::new(access, Some(rt), Some(0), payload),
+            true,
+            true,
+        );
     }
 
     fn fresh_id(&mut self) -> u64 {

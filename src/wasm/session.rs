@@ -17,8 +17,7 @@ use super::{put, restore, take, Obj};
 use crate::error::{Error, ErrorCode, Result};
 use crate::json::write_str;
 use crate::session::{
-    Action, CallId, CallKind, RefreshOutcome, RequestId, Session,
-    SessionConfig, StoreId, Tokens,
+    Action, CallId, CallKind, RefreshOutcome, RequestId, Session, SessionConfig, StoreId, Tokens,
 };
 use crate::Secret;
 
@@ -99,11 +98,9 @@ fn put_tokens(r: &mut String, t: Option<&Tokens<String>>) {
     r.push(']');
 }
 
-/// Opens action `[kind, id`.
-fn head(r: &mut String, kind: &str, id: u64) {
-    r.push_str(",[");
-    r.push_str(kind);
-    r.push(',');
+/// Opens action `[kind, id` (`open`: `,[kind,`).
+fn head(r: &mut String, open: &str, id: u64) {
+    r.push_str(open);
     put_int(r, Some(id));
 }
 
@@ -116,21 +113,21 @@ fn drain(s: &mut Session<String>) -> String {
     for a in &s.take_actions() {
         match a {
             Action::Resolve { call, access_token } => {
-                head(&mut r, "0", call.0);
+                head(&mut r, ",[0,", call.0);
                 put_str(&mut r, Some(access_token));
             }
             Action::Reject { call, error } => {
-                head(&mut r, "1", call.0);
+                head(&mut r, ",[1,", call.0);
                 r.push(',');
                 r.push_str(&super::error_json(error));
             }
             Action::Refresh { id, refresh_token } => {
-                head(&mut r, "2", id.0);
+                head(&mut r, ",[2,", id.0);
                 put_str(&mut r, Some(refresh_token));
             }
-            Action::Renew { id } => head(&mut r, "3", id.0),
+            Action::Renew { id } => head(&mut r, ",[3,", id.0),
             Action::Store { id, next, previous } => {
-                head(&mut r, "4", id.0);
+                head(&mut r, ",[4,", id.0);
                 r.push(',');
                 put_tokens(&mut r, Some(next));
                 r.push(',');
