@@ -146,7 +146,15 @@ fn drain(s: &mut Session<String>) -> String {
 pub fn op(a: &Args) -> Result<String> {
     let input = a.n(3).unwrap_or(-1.0);
     let now = ms(a.n(4));
-    if input == 0.0 {
+    // The inputs with a token set (new: the initial one, if any; check;
+    // set) read it before anything else.
+    let new = input == 0.0;
+    let set = if new && a.given(10) || input == 1.0 || input == 5.0 {
+        Some(tokens(a, if new { 10 } else { 5 }, true)?)
+    } else {
+        None
+    };
+    if new {
         // [.., now, skewMs, storeTimeoutMs, requestTimeoutMs, canRefresh, canRenew, tokens?]
         let d = SessionConfig::default();
         let dur = |i: usize, default: u64| match a.n(i) {
@@ -161,25 +169,11 @@ pub fn op(a: &Args) -> Result<String> {
             can_refresh: a.b(8),
             can_renew: a.b(9),
         };
-        let initial = if a.given(10) {
-            Some(tokens(a, 10, true)?)
-        } else {
-            None
-        };
-        return Ok(put(Obj::Session(Box::new(Session::new(
-            config, now, initial,
-        )))));
+        return Ok(put(Obj::Session(Box::new(Session::new(config, now, set)))));
     }
     if input == 1.0 {
-        tokens(a, 5, true)?;
         return Ok("0".into());
     }
-    // Inputs that need a token set are read before the machine is taken out.
-    let set = if input == 5.0 {
-        Some(tokens(a, 5, true)?)
-    } else {
-        None
-    };
     let h = a.n(2);
     let mut s = match take(h)? {
         Obj::Session(s) => s,
