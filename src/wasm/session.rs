@@ -264,7 +264,8 @@ fn step(
             s.store_done(now, StoreId(id), r);
         }
         8 => s.handle_timeout(now),
-        _ => return Err(bad("unknown session input")),
+        // (The driver sends only the inputs above: the same text as ops.)
+        _ => return Err(bad("unknown operation")),
     }
     Ok(drain(s))
 }
