@@ -1135,16 +1135,16 @@ impl<T: Clone> Session<T> {
             .as_ref()
             .and_then(|c| c.tokens.refresh_token.as_ref());
         let spent = rt.is_some_and(|r| self.spent.contains(r));
-        let (code, msg) = match rt {
-            Some(_) if spent => (ErrorCode::ReconnectRequired, MSG_SPENT),
-            _ if self.current.is_none() => (ErrorCode::NoRefreshToken, MSG_NO_TOKENS),
-            // Usable, but `can_refresh` is off.
-            Some(_) => (ErrorCode::NoRefreshToken, MSG_NO_REFRESH_METHOD),
-            None => (ErrorCode::NoRefreshToken, MSG_NO_REFRESH),
-        };
         let carried = rt.filter(|_| self.config.can_refresh && !spent).cloned();
         if carried.is_none() && !self.config.can_renew {
-            self.fail_waiters(now, err(code, msg));
+            let e = match rt {
+                Some(_) if spent => err(ErrorCode::ReconnectRequired, MSG_SPENT),
+                _ if self.current.is_none() => err(ErrorCode::NoRefreshToken, MSG_NO_TOKENS),
+                // Usable, but `can_refresh` is off.
+                Some(_) => err(ErrorCode::NoRefreshToken, MSG_NO_REFRESH_METHOD),
+                None => err(ErrorCode::NoRefreshToken, MSG_NO_REFRESH),
+            };
+            self.fail_waiters(now, e);
             return;
         }
         let id = RequestId(self.fresh_id());
