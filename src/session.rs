@@ -1028,16 +1028,20 @@ impl<T: Clone> Session<T> {
         let Some(rt) = rt.filter(|_| live) else {
             return;
         };
-        let access = self
-            .current
-            .as_ref()
-            .map_or_else(|| Secret::new(""), |c| c.tokens.access_token.clone());
+        let access = self.access();
         self.install(
             now,
             Tokens::new(access, Some(rt), Some(0), payload),
             true,
             true,
         );
+    }
+
+    /// The current access token (empty without a set).
+    fn access(&self) -> Secret {
+        self.current
+            .as_ref()
+            .map_or_else(|| Secret::new(""), |c| c.tokens.access_token.clone())
     }
 
     fn fresh_id(&mut self) -> u64 {
@@ -1068,12 +1072,16 @@ impl<T: Clone> Session<T> {
         })
     }
 
-    /// Answers caller `call`.
-    fn answer(&mut self, call: CallId, r: Result<Secret, Error>) {
-        self.actions.push(match r {
-            Ok(access_token) => Action::Resolve { call, access_token },
+    /// Answers caller `call`: `Ok`, the current access token.
+    fn answer(&mut self, call: CallId, r: Result<(), Error>) {
+        let a = match r {
+            Ok(()) => Action::Resolve {
+                call,
+                access_token: self.access(),
+            },
             Err(error) => Action::Reject { call, error },
-        });
+        };
+        self.actions.push(a);
     }
 
     /// Fails the waiting callers with `e` — except that, unless the refresh
@@ -1087,11 +1095,11 @@ impl<T: Clone> Session<T> {
     /// Answers the waiting callers: with `fail`, every one (see
     /// [`Self::fail_waiters`]); without, those [`Self::settle`] can answer.
     fn answer_waiters(&mut self, now: u64, fail: Option<Error>) {
-        let fallback = self
-            .current
-            .as_ref()
-            .filter(|c| self.refused.is_none() && c.stored && Self::usable(c, now))
-            .map(|c| c.tokens.access_token.clone());
+        let fallback = self.refused.is_none()
+            && self
+                .current
+                .as_ref()
+                .is_some_and(|c| c.stored && Self::usable(c, now));
         // The current access token (the fallback's too), to compare with
         // the one each 401 caller must not get.
         let current = self
@@ -1100,10 +1108,10 @@ impl<T: Clone> Session<T> {
             .map(|c| Spent::digest(&c.tokens.access_token));
         for &w in &core::mem::take(&mut self.waiters) {
             let avoided = w.avoid.is_some() && w.avoid == current;
-            let r = match (&fail, &fallback) {
-                (None, _) => self.settle(&w, avoided, now),
-                (Some(_), Some(t)) if !w.must_be_newer && !avoided => Some(Ok(t.clone())),
-                (Some(e), _) => Some(Err(e.clone())),
+            let r = match &fail {
+                None => self.settle(&w, avoided, now),
+                Some(_) if fallback && !w.must_be_newer && !avoided => Some(Ok(())),
+                Some(e) => Some(Err(e.clone())),
             };
             match r {
                 Some(r) => self.answer(w.call, r),
@@ -1188,9 +1196,10 @@ impl<T: Clone> Session<T> {
         self.actions.push(Action::Store { id, next, previous });
     }
 
-    /// What waiter `w` gets now, if anything without a new set.
-    /// `avoided`: the current access token is the one `w` must not get.
-    fn settle(&self, w: &Waiter, avoided: bool, now: u64) -> Option<Result<Secret, Error>> {
+    /// What waiter `w` gets now, if anything without a new set (`Ok`: the
+    /// current access token). `avoided`: the current access token is the
+    /// one `w` must not get.
+    fn settle(&self, w: &Waiter, avoided: bool, now: u64) -> Option<Result<(), Error>> {
         let c = self.current.as_ref()?;
         let newer = self.epoch != w.joined;
         if w.must_be_newer && !newer {
@@ -1208,7 +1217,7 @@ impl<T: Clone> Session<T> {
         // but never once it has expired.
         let late = newer && c.from_server && !c.access_bad && !access.expose().is_empty();
         if self.fresh(c, now) || (late && Self::usable(c, now)) {
-            return Some(Ok(access.clone()));
+            return Some(Ok(()));
         }
         let exp = c.tokens.expires_at.unwrap_or(u64::MAX);
         late.then(|| {
