@@ -612,8 +612,8 @@ struct Waiter {
     joined: u64,
     /// Needs a set newer than `joined` (ForceRefresh, or a 401 on the current token).
     must_be_newer: bool,
-    /// Must not be handed this token (a 401 answer's), as its SHA-256 digest.
-    avoid: Option<[u8; 32]>,
+    /// Must not be handed this token (a 401 answer's), as its [`tag`].
+    avoid: Option<u64>,
 }
 
 /// The last request: in flight, or timed out (its late answer may still be
@@ -673,6 +673,14 @@ impl<T> fmt::Debug for Session<T> {
             .field("waiters", &self.waiters.len())
             .finish_non_exhaustive()
     }
+}
+
+/// An access token as 64 bits of its SHA-256 digest, to recognise a
+/// token that got a 401 without keeping it. Another token with the same tag
+/// (a chance of 2^-64) would only be refused too, the safe side.
+fn tag(t: &Secret) -> u64 {
+    let d = Spent::digest(t);
+    u64::from_le_bytes([d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]])
 }
 
 fn err(code: ErrorCode, msg: &str) -> Error {
@@ -859,7 +867,7 @@ impl<T: Clone> Session<T> {
                     }
                     _ => false,
                 };
-                (same, Some(Spent::digest(&used)))
+                (same, Some(tag(&used)))
             }
         };
         self.waiters.push(Waiter {
@@ -1105,7 +1113,7 @@ impl<T: Clone> Session<T> {
         let current = self
             .current
             .as_ref()
-            .map(|c| Spent::digest(&c.tokens.access_token));
+            .map(|c| tag(&c.tokens.access_token));
         for &w in &core::mem::take(&mut self.waiters) {
             let avoided = w.avoid.is_some() && w.avoid == current;
             let r = match &fail {
