@@ -683,6 +683,11 @@ fn tag(t: &Secret) -> u64 {
     u64::from_le_bytes([d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]])
 }
 
+/// Whether `rt` is the refresh token a request `carried` (both present).
+fn carries(carried: &Option<Secret>, rt: Option<&Secret>) -> bool {
+    carried.is_some() && carried.as_ref() == rt
+}
+
 fn err(code: ErrorCode, msg: &str) -> Error {
     Error::new(code, msg)
 }
@@ -778,7 +783,7 @@ impl<T: Clone> Session<T> {
             // A refresh carrying it is still under way: its outcome decides.
             Some(rt) => {
                 self.inflight()
-                    .is_none_or(|r| r.carried.as_ref() != Some(rt))
+                    .is_none_or(|r| !carries(&r.carried, Some(rt)))
                     && self.spent.contains(rt)
             }
             None => false,
@@ -888,7 +893,7 @@ impl<T: Clone> Session<T> {
     pub fn set_tokens(&mut self, now: u64, tokens: Tokens<T>) {
         // (An empty refresh token never equals the one a request carries.)
         if let Some(r) = self.request.as_mut() {
-            r.live &= r.carried.is_some() && r.carried == tokens.refresh_token;
+            r.live &= carries(&r.carried, tokens.refresh_token.as_ref());
         }
         self.refused = None;
         self.install(now, tokens, false, false);
@@ -913,7 +918,7 @@ impl<T: Clone> Session<T> {
                 t.normalize();
                 // No new refresh token, or the same: the server keeps the
                 // old one valid (RFC 6749 §6).
-                if t.refresh_token.is_none() || t.refresh_token == carried {
+                if t.refresh_token.is_none() || carries(&carried, t.refresh_token.as_ref()) {
                     self.unspend(&carried);
                 }
                 if live {
@@ -927,7 +932,7 @@ impl<T: Clone> Session<T> {
             RefreshOutcome::Issued(t) => {
                 let rt = t
                     .refresh_token
-                    .filter(|r| !r.expose().is_empty() && Some(r) != carried.as_ref());
+                    .filter(|r| !r.expose().is_empty() && !carries(&carried, Some(r)));
                 self.keep(now, live, rt, t.payload);
                 Some(err(ErrorCode::InvalidResponse, MSG_NO_ACCESS_TOKEN))
             }
@@ -938,7 +943,7 @@ impl<T: Clone> Session<T> {
             } => {
                 let rt = refresh_token.filter(|r| !r.expose().is_empty());
                 // A 2xx answer that hands back the same refresh token.
-                if rt.is_some() && rt == carried {
+                if carries(&carried, rt.as_ref()) {
                     self.unspend(&carried);
                 }
                 self.keep(now, live, rt, payload);
@@ -1110,10 +1115,7 @@ impl<T: Clone> Session<T> {
                 .is_some_and(|c| c.stored && Self::usable(c, now));
         // The current access token (the fallback's too), to compare with
         // the one each 401 caller must not get.
-        let current = self
-            .current
-            .as_ref()
-            .map(|c| tag(&c.tokens.access_token));
+        let current = self.current.as_ref().map(|c| tag(&c.tokens.access_token));
         for &w in &core::mem::take(&mut self.waiters) {
             let avoided = w.avoid.is_some() && w.avoid == current;
             let r = match &fail {
