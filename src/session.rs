@@ -930,10 +930,8 @@ impl<T: Clone> Session<T> {
             }
             // No access token: an invalid answer (a rotated refresh token kept).
             RefreshOutcome::Issued(t) => {
-                let rt = t
-                    .refresh_token
-                    .filter(|r| !r.expose().is_empty() && !carries(&carried, Some(r)));
-                self.keep(now, live, rt, t.payload);
+                let rt = t.refresh_token.filter(|r| !carries(&carried, Some(r)));
+                self.keep(now, live, &carried, rt, t.payload);
                 Some(err(ErrorCode::InvalidResponse, MSG_NO_ACCESS_TOKEN))
             }
             RefreshOutcome::IssuedInvalid {
@@ -941,12 +939,7 @@ impl<T: Clone> Session<T> {
                 refresh_token,
                 payload,
             } => {
-                let rt = refresh_token.filter(|r| !r.expose().is_empty());
-                // A 2xx answer that hands back the same refresh token.
-                if carries(&carried, rt.as_ref()) {
-                    self.unspend(&carried);
-                }
-                self.keep(now, live, rt, payload);
+                self.keep(now, live, &carried, refresh_token, payload);
                 Some(error)
             }
             RefreshOutcome::Refused(e) => {
@@ -1035,9 +1028,21 @@ impl<T: Clone> Session<T> {
     }
 
     /// Installs (if the request is `live`) the set that keeps `rt`, a rotated
-    /// refresh token from an answer that failed validation: its access token
-    /// counts as expired.
-    fn keep(&mut self, now: u64, live: bool, rt: Option<Secret>, payload: T) {
+    /// refresh token from an answer that failed validation (an empty one
+    /// counts as none): its access token counts as expired. The request's
+    /// own refresh token handed back (a 2xx answer) is un-spent.
+    fn keep(
+        &mut self,
+        now: u64,
+        live: bool,
+        carried: &Option<Secret>,
+        rt: Option<Secret>,
+        payload: T,
+    ) {
+        let rt = rt.filter(|r| !r.expose().is_empty());
+        if carries(carried, rt.as_ref()) {
+            self.unspend(carried);
+        }
         let Some(rt) = rt.filter(|_| live) else {
             return;
         };
