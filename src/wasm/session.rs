@@ -144,12 +144,13 @@ fn drain(s: &mut Session<String>) -> String {
 /// 3 tokens, 4 call, 5 set, 6 done, 7 stored, 8 tick (see the JS driver's
 /// `TokenSession`).
 pub fn op(a: &Args) -> Result<String> {
-    let input = a.n(3).unwrap_or(-1.0);
+    // (The driver sends integers; none reads as an unknown input.)
+    let input = a.n(3).map_or(u8::MAX, |n| n as u8);
     let now = ms(a.n(4));
     // The inputs with a token set (new: the initial one, if any; check;
     // set) read it before anything else.
-    let new = input == 0.0;
-    let set = if new && a.given(10) || input == 1.0 || input == 5.0 {
+    let new = input == 0;
+    let set = if new && a.given(10) || input == 1 || input == 5 {
         Some(tokens(a, if new { 10 } else { 5 }, true)?)
     } else {
         None
@@ -171,7 +172,7 @@ pub fn op(a: &Args) -> Result<String> {
         };
         return Ok(put(Obj::Session(Box::new(Session::new(config, now, set)))));
     }
-    if input == 1.0 {
+    if input == 1 {
         return Ok("0".into());
     }
     let h = a.n(2);
@@ -191,12 +192,12 @@ pub fn op(a: &Args) -> Result<String> {
 fn step(
     s: &mut Session<String>,
     a: &Args,
-    input: f64,
+    input: u8,
     now: u64,
     set: Option<Tokens<String>>,
 ) -> Result<String> {
     let id = a.n(5).unwrap_or(0.0) as u64;
-    match input as u8 {
+    match input {
         2 => {
             let Some((t, until)) = s.usable_until(now) else {
                 return Ok("null".into());
