@@ -217,9 +217,9 @@ fn step(
             return Ok(r);
         }
         4 => {
-            let kind = match a.n(6) {
-                Some(1.0) => CallKind::ForceRefresh,
-                Some(2.0) => CallKind::Unauthorized {
+            let kind = match a.n(6).map_or(0, |n| n as u8) {
+                1 => CallKind::ForceRefresh,
+                2 => CallKind::Unauthorized {
                     used: Secret::new(a.st(7)),
                 },
                 _ => CallKind::GetAccessToken,
