@@ -1039,20 +1039,21 @@ impl<T: Clone> Session<T> {
         rt: Option<Secret>,
         payload: T,
     ) {
-        let rt = rt.filter(|r| !r.expose().is_empty());
-        if carries(carried, rt.as_ref()) {
-            self.unspend(carried);
-        }
-        let Some(rt) = rt.filter(|_| live) else {
+        let Some(rt) = rt.filter(|r| !r.expose().is_empty()) else {
             return;
         };
-        let access = self.access();
-        self.install(
-            now,
-            Tokens::new(access, Some(rt), Some(0), payload),
-            true,
-            true,
-        );
+        if carries(carried, Some(&rt)) {
+            self.unspend(carried);
+        }
+        if live {
+            let access = self.access();
+            self.install(
+                now,
+                Tokens::new(access, Some(rt), Some(0), payload),
+                true,
+                true,
+            );
+        }
     }
 
     /// The current access token (empty without a set).
