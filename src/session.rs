@@ -1236,13 +1236,12 @@ impl<T: Clone> Session<T> {
             return Some(Ok(()));
         }
         let exp = c.tokens.expires_at.unwrap_or(u64::MAX);
-        late.then(|| {
-            Err(if c.received_at >= exp {
-                err(ErrorCode::InvalidResponse, MSG_ISSUED_EXPIRED)
-            } else {
-                err(ErrorCode::Timeout, MSG_EXPIRED_BEFORE_STORED)
-            })
-        })
+        let (code, msg) = if c.received_at >= exp {
+            (ErrorCode::InvalidResponse, MSG_ISSUED_EXPIRED)
+        } else {
+            (ErrorCode::Timeout, MSG_EXPIRED_BEFORE_STORED)
+        };
+        late.then(|| Err(err(code, msg)))
     }
 }
 
