@@ -178,10 +178,11 @@ pub fn op(a: &Args) -> Result<String> {
     let h = a.n(2);
     let mut s = match take(h)? {
         Obj::Session(s) => s,
-        // Another kind of object: put it back untouched.
+        // Another kind of object (only a driver mismatch): put it back
+        // untouched; no session behind the handle, as `take` says.
         o => {
             restore(h, Some(o));
-            return Err(bad("not a TokenSession of this module"));
+            return Err(bad("this object is gone"));
         }
     };
     let r = step(&mut s, a, input, now, set);
