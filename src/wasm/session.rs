@@ -185,18 +185,19 @@ pub fn op(a: &Args) -> Result<String> {
             return Err(bad("this object is gone"));
         }
     };
-    let r = step(&mut s, a, input, now, set);
+    // Only the set input has a set here (check and new returned).
+    let r = match set {
+        Some(t) => {
+            s.set_tokens(now, t);
+            Ok(drain(&mut s))
+        }
+        None => step(&mut s, a, input, now),
+    };
     restore(h, Some(Obj::Session(s)));
     r
 }
 
-fn step(
-    s: &mut Session<String>,
-    a: &Args,
-    input: u8,
-    now: u64,
-    set: Option<Tokens<String>>,
-) -> Result<String> {
+fn step(s: &mut Session<String>, a: &Args, input: u8, now: u64) -> Result<String> {
     let id = a.n(5).unwrap_or(0.0) as u64;
     match input {
         2 => {
@@ -226,11 +227,6 @@ fn step(
                 _ => CallKind::GetAccessToken,
             };
             s.call(now, CallId(id), kind);
-        }
-        5 => {
-            if let Some(t) = set {
-                s.set_tokens(now, t);
-            }
         }
         6 => {
             // [.., id, true, tokens] | [.., id, false, error, sent, issuedRefreshToken?, payload?]
