@@ -914,7 +914,13 @@ impl<T: Clone> Session<T> {
         // the waiting callers (after a set kept for its rotated refresh
         // token, whose access token is unusable, too).
         let fail = match outcome {
-            RefreshOutcome::Issued(mut t) if !t.access_token.expose().is_empty() => {
+            // No access token: an invalid answer (a rotated refresh token kept).
+            RefreshOutcome::Issued(t) if t.access_token.expose().is_empty() => {
+                let rt = t.refresh_token.filter(|r| !carries(&carried, Some(r)));
+                self.keep(now, live, &carried, rt, t.payload);
+                Some(err(ErrorCode::InvalidResponse, MSG_NO_ACCESS_TOKEN))
+            }
+            RefreshOutcome::Issued(mut t) => {
                 t.normalize();
                 // No new refresh token, or the same: the server keeps the
                 // old one valid (RFC 6749 §6).
@@ -927,12 +933,6 @@ impl<T: Clone> Session<T> {
                     self.install(now, t, true, false);
                 }
                 None
-            }
-            // No access token: an invalid answer (a rotated refresh token kept).
-            RefreshOutcome::Issued(t) => {
-                let rt = t.refresh_token.filter(|r| !carries(&carried, Some(r)));
-                self.keep(now, live, &carried, rt, t.payload);
-                Some(err(ErrorCode::InvalidResponse, MSG_NO_ACCESS_TOKEN))
             }
             RefreshOutcome::IssuedInvalid {
                 error,
