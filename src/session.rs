@@ -612,8 +612,8 @@ struct Waiter {
     joined: u64,
     /// Needs a set newer than `joined` (ForceRefresh, or a 401 on the current token).
     must_be_newer: bool,
-    /// Must not be handed this token (a 401 answer's), as its SHA-256 digest.
-    avoid: Option<[u8; 32]>,
+    /// Must not be handed this token (a 401 answer's), as its [`tag`].
+    avoid: Option<u64>,
 }
 
 /// The last request: in flight, or timed out (its late answer may still be
@@ -673,6 +673,19 @@ impl<T> fmt::Debug for Session<T> {
             .field("waiters", &self.waiters.len())
             .finish_non_exhaustive()
     }
+}
+
+/// An access token as 64 bits of its SHA-256 digest, to recognise a
+/// token that got a 401 without keeping it. Another token with the same tag
+/// (a chance of 2^-64) would only be refused too, the safe side.
+fn tag(t: &Secret) -> u64 {
+    let d = Spent::digest(t);
+    u64::from_le_bytes([d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]])
+}
+
+/// Whether `rt` is the refresh token a request `carried` (both present).
+fn carries(carried: &Option<Secret>, rt: Option<&Secret>) -> bool {
+    carried.is_some() && carried.as_ref() == rt
 }
 
 fn err(code: ErrorCode, msg: &str) -> Error {
@@ -770,7 +783,7 @@ impl<T: Clone> Session<T> {
             // A refresh carrying it is still under way: its outcome decides.
             Some(rt) => {
                 self.inflight()
-                    .is_none_or(|r| r.carried.as_ref() != Some(rt))
+                    .is_none_or(|r| !carries(&r.carried, Some(rt)))
                     && self.spent.contains(rt)
             }
             None => false,
@@ -823,7 +836,7 @@ impl<T: Clone> Session<T> {
         if self.store.is_some_and(|op| now >= op.deadline) {
             self.store = None;
             if self.store_pending() {
-                self.fail_waiters(now, &err(ErrorCode::StoreFailed, MSG_STORE_TIMEOUT));
+                self.fail_waiters(now, err(ErrorCode::StoreFailed, MSG_STORE_TIMEOUT));
             }
         }
         if let Some(r) = self
@@ -836,7 +849,7 @@ impl<T: Clone> Session<T> {
             // the next one, which `drive` starts.
             if r.live {
                 r.open = false;
-                self.fail_waiters(now, &err(ErrorCode::Timeout, MSG_REQUEST_TIMEOUT));
+                self.fail_waiters(now, err(ErrorCode::Timeout, MSG_REQUEST_TIMEOUT));
             } else {
                 self.request = None;
             }
@@ -859,7 +872,7 @@ impl<T: Clone> Session<T> {
                     }
                     _ => false,
                 };
-                (same, Some(Spent::digest(&used)))
+                (same, Some(tag(&used)))
             }
         };
         self.waiters.push(Waiter {
@@ -880,7 +893,7 @@ impl<T: Clone> Session<T> {
     pub fn set_tokens(&mut self, now: u64, tokens: Tokens<T>) {
         // (An empty refresh token never equals the one a request carries.)
         if let Some(r) = self.request.as_mut() {
-            r.live &= r.carried.is_some() && r.carried == tokens.refresh_token;
+            r.live &= carries(&r.carried, tokens.refresh_token.as_ref());
         }
         self.refused = None;
         self.install(now, tokens, false, false);
@@ -895,60 +908,56 @@ impl<T: Clone> Session<T> {
             return;
         };
         let carried = req.carried;
-        // Whether the answer proves the refresh token unspent, the set to
-        // install, and the error of the waiting callers (with a set: one
-        // kept for its rotated refresh token, whose access token is unusable).
-        let (unspend, next, fail) = match outcome {
-            RefreshOutcome::Issued(t) if !t.access_token.expose().is_empty() => {
-                let mut t = t;
+        let live = req.live;
+        // Facts about the refresh token hold whether or not the result is
+        // used: an answer that proves it unspent un-spends it. The error of
+        // the waiting callers (after a set kept for its rotated refresh
+        // token, whose access token is unusable, too).
+        let fail = match outcome {
+            // No access token: an invalid answer (a rotated refresh token kept).
+            RefreshOutcome::Issued(t) if t.access_token.expose().is_empty() => {
+                let rt = t.refresh_token.filter(|r| !carries(&carried, Some(r)));
+                self.keep(now, live, &carried, rt, t.payload);
+                Some(err(ErrorCode::InvalidResponse, MSG_NO_ACCESS_TOKEN))
+            }
+            RefreshOutcome::Issued(mut t) => {
                 t.normalize();
                 // No new refresh token, or the same: the server keeps the
                 // old one valid (RFC 6749 §6).
-                let same = t.refresh_token.is_none() || t.refresh_token == carried;
-                (same, Some(t), None)
-            }
-            // No access token: an invalid answer (a rotated refresh token kept).
-            RefreshOutcome::Issued(t) => {
-                let rt = t
-                    .refresh_token
-                    .filter(|r| !r.expose().is_empty() && Some(r) != carried.as_ref());
-                let e = err(ErrorCode::InvalidResponse, MSG_NO_ACCESS_TOKEN);
-                (false, self.kept(rt, t.payload), Some(e))
+                if t.refresh_token.is_none() || carries(&carried, t.refresh_token.as_ref()) {
+                    self.unspend(&carried);
+                }
+                if live {
+                    // Without a new refresh token, the old one stays.
+                    t.refresh_token = t.refresh_token.or(carried);
+                    self.install(now, t, true, false);
+                }
+                None
             }
             RefreshOutcome::IssuedInvalid {
                 error,
                 refresh_token,
                 payload,
             } => {
-                let rt = refresh_token.filter(|r| !r.expose().is_empty());
-                // A 2xx answer that hands back the same refresh token.
-                let same = rt.is_some() && rt == carried;
-                (same, self.kept(rt, payload), Some(error))
+                self.keep(now, live, &carried, refresh_token, payload);
+                Some(error)
             }
             RefreshOutcome::Refused(e) => {
-                if req.live {
+                if live {
                     // `drive` fails every caller with it.
                     self.refused = Some(with_code(e, ErrorCode::ReconnectRequired, MSG_REFUSED));
                 }
-                (false, None, None)
+                None
             }
-            RefreshOutcome::NotSent(e) => (true, None, Some(e)),
-            RefreshOutcome::Failed(e) => (false, None, Some(e)),
+            RefreshOutcome::NotSent(e) => {
+                self.unspend(&carried);
+                Some(e)
+            }
+            RefreshOutcome::Failed(e) => Some(e),
         };
-        // Facts about the refresh token hold whether or not the result is used.
-        if let Some(rt) = carried.as_ref().filter(|_| unspend) {
-            self.spent.remove(rt);
-        }
-        if req.live {
-            if let Some(mut t) = next {
-                // Without a new refresh token, the old one stays.
-                t.refresh_token = t.refresh_token.or(carried);
-                self.install(now, t, true, fail.is_some());
-            }
-            // After an invalid answer the kept set is not stored yet: no fallback.
-            if let Some(e) = fail {
-                self.fail_waiters(now, &e);
-            }
+        // After an invalid answer the kept set is not stored yet: no fallback.
+        if let Some(e) = fail.filter(|_| live) {
+            self.fail_waiters(now, e);
         }
         self.drive(now);
     }
@@ -978,7 +987,7 @@ impl<T: Clone> Session<T> {
             Err(e) => {
                 if was_inflight {
                     let e = with_code(e, ErrorCode::StoreFailed, MSG_STORE_FAILED);
-                    self.fail_waiters(now, &e);
+                    self.fail_waiters(now, e);
                 }
             }
         }
@@ -1010,14 +1019,48 @@ impl<T: Clone> Session<T> {
         });
     }
 
-    /// The set that keeps `rt`, a rotated refresh token from an answer that
-    /// failed validation: its access token counts as expired.
-    fn kept(&self, rt: Option<Secret>, payload: T) -> Option<Tokens<T>> {
-        let access = self
-            .current
+    /// Un-spends the refresh token a request carried (its answer proved
+    /// it was not used up).
+    fn unspend(&mut self, carried: &Option<Secret>) {
+        if let Some(rt) = carried {
+            self.spent.remove(rt);
+        }
+    }
+
+    /// Installs (if the request is `live`) the set that keeps `rt`, a rotated
+    /// refresh token from an answer that failed validation (an empty one
+    /// counts as none): its access token counts as expired. The request's
+    /// own refresh token handed back (a 2xx answer) is un-spent.
+    fn keep(
+        &mut self,
+        now: u64,
+        live: bool,
+        carried: &Option<Secret>,
+        rt: Option<Secret>,
+        payload: T,
+    ) {
+        let Some(rt) = rt.filter(|r| !r.expose().is_empty()) else {
+            return;
+        };
+        if carries(carried, Some(&rt)) {
+            self.unspend(carried);
+        }
+        if live {
+            let access = self.access();
+            self.install(
+                now,
+                Tokens::new(access, Some(rt), Some(0), payload),
+                true,
+                true,
+            );
+        }
+    }
+
+    /// The current access token (empty without a set).
+    fn access(&self) -> Secret {
+        self.current
             .as_ref()
-            .map_or_else(|| Secret::new(""), |c| c.tokens.access_token.clone());
-        Some(Tokens::new(access, Some(rt?), Some(0), payload))
+            .map_or_else(|| Secret::new(""), |c| c.tokens.access_token.clone())
     }
 
     fn fresh_id(&mut self) -> u64 {
@@ -1048,42 +1091,43 @@ impl<T: Clone> Session<T> {
         })
     }
 
-    /// Answers caller `call`.
-    fn answer(&mut self, call: CallId, r: Result<Secret, Error>) {
-        self.actions.push(match r {
-            Ok(access_token) => Action::Resolve { call, access_token },
+    /// Answers caller `call`: `Ok`, the current access token.
+    fn answer(&mut self, call: CallId, r: Result<(), Error>) {
+        let a = match r {
+            Ok(()) => Action::Resolve {
+                call,
+                access_token: self.access(),
+            },
             Err(error) => Action::Reject { call, error },
-        });
+        };
+        self.actions.push(a);
     }
 
     /// Fails the waiting callers with `e` — except that, unless the refresh
     /// token was refused, a caller who only wants a valid token gets the
     /// current one if it is stored and has not actually expired yet (it was
     /// merely inside the skew, where a refresh is an optimisation).
-    fn fail_waiters(&mut self, now: u64, e: &Error) {
+    fn fail_waiters(&mut self, now: u64, e: Error) {
         self.answer_waiters(now, Some(e));
     }
 
     /// Answers the waiting callers: with `fail`, every one (see
     /// [`Self::fail_waiters`]); without, those [`Self::settle`] can answer.
-    fn answer_waiters(&mut self, now: u64, fail: Option<&Error>) {
-        let fallback = self
-            .current
-            .as_ref()
-            .filter(|c| self.refused.is_none() && c.stored && Self::usable(c, now))
-            .map(|c| c.tokens.access_token.clone());
+    fn answer_waiters(&mut self, now: u64, fail: Option<Error>) {
+        let fallback = self.refused.is_none()
+            && self
+                .current
+                .as_ref()
+                .is_some_and(|c| c.stored && Self::usable(c, now));
         // The current access token (the fallback's too), to compare with
         // the one each 401 caller must not get.
-        let current = self
-            .current
-            .as_ref()
-            .map(|c| Spent::digest(&c.tokens.access_token));
+        let current = self.current.as_ref().map(|c| tag(&c.tokens.access_token));
         for &w in &core::mem::take(&mut self.waiters) {
             let avoided = w.avoid.is_some() && w.avoid == current;
-            let r = match (fail, &fallback) {
-                (None, _) => self.settle(&w, avoided, now),
-                (Some(_), Some(t)) if !w.must_be_newer && !avoided => Some(Ok(t.clone())),
-                (Some(e), _) => Some(Err(e.clone())),
+            let r = match &fail {
+                None => self.settle(&w, avoided, now),
+                Some(_) if fallback && !w.must_be_newer && !avoided => Some(Ok(())),
+                Some(e) => Some(Err(e.clone())),
             };
             match r {
                 Some(r) => self.answer(w.call, r),
@@ -1096,7 +1140,7 @@ impl<T: Clone> Session<T> {
     /// start. Called after every input.
     fn drive(&mut self, now: u64) {
         if let Some(e) = self.refused.clone() {
-            self.fail_waiters(now, &e);
+            self.fail_waiters(now, e);
         }
         let have_waiters = !self.waiters.is_empty();
         if !have_waiters || self.store_pending() {
@@ -1115,16 +1159,16 @@ impl<T: Clone> Session<T> {
             .as_ref()
             .and_then(|c| c.tokens.refresh_token.as_ref());
         let spent = rt.is_some_and(|r| self.spent.contains(r));
-        let (code, msg) = match rt {
-            Some(_) if spent => (ErrorCode::ReconnectRequired, MSG_SPENT),
-            _ if self.current.is_none() => (ErrorCode::NoRefreshToken, MSG_NO_TOKENS),
-            // Usable, but `can_refresh` is off.
-            Some(_) => (ErrorCode::NoRefreshToken, MSG_NO_REFRESH_METHOD),
-            None => (ErrorCode::NoRefreshToken, MSG_NO_REFRESH),
-        };
         let carried = rt.filter(|_| self.config.can_refresh && !spent).cloned();
         if carried.is_none() && !self.config.can_renew {
-            self.fail_waiters(now, &err(code, msg));
+            let e = match rt {
+                Some(_) if spent => err(ErrorCode::ReconnectRequired, MSG_SPENT),
+                _ if self.current.is_none() => err(ErrorCode::NoRefreshToken, MSG_NO_TOKENS),
+                // Usable, but `can_refresh` is off.
+                Some(_) => err(ErrorCode::NoRefreshToken, MSG_NO_REFRESH_METHOD),
+                None => err(ErrorCode::NoRefreshToken, MSG_NO_REFRESH),
+            };
+            self.fail_waiters(now, e);
             return;
         }
         let id = RequestId(self.fresh_id());
@@ -1168,9 +1212,10 @@ impl<T: Clone> Session<T> {
         self.actions.push(Action::Store { id, next, previous });
     }
 
-    /// What waiter `w` gets now, if anything without a new set.
-    /// `avoided`: the current access token is the one `w` must not get.
-    fn settle(&self, w: &Waiter, avoided: bool, now: u64) -> Option<Result<Secret, Error>> {
+    /// What waiter `w` gets now, if anything without a new set (`Ok`: the
+    /// current access token). `avoided`: the current access token is the
+    /// one `w` must not get.
+    fn settle(&self, w: &Waiter, avoided: bool, now: u64) -> Option<Result<(), Error>> {
         let c = self.current.as_ref()?;
         let newer = self.epoch != w.joined;
         if w.must_be_newer && !newer {
@@ -1188,16 +1233,15 @@ impl<T: Clone> Session<T> {
         // but never once it has expired.
         let late = newer && c.from_server && !c.access_bad && !access.expose().is_empty();
         if self.fresh(c, now) || (late && Self::usable(c, now)) {
-            return Some(Ok(access.clone()));
+            return Some(Ok(()));
         }
         let exp = c.tokens.expires_at.unwrap_or(u64::MAX);
-        late.then(|| {
-            Err(if c.received_at >= exp {
-                err(ErrorCode::InvalidResponse, MSG_ISSUED_EXPIRED)
-            } else {
-                err(ErrorCode::Timeout, MSG_EXPIRED_BEFORE_STORED)
-            })
-        })
+        let (code, msg) = if c.received_at >= exp {
+            (ErrorCode::InvalidResponse, MSG_ISSUED_EXPIRED)
+        } else {
+            (ErrorCode::Timeout, MSG_EXPIRED_BEFORE_STORED)
+        };
+        late.then(|| Err(err(code, msg)))
     }
 }
 

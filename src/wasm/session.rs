@@ -17,8 +17,7 @@ use super::{put, restore, take, Obj};
 use crate::error::{Error, ErrorCode, Result};
 use crate::json::write_str;
 use crate::session::{
-    expires_at_from_f64, Action, CallId, CallKind, RefreshOutcome, RequestId, Session,
-    SessionConfig, StoreId, Tokens,
+    Action, CallId, CallKind, RefreshOutcome, RequestId, Session, SessionConfig, StoreId, Tokens,
 };
 use crate::Secret;
 
@@ -40,12 +39,12 @@ fn tokens(a: &Args, i: usize, strict: bool) -> Result<Tokens<String>> {
     let access = f
         .ne(0)
         .ok_or_else(|| bad("accessToken must be a non-empty string"))?;
+    // NaN never; an infinite one clamped (see `expires_at_from_f64`).
     let expires_at = match f.n(2) {
-        None => None,
-        Some(n) if strict && !n.is_finite() => {
+        Some(n) if n.is_nan() || strict && n.is_infinite() => {
             return Err(bad("expiresAt must be a finite number"))
         }
-        Some(n) => Some(expires_at_from_f64(n)?),
+        n => n.map(|n| ms(Some(n))),
     };
     Ok(Tokens::new(
         Secret::new(access),
@@ -99,11 +98,9 @@ fn put_tokens(r: &mut String, t: Option<&Tokens<String>>) {
     r.push(']');
 }
 
-/// Opens action `[kind, id`.
-fn head(r: &mut String, kind: &str, id: u64) {
-    r.push_str(",[");
-    r.push_str(kind);
-    r.push(',');
+/// Opens action `[kind, id` (`open`: `,[kind,`).
+fn head(r: &mut String, open: &str, id: u64) {
+    r.push_str(open);
     put_int(r, Some(id));
 }
 
@@ -116,21 +113,21 @@ fn drain(s: &mut Session<String>) -> String {
     for a in &s.take_actions() {
         match a {
             Action::Resolve { call, access_token } => {
-                head(&mut r, "0", call.0);
+                head(&mut r, ",[0,", call.0);
                 put_str(&mut r, Some(access_token));
             }
             Action::Reject { call, error } => {
-                head(&mut r, "1", call.0);
+                head(&mut r, ",[1,", call.0);
                 r.push(',');
                 r.push_str(&super::error_json(error));
             }
             Action::Refresh { id, refresh_token } => {
-                head(&mut r, "2", id.0);
+                head(&mut r, ",[2,", id.0);
                 put_str(&mut r, Some(refresh_token));
             }
-            Action::Renew { id } => head(&mut r, "3", id.0),
+            Action::Renew { id } => head(&mut r, ",[3,", id.0),
             Action::Store { id, next, previous } => {
-                head(&mut r, "4", id.0);
+                head(&mut r, ",[4,", id.0);
                 r.push(',');
                 put_tokens(&mut r, Some(next));
                 r.push(',');
@@ -147,9 +144,18 @@ fn drain(s: &mut Session<String>) -> String {
 /// 3 tokens, 4 call, 5 set, 6 done, 7 stored, 8 tick (see the JS driver's
 /// `TokenSession`).
 pub fn op(a: &Args) -> Result<String> {
-    let input = a.n(3).unwrap_or(-1.0);
+    // (The driver sends integers; none reads as an unknown input.)
+    let input = a.n(3).map_or(u8::MAX, |n| n as u8);
     let now = ms(a.n(4));
-    if input == 0.0 {
+    // The inputs with a token set (new: the initial one, if any; check;
+    // set) read it before anything else.
+    let new = input == 0;
+    let set = if new && a.given(10) || input == 1 || input == 5 {
+        Some(tokens(a, if new { 10 } else { 5 }, true)?)
+    } else {
+        None
+    };
+    if new {
         // [.., now, skewMs, storeTimeoutMs, requestTimeoutMs, canRefresh, canRenew, tokens?]
         let d = SessionConfig::default();
         let dur = |i: usize, default: u64| match a.n(i) {
@@ -164,48 +170,36 @@ pub fn op(a: &Args) -> Result<String> {
             can_refresh: a.b(8),
             can_renew: a.b(9),
         };
-        let initial = if a.given(10) {
-            Some(tokens(a, 10, true)?)
-        } else {
-            None
-        };
-        return Ok(put(Obj::Session(Box::new(Session::new(
-            config, now, initial,
-        )))));
+        return Ok(put(Obj::Session(Box::new(Session::new(config, now, set)))));
     }
-    if input == 1.0 {
-        tokens(a, 5, true)?;
+    if input == 1 {
         return Ok("0".into());
     }
-    // Inputs that need a token set are read before the machine is taken out.
-    let set = if input == 5.0 {
-        Some(tokens(a, 5, true)?)
-    } else {
-        None
-    };
     let h = a.n(2);
     let mut s = match take(h)? {
         Obj::Session(s) => s,
-        // Another kind of object: put it back untouched.
+        // Another kind of object (only a driver mismatch): put it back
+        // untouched; no session behind the handle, as `take` says.
         o => {
             restore(h, Some(o));
-            return Err(bad("not a TokenSession of this module"));
+            return Err(bad("this object is gone"));
         }
     };
-    let r = step(&mut s, a, input, now, set);
+    // Only the set input has a set here (check and new returned).
+    let r = match set {
+        Some(t) => {
+            s.set_tokens(now, t);
+            Ok(drain(&mut s))
+        }
+        None => step(&mut s, a, input, now),
+    };
     restore(h, Some(Obj::Session(s)));
     r
 }
 
-fn step(
-    s: &mut Session<String>,
-    a: &Args,
-    input: f64,
-    now: u64,
-    set: Option<Tokens<String>>,
-) -> Result<String> {
+fn step(s: &mut Session<String>, a: &Args, input: u8, now: u64) -> Result<String> {
     let id = a.n(5).unwrap_or(0.0) as u64;
-    match input as u8 {
+    match input {
         2 => {
             let Some((t, until)) = s.usable_until(now) else {
                 return Ok("null".into());
@@ -225,19 +219,14 @@ fn step(
             return Ok(r);
         }
         4 => {
-            let kind = match a.n(6) {
-                Some(1.0) => CallKind::ForceRefresh,
-                Some(2.0) => CallKind::Unauthorized {
+            let kind = match a.n(6).map_or(0, |n| n as u8) {
+                1 => CallKind::ForceRefresh,
+                2 => CallKind::Unauthorized {
                     used: Secret::new(a.st(7)),
                 },
                 _ => CallKind::GetAccessToken,
             };
             s.call(now, CallId(id), kind);
-        }
-        5 => {
-            if let Some(t) = set {
-                s.set_tokens(now, t);
-            }
         }
         6 => {
             // [.., id, true, tokens] | [.., id, false, error, sent, issuedRefreshToken?, payload?]
@@ -273,7 +262,8 @@ fn step(
             s.store_done(now, StoreId(id), r);
         }
         8 => s.handle_timeout(now),
-        _ => return Err(bad("unknown session input")),
+        // (The driver sends only the inputs above: the same text as ops.)
+        _ => return Err(bad("unknown operation")),
     }
     Ok(drain(s))
 }
