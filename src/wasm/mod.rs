@@ -108,15 +108,9 @@ fn run(op: u32, a: String, b: String, rest: &str, x: &[u8]) -> std::result::Resu
     v.insert(0, Value::String(b));
     v.insert(0, Value::String(a));
     let a = ops::Args(v, x);
-    let (e, issued) = match op {
-        13 => match ops::token_response(&a) {
-            Ok(r) => return Ok(r),
-            Err(ops::Failure(e, issued)) => (e, issued),
-        },
-        _ => match ops::dispatch(op, &a) {
-            Ok(r) => return Ok(r),
-            Err(e) => (e, None),
-        },
+    let ops::Failure(e, issued) = match ops::dispatch(op, &a) {
+        Ok(r) => return Ok(r),
+        Err(f) => f,
     };
     let mut o = error_obj(&e);
     // For the session driver only (it keeps the rotated token).

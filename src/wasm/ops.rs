@@ -15,7 +15,7 @@ use crate::token::{self, ClientAuth, ClientConfig, ClientOptions, Grant, GrantKi
 use crate::{authorize, callback, jwt, pkce, state, transport, Secret};
 
 /// A failed operation, with the refresh token a refused-but-rotating answer
-/// carried (see `token_response`).
+/// carried (see `respond`).
 pub struct Failure(pub Error, pub Option<Secret>);
 
 impl From<Error> for Failure {
@@ -146,9 +146,8 @@ fn state_from(e: &[u8]) -> Result<String> {
         .ok_or_else(|| bad("not enough random bytes"))
 }
 
-/// Runs operation `op` (numbers shared with the JS driver's calls; 13 is
-/// [`token_response`]).
-pub fn dispatch(op: u32, a: &Args) -> Result<String> {
+/// Runs operation `op` (numbers shared with the JS driver's calls).
+pub fn dispatch(op: u32, a: &Args) -> std::result::Result<String, Failure> {
     Ok(match op {
         // [_, _, length?] + 96 random bytes
         0 => {
@@ -157,7 +156,7 @@ pub fn dispatch(op: u32, a: &Args) -> Result<String> {
                 Some(Value::Number(n)) if n.fract() == 0.0 && (0.0..=1024.0).contains(n) => {
                     *n as usize
                 }
-                _ => return Err(bad("length must be a whole number from 43 to 128")),
+                _ => return Err(bad("length must be a whole number from 43 to 128").into()),
             };
             let p = pkce::Pkce::from_entropy(a.1, len)?;
             let mut o = Out::obj();
@@ -193,8 +192,9 @@ pub fn dispatch(op: u32, a: &Args) -> Result<String> {
         8 => out::strings(jwt::SPENDESK_WALLET_CLAIMS.iter().copied()),
         9 => parse_token_response(a)?,
         10 => client(a)?,
-        11 => with_client(a, 2, &|a, cl| Ok(client_authorization_url(a, cl)?)).map_err(|f| f.0)?,
-        12 => with_client(a, 2, &|a, cl| Ok(token_request(a, cl)?)).map_err(|f| f.0)?,
+        11 => with_client(a, 2, &|a, cl| Ok(client_authorization_url(a, cl)?))?,
+        12 => with_client(a, 2, &|a, cl| Ok(token_request(a, cl)?))?,
+        13 => with_client(a, 4, &respond)?,
         // [_, _, timeoutMs]
         14 => timeout_json(a.n(2))?,
         15 => prospend(a)?,
@@ -202,7 +202,7 @@ pub fn dispatch(op: u32, a: &Args) -> Result<String> {
         16 => {
             let path = a.st(0);
             if !path.starts_with("/") {
-                return Err(bad("path must start with '/'"));
+                return Err(bad("path must start with '/'").into());
             }
             token::check_static_jwt(a.st(1), a.n(3).unwrap_or(0.0))?;
             let mut url = a.st(2).to_owned();
@@ -230,7 +230,7 @@ pub fn dispatch(op: u32, a: &Args) -> Result<String> {
             restore(a.n(2), None);
             "0".into()
         }
-        _ => return Err(bad("unknown operation")),
+        _ => return Err(bad("unknown operation").into()),
     })
 }
 
@@ -569,14 +569,10 @@ fn request_json(req: &HttpRequest) -> String {
     o.end()
 }
 
-/// `[body, _, status, contentType, client, grant, now]` → a token set, or for
-/// Findity's authorization grant (4) the code. A refresh answer that fails
-/// the checks but carries a new refresh token reports it
+/// Op 13, `[body, _, status, contentType, client, grant, now]` → a token
+/// set, or for Findity's authorization grant (4) the code. A refresh answer
+/// that fails the checks but carries a new refresh token reports it
 /// (`issuedRefreshToken`), so the session keeps it instead of the spent one.
-pub fn token_response(a: &Args) -> std::result::Result<String, Failure> {
-    with_client(a, 4, &respond)
-}
-
 fn respond(a: &Args, cl: &Client) -> std::result::Result<String, Failure> {
     let resp = response(a);
     if a.n(5) == Some(4.0) {
