@@ -151,12 +151,10 @@ pub fn dispatch(op: u32, a: &Args) -> std::result::Result<String, Failure> {
     Ok(match op {
         // [_, _, length?] + 96 random bytes
         0 => {
-            let len = match a.get(2) {
-                None => pkce::DEFAULT_VERIFIER_LEN,
-                Some(Value::Number(n)) if n.fract() == 0.0 && (0.0..=1024.0).contains(n) => {
-                    *n as usize
-                }
-                _ => return Err(bad("length must be a whole number from 43 to 128").into()),
+            let len = match a.given(2) {
+                false => pkce::DEFAULT_VERIFIER_LEN,
+                true => whole(a, 2, 1024.0)
+                    .ok_or_else(|| bad("length must be a whole number from 43 to 128"))?,
             };
             let p = pkce::Pkce::from_entropy(a.1, len)?;
             let mut o = Out::obj();
@@ -315,11 +313,16 @@ fn token_set_json(t: &TokenSet, provider: Provider) -> String {
     o.end()
 }
 
+/// Argument `i` if it is a whole number from 0 to `max`.
+fn whole(a: &Args, i: usize, max: f64) -> Option<usize> {
+    a.n(i)
+        .filter(|s| s.fract() == 0.0 && (0.0..=max).contains(s))
+        .map(|s| s as usize)
+}
+
 /// The status at `i` if it is a whole number from 0 to 999.
 fn status(a: &Args, i: usize) -> Option<u16> {
-    a.n(i)
-        .filter(|s| s.fract() == 0.0 && (0.0..=999.0).contains(s))
-        .map(|s| s as u16)
+    whole(a, i, 999.0).map(|s| s as u16)
 }
 
 /// `[body, _, status, contentType]`.
