@@ -53,14 +53,16 @@ impl Args<'_> {
     pub(super) fn ne(&self, i: usize) -> Option<&str> {
         self.s(i).filter(|s| !s.is_empty())
     }
-    /// A number; the driver sends non-finite numbers as their names.
+    /// A number; the driver sends non-finite numbers as their names
+    /// ("Infinity", "-Infinity", "NaN", told apart by the first byte: the
+    /// driver sends no other string where a number goes).
     pub(super) fn n(&self, i: usize) -> Option<f64> {
         match self.get(i) {
             Some(Value::Number(n)) => Some(*n),
-            Some(Value::String(s)) => match s.as_str() {
-                "Infinity" => Some(f64::INFINITY),
-                "-Infinity" => Some(f64::NEG_INFINITY),
-                "NaN" => Some(f64::NAN),
+            Some(Value::String(s)) => match s.as_bytes().first() {
+                Some(b'I') => Some(f64::INFINITY),
+                Some(b'-') => Some(f64::NEG_INFINITY),
+                Some(b'N') => Some(f64::NAN),
                 _ => None,
             },
             _ => None,
