@@ -18,6 +18,9 @@ use crate::{authorize, callback, jwt, pkce, state, transport, Secret};
 /// carried (see `respond`).
 pub struct Failure(pub Error, pub Option<Secret>);
 
+/// An operation's answer (JSON), or its failure.
+pub type Answer = std::result::Result<String, Failure>;
+
 impl From<Error> for Failure {
     fn from(e: Error) -> Self {
         Failure(e, None)
@@ -149,7 +152,7 @@ fn state_from(e: &[u8]) -> Result<String> {
 }
 
 /// Runs operation `op` (numbers shared with the JS driver's calls).
-pub fn dispatch(op: u32, a: &Args) -> std::result::Result<String, Failure> {
+pub fn dispatch(op: u32, a: &Args) -> Answer {
     Ok(match op {
         // [_, _, length?] + 96 random bytes
         0 => {
@@ -192,8 +195,8 @@ pub fn dispatch(op: u32, a: &Args) -> std::result::Result<String, Failure> {
         8 => out::strings(jwt::SPENDESK_WALLET_CLAIMS.iter().copied()),
         9 => parse_token_response(a)?,
         10 => client(a)?,
-        11 => with_client(a, 2, &|a, cl| Ok(client_authorization_url(a, cl)?))?,
-        12 => with_client(a, 2, &|a, cl| Ok(token_request(a, cl)?))?,
+        11 => with_client(a, 2, &client_authorization_url)?,
+        12 => with_client(a, 2, &token_request)?,
         13 => with_client(a, 4, &respond)?,
         // [_, _, timeoutMs]
         14 => timeout_json(a.n(2))?,
@@ -467,11 +470,7 @@ fn client(a: &Args) -> Result<String> {
 
 /// `f` on the client behind the handle at argument `i` (taken out of the
 /// slab for the call and put back).
-fn with_client(
-    a: &Args,
-    i: usize,
-    f: &dyn Fn(&Args, &Client) -> std::result::Result<String, Failure>,
-) -> std::result::Result<String, Failure> {
+fn with_client(a: &Args, i: usize, f: &dyn Fn(&Args, &Client) -> Answer) -> Answer {
     let h = a.n(i);
     let o = take(h)?;
     let r = match &o {
@@ -485,7 +484,7 @@ fn with_client(
 /// `[_, _, client, state, codeVerifier, scopes.length (-1: the client's),
 /// ...scopes, ...extraParams]` + 64 random bytes (32 for the state, 32 for the verifier) →
 /// `{url, state, codeVerifier}` with fresh state and PKCE unless given.
-fn client_authorization_url(a: &Args, cl: &Client) -> Result<String> {
+fn client_authorization_url(a: &Args, cl: &Client) -> Answer {
     let e = a.1;
     let (scopes, i) = a.counted(5);
     let state = match a.s(3) {
@@ -526,7 +525,7 @@ fn client_authorization_url(a: &Args, cl: &Client) -> Result<String> {
 /// Grants: 0 authorization code (x code, y verifier), 1 refresh (x token),
 /// 2 client credentials (the scopes), 3 API key, 4 Findity's authorization
 /// grant (x org token, y user).
-fn token_request(a: &Args, cl: &Client) -> Result<String> {
+fn token_request(a: &Args, cl: &Client) -> Answer {
     let cfg = &cl.config;
     let req = match idx(a, 3) {
         1 => cfg.token_request(&Grant::RefreshToken {
@@ -578,7 +577,7 @@ fn request_json(req: &HttpRequest) -> String {
 /// set, or for Findity's authorization grant (4) the code. A refresh answer
 /// that fails the checks but carries a new refresh token reports it
 /// (`issuedRefreshToken`), so the session keeps it instead of the spent one.
-fn respond(a: &Args, cl: &Client) -> std::result::Result<String, Failure> {
+fn respond(a: &Args, cl: &Client) -> Answer {
     let resp = response(a);
     if a.n(5) == Some(4.0) {
         let code = token::process_findity_authorization_grant(&resp)?;
