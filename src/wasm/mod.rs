@@ -171,16 +171,21 @@ fn slot(h: Option<f64>) -> usize {
 /// Takes the object behind handle `h` out of the slab (`restore` puts it
 /// back): no borrow of the slab outlives this call.
 pub(crate) fn take(h: Option<f64>) -> Result<Obj> {
-    SLAB.with(|s| s.borrow_mut().get_mut(slot(h)).and_then(Option::take))
-        .ok_or_else(|| Error::new(ErrorCode::InvalidArgument, "this object is gone"))
+    swap(h, None).ok_or_else(|| Error::new(ErrorCode::InvalidArgument, "this object is gone"))
 }
 
 /// Puts an object taken with [`take`] back under its handle (or frees the
 /// handle with `None`).
 pub(crate) fn restore(h: Option<f64>, o: Option<Obj>) {
+    swap(h, o);
+}
+
+/// Puts `o` under handle `h` (nothing for a handle with no slot) and
+/// returns what was there.
+fn swap(h: Option<f64>, o: Option<Obj>) -> Option<Obj> {
     SLAB.with(|s| {
-        if let Some(e) = s.borrow_mut().get_mut(slot(h)) {
-            *e = o;
-        }
+        s.borrow_mut()
+            .get_mut(slot(h))
+            .and_then(|e| std::mem::replace(e, o))
     })
 }
