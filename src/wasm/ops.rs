@@ -38,6 +38,7 @@ pub(super) fn bad(msg: &str) -> Error {
 
 impl Args<'_> {
     /// Argument `i`, `None` for absent or `null`.
+    #[inline(never)]
     pub(super) fn get(&self, i: usize) -> Option<&Value> {
         self.0.get(i).filter(|v| !matches!(v, Value::Null))
     }
