@@ -218,7 +218,7 @@ pub fn dispatch(op: u32, a: &Args) -> Answer {
         }
         // [url, _, 0] (any origin) | [url, _, 1, ...allowedOrigins]
         17 => {
-            let allowed = (a.n(2) == Some(1.0)).then(|| owned(a.from(3, usize::MAX)));
+            let allowed = (idx(a, 2) == 1).then(|| owned(a.from(3, usize::MAX)));
             transport::check_bearer_url(a.st(0), allowed.as_deref())?;
             "0".into()
         }
@@ -580,7 +580,7 @@ fn request_json(req: &HttpRequest) -> String {
 /// (`issuedRefreshToken`), so the session keeps it instead of the spent one.
 fn respond(a: &Args, cl: &Client) -> Answer {
     let resp = response(a);
-    if a.n(5) == Some(4.0) {
+    if idx(a, 5) == 4 {
         let code = token::process_findity_authorization_grant(&resp)?;
         return Ok(out::string(code.expose()));
     }
