@@ -163,7 +163,8 @@ pub(crate) fn put(o: Obj) -> String {
     crate::encoding::decimal(h as i64)
 }
 
-/// The slab index of handle `h` (`usize::MAX`, no slot, for none).
+/// The slab index of handle `h` (`usize::MAX`, no slot, for none or a
+/// negative number); also how `ops` reads the driver's indexes and counts.
 fn slot(h: Option<f64>) -> usize {
     h.filter(|h| *h >= 0.0).map_or(usize::MAX, |h| h as usize)
 }

@@ -97,12 +97,12 @@ impl Args<'_> {
     /// A list whose length is at `i` (-1: not given), and where the
     /// argument after it is.
     fn counted(&self, i: usize) -> (Option<&[Value]>, usize) {
-        match self.n(i) {
-            Some(n) if n >= 0.0 => {
-                let end = i + 1 + n as usize;
+        match idx(self, i) {
+            usize::MAX => (None, i + 1),
+            n => {
+                let end = n.saturating_add(i + 1);
                 (Some(self.from(i + 1, end)), end)
             }
-            _ => (None, i + 1),
         }
     }
 }
@@ -394,9 +394,9 @@ mod c {
 }
 
 /// Option `i` given as the index of its value in the driver's list of
-/// names (`usize::MAX` for none): look it up with `get`.
+/// names, or a count (`usize::MAX` for none or negative): look it up with `get`.
 fn idx(a: &Args, i: usize) -> usize {
-    a.n(i).map_or(usize::MAX, |k| k as usize)
+    super::slot(a.n(i))
 }
 
 /// `"basic" | "post" | "none"`.
