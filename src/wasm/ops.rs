@@ -326,15 +326,10 @@ fn whole(a: &Args, i: usize, max: f64) -> Option<usize> {
         .map(|s| s as usize)
 }
 
-/// The status at `i` if it is a whole number from 0 to 999.
-fn status(a: &Args, i: usize) -> Option<u16> {
-    whole(a, i, 999.0).map(|s| s as u16)
-}
-
 /// `[body, _, status, contentType]`.
 fn response(a: &Args) -> HttpResponse {
     HttpResponse {
-        status: status(a, 2).unwrap_or(0),
+        status: whole(a, 2, 999.0).unwrap_or(0) as u16,
         content_type: a.s(3).map(str::to_owned),
         body: a.st(0).to_owned(),
     }
@@ -343,7 +338,7 @@ fn response(a: &Args) -> HttpResponse {
 /// `[body, _, status, contentType, provider, grant, now]` (provider and
 /// grant as numbers; the driver checked the names).
 fn parse_token_response(a: &Args) -> Result<String> {
-    if status(a, 2).is_none() {
+    if whole(a, 2, 999.0).is_none() {
         return Err(bad("options.status must be an HTTP status number"));
     }
     let now = a
