@@ -99,9 +99,7 @@ function oneOf(o, k, names) {
 }
 const AUTH = "basic post none";
 function signalOf(options) {
-  if (options == null) return;
-  if (typeof options !== "object") throw bad("options must be an object");
-  const s = read(options, "signal");
+  const s = read(opts(options, true), "signal");
   if (s !== undefined && !attempt(() => typeof s === "object" && typeof s?.addEventListener === "function", "options.signal"))
     throw bad("options.signal must be an AbortSignal");
   return s;
@@ -142,7 +140,7 @@ const same = (p) => p;
 // option, which may ignore its signal (a hung one must still end), not for
 // the global fetch, which honours it (its body stream too).
 async function send(f, t, signal, url, init, cap) {
-  if (signal?.aborted) throw fail("ABORTED", "the request was aborted");
+  if (signal?.aborted) throw failed("ABORTED");
   // `until` wraps each wait (the race, or nothing); `abort(why)` ends the request.
   let why = "", until = same, abort, onAbort, timer, res, status, type, length, body = "";
   if (t != null || signal) {
@@ -367,7 +365,8 @@ async function grant(self, kind, xy, options) {
     throw e;
   }
   const started = now();
-  const res = await send(f, t, signal, req.url, req.init, req.cap);
+  // The core's http::MAX_BODY_LEN (256 KiB).
+  const res = await send(f, t, signal, req.url, req.init, 262144);
   const ts = core(13, [res.status, res.type, c, kind, started], res.body);
   if (kind !== 4) ts.raw = JSON.parse(res.body);
   return ts;

@@ -7,13 +7,10 @@ let w;
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 // wasm-bindgen (which cleans the module at build time) leaves one import:
-// the externref table's set-up, unused here since nothing crosses as a JS value.
+// the externref table's set-up, unused here since nothing crosses as a JS
+// value (its `__wbindgen_start` export is that import itself: not called).
 const imports = { "./expense_auth_bg.js": { __wbindgen_init_externref_table() {} } };
-const ready = (i) => {
-  w = (i.instance ?? i).exports;
-  w.__wbindgen_start?.();
-  return w;
-};
+const ready = (i) => (w = (i.instance ?? i).exports);
 
 // `{ module }`: a WebAssembly.Module or the wasm's bytes.
 export function initSync(o) {

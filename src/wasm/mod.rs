@@ -108,15 +108,9 @@ fn run(op: u32, a: String, b: String, rest: &str, x: &[u8]) -> std::result::Resu
     v.insert(0, Value::String(b));
     v.insert(0, Value::String(a));
     let a = ops::Args(v, x);
-    let (e, issued) = match op {
-        13 => match ops::token_response(&a) {
-            Ok(r) => return Ok(r),
-            Err(ops::Failure(e, issued)) => (e, issued),
-        },
-        _ => match ops::dispatch(op, &a) {
-            Ok(r) => return Ok(r),
-            Err(e) => (e, None),
-        },
+    let ops::Failure(e, issued) = match ops::dispatch(op, &a) {
+        Ok(r) => return Ok(r),
+        Err(f) => f,
     };
     let mut o = error_obj(&e);
     // For the session driver only (it keeps the rotated token).
@@ -169,7 +163,8 @@ pub(crate) fn put(o: Obj) -> String {
     crate::encoding::decimal(h as i64)
 }
 
-/// The slab index of handle `h` (`usize::MAX`, no slot, for none).
+/// The slab index of handle `h` (`usize::MAX`, no slot, for none or a
+/// negative number); also how `ops` reads the driver's indexes and counts.
 fn slot(h: Option<f64>) -> usize {
     h.filter(|h| *h >= 0.0).map_or(usize::MAX, |h| h as usize)
 }
@@ -177,16 +172,21 @@ fn slot(h: Option<f64>) -> usize {
 /// Takes the object behind handle `h` out of the slab (`restore` puts it
 /// back): no borrow of the slab outlives this call.
 pub(crate) fn take(h: Option<f64>) -> Result<Obj> {
-    SLAB.with(|s| s.borrow_mut().get_mut(slot(h)).and_then(Option::take))
-        .ok_or_else(|| Error::new(ErrorCode::InvalidArgument, "this object is gone"))
+    swap(h, None).ok_or_else(|| Error::new(ErrorCode::InvalidArgument, "this object is gone"))
 }
 
 /// Puts an object taken with [`take`] back under its handle (or frees the
 /// handle with `None`).
 pub(crate) fn restore(h: Option<f64>, o: Option<Obj>) {
+    swap(h, o);
+}
+
+/// Puts `o` under handle `h` (nothing for a handle with no slot) and
+/// returns what was there.
+fn swap(h: Option<f64>, o: Option<Obj>) -> Option<Obj> {
     SLAB.with(|s| {
-        if let Some(e) = s.borrow_mut().get_mut(slot(h)) {
-            *e = o;
-        }
+        s.borrow_mut()
+            .get_mut(slot(h))
+            .and_then(|e| std::mem::replace(e, o))
     })
 }

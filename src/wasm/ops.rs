@@ -15,8 +15,11 @@ use crate::token::{self, ClientAuth, ClientConfig, ClientOptions, Grant, GrantKi
 use crate::{authorize, callback, jwt, pkce, state, transport, Secret};
 
 /// A failed operation, with the refresh token a refused-but-rotating answer
-/// carried (see `token_response`).
+/// carried (see `respond`).
 pub struct Failure(pub Error, pub Option<Secret>);
+
+/// An operation's answer (JSON), or its failure.
+pub type Answer = std::result::Result<String, Failure>;
 
 impl From<Error> for Failure {
     fn from(e: Error) -> Self {
@@ -35,6 +38,7 @@ pub(super) fn bad(msg: &str) -> Error {
 
 impl Args<'_> {
     /// Argument `i`, `None` for absent or `null`.
+    #[inline(never)]
     pub(super) fn get(&self, i: usize) -> Option<&Value> {
         self.0.get(i).filter(|v| !matches!(v, Value::Null))
     }
@@ -53,14 +57,16 @@ impl Args<'_> {
     pub(super) fn ne(&self, i: usize) -> Option<&str> {
         self.s(i).filter(|s| !s.is_empty())
     }
-    /// A number; the driver sends non-finite numbers as their names.
+    /// A number; the driver sends non-finite numbers as their names
+    /// ("Infinity", "-Infinity", "NaN", told apart by the first byte: the
+    /// driver sends no other string where a number goes).
     pub(super) fn n(&self, i: usize) -> Option<f64> {
         match self.get(i) {
             Some(Value::Number(n)) => Some(*n),
-            Some(Value::String(s)) => match s.as_str() {
-                "Infinity" => Some(f64::INFINITY),
-                "-Infinity" => Some(f64::NEG_INFINITY),
-                "NaN" => Some(f64::NAN),
+            Some(Value::String(s)) => match s.as_bytes().first() {
+                Some(b'I') => Some(f64::INFINITY),
+                Some(b'-') => Some(f64::NEG_INFINITY),
+                Some(b'N') => Some(f64::NAN),
                 _ => None,
             },
             _ => None,
@@ -91,12 +97,12 @@ impl Args<'_> {
     /// A list whose length is at `i` (-1: not given), and where the
     /// argument after it is.
     fn counted(&self, i: usize) -> (Option<&[Value]>, usize) {
-        match self.n(i) {
-            Some(n) if n >= 0.0 => {
-                let end = i + 1 + n as usize;
+        match idx(self, i) {
+            usize::MAX => (None, i + 1),
+            n => {
+                let end = n.saturating_add(i + 1);
                 (Some(self.from(i + 1, end)), end)
             }
-            _ => (None, i + 1),
         }
     }
 }
@@ -146,18 +152,15 @@ fn state_from(e: &[u8]) -> Result<String> {
         .ok_or_else(|| bad("not enough random bytes"))
 }
 
-/// Runs operation `op` (numbers shared with the JS driver's calls; 13 is
-/// [`token_response`]).
-pub fn dispatch(op: u32, a: &Args) -> Result<String> {
+/// Runs operation `op` (numbers shared with the JS driver's calls).
+pub fn dispatch(op: u32, a: &Args) -> Answer {
     Ok(match op {
         // [_, _, length?] + 96 random bytes
         0 => {
-            let len = match a.get(2) {
-                None => pkce::DEFAULT_VERIFIER_LEN,
-                Some(Value::Number(n)) if n.fract() == 0.0 && (0.0..=1024.0).contains(n) => {
-                    *n as usize
-                }
-                _ => return Err(bad("length must be a whole number from 43 to 128")),
+            let len = match a.given(2) {
+                false => pkce::DEFAULT_VERIFIER_LEN,
+                true => whole(a, 2, 1024)
+                    .ok_or_else(|| bad("length must be a whole number from 43 to 128"))?,
             };
             let p = pkce::Pkce::from_entropy(a.1, len)?;
             let mut o = Out::obj();
@@ -193,8 +196,9 @@ pub fn dispatch(op: u32, a: &Args) -> Result<String> {
         8 => out::strings(jwt::SPENDESK_WALLET_CLAIMS.iter().copied()),
         9 => parse_token_response(a)?,
         10 => client(a)?,
-        11 => with_client(a, 2, &|a, cl| Ok(client_authorization_url(a, cl)?)).map_err(|f| f.0)?,
-        12 => with_client(a, 2, &|a, cl| Ok(token_request(a, cl)?)).map_err(|f| f.0)?,
+        11 => with_client(a, 2, &client_authorization_url)?,
+        12 => with_client(a, 2, &token_request)?,
+        13 => with_client(a, 4, &respond)?,
         // [_, _, timeoutMs]
         14 => timeout_json(a.n(2))?,
         15 => prospend(a)?,
@@ -202,7 +206,7 @@ pub fn dispatch(op: u32, a: &Args) -> Result<String> {
         16 => {
             let path = a.st(0);
             if !path.starts_with("/") {
-                return Err(bad("path must start with '/'"));
+                return Err(bad("path must start with '/'").into());
             }
             token::check_static_jwt(a.st(1), a.n(3).unwrap_or(0.0))?;
             let mut url = a.st(2).to_owned();
@@ -214,7 +218,7 @@ pub fn dispatch(op: u32, a: &Args) -> Result<String> {
         }
         // [url, _, 0] (any origin) | [url, _, 1, ...allowedOrigins]
         17 => {
-            let allowed = (a.n(2) == Some(1.0)).then(|| owned(a.from(3, usize::MAX)));
+            let allowed = (idx(a, 2) == 1).then(|| owned(a.from(3, usize::MAX)));
             transport::check_bearer_url(a.st(0), allowed.as_deref())?;
             "0".into()
         }
@@ -230,7 +234,7 @@ pub fn dispatch(op: u32, a: &Args) -> Result<String> {
             restore(a.n(2), None);
             "0".into()
         }
-        _ => return Err(bad("unknown operation")),
+        _ => return Err(bad("unknown operation").into()),
     })
 }
 
@@ -315,17 +319,18 @@ fn token_set_json(t: &TokenSet, provider: Provider) -> String {
     o.end()
 }
 
-/// The status at `i` if it is a whole number from 0 to 999.
-fn status(a: &Args, i: usize) -> Option<u16> {
-    a.n(i)
-        .filter(|s| s.fract() == 0.0 && (0.0..=999.0).contains(s))
-        .map(|s| s as u16)
+/// Argument `i` if it is a whole number from 0 to `max`.
+fn whole(a: &Args, i: usize, max: usize) -> Option<usize> {
+    let n = a.n(i)?;
+    // The saturating cast gives back `n` only for a whole number in range.
+    let k = n as usize;
+    (k as f64 == n && k <= max).then_some(k)
 }
 
 /// `[body, _, status, contentType]`.
 fn response(a: &Args) -> HttpResponse {
     HttpResponse {
-        status: status(a, 2).unwrap_or(0),
+        status: whole(a, 2, 999).unwrap_or(0) as u16,
         content_type: a.s(3).map(str::to_owned),
         body: a.st(0).to_owned(),
     }
@@ -334,7 +339,7 @@ fn response(a: &Args) -> HttpResponse {
 /// `[body, _, status, contentType, provider, grant, now]` (provider and
 /// grant as numbers; the driver checked the names).
 fn parse_token_response(a: &Args) -> Result<String> {
-    if status(a, 2).is_none() {
+    if whole(a, 2, 999).is_none() {
         return Err(bad("options.status must be an HTTP status number"));
     }
     let now = a
@@ -385,9 +390,9 @@ mod c {
 }
 
 /// Option `i` given as the index of its value in the driver's list of
-/// names (`usize::MAX` for none): look it up with `get`.
+/// names, or a count (`usize::MAX` for none or negative): look it up with `get`.
 fn idx(a: &Args, i: usize) -> usize {
-    a.n(i).map_or(usize::MAX, |k| k as usize)
+    super::slot(a.n(i))
 }
 
 /// `"basic" | "post" | "none"`.
@@ -462,11 +467,7 @@ fn client(a: &Args) -> Result<String> {
 
 /// `f` on the client behind the handle at argument `i` (taken out of the
 /// slab for the call and put back).
-fn with_client(
-    a: &Args,
-    i: usize,
-    f: &dyn Fn(&Args, &Client) -> std::result::Result<String, Failure>,
-) -> std::result::Result<String, Failure> {
+fn with_client(a: &Args, i: usize, f: &dyn Fn(&Args, &Client) -> Answer) -> Answer {
     let h = a.n(i);
     let o = take(h)?;
     let r = match &o {
@@ -480,7 +481,7 @@ fn with_client(
 /// `[_, _, client, state, codeVerifier, scopes.length (-1: the client's),
 /// ...scopes, ...extraParams]` + 64 random bytes (32 for the state, 32 for the verifier) →
 /// `{url, state, codeVerifier}` with fresh state and PKCE unless given.
-fn client_authorization_url(a: &Args, cl: &Client) -> Result<String> {
+fn client_authorization_url(a: &Args, cl: &Client) -> Answer {
     let e = a.1;
     let (scopes, i) = a.counted(5);
     let state = match a.s(3) {
@@ -521,7 +522,7 @@ fn client_authorization_url(a: &Args, cl: &Client) -> Result<String> {
 /// Grants: 0 authorization code (x code, y verifier), 1 refresh (x token),
 /// 2 client credentials (the scopes), 3 API key, 4 Findity's authorization
 /// grant (x org token, y user).
-fn token_request(a: &Args, cl: &Client) -> Result<String> {
+fn token_request(a: &Args, cl: &Client) -> Answer {
     let cfg = &cl.config;
     let req = match idx(a, 3) {
         1 => cfg.token_request(&Grant::RefreshToken {
@@ -551,7 +552,8 @@ fn token_request(a: &Args, cl: &Client) -> Result<String> {
     Ok(request_json(&req))
 }
 
-/// `{url, cap, init}`, `init` the `fetch` init object as it is sent.
+/// `{url, init}`, `init` the `fetch` init object as it is sent (the driver
+/// caps the answer's body at [`crate::http::MAX_BODY_LEN`]).
 fn request_json(req: &HttpRequest) -> String {
     let mut h = Out::obj();
     for (k, v) in &req.headers {
@@ -564,22 +566,17 @@ fn request_json(req: &HttpRequest) -> String {
     i.s("redirect", "manual");
     let mut o = Out::obj();
     o.s("url", &req.url);
-    o.n("cap", crate::http::MAX_BODY_LEN as i64);
     o.raw("init", &i.end());
     o.end()
 }
 
-/// `[body, _, status, contentType, client, grant, now]` → a token set, or for
-/// Findity's authorization grant (4) the code. A refresh answer that fails
-/// the checks but carries a new refresh token reports it
+/// Op 13, `[body, _, status, contentType, client, grant, now]` → a token
+/// set, or for Findity's authorization grant (4) the code. A refresh answer
+/// that fails the checks but carries a new refresh token reports it
 /// (`issuedRefreshToken`), so the session keeps it instead of the spent one.
-pub fn token_response(a: &Args) -> std::result::Result<String, Failure> {
-    with_client(a, 4, &respond)
-}
-
-fn respond(a: &Args, cl: &Client) -> std::result::Result<String, Failure> {
+fn respond(a: &Args, cl: &Client) -> Answer {
     let resp = response(a);
-    if a.n(5) == Some(4.0) {
+    if idx(a, 5) == 4 {
         let code = token::process_findity_authorization_grant(&resp)?;
         return Ok(out::string(code.expose()));
     }

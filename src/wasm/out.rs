@@ -7,7 +7,6 @@ use crate::json::write_str;
 /// A JSON object or array being written.
 pub struct Out {
     s: String,
-    close: char,
 }
 
 impl Out {
@@ -15,14 +14,12 @@ impl Out {
     pub fn obj() -> Out {
         Out {
             s: String::from("{"),
-            close: '}',
         }
     }
     /// `[ ... ]`.
     pub fn arr() -> Out {
         Out {
             s: String::from("["),
-            close: ']',
         }
     }
     fn sep(&mut self) {
@@ -63,7 +60,9 @@ impl Out {
     }
     /// The text.
     pub fn end(mut self) -> String {
-        self.s.push(self.close);
+        // `[` + 2 is `]`, `{` + 2 is `}`.
+        let close = self.s.as_bytes().first().map_or(b'}', |c| c + 2);
+        self.s.push(char::from(close));
         self.s
     }
 }
