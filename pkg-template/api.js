@@ -365,8 +365,7 @@ async function grant(self, kind, xy, options) {
     throw e;
   }
   const started = now();
-  // The core's http::MAX_BODY_LEN (256 KiB).
-  const res = await send(f, t, signal, req.url, req.init, 262144);
+  const res = await send(f, t, signal, req.url, req.init, req.cap);
   const ts = core(13, [res.status, res.type, c, kind, started], res.body);
   if (kind !== 4) ts.raw = JSON.parse(res.body);
   return ts;

@@ -552,8 +552,7 @@ fn token_request(a: &Args, cl: &Client) -> Answer {
     Ok(request_json(&req))
 }
 
-/// `{url, init}`, `init` the `fetch` init object as it is sent (the driver
-/// caps the answer's body at [`crate::http::MAX_BODY_LEN`]).
+/// `{url, cap, init}`, `init` the `fetch` init object as it is sent.
 fn request_json(req: &HttpRequest) -> String {
     let mut h = Out::obj();
     for (k, v) in &req.headers {
@@ -566,6 +565,7 @@ fn request_json(req: &HttpRequest) -> String {
     i.s("redirect", "manual");
     let mut o = Out::obj();
     o.s("url", &req.url);
+    o.n("cap", crate::http::MAX_BODY_LEN as i64);
     o.raw("init", &i.end());
     o.end()
 }
