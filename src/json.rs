@@ -125,14 +125,20 @@ impl JsonObject for Object {
         parse_object(text)
     }
     fn kind(&self, key: &str) -> Kind {
-        match self.raw(key).map(first) {
+        // A table by the value's first byte, not a `match` (a jump table).
+        const KINDS: [Kind; 6] = [
+            Kind::Null,
+            Kind::Bool,
+            Kind::Bool,
+            Kind::String,
+            Kind::Array,
+            Kind::Object,
+        ];
+        match self.raw(key) {
             None => Kind::Missing,
-            Some(b'n') => Kind::Null,
-            Some(b't' | b'f') => Kind::Bool,
-            Some(b'"') => Kind::String,
-            Some(b'[') => Kind::Array,
-            Some(b'{') => Kind::Object,
-            Some(_) => Kind::Number,
+            Some(raw) => crate::url::find_byte("ntf\"[{", first(raw))
+                .and_then(|j| KINDS.get(j).copied())
+                .unwrap_or(Kind::Number),
         }
     }
     fn str(&self, key: &str) -> Option<String> {
