@@ -18,7 +18,6 @@ pub const MAX_URL_LEN: usize = 8 * 1024;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Endpoint {
     url: String,
-    query_start: Option<usize>,
 }
 
 impl Endpoint {
@@ -28,7 +27,7 @@ impl Endpoint {
     }
     /// Whether the URL already carries a query (new parameters are added with `&`).
     pub fn has_query(&self) -> bool {
-        self.query_start.is_some()
+        find_byte(&self.url, b'?').is_some()
     }
     /// The URL with `path` appended to its path (for base URL + endpoint path).
     pub fn join(&self, path: &str) -> Result<Endpoint> {
@@ -195,7 +194,6 @@ pub fn parse_endpoint(url: &str, what: &str) -> Result<Endpoint> {
     check_endpoint(url, what)?;
     Ok(Endpoint {
         url: url.to_owned(),
-        query_start: find_byte(url, b'?').map(|i| i + 1),
     })
 }
 
