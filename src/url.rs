@@ -329,17 +329,28 @@ pub(crate) fn in_class(b: u8, class: u16) -> bool {
 }
 
 /// Where the first byte of `s` in `class` (one of [`SCHEME`] … [`VISIBLE`]) is.
-#[inline(never)]
+#[inline]
 pub(crate) fn find_in(s: &str, class: u16) -> Option<usize> {
+    some_below(index_in(s, class), s)
+}
+
+/// `Some(i)` when `i` is inside `s`: the searches here return the index
+/// itself, `s.len()` for none (a `usize` comes back in a register; an
+/// `Option<usize>` through memory at every call).
+#[inline]
+fn some_below(i: usize, s: &str) -> Option<usize> {
+    (i < s.len()).then_some(i)
+}
+
+/// The loop of [`find_in`]: the index, or `s.len()`.
+#[inline(never)]
+fn index_in(s: &str, class: u16) -> usize {
     let b = s.as_bytes();
     let mut i = 0;
-    while i < b.len() {
-        if in_class(b[i], class) {
-            return Some(i);
-        }
+    while i < b.len() && !in_class(b[i], class) {
         i += 1;
     }
-    None
+    i
 }
 
 /// Whether every byte of `s` is in `class` (one of [`SCHEME`] … [`VISIBLE`]).
@@ -355,17 +366,20 @@ pub(crate) fn all_in(s: &str, class: u16) -> bool {
 
 /// Where the ASCII byte `b` first occurs in `s`. One shared loop instead of
 /// `str::find(char)` (its char searcher and `memchr` are ~0.6 KB of wasm).
-#[inline(never)]
+#[inline]
 pub(crate) fn find_byte(s: &str, b: u8) -> Option<usize> {
+    some_below(index_of(s, b), s)
+}
+
+/// The loop of [`find_byte`]: the index, or `s.len()`.
+#[inline(never)]
+fn index_of(s: &str, b: u8) -> usize {
     let s = s.as_bytes();
     let mut i = 0;
-    while i < s.len() {
-        if s[i] == b {
-            return Some(i);
-        }
+    while i < s.len() && s[i] != b {
         i += 1;
     }
-    None
+    i
 }
 
 /// `s.split_once(b)` for an ASCII byte (see [`find_byte`]).
