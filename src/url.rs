@@ -51,23 +51,28 @@ pub fn is_loopback_host(host: &str) -> bool {
         || (host.starts_with("127.") && is_dotted_quad(host, false))
 }
 
-/// The value of 1 to 5 ASCII digits (`None` for anything else). By hand
-/// rather than `str::parse`, whose general integer parser (sign handling,
-/// overflow checks) is ~0.5 KB of wasm for these port and IPv4 checks.
-fn small_decimal(p: &str) -> Option<u32> {
+/// The value of 1 to 5 ASCII digits, [`NOT_DECIMAL`] for anything else
+/// (above every value 5 digits hold: a plain `u32` comes back in a
+/// register). By hand rather than `str::parse`, whose general integer
+/// parser (sign handling, overflow checks) is ~0.5 KB of wasm for these
+/// port and IPv4 checks.
+fn small_decimal(p: &str) -> u32 {
     if p.is_empty() || p.len() > 5 {
-        return None;
+        return NOT_DECIMAL;
     }
     let mut n = 0;
     for &b in p.as_bytes() {
         let d = b.wrapping_sub(b'0');
         if d > 9 {
-            return None;
+            return NOT_DECIMAL;
         }
         n = n * 10 + u32::from(d);
     }
-    Some(n)
+    n
 }
+
+/// What [`small_decimal`] gives for text that is not 1 to 5 digits.
+const NOT_DECIMAL: u32 = 100_000;
 
 /// Splits `scheme://authority/rest` and returns (scheme, host, rest-after-authority).
 fn split(url: &str) -> Option<(&str, &str, &str)> {
@@ -168,10 +173,7 @@ fn is_reg_host(host: &str) -> bool {
 fn is_dotted_quad(s: &str, strict: bool) -> bool {
     let mut n = 0;
     for p in split_byte(s, b'.') {
-        if p.len() > 3
-            || (strict && p.len() > 1 && p.starts_with("0"))
-            || small_decimal(p).is_none_or(|v| v > 255)
-        {
+        if p.len() > 3 || (strict && p.len() > 1 && p.starts_with("0")) || small_decimal(p) > 255 {
             return false;
         }
         n += 1;
@@ -180,7 +182,7 @@ fn is_dotted_quad(s: &str, strict: bool) -> bool {
 }
 
 fn valid_port(p: &str) -> bool {
-    p.is_empty() || small_decimal(p).is_some_and(|n| n <= 65535)
+    p.is_empty() || small_decimal(p) <= 65535
 }
 
 /// Checks an endpoint or redirect URI. `what` names it in the error message.
@@ -479,9 +481,9 @@ mod tests {
         ] {
             let by_parse = if !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit())
             {
-                p.parse::<u32>().ok()
+                p.parse::<u32>().unwrap_or(NOT_DECIMAL)
             } else {
-                None
+                NOT_DECIMAL
             };
             assert_eq!(small_decimal(p), by_parse, "{p:?}");
         }
