@@ -169,12 +169,25 @@ fn push_form_pair(out: &mut String, k: &str, v: &str) {
     encode_form_component(v, out);
 }
 
-/// The value of the `n` hex digits `b` starts with.
-pub(crate) fn hex(b: &[u8], n: usize) -> Option<u32> {
-    b.get(..n)?
-        .iter()
-        .try_fold(0, |v, &c| Some(v << 4 | char::from(c).to_digit(16)?))
+/// The value of the `n` (at most 4) hex digits `b` starts with;
+/// [`NOT_HEX`] when it does not start with `n` of them (a plain `u32`
+/// comes back in a register, an `Option<u32>` through memory).
+pub(crate) fn hex(b: &[u8], n: usize) -> u32 {
+    let Some(digits) = b.get(..n) else {
+        return NOT_HEX;
+    };
+    let mut v = 0;
+    for &c in digits {
+        match char::from(c).to_digit(16) {
+            Some(d) => v = v << 4 | d,
+            None => return NOT_HEX,
+        }
+    }
+    v
 }
+
+/// What [`hex`] gives for text that is not hex digits (above any 4-digit value).
+pub(crate) const NOT_HEX: u32 = u32::MAX;
 
 /// Decodes one form-urlencoded component the way `URLSearchParams` does:
 /// `+` is a space, a `%` not followed by two hex digits stays as it is, and
@@ -187,12 +200,12 @@ pub fn decode_form_component(s: &str) -> String {
         i += 1;
         out.push(match c {
             b'+' => b' ',
-            b'%' => match b.get(i..).and_then(|h| hex(h, 2)) {
-                Some(v) => {
+            b'%' => match hex(b.get(i..).unwrap_or_default(), 2) {
+                NOT_HEX => c,
+                v => {
                     i += 2;
                     v as u8
                 }
-                None => c,
             },
             _ => c,
         });
