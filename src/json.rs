@@ -318,14 +318,24 @@ fn small_number(raw: &str) -> f64 {
 }
 
 /// A run of at least one digit at `i`, added to `m` (as decimal digits);
-/// its end.
-fn digits(b: &[u8], mut i: usize, m: &mut f64) -> Option<usize> {
+/// its end, 0 when there is no digit at `i` (a plain `usize` comes back in
+/// a register).
+fn digits(b: &[u8], mut i: usize, m: &mut f64) -> usize {
     let start = i;
     while let c @ b'0'..=b'9' = at(b, i) {
         *m = *m * 10.0 + f64::from(c - b'0');
         i += 1;
     }
-    (i > start).then_some(i)
+    if i > start {
+        i
+    } else {
+        0
+    }
+}
+
+/// `Some(i)` unless `i` is 0 (what [`digits`] gives for no digits).
+fn nonzero(i: usize) -> Option<usize> {
+    (i != 0).then_some(i)
 }
 
 /// The number literal at `i`, checked against the grammar: where it ends,
@@ -349,10 +359,10 @@ fn number_at(b: &[u8], mut i: usize) -> Option<(usize, f64)> {
     i = if at(b, i) == b'0' {
         i + 1
     } else {
-        digits(b, i, &mut m)?
+        nonzero(digits(b, i, &mut m))?
     };
     if at(b, i) == b'.' {
-        let d = digits(b, i + 1, &mut m)?;
+        let d = nonzero(digits(b, i + 1, &mut m))?;
         frac = d - i - 1;
         i = d;
     }
@@ -363,7 +373,7 @@ fn number_at(b: &[u8], mut i: usize) -> Option<(usize, f64)> {
         if sign == b'+' || sign == b'-' {
             i += 1;
         }
-        i = digits(b, i, &mut e)?;
+        i = nonzero(digits(b, i, &mut e))?;
         if sign == b'-' {
             e = -e;
         }
