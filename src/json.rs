@@ -314,7 +314,9 @@ fn number(raw: &str) -> f64 {
     allow(dead_code)
 )]
 fn small_number(raw: &str) -> f64 {
-    number_at(raw.as_bytes(), 0).map_or(f64::NAN, |(_, v)| v)
+    let mut v = f64::NAN;
+    number_at(raw.as_bytes(), 0, &mut v);
+    v
 }
 
 /// A run of at least one digit at `i`, added to `m` (as decimal digits);
@@ -333,13 +335,14 @@ fn digits(b: &[u8], mut i: usize, m: &mut f64) -> usize {
     }
 }
 
-/// `Some(i)` unless `i` is 0 (what [`digits`] gives for no digits).
+/// `Some(i)` unless `i` is 0 (what [`number_at`] gives for no number).
 fn nonzero(i: usize) -> Option<usize> {
     (i != 0).then_some(i)
 }
 
-/// The number literal at `i`, checked against the grammar: where it ends,
-/// and its value as the wasm build reads it — exact (correctly rounded) on
+/// The number literal at `i`, checked against the grammar: where it ends
+/// (0 when it is not one), and its value (written to `value`) as the wasm
+/// build reads it — exact (correctly rounded) on
 /// Clinger's fast path — at most 15 significant digits and a power of ten
 /// up to 22, which covers every number a token endpoint or a JWT sends
 /// (`expires_in`, `exp`) and every number the JS driver passes — and
@@ -350,7 +353,7 @@ fn nonzero(i: usize) -> Option<usize> {
 /// Numbers beyond f64 (`1e400`) are accepted, as `JSON.parse` does (the
 /// member reads as an infinite number, which the protocols refuse where
 /// they read one): an answer is not thrown away for a member nobody reads.
-fn number_at(b: &[u8], mut i: usize) -> Option<(usize, f64)> {
+fn number_at(b: &[u8], mut i: usize, value: &mut f64) -> usize {
     let neg = at(b, i) == b'-';
     i += usize::from(neg);
     // The digits as one number `m`, the fraction digits `frac`, the
@@ -359,10 +362,16 @@ fn number_at(b: &[u8], mut i: usize) -> Option<(usize, f64)> {
     i = if at(b, i) == b'0' {
         i + 1
     } else {
-        nonzero(digits(b, i, &mut m))?
+        digits(b, i, &mut m)
     };
+    if i == 0 {
+        return 0;
+    }
     if at(b, i) == b'.' {
-        let d = nonzero(digits(b, i + 1, &mut m))?;
+        let d = digits(b, i + 1, &mut m);
+        if d == 0 {
+            return 0;
+        }
         frac = d - i - 1;
         i = d;
     }
@@ -373,7 +382,10 @@ fn number_at(b: &[u8], mut i: usize) -> Option<(usize, f64)> {
         if sign == b'+' || sign == b'-' {
             i += 1;
         }
-        i = nonzero(digits(b, i, &mut e))?;
+        i = digits(b, i, &mut e);
+        if i == 0 {
+            return 0;
+        }
         if sign == b'-' {
             e = -e;
         }
@@ -398,7 +410,8 @@ fn number_at(b: &[u8], mut i: usize) -> Option<(usize, f64)> {
         }
         scale -= k;
     }
-    Some((i, if neg { -m } else { m }))
+    *value = if neg { -m } else { m };
+    i
 }
 
 /// Checks `text` against the JSON grammar (one value, whitespace around it)
@@ -460,7 +473,7 @@ fn walk(
                     _ => &[],
                 };
                 match lit {
-                    [] => number_at(b, i)?.0,
+                    [] => nonzero(number_at(b, i, &mut 0.0))?,
                     _ => (b.get(i..i + lit.len())? == lit).then_some(i + lit.len())?,
                 }
             }
