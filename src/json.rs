@@ -153,7 +153,8 @@ impl JsonObject for Object {
         parse_object(self.raw(key)?)
     }
     fn first_object_in(&self, key: &str) -> Option<Self> {
-        let (t, elements) = scan(self.raw(key)?, MAX_JSON_LEN, b'[')?;
+        let mut elements = Vec::new();
+        let t = scan(self.raw(key)?, MAX_JSON_LEN, b'[', &mut elements)?;
         let v = elements.first()?.1;
         parse_object(t.get(v.0..v.1)?)
     }
@@ -161,7 +162,8 @@ impl JsonObject for Object {
 
 /// A JSON object (`None` when the text is not one, or is longer than [`MAX_JSON_LEN`]).
 pub fn parse_object(text: &str) -> Option<Object> {
-    let (t, members) = scan(text, MAX_JSON_LEN, b'{')?;
+    let mut members = Vec::new();
+    let t = scan(text, MAX_JSON_LEN, b'{', &mut members)?;
     Some(Object {
         text: t.to_owned(),
         members,
@@ -177,7 +179,8 @@ pub fn parse_array(text: &str) -> Option<Vec<Value>> {
 /// [`parse_array`] with another length limit (the wasm skin's arguments,
 /// which carry whole response bodies and tokens for the core to refuse).
 pub fn parse_array_within(text: &str, max_len: usize) -> Option<Vec<Value>> {
-    let (t, elements) = scan(text, max_len, b'[')?;
+    let mut elements = Vec::new();
+    let t = scan(text, max_len, b'[', &mut elements)?;
     let mut out = Vec::new();
     for &(_, v) in &elements {
         // (Spans from `scan` sit on ASCII bytes: `get` cannot fail.)
@@ -417,12 +420,19 @@ fn number_at(b: &[u8], mut i: usize, value: &mut f64) -> usize {
 /// Checks `text` against the JSON grammar (one value, whitespace around it)
 /// without recursion, in one pass that also notes where the members (or
 /// elements) of the outer container are. When that value is a container
-/// opened by `open`: its text without the whitespace, and its members'
-/// (key literal start, or any number in an array; value span) in that text.
-fn scan(text: &str, max_len: usize, open: u8) -> Option<(&str, Vec<(usize, Span)>)> {
-    let (mut stack, mut spans) = (Vec::new(), Vec::new());
-    let (start, end) = walk(text, max_len, open, &mut stack, &mut spans)?;
-    Some((text.get(start..end)?, spans))
+/// opened by `open`: its text without the whitespace; its members' (key
+/// literal start, or any number in an array; value span) in that text go
+/// onto the caller's `spans` (not returned with the text: a Vec moved out
+/// in an `Option` was copied through memory at every caller).
+fn scan<'a>(
+    text: &'a str,
+    max_len: usize,
+    open: u8,
+    spans: &mut Vec<(usize, Span)>,
+) -> Option<&'a str> {
+    let mut stack = Vec::new();
+    let (start, end) = walk(text, max_len, open, &mut stack, spans)?;
+    text.get(start..end)
 }
 
 /// The pass of [`scan`], with its stack of open containers (b'{' or b'[')
