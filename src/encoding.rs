@@ -46,16 +46,22 @@ pub fn b64_standard(bytes: &[u8]) -> String {
 /// Decodes base64url, padded or not. `None` on any invalid character or
 /// length, wrong padding, or non-zero unused bits (only canonical encodings).
 pub fn b64url_decode(s: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    b64url_decode_into(s, &mut out).then_some(out)
+}
+
+/// [`b64url_decode`] onto `out`; whether `s` was valid (a `bool` comes back
+/// in a register, an `Option<Vec<u8>>` through memory).
+pub(crate) fn b64url_decode_into(s: &str, out: &mut Vec<u8>) -> bool {
     let trimmed = crate::url::trim_end_byte(s, b'=');
     let padding = s.len() - trimmed.len();
     if padding > 0 && (padding > 2 || s.len() % 4 != 0) {
-        return None;
+        return false;
     }
     let b = trimmed.as_bytes();
     if b.len() % 4 == 1 {
-        return None;
+        return false;
     }
-    let mut out = Vec::new();
     let mut acc = 0u32;
     let mut bits = 0u32;
     for &c in b {
@@ -67,7 +73,7 @@ pub fn b64url_decode(s: &str) -> Option<Vec<u8>> {
             b'0'..=b'9' => c - b'0' + 52,
             b'-' => 62,
             b'_' => 63,
-            _ => return None,
+            _ => return false,
         });
         acc = (acc << 6) | v;
         bits += 6;
@@ -78,7 +84,7 @@ pub fn b64url_decode(s: &str) -> Option<Vec<u8>> {
         }
     }
     // Unused low bits of the last character must be zero.
-    (acc == 0).then_some(out)
+    acc == 0
 }
 
 /// RFC 6749 Appendix A's `1*VSCHAR` (`VSCHAR = %x20-7E`): a non-empty run
