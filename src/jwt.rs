@@ -66,12 +66,18 @@ fn bad_payload() -> Error {
 /// parsed as JSON. **No signature verification.**
 pub fn decode_payload_text(token: &str) -> Result<String> {
     let mut b = Vec::new();
-    let (_, payload) = segments(token, &mut b)?;
-    b.clear();
-    if !b64url_decode_into(payload, &mut b) {
-        return Err(bad_payload());
-    }
+    payload_bytes(token, &mut b)?;
     crate::encoding::utf8(&b, true).ok_or_else(bad_payload)
+}
+
+/// The payload segment of `token`, base64url-decoded onto `b` (empty).
+fn payload_bytes(token: &str, b: &mut Vec<u8>) -> Result<()> {
+    let (_, payload) = segments(token, b)?;
+    b.clear();
+    match b64url_decode_into(payload, b) {
+        true => Ok(()),
+        false => Err(bad_payload()),
+    }
 }
 
 /// A decoded, **unverified** claims set.
@@ -82,8 +88,13 @@ pub struct UnverifiedClaims {
 
 /// Decodes the payload of `token` as a JSON object. **No signature verification.**
 pub fn decode_unverified(token: &str) -> Result<UnverifiedClaims> {
-    let text = decode_payload_text(token)?;
-    let claims = json::parse_object(&text).ok_or_else(bad_payload)?;
+    // Read where it was decoded (no String copy of the payload).
+    let mut b = Vec::new();
+    payload_bytes(token, &mut b)?;
+    let claims = core::str::from_utf8(&b)
+        .ok()
+        .and_then(json::parse_object)
+        .ok_or_else(bad_payload)?;
     Ok(UnverifiedClaims { claims })
 }
 
