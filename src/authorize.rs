@@ -155,16 +155,21 @@ impl AuthorizationRequest<'_> {
         // RFC 6749 §3.1: the endpoint's own query stays, and no parameter
         // may appear twice. Nor may it carry a secret, any more than
         // `extra_params` may (that check comes first).
+        // The first repeated name, still encoded (no String held).
         let mut twice = None;
         for p in split_byte(query_of(endpoint), b'&') {
-            let k = decode_form_component(split_once_byte(p, b'=').map_or(p, |(k, _)| k));
+            let raw = split_once_byte(p, b'=').map_or(p, |(k, _)| k);
+            let k = decode_form_component(raw);
             not_secret(&k)?;
-            if reserved(&k) || self.extra_params.iter().any(|(e, _)| *e == k) {
-                twice.get_or_insert(k);
+            if twice.is_none() && (reserved(&k) || self.extra_params.iter().any(|(e, _)| *e == k)) {
+                twice = Some(raw);
             }
         }
-        if let Some(k) = twice {
-            return dup(&k, " is already in the endpoint's query");
+        if let Some(raw) = twice {
+            return dup(
+                &decode_form_component(raw),
+                " is already in the endpoint's query",
+            );
         }
 
         url.push_str(endpoint);

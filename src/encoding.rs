@@ -46,16 +46,22 @@ pub fn b64_standard(bytes: &[u8]) -> String {
 /// Decodes base64url, padded or not. `None` on any invalid character or
 /// length, wrong padding, or non-zero unused bits (only canonical encodings).
 pub fn b64url_decode(s: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    b64url_decode_into(s, &mut out).then_some(out)
+}
+
+/// [`b64url_decode`] onto `out`; whether `s` was valid (a `bool` comes back
+/// in a register, an `Option<Vec<u8>>` through memory).
+pub(crate) fn b64url_decode_into(s: &str, out: &mut Vec<u8>) -> bool {
     let trimmed = crate::url::trim_end_byte(s, b'=');
     let padding = s.len() - trimmed.len();
     if padding > 0 && (padding > 2 || s.len() % 4 != 0) {
-        return None;
+        return false;
     }
     let b = trimmed.as_bytes();
     if b.len() % 4 == 1 {
-        return None;
+        return false;
     }
-    let mut out = Vec::new();
     let mut acc = 0u32;
     let mut bits = 0u32;
     for &c in b {
@@ -67,7 +73,7 @@ pub fn b64url_decode(s: &str) -> Option<Vec<u8>> {
             b'0'..=b'9' => c - b'0' + 52,
             b'-' => 62,
             b'_' => 63,
-            _ => return None,
+            _ => return false,
         });
         acc = (acc << 6) | v;
         bits += 6;
@@ -78,7 +84,7 @@ pub fn b64url_decode(s: &str) -> Option<Vec<u8>> {
         }
     }
     // Unused low bits of the last character must be zero.
-    (acc == 0).then_some(out)
+    acc == 0
 }
 
 /// RFC 6749 Appendix A's `1*VSCHAR` (`VSCHAR = %x20-7E`): a non-empty run
@@ -169,12 +175,25 @@ fn push_form_pair(out: &mut String, k: &str, v: &str) {
     encode_form_component(v, out);
 }
 
-/// The value of the `n` hex digits `b` starts with.
-pub(crate) fn hex(b: &[u8], n: usize) -> Option<u32> {
-    b.get(..n)?
-        .iter()
-        .try_fold(0, |v, &c| Some(v << 4 | char::from(c).to_digit(16)?))
+/// The value of the `n` (at most 4) hex digits `b` starts with;
+/// [`NOT_HEX`] when it does not start with `n` of them (a plain `u32`
+/// comes back in a register, an `Option<u32>` through memory).
+pub(crate) fn hex(b: &[u8], n: usize) -> u32 {
+    let Some(digits) = b.get(..n) else {
+        return NOT_HEX;
+    };
+    let mut v = 0;
+    for &c in digits {
+        match char::from(c).to_digit(16) {
+            Some(d) => v = v << 4 | d,
+            None => return NOT_HEX,
+        }
+    }
+    v
 }
+
+/// What [`hex`] gives for text that is not hex digits (above any 4-digit value).
+pub(crate) const NOT_HEX: u32 = u32::MAX;
 
 /// Decodes one form-urlencoded component the way `URLSearchParams` does:
 /// `+` is a space, a `%` not followed by two hex digits stays as it is, and
@@ -187,12 +206,12 @@ pub fn decode_form_component(s: &str) -> String {
         i += 1;
         out.push(match c {
             b'+' => b' ',
-            b'%' => match b.get(i..).and_then(|h| hex(h, 2)) {
-                Some(v) => {
+            b'%' => match hex(b.get(i..).unwrap_or_default(), 2) {
+                NOT_HEX => c,
+                v => {
                     i += 2;
                     v as u8
                 }
-                None => c,
             },
             _ => c,
         });

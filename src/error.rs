@@ -124,37 +124,66 @@ impl ErrorCode {
 
     /// The stable string form, e.g. `"STATE_MISMATCH"`.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::InvalidArgument => "INVALID_ARGUMENT",
-            ErrorCode::InvalidCodeVerifier => "INVALID_CODE_VERIFIER",
-            ErrorCode::InvalidUrl => "INVALID_URL",
-            ErrorCode::InsecureUrl => "INSECURE_URL",
-            ErrorCode::DuplicateParameter => "DUPLICATE_PARAMETER",
-            ErrorCode::StateMismatch => "STATE_MISMATCH",
-            ErrorCode::MissingState => "MISSING_STATE",
-            ErrorCode::MissingCode => "MISSING_CODE",
-            ErrorCode::AuthorizationError => "AUTHORIZATION_ERROR",
-            ErrorCode::InvalidJwt => "INVALID_JWT",
-            ErrorCode::MissingClaim => "MISSING_CLAIM",
-            ErrorCode::RandomUnavailable => "RANDOM_UNAVAILABLE",
-            ErrorCode::OAuthError => "OAUTH_ERROR",
-            ErrorCode::ReconnectRequired => "RECONNECT_REQUIRED",
-            ErrorCode::HttpError => "HTTP_ERROR",
-            ErrorCode::ServerError => "SERVER_ERROR",
-            ErrorCode::InvalidResponse => "INVALID_RESPONSE",
-            ErrorCode::ResponseTooLarge => "RESPONSE_TOO_LARGE",
-            ErrorCode::UnexpectedRedirect => "UNEXPECTED_REDIRECT",
-            ErrorCode::NetworkError => "NETWORK_ERROR",
-            ErrorCode::Timeout => "TIMEOUT",
-            ErrorCode::Aborted => "ABORTED",
-            ErrorCode::Unauthorized => "UNAUTHORIZED",
-            ErrorCode::TokenExpired => "TOKEN_EXPIRED",
-            ErrorCode::SecretInBrowser => "SECRET_IN_BROWSER",
-            ErrorCode::StoreFailed => "STORE_FAILED",
-            ErrorCode::NoRefreshToken => "NO_REFRESH_TOKEN",
+        // Cut from one string by an end table: a `match` was a (pointer,
+        // length) pair per code in the wasm's data.
+        let i = self as usize;
+        let start = if i == 0 {
+            0
+        } else {
+            CODE_ENDS[i - 1] as usize + 1
+        };
+        let (_, rest) = CODES.as_bytes().split_at(start);
+        let (s, _) = rest.split_at(CODE_ENDS[i] as usize - start);
+        match core::str::from_utf8(s) {
+            Ok(s) => s,
+            Err(_) => "",
         }
     }
 }
+
+/// Every code's string form, in declaration order, one space after each.
+const CODES: &str = "INVALID_ARGUMENT \
+     INVALID_CODE_VERIFIER \
+     INVALID_URL \
+     INSECURE_URL \
+     DUPLICATE_PARAMETER \
+     STATE_MISMATCH \
+     MISSING_STATE \
+     MISSING_CODE \
+     AUTHORIZATION_ERROR \
+     INVALID_JWT \
+     MISSING_CLAIM \
+     RANDOM_UNAVAILABLE \
+     OAUTH_ERROR \
+     RECONNECT_REQUIRED \
+     HTTP_ERROR \
+     SERVER_ERROR \
+     INVALID_RESPONSE \
+     RESPONSE_TOO_LARGE \
+     UNEXPECTED_REDIRECT \
+     NETWORK_ERROR \
+     TIMEOUT \
+     ABORTED \
+     UNAUTHORIZED \
+     TOKEN_EXPIRED \
+     SECRET_IN_BROWSER \
+     STORE_FAILED \
+     NO_REFRESH_TOKEN ";
+
+/// Where each code in [`CODES`] ends (the index of its space).
+const CODE_ENDS: [u16; ErrorCode::ALL.len()] = {
+    let b = CODES.as_bytes();
+    let mut t = [0u16; ErrorCode::ALL.len()];
+    let (mut i, mut n) = (0, 0);
+    while i < b.len() {
+        if b[i] == b' ' {
+            t[n] = i as u16;
+            n += 1;
+        }
+        i += 1;
+    }
+    t
+};
 
 impl fmt::Display for ErrorCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -125,14 +125,20 @@ impl JsonObject for Object {
         parse_object(text)
     }
     fn kind(&self, key: &str) -> Kind {
-        match self.raw(key).map(first) {
+        // A table by the value's first byte, not a `match` (a jump table).
+        const KINDS: [Kind; 6] = [
+            Kind::Null,
+            Kind::Bool,
+            Kind::Bool,
+            Kind::String,
+            Kind::Array,
+            Kind::Object,
+        ];
+        match self.raw(key) {
             None => Kind::Missing,
-            Some(b'n') => Kind::Null,
-            Some(b't' | b'f') => Kind::Bool,
-            Some(b'"') => Kind::String,
-            Some(b'[') => Kind::Array,
-            Some(b'{') => Kind::Object,
-            Some(_) => Kind::Number,
+            Some(raw) => crate::url::find_byte("ntf\"[{", first(raw))
+                .and_then(|j| KINDS.get(j).copied())
+                .unwrap_or(Kind::Number),
         }
     }
     fn str(&self, key: &str) -> Option<String> {
@@ -147,7 +153,8 @@ impl JsonObject for Object {
         parse_object(self.raw(key)?)
     }
     fn first_object_in(&self, key: &str) -> Option<Self> {
-        let (t, elements) = scan(self.raw(key)?, MAX_JSON_LEN, b'[')?;
+        let mut elements = Vec::new();
+        let t = scan(self.raw(key)?, MAX_JSON_LEN, b'[', &mut elements)?;
         let v = elements.first()?.1;
         parse_object(t.get(v.0..v.1)?)
     }
@@ -155,7 +162,8 @@ impl JsonObject for Object {
 
 /// A JSON object (`None` when the text is not one, or is longer than [`MAX_JSON_LEN`]).
 pub fn parse_object(text: &str) -> Option<Object> {
-    let (t, members) = scan(text, MAX_JSON_LEN, b'{')?;
+    let mut members = Vec::new();
+    let t = scan(text, MAX_JSON_LEN, b'{', &mut members)?;
     Some(Object {
         text: t.to_owned(),
         members,
@@ -171,7 +179,8 @@ pub fn parse_array(text: &str) -> Option<Vec<Value>> {
 /// [`parse_array`] with another length limit (the wasm skin's arguments,
 /// which carry whole response bodies and tokens for the core to refuse).
 pub fn parse_array_within(text: &str, max_len: usize) -> Option<Vec<Value>> {
-    let (t, elements) = scan(text, max_len, b'[')?;
+    let mut elements = Vec::new();
+    let t = scan(text, max_len, b'[', &mut elements)?;
     let mut out = Vec::new();
     for &(_, v) in &elements {
         // (Spans from `scan` sit on ASCII bytes: `get` cannot fail.)
@@ -255,13 +264,15 @@ fn string(t: &str, mut i: usize, mut out: Option<&mut String>) -> Option<usize> 
                 match crate::url::find_byte("\"\\/bfnrt", e) {
                     Some(j) => u32::from(b"\"\\/\x08\x0c\n\r\t"[j]),
                     None if e == b'u' => {
-                        let mut u = crate::encoding::hex(b.get(i + 1..)?, 4)?;
+                        let mut u = crate::encoding::hex(b.get(i + 1..)?, 4);
                         i += 4;
-                        if u & 0xfc00 == 0xdc00 {
+                        // Not hex, or a lone low surrogate.
+                        if u > 0xffff || u & 0xfc00 == 0xdc00 {
                             return None;
                         }
                         if u & 0xfc00 == 0xd800 {
-                            let lo = crate::encoding::hex(b.get(i + 3..)?, 4)?;
+                            // (Not hex fails the low-surrogate test.)
+                            let lo = crate::encoding::hex(b.get(i + 3..)?, 4);
                             if at(b, i + 1) != b'\\'
                                 || at(b, i + 2) != b'u'
                                 || lo & 0xfc00 != 0xdc00
@@ -306,22 +317,35 @@ fn number(raw: &str) -> f64 {
     allow(dead_code)
 )]
 fn small_number(raw: &str) -> f64 {
-    number_at(raw.as_bytes(), 0).map_or(f64::NAN, |(_, v)| v)
+    let mut v = f64::NAN;
+    number_at(raw.as_bytes(), 0, &mut v);
+    v
 }
 
 /// A run of at least one digit at `i`, added to `m` (as decimal digits);
-/// its end.
-fn digits(b: &[u8], mut i: usize, m: &mut f64) -> Option<usize> {
+/// its end, 0 when there is no digit at `i` (a plain `usize` comes back in
+/// a register).
+fn digits(b: &[u8], mut i: usize, m: &mut f64) -> usize {
     let start = i;
     while let c @ b'0'..=b'9' = at(b, i) {
         *m = *m * 10.0 + f64::from(c - b'0');
         i += 1;
     }
-    (i > start).then_some(i)
+    if i > start {
+        i
+    } else {
+        0
+    }
 }
 
-/// The number literal at `i`, checked against the grammar: where it ends,
-/// and its value as the wasm build reads it — exact (correctly rounded) on
+/// `Some(i)` unless `i` is 0 (what [`number_at`] gives for no number).
+fn nonzero(i: usize) -> Option<usize> {
+    (i != 0).then_some(i)
+}
+
+/// The number literal at `i`, checked against the grammar: where it ends
+/// (0 when it is not one), and its value (written to `value`) as the wasm
+/// build reads it — exact (correctly rounded) on
 /// Clinger's fast path — at most 15 significant digits and a power of ten
 /// up to 22, which covers every number a token endpoint or a JWT sends
 /// (`expires_in`, `exp`) and every number the JS driver passes — and
@@ -332,7 +356,7 @@ fn digits(b: &[u8], mut i: usize, m: &mut f64) -> Option<usize> {
 /// Numbers beyond f64 (`1e400`) are accepted, as `JSON.parse` does (the
 /// member reads as an infinite number, which the protocols refuse where
 /// they read one): an answer is not thrown away for a member nobody reads.
-fn number_at(b: &[u8], mut i: usize) -> Option<(usize, f64)> {
+fn number_at(b: &[u8], mut i: usize, value: &mut f64) -> usize {
     let neg = at(b, i) == b'-';
     i += usize::from(neg);
     // The digits as one number `m`, the fraction digits `frac`, the
@@ -341,10 +365,16 @@ fn number_at(b: &[u8], mut i: usize) -> Option<(usize, f64)> {
     i = if at(b, i) == b'0' {
         i + 1
     } else {
-        digits(b, i, &mut m)?
+        digits(b, i, &mut m)
     };
+    if i == 0 {
+        return 0;
+    }
     if at(b, i) == b'.' {
-        let d = digits(b, i + 1, &mut m)?;
+        let d = digits(b, i + 1, &mut m);
+        if d == 0 {
+            return 0;
+        }
         frac = d - i - 1;
         i = d;
     }
@@ -355,7 +385,10 @@ fn number_at(b: &[u8], mut i: usize) -> Option<(usize, f64)> {
         if sign == b'+' || sign == b'-' {
             i += 1;
         }
-        i = digits(b, i, &mut e)?;
+        i = digits(b, i, &mut e);
+        if i == 0 {
+            return 0;
+        }
         if sign == b'-' {
             e = -e;
         }
@@ -380,18 +413,26 @@ fn number_at(b: &[u8], mut i: usize) -> Option<(usize, f64)> {
         }
         scale -= k;
     }
-    Some((i, if neg { -m } else { m }))
+    *value = if neg { -m } else { m };
+    i
 }
 
 /// Checks `text` against the JSON grammar (one value, whitespace around it)
 /// without recursion, in one pass that also notes where the members (or
 /// elements) of the outer container are. When that value is a container
-/// opened by `open`: its text without the whitespace, and its members'
-/// (key literal start, or any number in an array; value span) in that text.
-fn scan(text: &str, max_len: usize, open: u8) -> Option<(&str, Vec<(usize, Span)>)> {
-    let (mut stack, mut spans) = (Vec::new(), Vec::new());
-    let (start, end) = walk(text, max_len, open, &mut stack, &mut spans)?;
-    Some((text.get(start..end)?, spans))
+/// opened by `open`: its text without the whitespace; its members' (key
+/// literal start, or any number in an array; value span) in that text go
+/// onto the caller's `spans` (not returned with the text: a Vec moved out
+/// in an `Option` was copied through memory at every caller).
+fn scan<'a>(
+    text: &'a str,
+    max_len: usize,
+    open: u8,
+    spans: &mut Vec<(usize, Span)>,
+) -> Option<&'a str> {
+    let mut stack = Vec::new();
+    let (start, end) = walk(text, max_len, open, &mut stack, spans)?;
+    text.get(start..end)
 }
 
 /// The pass of [`scan`], with its stack of open containers (b'{' or b'[')
@@ -442,7 +483,7 @@ fn walk(
                     _ => &[],
                 };
                 match lit {
-                    [] => number_at(b, i)?.0,
+                    [] => nonzero(number_at(b, i, &mut 0.0))?,
                     _ => (b.get(i..i + lit.len())? == lit).then_some(i + lit.len())?,
                 }
             }

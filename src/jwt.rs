@@ -7,7 +7,7 @@
 //! token someone else handed you. Format: RFC 7519 §7.2 / RFC 7515 §7.1
 //! (JWS compact serialization, base64url segments).
 
-use crate::encoding::b64url_decode;
+use crate::encoding::b64url_decode_into;
 use crate::error::{Error, ErrorCode, Result};
 use crate::json::{self, JsonObject, Kind, Object};
 use crate::url::{find_byte, split_once_byte};
@@ -39,8 +39,9 @@ fn invalid(msg: &str) -> Error {
     Error::new(ErrorCode::InvalidJwt, msg)
 }
 
-/// Splits a compact JWS into its three segments after basic checks.
-fn segments(token: &str) -> Result<(&str, &str)> {
+/// Splits a compact JWS into its three segments after basic checks;
+/// `buf` is scratch space for the decoded header.
+fn segments<'a>(token: &'a str, buf: &mut Vec<u8>) -> Result<(&'a str, &'a str)> {
     if token.len() > MAX_JWT_LEN {
         return Err(invalid("JWT over 64 KiB"));
     }
@@ -51,9 +52,9 @@ fn segments(token: &str) -> Result<(&str, &str)> {
     let Some((header, (payload, _))) = segments else {
         return Err(invalid("a JWT has 3 segments"));
     };
-    match b64url_decode(header).as_deref().map(<[u8]>::trim_ascii) {
-        Some([b'{', .., b'}']) => Ok((header, payload)),
-        _ => Err(invalid("JWT header is not base64url JSON")),
+    match b64url_decode_into(header, buf) && matches!(buf.trim_ascii(), [b'{', .., b'}']) {
+        true => Ok((header, payload)),
+        false => Err(invalid("JWT header is not base64url JSON")),
     }
 }
 
@@ -64,10 +65,19 @@ fn bad_payload() -> Error {
 /// The payload segment of `token`, base64url-decoded to UTF-8 text, not yet
 /// parsed as JSON. **No signature verification.**
 pub fn decode_payload_text(token: &str) -> Result<String> {
-    let (_, payload) = segments(token)?;
-    b64url_decode(payload)
-        .and_then(|b| crate::encoding::utf8(&b, true))
-        .ok_or_else(bad_payload)
+    let mut b = Vec::new();
+    payload_bytes(token, &mut b)?;
+    crate::encoding::utf8(&b, true).ok_or_else(bad_payload)
+}
+
+/// The payload segment of `token`, base64url-decoded onto `b` (empty).
+fn payload_bytes(token: &str, b: &mut Vec<u8>) -> Result<()> {
+    let (_, payload) = segments(token, b)?;
+    b.clear();
+    match b64url_decode_into(payload, b) {
+        true => Ok(()),
+        false => Err(bad_payload()),
+    }
 }
 
 /// A decoded, **unverified** claims set.
@@ -78,8 +88,13 @@ pub struct UnverifiedClaims {
 
 /// Decodes the payload of `token` as a JSON object. **No signature verification.**
 pub fn decode_unverified(token: &str) -> Result<UnverifiedClaims> {
-    let text = decode_payload_text(token)?;
-    let claims = json::parse_object(&text).ok_or_else(bad_payload)?;
+    // Read where it was decoded (no String copy of the payload).
+    let mut b = Vec::new();
+    payload_bytes(token, &mut b)?;
+    let claims = core::str::from_utf8(&b)
+        .ok()
+        .and_then(json::parse_object)
+        .ok_or_else(bad_payload)?;
     Ok(UnverifiedClaims { claims })
 }
 

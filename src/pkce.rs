@@ -34,14 +34,16 @@ impl Pkce {
     /// A new pair with a verifier of `len` characters drawn from the CSPRNG.
     pub fn generate(len: usize) -> Result<Pkce> {
         let mut entropy = [0u8; MAX_ENTROPY];
-        random::fill(&mut entropy[..entropy_needed(check_len(len)?)])?;
+        check_len(len)?;
+        random::fill(&mut entropy[..entropy_needed(len)])?;
         Pkce::from_entropy(&entropy, len)
     }
 
     /// A pair from caller-supplied random bytes (sans-IO; tests and other
     /// RNGs). Uses the first `ceil((3·len − 2) / 4)` bytes of `entropy`.
     pub fn from_entropy(entropy: &[u8], len: usize) -> Result<Pkce> {
-        let need = entropy_needed(check_len(len)?);
+        check_len(len)?;
+        let need = entropy_needed(len);
         let bytes = entropy
             .get(..need)
             .ok_or_else(|| Error::new(ErrorCode::InvalidArgument, "too few random bytes"))?;
@@ -64,9 +66,9 @@ fn entropy_needed(len: usize) -> usize {
 
 const LEN_MSG: &str = "code verifier must be 43-128 characters";
 
-fn check_len(len: usize) -> Result<usize> {
+fn check_len(len: usize) -> Result<()> {
     if (MIN_VERIFIER_LEN..=MAX_VERIFIER_LEN).contains(&len) {
-        Ok(len)
+        Ok(())
     } else {
         Err(Error::new(ErrorCode::InvalidArgument, LEN_MSG))
     }

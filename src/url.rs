@@ -18,7 +18,6 @@ pub const MAX_URL_LEN: usize = 8 * 1024;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Endpoint {
     url: String,
-    query_start: Option<usize>,
 }
 
 impl Endpoint {
@@ -28,7 +27,7 @@ impl Endpoint {
     }
     /// Whether the URL already carries a query (new parameters are added with `&`).
     pub fn has_query(&self) -> bool {
-        self.query_start.is_some()
+        find_byte(&self.url, b'?').is_some()
     }
     /// The URL with `path` appended to its path (for base URL + endpoint path).
     pub fn join(&self, path: &str) -> Result<Endpoint> {
@@ -52,23 +51,28 @@ pub fn is_loopback_host(host: &str) -> bool {
         || (host.starts_with("127.") && is_dotted_quad(host, false))
 }
 
-/// The value of 1 to 5 ASCII digits (`None` for anything else). By hand
-/// rather than `str::parse`, whose general integer parser (sign handling,
-/// overflow checks) is ~0.5 KB of wasm for these port and IPv4 checks.
-fn small_decimal(p: &str) -> Option<u32> {
+/// The value of 1 to 5 ASCII digits, [`NOT_DECIMAL`] for anything else
+/// (above every value 5 digits hold: a plain `u32` comes back in a
+/// register). By hand rather than `str::parse`, whose general integer
+/// parser (sign handling, overflow checks) is ~0.5 KB of wasm for these
+/// port and IPv4 checks.
+fn small_decimal(p: &str) -> u32 {
     if p.is_empty() || p.len() > 5 {
-        return None;
+        return NOT_DECIMAL;
     }
     let mut n = 0;
     for &b in p.as_bytes() {
         let d = b.wrapping_sub(b'0');
         if d > 9 {
-            return None;
+            return NOT_DECIMAL;
         }
         n = n * 10 + u32::from(d);
     }
-    Some(n)
+    n
 }
+
+/// What [`small_decimal`] gives for text that is not 1 to 5 digits.
+const NOT_DECIMAL: u32 = 100_000;
 
 /// Splits `scheme://authority/rest` and returns (scheme, host, rest-after-authority).
 fn split(url: &str) -> Option<(&str, &str, &str)> {
@@ -121,25 +125,25 @@ fn is_ipv6(s: &str) -> bool {
         }
         _ => (s, 0),
     };
-    let groups = |part: &str| -> Option<usize> {
+    // The number of groups; for a malformed part, 100: more than any
+    // address has, so every count test below fails (a plain number comes
+    // back in a register, an `Option` through memory).
+    let groups = |part: &str| -> usize {
         if part.is_empty() {
-            return Some(0);
+            return 0;
         }
         let mut n = 0;
         for g in split_byte(part, b':') {
             if g.is_empty() || g.len() > 4 || !all_in(g, HEX) {
-                return None;
+                return 100;
             }
             n += 1;
         }
-        Some(n)
+        n
     };
     match split_once_str(s, "::") {
-        Some((a, b)) => {
-            split_once_str(b, "::").is_none()
-                && matches!((groups(a), groups(b)), (Some(x), Some(y)) if x + y + v4 <= 7)
-        }
-        None => groups(s).map(|n| n + v4) == Some(8),
+        Some((a, b)) => split_once_str(b, "::").is_none() && groups(a) + groups(b) + v4 <= 7,
+        None => groups(s) + v4 == 8,
     }
 }
 
@@ -169,10 +173,7 @@ fn is_reg_host(host: &str) -> bool {
 fn is_dotted_quad(s: &str, strict: bool) -> bool {
     let mut n = 0;
     for p in split_byte(s, b'.') {
-        if p.len() > 3
-            || (strict && p.len() > 1 && p.starts_with("0"))
-            || small_decimal(p).is_none_or(|v| v > 255)
-        {
+        if p.len() > 3 || (strict && p.len() > 1 && p.starts_with("0")) || small_decimal(p) > 255 {
             return false;
         }
         n += 1;
@@ -181,7 +182,7 @@ fn is_dotted_quad(s: &str, strict: bool) -> bool {
 }
 
 fn valid_port(p: &str) -> bool {
-    p.is_empty() || small_decimal(p).is_some_and(|n| n <= 65535)
+    p.is_empty() || small_decimal(p) <= 65535
 }
 
 /// Checks an endpoint or redirect URI. `what` names it in the error message.
@@ -195,7 +196,6 @@ pub fn parse_endpoint(url: &str, what: &str) -> Result<Endpoint> {
     check_endpoint(url, what)?;
     Ok(Endpoint {
         url: url.to_owned(),
-        query_start: find_byte(url, b'?').map(|i| i + 1),
     })
 }
 
@@ -331,17 +331,28 @@ pub(crate) fn in_class(b: u8, class: u16) -> bool {
 }
 
 /// Where the first byte of `s` in `class` (one of [`SCHEME`] … [`VISIBLE`]) is.
-#[inline(never)]
+#[inline]
 pub(crate) fn find_in(s: &str, class: u16) -> Option<usize> {
+    some_below(index_in(s, class), s)
+}
+
+/// `Some(i)` when `i` is inside `s`: the searches here return the index
+/// itself, `s.len()` for none (a `usize` comes back in a register; an
+/// `Option<usize>` through memory at every call).
+#[inline]
+fn some_below(i: usize, s: &str) -> Option<usize> {
+    (i < s.len()).then_some(i)
+}
+
+/// The loop of [`find_in`]: the index, or `s.len()`.
+#[inline(never)]
+fn index_in(s: &str, class: u16) -> usize {
     let b = s.as_bytes();
     let mut i = 0;
-    while i < b.len() {
-        if in_class(b[i], class) {
-            return Some(i);
-        }
+    while i < b.len() && !in_class(b[i], class) {
         i += 1;
     }
-    None
+    i
 }
 
 /// Whether every byte of `s` is in `class` (one of [`SCHEME`] … [`VISIBLE`]).
@@ -357,17 +368,20 @@ pub(crate) fn all_in(s: &str, class: u16) -> bool {
 
 /// Where the ASCII byte `b` first occurs in `s`. One shared loop instead of
 /// `str::find(char)` (its char searcher and `memchr` are ~0.6 KB of wasm).
-#[inline(never)]
+#[inline]
 pub(crate) fn find_byte(s: &str, b: u8) -> Option<usize> {
+    some_below(index_of(s, b), s)
+}
+
+/// The loop of [`find_byte`]: the index, or `s.len()`.
+#[inline(never)]
+fn index_of(s: &str, b: u8) -> usize {
     let s = s.as_bytes();
     let mut i = 0;
-    while i < s.len() {
-        if s[i] == b {
-            return Some(i);
-        }
+    while i < s.len() && s[i] != b {
         i += 1;
     }
-    None
+    i
 }
 
 /// `s.split_once(b)` for an ASCII byte (see [`find_byte`]).
@@ -467,9 +481,9 @@ mod tests {
         ] {
             let by_parse = if !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit())
             {
-                p.parse::<u32>().ok()
+                p.parse::<u32>().unwrap_or(NOT_DECIMAL)
             } else {
-                None
+                NOT_DECIMAL
             };
             assert_eq!(small_decimal(p), by_parse, "{p:?}");
         }
