@@ -897,8 +897,9 @@ fn expires_at(
     }
     let now = now_ms.floor();
     let cap = now + MAX_LIFETIME_MS;
-    let from_secs =
-        expires_in.map(|secs| min(now + round(min(secs * 1000.0, MAX_LIFETIME_MS)), cap));
+    // `round` of at most `MAX_LIFETIME_MS` (a whole number) is at most it,
+    // so the sum is at most `cap` (float addition is monotonic).
+    let from_secs = expires_in.map(|secs| now + round(min(secs * 1000.0, MAX_LIFETIME_MS)));
     // The JWT is decoded only when its `exp` may be used.
     let from_jwt = if jwt_first || from_secs.is_none() {
         jwt_exp_ms(access_token)
