@@ -568,9 +568,10 @@ pub(crate) fn takes_no(p: &Profile, what: &str) -> Error {
     Error::new(ErrorCode::InvalidArgument, m)
 }
 
-/// An API base URL without its trailing `/`.
-pub(crate) fn api_base(e: &Endpoint) -> String {
-    crate::url::trim_end_byte(e.as_str(), b'/').to_owned()
+/// An API base URL without its trailing `/` (one function for both callers,
+/// not an `Option::map` instance).
+pub(crate) fn api_base(e: Option<&Endpoint>) -> Option<String> {
+    Some(crate::url::trim_end_byte(e?.as_str(), b'/').to_owned())
 }
 
 /// A host root into `slot`: `over` if given, else `hosts`' root for
@@ -643,7 +644,7 @@ impl Endpoints {
                 }
             }
         }
-        e.api_base = api.as_ref().or(base.as_ref()).map(api_base);
+        e.api_base = api_base(api.as_ref().or(base.as_ref()));
         Ok(e)
     }
 

@@ -363,7 +363,7 @@ impl ClientConfig {
                 token: Some(token),
                 api_key: None,
                 authorization_grant: None,
-                api_base: api.as_ref().map(api_base),
+                api_base: api_base(api.as_ref()),
             }
         } else {
             Endpoints::resolve(o.provider, o.environment, o.base_url, o.api_base_url)?
