@@ -46,6 +46,19 @@ impl Provider {
         }
     }
 
+    /// Its name in option values and [`Provider::from_name`] (here, not in
+    /// the profile: the wasm reads providers by number, so these names are
+    /// left out of it).
+    pub fn id(self) -> &'static str {
+        match self {
+            Provider::Rfc6749 => "oauth2",
+            Provider::Spendesk => "spendesk",
+            Provider::Pleo => "pleo",
+            Provider::Findity => "findity",
+            Provider::ProSpend => "prospend",
+        }
+    }
+
     /// The provider named `name` (`"oauth2"`, `"spendesk"`, `"pleo"`, `"findity"`, `"prospend"`).
     pub fn from_name(name: &str) -> Option<Provider> {
         [
@@ -56,7 +69,7 @@ impl Provider {
             Provider::ProSpend,
         ]
         .into_iter()
-        .find(|p| p.profile().id == name)
+        .find(|p| p.id() == name)
     }
 }
 
@@ -229,8 +242,6 @@ pub struct GrantRules {
 pub struct Profile {
     /// Which provider.
     pub provider: Provider,
-    /// Its name in option values and [`Provider::from_name`].
-    pub id: &'static str,
     /// Its name in messages.
     pub name: &'static str,
     /// Host roots of the authorization server (`None`: the caller gives the endpoints).
@@ -284,7 +295,6 @@ pub(crate) const RFC_GRANT: GrantRules = GrantRules {
 /// the client opts out (RFC 9700 §2.1.1).
 pub const RFC6749: Profile = Profile {
     provider: Provider::Rfc6749,
-    id: "oauth2",
     name: "a generic client",
     auth_hosts: None,
     api_hosts: None,
@@ -323,7 +333,6 @@ pub const RFC6749: Profile = Profile {
 ///   public SDKs show; the doc is silent on them.
 pub const SPENDESK: Profile = Profile {
     provider: Provider::Spendesk,
-    id: "spendesk",
     name: "Spendesk",
     auth_hosts: Some(Hosts {
         production: "https://public-api.spendesk.com",
@@ -410,7 +419,6 @@ const PLEO_CODE: GrantRules = GrantRules {
 /// - The API host (`external.pleo.io`) is not in the doc.
 pub const PLEO: Profile = Profile {
     provider: Provider::Pleo,
-    id: "pleo",
     name: "Pleo",
     auth_hosts: Some(Hosts {
         production: "https://auth.pleo.io",
@@ -477,7 +485,6 @@ const FINDITY_CC: GrantRules = GrantRules {
 /// - Hosts: `expense.findity.com`, stage `stage-expense.findity.com`.
 pub const FINDITY: Profile = Profile {
     provider: Provider::Findity,
-    id: "findity",
     name: "Findity",
     auth_hosts: Some(Hosts {
         production: "https://expense.findity.com",
@@ -524,7 +531,6 @@ pub const FINDITY: Profile = Profile {
 /// `apiBaseUrl` for other regions.
 pub const PROSPEND: Profile = Profile {
     provider: Provider::ProSpend,
-    id: "prospend",
     name: "ProSpend",
     auth_hosts: None,
     api_hosts: Some(Hosts {
@@ -800,7 +806,7 @@ mod tests {
             Provider::Findity,
             Provider::ProSpend,
         ] {
-            assert_eq!(Provider::from_name(p.profile().id), Some(p));
+            assert_eq!(Provider::from_name(p.id()), Some(p));
             assert_eq!(p.profile().provider, p);
         }
         assert_eq!(Provider::from_name("nope"), None);
