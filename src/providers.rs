@@ -253,9 +253,11 @@ pub struct Profile {
     pub base_path: &'static str,
     /// The endpoints' paths under the base (after [`Profile::base_path`]), in
     /// [`Endpoints`] order: authorization, code exchange, refresh, client
-    /// credentials, API key, Findity's authorization grant. A generic server
-    /// has none (the caller gives its endpoints).
-    pub paths: [Option<&'static str>; 6],
+    /// credentials, API key, Findity's authorization grant; each ended by
+    /// `|`, empty for an endpoint the provider lacks (one string, not six
+    /// `Option<&str>` slots of data per profile). A generic server has none
+    /// (the caller gives its endpoints).
+    pub paths: &'static str,
     /// Each grant's rules, in [`crate::token::GrantKind`] order: code
     /// exchange (RFC 6749 §4.1.3), refresh (RFC 6749 §6), client credentials
     /// (RFC 6749 §4.4), API-key token request (Spendesk `/auth/token`).
@@ -299,7 +301,7 @@ pub const RFC6749: Profile = Profile {
     auth_hosts: None,
     api_hosts: None,
     base_path: "",
-    paths: [None; 6],
+    paths: "",
     grants: [Some(RFC_GRANT), Some(RFC_GRANT), Some(RFC_GRANT), None],
     errors: ErrorShape::Rfc6749,
     reconnect_on_401_403: false,
@@ -341,14 +343,14 @@ pub const SPENDESK: Profile = Profile {
     }),
     api_hosts: None,
     base_path: "/v1",
-    paths: [
-        Some("/oauth2/authorize"),     // authorize
-        Some("/oauth2/token/create"),  // code exchange
-        Some("/oauth2/token/refresh"), // refresh
-        None,                          // client credentials
-        Some("/auth/token"),           // API key
-        None,                          // authorization grant
-    ],
+    paths: concat!(
+        "/oauth2/authorize|",     // authorize
+        "/oauth2/token/create|",  // code exchange
+        "/oauth2/token/refresh|", // refresh
+        "|",                      // client credentials
+        "/auth/token|",           // API key
+        "|",                      // authorization grant
+    ),
     grants: [
         // code exchange
         Some(GrantRules {
@@ -431,14 +433,14 @@ pub const PLEO: Profile = Profile {
         test_name: "staging",
     }),
     base_path: "",
-    paths: [
-        Some("/oauth/authorize"), // authorize
-        Some("/oauth/token"),     // code exchange
-        Some("/oauth/token"),     // refresh
-        None,                     // client credentials
-        None,                     // API key
-        None,                     // authorization grant
-    ],
+    paths: concat!(
+        "/oauth/authorize|", // authorize
+        "/oauth/token|",     // code exchange
+        "/oauth/token|",     // refresh
+        "|",                 // client credentials
+        "|",                 // API key
+        "|",                 // authorization grant
+    ),
     grants: [
         // code exchange
         Some(PLEO_CODE),
@@ -493,14 +495,14 @@ pub const FINDITY: Profile = Profile {
     }),
     api_hosts: None,
     base_path: "",
-    paths: [
-        None,                                   // authorize
-        Some("/api/oauth/token"),               // code exchange
-        Some("/api/oauth/token/"),              // refresh
-        Some("/api/oauth/token/"),              // client credentials
-        None,                                   // API key
-        Some("/api/oauth/authorization-grant"), // authorization grant
-    ],
+    paths: concat!(
+        "|",                               // authorize
+        "/api/oauth/token|",               // code exchange
+        "/api/oauth/token/|",              // refresh
+        "/api/oauth/token/|",              // client credentials
+        "|",                               // API key
+        "/api/oauth/authorization-grant|", // authorization grant
+    ),
     grants: [
         // code exchange
         Some(GrantRules {
@@ -539,7 +541,7 @@ pub const PROSPEND: Profile = Profile {
         test_name: "sandbox",
     }),
     base_path: "",
-    paths: [None; 6],
+    paths: "",
     grants: [None; 4],
     errors: ErrorShape::Rfc6749,
     reconnect_on_401_403: false,
@@ -644,10 +646,15 @@ impl Endpoints {
                 &mut e.api_key,
                 &mut e.authorization_grant,
             ];
-            for (slot, path) in slots.iter_mut().zip(&p.paths) {
-                if let Some(path) = path {
+            let mut rest = p.paths;
+            for slot in slots.iter_mut() {
+                let Some((path, tail)) = crate::url::split_once_byte(rest, b'|') else {
+                    break;
+                };
+                if !path.is_empty() {
                     **slot = Some(base.join(path)?);
                 }
+                rest = tail;
             }
         }
         e.api_base = api_base(api.as_ref().or(base.as_ref()));
