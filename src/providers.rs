@@ -16,7 +16,7 @@
 //! - `prospend-authentication.txt`
 
 use crate::error::{Error, ErrorCode, Result};
-use crate::url::{parse_endpoint, Endpoint};
+use crate::url::{parse_endpoint, split_once_byte, Endpoint};
 
 /// The servers the library knows. `Rfc6749` is any standard OAuth 2.0 server
 /// whose endpoints the caller gives.
@@ -73,30 +73,25 @@ impl Provider {
     }
 }
 
-/// A provider host: production and its test environment.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Hosts {
-    /// The production host root.
-    pub production: &'static str,
-    /// The test environment's host root.
-    pub test: &'static str,
-    /// What the provider calls its test environment (`"staging"`, `"sandbox"`, `"stage"`).
-    pub test_name: &'static str,
-}
+/// A provider's host roots: `"production|test|test name"`, the production
+/// host root, its test environment's, and what the provider calls that
+/// environment (`"staging"`, `"sandbox"`, `"stage"`); `""` for none. One
+/// string, not three `&str` slots of data per host pair.
+pub type Hosts = &'static str;
 
-impl Hosts {
-    /// The host root of the named environment (`None` or `"production"`,
-    /// or the provider's test name).
-    pub fn url(&self, environment: Option<&str>) -> Result<&'static str> {
-        match environment {
-            None | Some("production") => Ok(self.production),
-            Some(e) if e == self.test_name => Ok(self.test),
-            Some(_) => Err(Error::about(
-                ErrorCode::InvalidArgument,
-                "environment must be production or ",
-                self.test_name,
-            )),
-        }
+/// The host root in `hosts` of the named environment (`None` or
+/// `"production"`, or the provider's test name).
+pub fn host_url(hosts: Hosts, environment: Option<&str>) -> Result<&'static str> {
+    let (production, rest) = split_once_byte(hosts, b'|').unwrap_or((hosts, ""));
+    let (test, test_name) = split_once_byte(rest, b'|').unwrap_or((rest, ""));
+    match environment {
+        None | Some("production") => Ok(production),
+        Some(e) if e == test_name => Ok(test),
+        Some(_) => Err(Error::about(
+            ErrorCode::InvalidArgument,
+            "environment must be production or ",
+            test_name,
+        )),
     }
 }
 
@@ -244,10 +239,10 @@ pub struct Profile {
     pub provider: Provider,
     /// Its name in messages.
     pub name: &'static str,
-    /// Host roots of the authorization server (`None`: the caller gives the endpoints).
-    pub auth_hosts: Option<Hosts>,
-    /// Host roots of the API, when they differ from `auth_hosts`.
-    pub api_hosts: Option<Hosts>,
+    /// Host roots of the authorization server (`""`: the caller gives the endpoints).
+    pub auth_hosts: Hosts,
+    /// Host roots of the API, when they differ from `auth_hosts` (else `""`).
+    pub api_hosts: Hosts,
     /// A path every endpoint and the API base live under, appended to the
     /// host root or to a base URL override (Spendesk: `/v1`).
     pub base_path: &'static str,
@@ -298,8 +293,8 @@ pub(crate) const RFC_GRANT: GrantRules = GrantRules {
 pub const RFC6749: Profile = Profile {
     provider: Provider::Rfc6749,
     name: "a generic client",
-    auth_hosts: None,
-    api_hosts: None,
+    auth_hosts: "",
+    api_hosts: "",
     base_path: "",
     paths: "",
     grants: [Some(RFC_GRANT), Some(RFC_GRANT), Some(RFC_GRANT), None],
@@ -336,12 +331,12 @@ pub const RFC6749: Profile = Profile {
 pub const SPENDESK: Profile = Profile {
     provider: Provider::Spendesk,
     name: "Spendesk",
-    auth_hosts: Some(Hosts {
-        production: "https://public-api.spendesk.com",
-        test: "https://sandbox-public-api.spendesk.com",
-        test_name: "sandbox",
-    }),
-    api_hosts: None,
+    auth_hosts: concat!(
+        "https://public-api.spendesk.com|",         // production
+        "https://sandbox-public-api.spendesk.com|", // test
+        "sandbox",                                  // the test environment's name
+    ),
+    api_hosts: "",
     base_path: "/v1",
     paths: concat!(
         "/oauth2/authorize|",     // authorize
@@ -422,16 +417,16 @@ const PLEO_CODE: GrantRules = GrantRules {
 pub const PLEO: Profile = Profile {
     provider: Provider::Pleo,
     name: "Pleo",
-    auth_hosts: Some(Hosts {
-        production: "https://auth.pleo.io",
-        test: "https://auth.staging.pleo.io",
-        test_name: "staging",
-    }),
-    api_hosts: Some(Hosts {
-        production: "https://external.pleo.io",
-        test: "https://external.staging.pleo.io",
-        test_name: "staging",
-    }),
+    auth_hosts: concat!(
+        "https://auth.pleo.io|",         // production
+        "https://auth.staging.pleo.io|", // test
+        "staging",                       // the test environment's name
+    ),
+    api_hosts: concat!(
+        "https://external.pleo.io|",         // production
+        "https://external.staging.pleo.io|", // test
+        "staging",                           // the test environment's name
+    ),
     base_path: "",
     paths: concat!(
         "/oauth/authorize|", // authorize
@@ -488,12 +483,12 @@ const FINDITY_CC: GrantRules = GrantRules {
 pub const FINDITY: Profile = Profile {
     provider: Provider::Findity,
     name: "Findity",
-    auth_hosts: Some(Hosts {
-        production: "https://expense.findity.com",
-        test: "https://stage-expense.findity.com",
-        test_name: "stage",
-    }),
-    api_hosts: None,
+    auth_hosts: concat!(
+        "https://expense.findity.com|",       // production
+        "https://stage-expense.findity.com|", // test
+        "stage",                              // the test environment's name
+    ),
+    api_hosts: "",
     base_path: "",
     paths: concat!(
         "|",                               // authorize
@@ -534,12 +529,12 @@ pub const FINDITY: Profile = Profile {
 pub const PROSPEND: Profile = Profile {
     provider: Provider::ProSpend,
     name: "ProSpend",
-    auth_hosts: None,
-    api_hosts: Some(Hosts {
-        production: "https://api.apac.prospend.io",
-        test: "https://sandbox.prospend.io",
-        test_name: "sandbox",
-    }),
+    auth_hosts: "",
+    api_hosts: concat!(
+        "https://api.apac.prospend.io|", // production
+        "https://sandbox.prospend.io|",  // test
+        "sandbox",                       // the test environment's name
+    ),
     base_path: "",
     paths: "",
     grants: [None; 4],
@@ -586,16 +581,16 @@ pub(crate) fn api_base(e: Option<&Endpoint>) -> Option<String> {
 /// `environment` (left `None` without either), with `path` appended.
 fn root(
     slot: &mut Option<Endpoint>,
-    hosts: &Option<Hosts>,
+    hosts: Hosts,
     environment: Option<&str>,
     over: Option<&str>,
     what: &str,
     path: &str,
 ) -> Result<()> {
-    let url = match (over, hosts) {
-        (Some(u), _) => u,
-        (None, Some(h)) => h.url(environment)?,
-        (None, None) => return Ok(()),
+    let url = match over {
+        Some(u) => u,
+        None if !hosts.is_empty() => host_url(hosts, environment)?,
+        None => return Ok(()),
     };
     *slot = Some(parse_endpoint(url, what)?.join(path)?);
     Ok(())
@@ -615,13 +610,13 @@ impl Endpoints {
         api_base_url: Option<&str>,
     ) -> Result<Endpoints> {
         let p = provider.profile();
-        if p.auth_hosts.is_none() && base_url.is_some() {
+        if p.auth_hosts.is_empty() && base_url.is_some() {
             return Err(takes_no(p, "baseUrl"));
         }
         let (mut base, mut api) = (None, None);
         root(
             &mut base,
-            &p.auth_hosts,
+            p.auth_hosts,
             environment,
             base_url,
             "baseUrl",
@@ -629,7 +624,7 @@ impl Endpoints {
         )?;
         root(
             &mut api,
-            &p.api_hosts,
+            p.api_hosts,
             environment,
             api_base_url,
             "apiBaseUrl",
