@@ -810,6 +810,9 @@ mod tests {
         ] {
             assert_eq!(Provider::from_name(p.id()), Some(p));
             assert_eq!(p.profile().provider, p);
+            // token::rules_for falls back to the code exchange's rules.
+            let g = &p.profile().grants;
+            assert!(g[0].is_some() || g.iter().all(Option::is_none), "{p:?}");
         }
         assert_eq!(Provider::from_name("nope"), None);
     }

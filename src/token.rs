@@ -764,11 +764,11 @@ fn server_error_fields(
 
 /// The rules to read an answer to `kind` with: the grant's own, or (for a
 /// grant the provider lacks, e.g. `parseTokenResponse` with any grant name)
-/// its code exchange's, or a standard server's.
+/// its code exchange's (every profile with grants has one), or a standard
+/// server's.
 fn rules_for(p: &'static Profile, kind: GrantKind) -> &'static GrantRules {
     p.rules(kind)
         .or(p.rules(GrantKind::AuthorizationCode))
-        .or(p.rules(GrantKind::RefreshToken))
         .unwrap_or(&crate::providers::RFC_GRANT)
 }
 
