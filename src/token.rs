@@ -487,7 +487,8 @@ impl ClientConfig {
         body.add("grant_type", kind.grant_type());
         // HTTP Basic credentials, encoded last (no error path drops them).
         let mut basic = None;
-        if !matches!(auth, A::Nothing | A::ApiKeyBasic | A::Configured) {
+        // (`Configured` was mapped above; `ApiKeyBasic` is the API key's, which returned.)
+        if auth != A::Nothing {
             let id = self.id()?;
             let secret = match auth {
                 A::ClientIdOnly => None,
