@@ -813,6 +813,10 @@ mod tests {
             // token::rules_for falls back to the code exchange's rules.
             let g = &p.profile().grants;
             assert!(g[0].is_some() || g.iter().all(Option::is_none), "{p:?}");
+            // token_request sends a body on every grant but the API key's.
+            for r in g[..3].iter().flatten() {
+                assert_ne!(r.encoding, BodyEncoding::Empty, "{p:?}");
+            }
         }
         assert_eq!(Provider::from_name("nope"), None);
     }

@@ -479,10 +479,9 @@ impl ClientConfig {
         let auth = chosen.map_or(rules.client_auth, |c| {
             [A::Basic, A::Body, A::ClientIdOnly][c as usize]
         });
-        let encoding = match (rules.encoding, self.overrides.body_encoding) {
-            (BodyEncoding::Empty, _) | (_, None) => rules.encoding,
-            (_, Some(e)) => e,
-        };
+        // Only the API-key request (returned above) is bodiless, and `new`
+        // refuses an `Empty` override.
+        let encoding = self.overrides.body_encoding.unwrap_or(rules.encoding);
         let mut body = Body::new(encoding == BodyEncoding::Json);
         body.add("grant_type", kind.grant_type());
         // HTTP Basic credentials, encoded last (no error path drops them).
@@ -555,7 +554,7 @@ impl ClientConfig {
         Ok(post(
             "POST",
             url,
-            (encoding != BodyEncoding::Empty).then_some(body),
+            Some(body),
             basic.map(|(id, s)| http::basic_auth_rfc6749(id, s)),
         ))
     }
