@@ -905,7 +905,7 @@ fn expires_at(
         jwt_exp_ms(access_token)
             .ok()
             .flatten()
-            .filter(|e| !e.is_nan())
+            // Never NaN: `exp()` keeps only |exp| <= jwt's MAX_NUMERIC_DATE.
             // Not `clamp(0.0, cap)`: it panics when `cap < 0` (a clock before
             // 1960); then the cap wins, as for `expires_in`.
             .map(|e| min(if e > 0.0 { e } else { 0.0 }, cap).floor())
