@@ -115,7 +115,6 @@ pub fn json_body(pairs: &[(&str, &str)]) -> String {
 /// Escapes are all ASCII, so the text between them is copied as whole `str`
 /// runs (no `char` decoding).
 pub fn json_string(s: &str, out: &mut String) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push('"');
     let mut start = 0;
     for (i, &b) in s.as_bytes().iter().enumerate() {
@@ -124,9 +123,10 @@ pub fn json_string(s: &str, out: &mut String) {
         }
         out.push_str(s.get(start..i).unwrap_or(""));
         if b < 0x20 {
-            out.push_str("\\u00");
-            out.push(HEX[usize::from(b >> 4)] as char);
-            out.push(HEX[usize::from(b & 15)] as char);
+            // `b < 0x20`: the high digit is 0 or 1; the low one 0-9 or a-f.
+            let lo = b & 15;
+            out.push_str(if b < 16 { "\\u000" } else { "\\u001" });
+            out.push(char::from(lo + if lo < 10 { b'0' } else { b'a' - 10 }));
         } else {
             out.push('\\');
             out.push(b as char);

@@ -16,7 +16,7 @@
 //! - `prospend-authentication.txt`
 
 use crate::error::{Error, ErrorCode, Result};
-use crate::url::{parse_endpoint, Endpoint};
+use crate::url::{parse_endpoint, split_once_byte, Endpoint};
 
 /// The servers the library knows. `Rfc6749` is any standard OAuth 2.0 server
 /// whose endpoints the caller gives.
@@ -46,6 +46,19 @@ impl Provider {
         }
     }
 
+    /// Its name in option values and [`Provider::from_name`] (here, not in
+    /// the profile: the wasm reads providers by number, so these names are
+    /// left out of it).
+    pub fn id(self) -> &'static str {
+        match self {
+            Provider::Rfc6749 => "oauth2",
+            Provider::Spendesk => "spendesk",
+            Provider::Pleo => "pleo",
+            Provider::Findity => "findity",
+            Provider::ProSpend => "prospend",
+        }
+    }
+
     /// The provider named `name` (`"oauth2"`, `"spendesk"`, `"pleo"`, `"findity"`, `"prospend"`).
     pub fn from_name(name: &str) -> Option<Provider> {
         [
@@ -56,34 +69,29 @@ impl Provider {
             Provider::ProSpend,
         ]
         .into_iter()
-        .find(|p| p.profile().id == name)
+        .find(|p| p.id() == name)
     }
 }
 
-/// A provider host: production and its test environment.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Hosts {
-    /// The production host root.
-    pub production: &'static str,
-    /// The test environment's host root.
-    pub test: &'static str,
-    /// What the provider calls its test environment (`"staging"`, `"sandbox"`, `"stage"`).
-    pub test_name: &'static str,
-}
+/// A provider's host roots: `"production|test|test name"`, the production
+/// host root, its test environment's, and what the provider calls that
+/// environment (`"staging"`, `"sandbox"`, `"stage"`); `""` for none. One
+/// string, not three `&str` slots of data per host pair.
+pub type Hosts = &'static str;
 
-impl Hosts {
-    /// The host root of the named environment (`None` or `"production"`,
-    /// or the provider's test name).
-    pub fn url(&self, environment: Option<&str>) -> Result<&'static str> {
-        match environment {
-            None | Some("production") => Ok(self.production),
-            Some(e) if e == self.test_name => Ok(self.test),
-            Some(_) => Err(Error::about(
-                ErrorCode::InvalidArgument,
-                "environment must be production or ",
-                self.test_name,
-            )),
-        }
+/// The host root in `hosts` of the named environment (`None` or
+/// `"production"`, or the provider's test name).
+pub fn host_url(hosts: Hosts, environment: Option<&str>) -> Result<&'static str> {
+    let (production, rest) = split_once_byte(hosts, b'|').unwrap_or((hosts, ""));
+    let (test, test_name) = split_once_byte(rest, b'|').unwrap_or((rest, ""));
+    match environment {
+        None | Some("production") => Ok(production),
+        Some(e) if e == test_name => Ok(test),
+        Some(_) => Err(Error::about(
+            ErrorCode::InvalidArgument,
+            "environment must be production or ",
+            test_name,
+        )),
     }
 }
 
@@ -229,22 +237,22 @@ pub struct GrantRules {
 pub struct Profile {
     /// Which provider.
     pub provider: Provider,
-    /// Its name in option values and [`Provider::from_name`].
-    pub id: &'static str,
     /// Its name in messages.
     pub name: &'static str,
-    /// Host roots of the authorization server (`None`: the caller gives the endpoints).
-    pub auth_hosts: Option<Hosts>,
-    /// Host roots of the API, when they differ from `auth_hosts`.
-    pub api_hosts: Option<Hosts>,
+    /// Host roots of the authorization server (`""`: the caller gives the endpoints).
+    pub auth_hosts: Hosts,
+    /// Host roots of the API, when they differ from `auth_hosts` (else `""`).
+    pub api_hosts: Hosts,
     /// A path every endpoint and the API base live under, appended to the
     /// host root or to a base URL override (Spendesk: `/v1`).
     pub base_path: &'static str,
     /// The endpoints' paths under the base (after [`Profile::base_path`]), in
     /// [`Endpoints`] order: authorization, code exchange, refresh, client
-    /// credentials, API key, Findity's authorization grant. A generic server
-    /// has none (the caller gives its endpoints).
-    pub paths: [Option<&'static str>; 6],
+    /// credentials, API key, Findity's authorization grant; each ended by
+    /// `|`, empty for an endpoint the provider lacks (one string, not six
+    /// `Option<&str>` slots of data per profile). A generic server has none
+    /// (the caller gives its endpoints).
+    pub paths: &'static str,
     /// Each grant's rules, in [`crate::token::GrantKind`] order: code
     /// exchange (RFC 6749 §4.1.3), refresh (RFC 6749 §6), client credentials
     /// (RFC 6749 §4.4), API-key token request (Spendesk `/auth/token`).
@@ -284,12 +292,11 @@ pub(crate) const RFC_GRANT: GrantRules = GrantRules {
 /// the client opts out (RFC 9700 §2.1.1).
 pub const RFC6749: Profile = Profile {
     provider: Provider::Rfc6749,
-    id: "oauth2",
     name: "a generic client",
-    auth_hosts: None,
-    api_hosts: None,
+    auth_hosts: "",
+    api_hosts: "",
     base_path: "",
-    paths: [None; 6],
+    paths: "",
     grants: [Some(RFC_GRANT), Some(RFC_GRANT), Some(RFC_GRANT), None],
     errors: ErrorShape::Rfc6749,
     reconnect_on_401_403: false,
@@ -323,23 +330,22 @@ pub const RFC6749: Profile = Profile {
 ///   public SDKs show; the doc is silent on them.
 pub const SPENDESK: Profile = Profile {
     provider: Provider::Spendesk,
-    id: "spendesk",
     name: "Spendesk",
-    auth_hosts: Some(Hosts {
-        production: "https://public-api.spendesk.com",
-        test: "https://sandbox-public-api.spendesk.com",
-        test_name: "sandbox",
-    }),
-    api_hosts: None,
+    auth_hosts: concat!(
+        "https://public-api.spendesk.com|",         // production
+        "https://sandbox-public-api.spendesk.com|", // test
+        "sandbox",                                  // the test environment's name
+    ),
+    api_hosts: "",
     base_path: "/v1",
-    paths: [
-        Some("/oauth2/authorize"),     // authorize
-        Some("/oauth2/token/create"),  // code exchange
-        Some("/oauth2/token/refresh"), // refresh
-        None,                          // client credentials
-        Some("/auth/token"),           // API key
-        None,                          // authorization grant
-    ],
+    paths: concat!(
+        "/oauth2/authorize|",     // authorize
+        "/oauth2/token/create|",  // code exchange
+        "/oauth2/token/refresh|", // refresh
+        "|",                      // client credentials
+        "/auth/token|",           // API key
+        "|",                      // authorization grant
+    ),
     grants: [
         // code exchange
         Some(GrantRules {
@@ -410,27 +416,26 @@ const PLEO_CODE: GrantRules = GrantRules {
 /// - The API host (`external.pleo.io`) is not in the doc.
 pub const PLEO: Profile = Profile {
     provider: Provider::Pleo,
-    id: "pleo",
     name: "Pleo",
-    auth_hosts: Some(Hosts {
-        production: "https://auth.pleo.io",
-        test: "https://auth.staging.pleo.io",
-        test_name: "staging",
-    }),
-    api_hosts: Some(Hosts {
-        production: "https://external.pleo.io",
-        test: "https://external.staging.pleo.io",
-        test_name: "staging",
-    }),
+    auth_hosts: concat!(
+        "https://auth.pleo.io|",         // production
+        "https://auth.staging.pleo.io|", // test
+        "staging",                       // the test environment's name
+    ),
+    api_hosts: concat!(
+        "https://external.pleo.io|",         // production
+        "https://external.staging.pleo.io|", // test
+        "staging",                           // the test environment's name
+    ),
     base_path: "",
-    paths: [
-        Some("/oauth/authorize"), // authorize
-        Some("/oauth/token"),     // code exchange
-        Some("/oauth/token"),     // refresh
-        None,                     // client credentials
-        None,                     // API key
-        None,                     // authorization grant
-    ],
+    paths: concat!(
+        "/oauth/authorize|", // authorize
+        "/oauth/token|",     // code exchange
+        "/oauth/token|",     // refresh
+        "|",                 // client credentials
+        "|",                 // API key
+        "|",                 // authorization grant
+    ),
     grants: [
         // code exchange
         Some(PLEO_CODE),
@@ -477,23 +482,22 @@ const FINDITY_CC: GrantRules = GrantRules {
 /// - Hosts: `expense.findity.com`, stage `stage-expense.findity.com`.
 pub const FINDITY: Profile = Profile {
     provider: Provider::Findity,
-    id: "findity",
     name: "Findity",
-    auth_hosts: Some(Hosts {
-        production: "https://expense.findity.com",
-        test: "https://stage-expense.findity.com",
-        test_name: "stage",
-    }),
-    api_hosts: None,
+    auth_hosts: concat!(
+        "https://expense.findity.com|",       // production
+        "https://stage-expense.findity.com|", // test
+        "stage",                              // the test environment's name
+    ),
+    api_hosts: "",
     base_path: "",
-    paths: [
-        None,                                   // authorize
-        Some("/api/oauth/token"),               // code exchange
-        Some("/api/oauth/token/"),              // refresh
-        Some("/api/oauth/token/"),              // client credentials
-        None,                                   // API key
-        Some("/api/oauth/authorization-grant"), // authorization grant
-    ],
+    paths: concat!(
+        "|",                               // authorize
+        "/api/oauth/token|",               // code exchange
+        "/api/oauth/token/|",              // refresh
+        "/api/oauth/token/|",              // client credentials
+        "|",                               // API key
+        "/api/oauth/authorization-grant|", // authorization grant
+    ),
     grants: [
         // code exchange
         Some(GrantRules {
@@ -524,16 +528,15 @@ pub const FINDITY: Profile = Profile {
 /// `apiBaseUrl` for other regions.
 pub const PROSPEND: Profile = Profile {
     provider: Provider::ProSpend,
-    id: "prospend",
     name: "ProSpend",
-    auth_hosts: None,
-    api_hosts: Some(Hosts {
-        production: "https://api.apac.prospend.io",
-        test: "https://sandbox.prospend.io",
-        test_name: "sandbox",
-    }),
+    auth_hosts: "",
+    api_hosts: concat!(
+        "https://api.apac.prospend.io|", // production
+        "https://sandbox.prospend.io|",  // test
+        "sandbox",                       // the test environment's name
+    ),
     base_path: "",
-    paths: [None; 6],
+    paths: "",
     grants: [None; 4],
     errors: ErrorShape::Rfc6749,
     reconnect_on_401_403: false,
@@ -568,25 +571,26 @@ pub(crate) fn takes_no(p: &Profile, what: &str) -> Error {
     Error::new(ErrorCode::InvalidArgument, m)
 }
 
-/// An API base URL without its trailing `/`.
-pub(crate) fn api_base(e: &Endpoint) -> String {
-    crate::url::trim_end_byte(e.as_str(), b'/').to_owned()
+/// An API base URL without its trailing `/` (one function for both callers,
+/// not an `Option::map` instance).
+pub(crate) fn api_base(e: Option<&Endpoint>) -> Option<String> {
+    Some(crate::url::trim_end_byte(e?.as_str(), b'/').to_owned())
 }
 
 /// A host root into `slot`: `over` if given, else `hosts`' root for
 /// `environment` (left `None` without either), with `path` appended.
 fn root(
     slot: &mut Option<Endpoint>,
-    hosts: &Option<Hosts>,
+    hosts: Hosts,
     environment: Option<&str>,
     over: Option<&str>,
     what: &str,
     path: &str,
 ) -> Result<()> {
-    let url = match (over, hosts) {
-        (Some(u), _) => u,
-        (None, Some(h)) => h.url(environment)?,
-        (None, None) => return Ok(()),
+    let url = match over {
+        Some(u) => u,
+        None if !hosts.is_empty() => host_url(hosts, environment)?,
+        None => return Ok(()),
     };
     *slot = Some(parse_endpoint(url, what)?.join(path)?);
     Ok(())
@@ -606,13 +610,13 @@ impl Endpoints {
         api_base_url: Option<&str>,
     ) -> Result<Endpoints> {
         let p = provider.profile();
-        if p.auth_hosts.is_none() && base_url.is_some() {
+        if p.auth_hosts.is_empty() && base_url.is_some() {
             return Err(takes_no(p, "baseUrl"));
         }
         let (mut base, mut api) = (None, None);
         root(
             &mut base,
-            &p.auth_hosts,
+            p.auth_hosts,
             environment,
             base_url,
             "baseUrl",
@@ -620,7 +624,7 @@ impl Endpoints {
         )?;
         root(
             &mut api,
-            &p.api_hosts,
+            p.api_hosts,
             environment,
             api_base_url,
             "apiBaseUrl",
@@ -637,13 +641,18 @@ impl Endpoints {
                 &mut e.api_key,
                 &mut e.authorization_grant,
             ];
-            for (slot, path) in slots.iter_mut().zip(&p.paths) {
-                if let Some(path) = path {
+            let mut rest = p.paths;
+            for slot in slots.iter_mut() {
+                let Some((path, tail)) = crate::url::split_once_byte(rest, b'|') else {
+                    break;
+                };
+                if !path.is_empty() {
                     **slot = Some(base.join(path)?);
                 }
+                rest = tail;
             }
         }
-        e.api_base = api.as_ref().or(base.as_ref()).map(api_base);
+        e.api_base = api_base(api.as_ref().or(base.as_ref()));
         Ok(e)
     }
 
@@ -799,8 +808,15 @@ mod tests {
             Provider::Findity,
             Provider::ProSpend,
         ] {
-            assert_eq!(Provider::from_name(p.profile().id), Some(p));
+            assert_eq!(Provider::from_name(p.id()), Some(p));
             assert_eq!(p.profile().provider, p);
+            // token::rules_for falls back to the code exchange's rules.
+            let g = &p.profile().grants;
+            assert!(g[0].is_some() || g.iter().all(Option::is_none), "{p:?}");
+            // token_request sends a body on every grant but the API key's.
+            for r in g[..3].iter().flatten() {
+                assert_ne!(r.encoding, BodyEncoding::Empty, "{p:?}");
+            }
         }
         assert_eq!(Provider::from_name("nope"), None);
     }

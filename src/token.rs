@@ -363,7 +363,7 @@ impl ClientConfig {
                 token: Some(token),
                 api_key: None,
                 authorization_grant: None,
-                api_base: api.as_ref().map(api_base),
+                api_base: api_base(api.as_ref()),
             }
         } else {
             Endpoints::resolve(o.provider, o.environment, o.base_url, o.api_base_url)?
@@ -479,15 +479,15 @@ impl ClientConfig {
         let auth = chosen.map_or(rules.client_auth, |c| {
             [A::Basic, A::Body, A::ClientIdOnly][c as usize]
         });
-        let encoding = match (rules.encoding, self.overrides.body_encoding) {
-            (BodyEncoding::Empty, _) | (_, None) => rules.encoding,
-            (_, Some(e)) => e,
-        };
+        // Only the API-key request (returned above) is bodiless, and `new`
+        // refuses an `Empty` override.
+        let encoding = self.overrides.body_encoding.unwrap_or(rules.encoding);
         let mut body = Body::new(encoding == BodyEncoding::Json);
         body.add("grant_type", kind.grant_type());
         // HTTP Basic credentials, encoded last (no error path drops them).
         let mut basic = None;
-        if !matches!(auth, A::Nothing | A::ApiKeyBasic | A::Configured) {
+        // (`Configured` was mapped above; `ApiKeyBasic` is the API key's, which returned.)
+        if auth != A::Nothing {
             let id = self.id()?;
             let secret = match auth {
                 A::ClientIdOnly => None,
@@ -554,7 +554,7 @@ impl ClientConfig {
         Ok(post(
             "POST",
             url,
-            (encoding != BodyEncoding::Empty).then_some(body),
+            Some(body),
             basic.map(|(id, s)| http::basic_auth_rfc6749(id, s)),
         ))
     }
@@ -764,11 +764,11 @@ fn server_error_fields(
 
 /// The rules to read an answer to `kind` with: the grant's own, or (for a
 /// grant the provider lacks, e.g. `parseTokenResponse` with any grant name)
-/// its code exchange's, or a standard server's.
+/// its code exchange's (every profile with grants has one), or a standard
+/// server's.
 fn rules_for(p: &'static Profile, kind: GrantKind) -> &'static GrantRules {
     p.rules(kind)
         .or(p.rules(GrantKind::AuthorizationCode))
-        .or(p.rules(GrantKind::RefreshToken))
         .unwrap_or(&crate::providers::RFC_GRANT)
 }
 
@@ -897,14 +897,15 @@ fn expires_at(
     }
     let now = now_ms.floor();
     let cap = now + MAX_LIFETIME_MS;
-    let from_secs =
-        expires_in.map(|secs| min(now + round(min(secs * 1000.0, MAX_LIFETIME_MS)), cap));
+    // `round` of at most `MAX_LIFETIME_MS` (a whole number) is at most it,
+    // so the sum is at most `cap` (float addition is monotonic).
+    let from_secs = expires_in.map(|secs| now + round(min(secs * 1000.0, MAX_LIFETIME_MS)));
     // The JWT is decoded only when its `exp` may be used.
     let from_jwt = if jwt_first || from_secs.is_none() {
         jwt_exp_ms(access_token)
             .ok()
             .flatten()
-            .filter(|e| !e.is_nan())
+            // Never NaN: `exp()` keeps only |exp| <= jwt's MAX_NUMERIC_DATE.
             // Not `clamp(0.0, cap)`: it panics when `cap < 0` (a clock before
             // 1960); then the cap wins, as for `expires_in`.
             .map(|e| min(if e > 0.0 { e } else { 0.0 }, cap).floor())

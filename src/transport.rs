@@ -14,7 +14,6 @@
 //!   a provider preset has an API base URL), only to those origins.
 
 use crate::error::{Error, ErrorCode, Result};
-use crate::url::parse_endpoint;
 
 /// Default time limit for one request (ms).
 pub const DEFAULT_TIMEOUT_MS: f64 = 30_000.0;
@@ -39,10 +38,11 @@ pub fn timeout(timeout_ms: Option<f64>) -> Result<Option<f64>> {
 /// an https URL, or an http URL on a loopback host. `what` names it in errors.
 pub fn origin(url: &str, what: &str) -> Result<String> {
     let url = crate::url::split_once_byte(url, b'#').map_or(url, |(u, _)| u);
-    let e = parse_endpoint(url, what)?;
-    let s = e.as_str();
+    // Only checked: the origin is a slice of `url` (no Endpoint copy).
+    crate::url::check_endpoint(url, what)?;
+    let s = url;
     let (scheme, after) = crate::url::split_once_str(s, "://").unwrap_or((s, ""));
-    // `parse_endpoint` refused any `#`; searching for it too shares
+    // `check_endpoint` refused any `#`; searching for it too shares
     // https_uri's search.
     let end = crate::http::authority_end(after);
     let mut o = s.get(..scheme.len() + 3 + end).unwrap_or(s).to_owned();
