@@ -98,11 +98,15 @@ impl Object {
     /// The raw text of member `key` (the last one, as `JSON.parse` does).
     fn raw(&self, key: &str) -> Option<&str> {
         let t = self.text.as_str();
+        // One buffer for every key, decoded in turn (no String per member).
+        let mut name = String::new();
         let mut i = self.members.len();
         while i > 0 {
             i -= 1;
             let (k, v) = self.members[i];
-            if unescape(t, k) == key {
+            name.clear();
+            string(t, k, Some(&mut name));
+            if name == key {
                 return t.get(v.0..v.1);
             }
         }
