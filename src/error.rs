@@ -270,9 +270,10 @@ impl Error {
         description: Option<&str>,
         uri: Option<&str>,
     ) -> Self {
-        self.0.error = error.map(truncate);
-        self.0.error_description = description.map(truncate);
-        self.0.error_uri = uri.map(truncate);
+        // Written in place (no Option<String> returned through memory).
+        keep(&mut self.0.error, error);
+        keep(&mut self.0.error_description, description);
+        keep(&mut self.0.error_uri, uri);
         self
     }
 
@@ -309,6 +310,12 @@ impl Error {
 #[inline(never)]
 fn text(s: &Option<String>) -> Option<&str> {
     s.as_deref()
+}
+
+/// `slot` = `s` [`truncate`]d, or `None`.
+#[inline(never)]
+fn keep(slot: &mut Option<String>, s: Option<&str>) {
+    *slot = s.map(truncate);
 }
 
 /// `s`, cut to [`MAX_SERVER_TEXT`] bytes (on a char boundary) and marked `…`.

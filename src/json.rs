@@ -98,11 +98,15 @@ impl Object {
     /// The raw text of member `key` (the last one, as `JSON.parse` does).
     fn raw(&self, key: &str) -> Option<&str> {
         let t = self.text.as_str();
+        // One buffer for every key, decoded in turn (no String per member).
+        let mut name = String::new();
         let mut i = self.members.len();
         while i > 0 {
             i -= 1;
             let (k, v) = self.members[i];
-            if unescape(t, k) == key {
+            name.clear();
+            string(t, k, Some(&mut name));
+            if name == key {
                 return t.get(v.0..v.1);
             }
         }
@@ -241,8 +245,9 @@ fn unescape(t: &str, i: usize) -> String {
 /// The string literal at `t[i]` (its opening quote), checked — escapes
 /// valid, no raw control characters, surrogates only as a high + low pair
 /// (a lone one cannot be held by a Rust string) — and, with `out`, decoded
-/// onto it: one loop that checks and reads. Where the literal ends.
-fn string(t: &str, mut i: usize, mut out: Option<&mut String>) -> Option<usize> {
+/// onto it: one loop that checks and reads. Where the literal ends, 0
+/// when it is not valid (a plain `usize` comes back in a register).
+fn string(t: &str, mut i: usize, mut out: Option<&mut String>) -> usize {
     let b = t.as_bytes();
     // Where the run of plain characters to copy starts.
     let mut run = i + 1;
@@ -251,11 +256,14 @@ fn string(t: &str, mut i: usize, mut out: Option<&mut String>) -> Option<usize> 
         let c = at(b, i);
         if c == b'"' || c == b'\\' {
             if let Some(o) = out.as_deref_mut() {
-                o.push_str(t.get(run..i)?);
+                let Some(r) = t.get(run..i) else {
+                    return 0;
+                };
+                o.push_str(r);
             }
         }
         let u = match c {
-            b'"' => return Some(i + 1),
+            b'"' => return i + 1,
             b'\\' => {
                 i += 1;
                 let e = at(b, i);
@@ -264,30 +272,30 @@ fn string(t: &str, mut i: usize, mut out: Option<&mut String>) -> Option<usize> 
                 match crate::url::find_byte("\"\\/bfnrt", e) {
                     Some(j) => u32::from(b"\"\\/\x08\x0c\n\r\t"[j]),
                     None if e == b'u' => {
-                        let mut u = crate::encoding::hex(b.get(i + 1..)?, 4);
+                        let mut u = crate::encoding::hex(b.get(i + 1..).unwrap_or(&[]), 4);
                         i += 4;
                         // Not hex, or a lone low surrogate.
                         if u > 0xffff || u & 0xfc00 == 0xdc00 {
-                            return None;
+                            return 0;
                         }
                         if u & 0xfc00 == 0xd800 {
                             // (Not hex fails the low-surrogate test.)
-                            let lo = crate::encoding::hex(b.get(i + 3..)?, 4);
+                            let lo = crate::encoding::hex(b.get(i + 3..).unwrap_or(&[]), 4);
                             if at(b, i + 1) != b'\\'
                                 || at(b, i + 2) != b'u'
                                 || lo & 0xfc00 != 0xdc00
                             {
-                                return None;
+                                return 0;
                             }
                             u = 0x10000 + ((u & 0x3ff) << 10) + (lo & 0x3ff);
                             i += 6;
                         }
                         u
                     }
-                    _ => return None,
+                    _ => return 0,
                 }
             }
-            0..0x20 => return None,
+            0..0x20 => return 0,
             _ => continue,
         };
         if let Some(o) = out.as_deref_mut() {
@@ -474,7 +482,7 @@ fn walk(
                     continue;
                 }
             }
-            b'"' => string(text, i, None)?,
+            b'"' => nonzero(string(text, i, None))?,
             _ => {
                 let lit: &[u8] = match c {
                     b't' => b"true",
@@ -523,7 +531,7 @@ fn key(t: &str, i: usize) -> Option<usize> {
     if at(b, i) != b'"' {
         return None;
     }
-    let i = skip_ws(b, string(t, i, None)?);
+    let i = skip_ws(b, nonzero(string(t, i, None))?);
     (at(b, i) == b':').then(|| skip_ws(b, i + 1))
 }
 
