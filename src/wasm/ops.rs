@@ -159,8 +159,12 @@ pub fn dispatch(op: u32, a: &Args) -> Answer {
         0 => {
             let len = match a.given(2) {
                 false => pkce::DEFAULT_VERIFIER_LEN,
-                true => whole(a, 2, 1024)
-                    .ok_or_else(|| bad("length must be a whole number from 43 to 128"))?,
+                true => match whole(a, 2, 1024) {
+                    usize::MAX => {
+                        return Err(bad("length must be a whole number from 43 to 128").into())
+                    }
+                    n => n,
+                },
             };
             let p = pkce::Pkce::from_entropy(a.1, len)?;
             let mut o = Out::obj();
@@ -319,18 +323,22 @@ fn token_set_json(t: &TokenSet, provider: Provider) -> String {
     o.end()
 }
 
-/// Argument `i` if it is a whole number from 0 to `max`.
-fn whole(a: &Args, i: usize, max: usize) -> Option<usize> {
-    let n = a.n(i)?;
+/// Argument `i` if it is a whole number from 0 to `max`, else `usize::MAX`.
+fn whole(a: &Args, i: usize, max: usize) -> usize {
+    let n = a.n(i).unwrap_or(f64::NAN);
     // The saturating cast gives back `n` only for a whole number in range.
     let k = n as usize;
-    (k as f64 == n && k <= max).then_some(k)
+    if k as f64 == n && k <= max {
+        k
+    } else {
+        usize::MAX
+    }
 }
 
 /// `[body, _, status, contentType]`.
 fn response(a: &Args) -> HttpResponse {
     HttpResponse {
-        status: whole(a, 2, 999).unwrap_or(0) as u16,
+        status: u16::try_from(whole(a, 2, 999)).unwrap_or(0),
         content_type: a.s(3).map(str::to_owned),
         body: a.st(0).to_owned(),
     }
@@ -339,7 +347,7 @@ fn response(a: &Args) -> HttpResponse {
 /// `[body, _, status, contentType, provider, grant, now]` (provider and
 /// grant as numbers; the driver checked the names).
 fn parse_token_response(a: &Args) -> Result<String> {
-    if whole(a, 2, 999).is_none() {
+    if whole(a, 2, 999) == usize::MAX {
         return Err(bad("options.status must be an HTTP status number"));
     }
     let now = a
