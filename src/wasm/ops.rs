@@ -72,6 +72,11 @@ impl Args<'_> {
             _ => None,
         }
     }
+    /// A number, `or` if none (a plain `f64` comes back in a register).
+    #[inline(never)]
+    fn f(&self, i: usize, or: f64) -> f64 {
+        self.n(i).unwrap_or(or)
+    }
     pub(super) fn b(&self, i: usize) -> bool {
         matches!(self.get(i), Some(Value::Bool(true)))
     }
@@ -212,7 +217,7 @@ pub fn dispatch(op: u32, a: &Args) -> Answer {
             if !path.starts_with("/") {
                 return Err(bad("path must start with '/'").into());
             }
-            token::check_static_jwt(a.st(1), a.n(3).unwrap_or(0.0))?;
+            token::check_static_jwt(a.st(1), a.f(3, 0.0))?;
             let mut url = a.st(2).to_owned();
             url.push_str(path);
             // The base was checked at construction; the joined URL is checked
@@ -325,7 +330,7 @@ fn token_set_json(t: &TokenSet, provider: Provider) -> String {
 
 /// Argument `i` if it is a whole number from 0 to `max`, else `usize::MAX`.
 fn whole(a: &Args, i: usize, max: usize) -> usize {
-    let n = a.n(i).unwrap_or(f64::NAN);
+    let n = a.f(i, f64::NAN);
     // The saturating cast gives back `n` only for a whole number in range.
     let k = n as usize;
     if k as f64 == n && k <= max {
@@ -400,7 +405,12 @@ mod c {
 /// Option `i` given as the index of its value in the driver's list of
 /// names, or a count (`usize::MAX` for none or negative): look it up with `get`.
 fn idx(a: &Args, i: usize) -> usize {
-    super::slot(a.n(i))
+    let n = a.f(i, -1.0);
+    if n >= 0.0 {
+        n as usize
+    } else {
+        usize::MAX
+    }
 }
 
 /// `"basic" | "post" | "none"`.
@@ -589,10 +599,7 @@ fn respond(a: &Args, cl: &Client) -> Answer {
         return Ok(out::string(code.expose()));
     }
     let kind = grant_at(a, 5);
-    match cl
-        .config
-        .process_token_response(kind, &resp, a.n(6).unwrap_or(0.0))
-    {
+    match cl.config.process_token_response(kind, &resp, a.f(6, 0.0)) {
         Ok(t) => Ok(token_set_json(&t, cl.config.provider())),
         Err(e) => Err(Failure(e, cl.config.issued_refresh_token(kind, &resp))),
     }
@@ -605,7 +612,7 @@ fn prospend(a: &Args) -> Result<String> {
     if !token::is_access_token(token) {
         return Err(bad("options.token must be printable ASCII without spaces"));
     }
-    let expires_at = token::check_static_jwt(token, a.n(5).unwrap_or(0.0))?;
+    let expires_at = token::check_static_jwt(token, a.f(5, 0.0))?;
     let e = Endpoints::resolve(Provider::ProSpend, a.s(2), None, a.s(3))?;
     let timeout = timeout_json(a.n(4))?;
     let mut o = Out::obj();
