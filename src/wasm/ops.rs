@@ -572,19 +572,19 @@ fn token_request(a: &Args, cl: &Client) -> Answer {
 
 /// `{url, cap, init}`, `init` the `fetch` init object as it is sent.
 fn request_json(req: &HttpRequest) -> String {
-    let mut h = Out::obj();
-    for (k, v) in &req.headers {
-        h.s(k, v);
-    }
-    let mut i = Out::obj();
-    i.s("method", req.method);
-    i.raw("headers", &h.end());
-    i.os("body", req.body.as_deref());
-    i.s("redirect", "manual");
     let mut o = Out::obj();
     o.s("url", &req.url);
     o.n("cap", crate::http::MAX_BODY_LEN as i64);
-    o.raw("init", &i.end());
+    o.open("init");
+    o.s("method", req.method);
+    o.open("headers");
+    for (k, v) in &req.headers {
+        o.s(k, v);
+    }
+    o.close();
+    o.os("body", req.body.as_deref());
+    o.s("redirect", "manual");
+    o.close();
     o.end()
 }
 
