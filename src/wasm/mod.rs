@@ -93,32 +93,31 @@ pub extern "C" fn call(op: u32, la: usize, lb: usize, lr: usize, lx: usize) -> u
     };
     let (a, b, rest) = (text(la), text(lb), text(lr));
     let x = io.get(at..at.saturating_add(lx)).unwrap_or_default();
-    let (r, n) = match run(op, a, b, &rest, x) {
-        Ok(r) => (r, 0),
-        Err(r) => (r, usize::MAX),
-    };
-    let len = r.len() ^ n;
-    IO.with(|b| *b.borrow_mut() = r.into_bytes());
-    len
+    run(op, a, b, &rest, x)
 }
 
-/// `call` on strings: the answer, or the error.
-fn run(op: u32, a: String, b: String, rest: &str, x: &[u8]) -> std::result::Result<String, String> {
+/// `call` on strings: the answer (or the error) put in the buffer, and its
+/// length as `call` returns it.
+fn run(op: u32, a: String, b: String, rest: &str, x: &[u8]) -> usize {
     let mut v = crate::json::parse_array_within(rest, usize::MAX).unwrap_or_default();
     v.insert(0, Value::String(b));
     v.insert(0, Value::String(a));
     let a = ops::Args(v, x);
-    let ops::Failure(e, issued) = match ops::dispatch(op, &a) {
-        Ok(r) => return Ok(r),
-        Err(f) => f,
+    let (r, n) = match ops::dispatch(op, &a) {
+        Ok(r) => (r, 0),
+        Err(ops::Failure(e, issued)) => {
+            let mut o = error_obj(&e);
+            // For the session driver only (it keeps the rotated token).
+            o.os(
+                "issuedRefreshToken",
+                issued.as_ref().map(crate::Secret::expose),
+            );
+            (o.end(), usize::MAX)
+        }
     };
-    let mut o = error_obj(&e);
-    // For the session driver only (it keeps the rotated token).
-    o.os(
-        "issuedRefreshToken",
-        issued.as_ref().map(crate::Secret::expose),
-    );
-    Err(o.end())
+    let len = r.len() ^ n;
+    IO.with(|b| *b.borrow_mut() = r.into_bytes());
+    len
 }
 
 /// The core error as the object the driver turns into an `ExpenseAuthError`.
@@ -164,7 +163,7 @@ pub(crate) fn put(o: Obj) -> String {
 }
 
 /// The slab index of handle `h` (`usize::MAX`, no slot, for none or a
-/// negative number); also how `ops` reads the driver's indexes and counts.
+/// negative number; `ops::idx` reads the driver's indexes the same way).
 fn slot(h: Option<f64>) -> usize {
     h.filter(|h| *h >= 0.0).map_or(usize::MAX, |h| h as usize)
 }

@@ -72,6 +72,11 @@ impl Args<'_> {
             _ => None,
         }
     }
+    /// A number, `or` if none (a plain `f64` comes back in a register).
+    #[inline(never)]
+    fn f(&self, i: usize, or: f64) -> f64 {
+        self.n(i).unwrap_or(or)
+    }
     pub(super) fn b(&self, i: usize) -> bool {
         matches!(self.get(i), Some(Value::Bool(true)))
     }
@@ -159,8 +164,12 @@ pub fn dispatch(op: u32, a: &Args) -> Answer {
         0 => {
             let len = match a.given(2) {
                 false => pkce::DEFAULT_VERIFIER_LEN,
-                true => whole(a, 2, 1024)
-                    .ok_or_else(|| bad("length must be a whole number from 43 to 128"))?,
+                true => match whole(a, 2, 1024) {
+                    usize::MAX => {
+                        return Err(bad("length must be a whole number from 43 to 128").into())
+                    }
+                    n => n,
+                },
             };
             let p = pkce::Pkce::from_entropy(a.1, len)?;
             let mut o = Out::obj();
@@ -208,7 +217,7 @@ pub fn dispatch(op: u32, a: &Args) -> Answer {
             if !path.starts_with("/") {
                 return Err(bad("path must start with '/'").into());
             }
-            token::check_static_jwt(a.st(1), a.n(3).unwrap_or(0.0))?;
+            token::check_static_jwt(a.st(1), a.f(3, 0.0))?;
             let mut url = a.st(2).to_owned();
             url.push_str(path);
             // The base was checked at construction; the joined URL is checked
@@ -319,18 +328,22 @@ fn token_set_json(t: &TokenSet, provider: Provider) -> String {
     o.end()
 }
 
-/// Argument `i` if it is a whole number from 0 to `max`.
-fn whole(a: &Args, i: usize, max: usize) -> Option<usize> {
-    let n = a.n(i)?;
+/// Argument `i` if it is a whole number from 0 to `max`, else `usize::MAX`.
+fn whole(a: &Args, i: usize, max: usize) -> usize {
+    let n = a.f(i, f64::NAN);
     // The saturating cast gives back `n` only for a whole number in range.
     let k = n as usize;
-    (k as f64 == n && k <= max).then_some(k)
+    if k as f64 == n && k <= max {
+        k
+    } else {
+        usize::MAX
+    }
 }
 
 /// `[body, _, status, contentType]`.
 fn response(a: &Args) -> HttpResponse {
     HttpResponse {
-        status: whole(a, 2, 999).unwrap_or(0) as u16,
+        status: u16::try_from(whole(a, 2, 999)).unwrap_or(0),
         content_type: a.s(3).map(str::to_owned),
         body: a.st(0).to_owned(),
     }
@@ -339,7 +352,7 @@ fn response(a: &Args) -> HttpResponse {
 /// `[body, _, status, contentType, provider, grant, now]` (provider and
 /// grant as numbers; the driver checked the names).
 fn parse_token_response(a: &Args) -> Result<String> {
-    if whole(a, 2, 999).is_none() {
+    if whole(a, 2, 999) == usize::MAX {
         return Err(bad("options.status must be an HTTP status number"));
     }
     let now = a
@@ -392,7 +405,12 @@ mod c {
 /// Option `i` given as the index of its value in the driver's list of
 /// names, or a count (`usize::MAX` for none or negative): look it up with `get`.
 fn idx(a: &Args, i: usize) -> usize {
-    super::slot(a.n(i))
+    let n = a.f(i, -1.0);
+    if n >= 0.0 {
+        n as usize
+    } else {
+        usize::MAX
+    }
 }
 
 /// `"basic" | "post" | "none"`.
@@ -554,19 +572,19 @@ fn token_request(a: &Args, cl: &Client) -> Answer {
 
 /// `{url, cap, init}`, `init` the `fetch` init object as it is sent.
 fn request_json(req: &HttpRequest) -> String {
-    let mut h = Out::obj();
-    for (k, v) in &req.headers {
-        h.s(k, v);
-    }
-    let mut i = Out::obj();
-    i.s("method", req.method);
-    i.raw("headers", &h.end());
-    i.os("body", req.body.as_deref());
-    i.s("redirect", "manual");
     let mut o = Out::obj();
     o.s("url", &req.url);
     o.n("cap", crate::http::MAX_BODY_LEN as i64);
-    o.raw("init", &i.end());
+    o.open("init");
+    o.s("method", req.method);
+    o.open("headers");
+    for (k, v) in &req.headers {
+        o.s(k, v);
+    }
+    o.close();
+    o.os("body", req.body.as_deref());
+    o.s("redirect", "manual");
+    o.close();
     o.end()
 }
 
@@ -581,10 +599,7 @@ fn respond(a: &Args, cl: &Client) -> Answer {
         return Ok(out::string(code.expose()));
     }
     let kind = grant_at(a, 5);
-    match cl
-        .config
-        .process_token_response(kind, &resp, a.n(6).unwrap_or(0.0))
-    {
+    match cl.config.process_token_response(kind, &resp, a.f(6, 0.0)) {
         Ok(t) => Ok(token_set_json(&t, cl.config.provider())),
         Err(e) => Err(Failure(e, cl.config.issued_refresh_token(kind, &resp))),
     }
@@ -597,7 +612,7 @@ fn prospend(a: &Args) -> Result<String> {
     if !token::is_access_token(token) {
         return Err(bad("options.token must be printable ASCII without spaces"));
     }
-    let expires_at = token::check_static_jwt(token, a.n(5).unwrap_or(0.0))?;
+    let expires_at = token::check_static_jwt(token, a.f(5, 0.0))?;
     let e = Endpoints::resolve(Provider::ProSpend, a.s(2), None, a.s(3))?;
     let timeout = timeout_json(a.n(4))?;
     let mut o = Out::obj();

@@ -23,7 +23,8 @@ impl Out {
         }
     }
     fn sep(&mut self) {
-        if self.s.len() > 1 {
+        // Not first in its object or array.
+        if !matches!(self.s.as_bytes().last(), Some(b'{' | b'[')) {
             self.s.push(',');
         }
     }
@@ -52,6 +53,16 @@ impl Out {
     pub fn raw(&mut self, k: &str, json: &str) {
         self.key(k);
         self.s.push_str(json);
+    }
+    /// An object member written in place: its members follow, then
+    /// [`Out::close`].
+    pub fn open(&mut self, k: &str) {
+        self.key(k);
+        self.s.push('{');
+    }
+    /// Closes an [`Out::open`] object.
+    pub fn close(&mut self) {
+        self.s.push('}');
     }
     /// An array element: a string.
     pub fn push_s(&mut self, v: &str) {
