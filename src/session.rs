@@ -1124,14 +1124,14 @@ impl<T: Clone> Session<T> {
         let current = self.current.as_ref().map(|c| tag(&c.tokens.access_token));
         for &w in &core::mem::take(&mut self.waiters) {
             let avoided = w.avoid.is_some() && w.avoid == current;
-            let r = match &fail {
-                None => self.settle(&w, avoided, now),
-                Some(_) if fallback && !w.must_be_newer && !avoided => Some(Ok(())),
-                Some(e) => Some(Err(e.clone())),
-            };
-            match r {
-                Some(r) => self.answer(w.call, r),
-                None => self.waiters.push(w),
+            match &fail {
+                None => {
+                    if !self.settle(&w, avoided, now) {
+                        self.waiters.push(w);
+                    }
+                }
+                Some(_) if fallback && !w.must_be_newer && !avoided => self.answer(w.call, Ok(())),
+                Some(e) => self.answer(w.call, Err(e.clone())),
             }
         }
     }
@@ -1212,36 +1212,45 @@ impl<T: Clone> Session<T> {
         self.actions.push(Action::Store { id, next, previous });
     }
 
-    /// What waiter `w` gets now, if anything without a new set (`Ok`: the
-    /// current access token). `avoided`: the current access token is the
-    /// one `w` must not get.
-    fn settle(&self, w: &Waiter, avoided: bool, now: u64) -> Option<Result<(), Error>> {
-        let c = self.current.as_ref()?;
+    /// Answers waiter `w` if it can be answered without a new set (`Ok`:
+    /// the current access token); whether it was. `avoided`: the current
+    /// access token is the one `w` must not get.
+    fn settle(&mut self, w: &Waiter, avoided: bool, now: u64) -> bool {
+        let Some(c) = self.current.as_ref() else {
+            return false;
+        };
         let newer = self.epoch != w.joined;
         if w.must_be_newer && !newer {
-            return None;
+            return false;
         }
         let access = &c.tokens.access_token;
-        if avoided {
+        let r = if avoided {
             // The refused token came back: never resend it.
-            return newer
-                .then(|| Err(err(ErrorCode::Unauthorized, MSG_SAME_TOKEN).with_status(401)));
-        }
-        // A set the server issued after this caller joined is handed out
-        // even inside the skew — no second refresh for this caller, or a
-        // store slower than half the token's lifetime would refresh forever —
-        // but never once it has expired.
-        let late = newer && c.from_server && !c.access_bad && !access.expose().is_empty();
-        if self.fresh(c, now) || (late && Self::usable(c, now)) {
-            return Some(Ok(()));
-        }
-        let exp = c.tokens.expires_at.unwrap_or(u64::MAX);
-        let (code, msg) = if c.received_at >= exp {
-            (ErrorCode::InvalidResponse, MSG_ISSUED_EXPIRED)
+            if !newer {
+                return false;
+            }
+            Err(err(ErrorCode::Unauthorized, MSG_SAME_TOKEN).with_status(401))
         } else {
-            (ErrorCode::Timeout, MSG_EXPIRED_BEFORE_STORED)
+            // A set the server issued after this caller joined is handed out
+            // even inside the skew — no second refresh for this caller, or a
+            // store slower than half the token's lifetime would refresh
+            // forever — but never once it has expired.
+            let late = newer && c.from_server && !c.access_bad && !access.expose().is_empty();
+            if self.fresh(c, now) || (late && Self::usable(c, now)) {
+                Ok(())
+            } else if !late {
+                return false;
+            } else {
+                let exp = c.tokens.expires_at.unwrap_or(u64::MAX);
+                Err(if c.received_at >= exp {
+                    err(ErrorCode::InvalidResponse, MSG_ISSUED_EXPIRED)
+                } else {
+                    err(ErrorCode::Timeout, MSG_EXPIRED_BEFORE_STORED)
+                })
+            }
         };
-        late.then(|| Err(err(code, msg)))
+        self.answer(w.call, r);
+        true
     }
 }
 
