@@ -631,10 +631,22 @@ struct Request {
     open: bool,
 }
 
+/// A store in flight (`id` 0: none; `StoreId(0)` is never issued).
 #[derive(Clone, Copy, Debug)]
 struct StoreOp {
     id: StoreId,
     deadline: u64,
+}
+
+const NO_STORE: StoreOp = StoreOp {
+    id: StoreId(0),
+    deadline: 0,
+};
+
+impl StoreOp {
+    fn some(self) -> bool {
+        self.id.0 != 0
+    }
 }
 
 /// The token session state machine; see the module docs.
@@ -654,8 +666,8 @@ pub struct Session<T = ()> {
     /// Refresh tokens that may have reached the server.
     spent: Spent,
     request: Option<Request>,
-    /// The store in flight (always of the current set).
-    store: Option<StoreOp>,
+    /// The store in flight (always of the current set), or [`NO_STORE`].
+    store: StoreOp,
     waiters: Vec<Waiter>,
     /// Actions not yet handed out, oldest first.
     actions: Vec<Action<T>>,
@@ -669,7 +681,7 @@ impl<T> fmt::Debug for Session<T> {
             .field("stored", &self.current.as_ref().map(|c| c.stored))
             .field("refused", &self.refused.is_some())
             .field("request", &self.request.as_ref().map(|r| (r.id, r.open)))
-            .field("store", &self.store.map(|s| s.id))
+            .field("store", &self.store.id)
             .field("waiters", &self.waiters.len())
             .finish_non_exhaustive()
     }
@@ -729,7 +741,7 @@ impl<T: Clone> Session<T> {
             refused: None,
             spent: Spent::default(),
             request: None,
-            store: None,
+            store: NO_STORE,
             waiters: Vec::new(),
             actions: Vec::new(),
         };
@@ -827,14 +839,14 @@ impl<T: Clone> Session<T> {
     /// [`Session::handle_timeout`] must be called, if any.
     pub fn poll_timeout(&self) -> Option<u64> {
         let r = self.inflight().map(|r| r.deadline);
-        let s = self.store.map(|s| s.deadline);
+        let s = self.store.some().then_some(self.store.deadline);
         r.map_or(s, |a| Some(s.map_or(a, |b| a.min(b))))
     }
 
     /// Fails what has passed its deadline at `now`.
     pub fn handle_timeout(&mut self, now: u64) {
-        if self.store.is_some_and(|op| now >= op.deadline) {
-            self.store = None;
+        if self.store.some() && now >= self.store.deadline {
+            self.store = NO_STORE;
             if self.store_pending() {
                 self.fail_waiters(now, err(ErrorCode::StoreFailed, MSG_STORE_TIMEOUT));
             }
@@ -965,9 +977,10 @@ impl<T: Clone> Session<T> {
     /// The result of store `id` (from [`Action::Store`]). Unknown ids are
     /// ignored; a late success for the set still pending acknowledges it.
     pub fn store_done(&mut self, now: u64, id: StoreId, result: Result<(), Error>) {
-        let was_inflight = self.store.is_some_and(|s| s.id == id);
+        // (Id 0 is never issued: clearing no store changes nothing.)
+        let was_inflight = self.store.id == id;
         if was_inflight {
-            self.store = None;
+            self.store = NO_STORE;
         }
         // A store of the current set, still waiting for the store.
         let Some(c) = self
@@ -982,7 +995,7 @@ impl<T: Clone> Session<T> {
                 c.stored = true;
                 self.acked = Some(c.tokens.clone());
                 // Any other store of this set is now moot.
-                self.store = None;
+                self.store = NO_STORE;
             }
             Err(e) => {
                 if was_inflight {
@@ -1008,7 +1021,7 @@ impl<T: Clone> Session<T> {
         if !access_bad {
             self.epoch = self.epoch.wrapping_add(1);
         }
-        self.store = None;
+        self.store = NO_STORE;
         self.current = Some(Current {
             tokens,
             stores_before: self.stores,
@@ -1191,7 +1204,7 @@ impl<T: Clone> Session<T> {
     /// Offers the pending set to the store unless a store of it is in
     /// flight; without waiters only if it was never offered.
     fn maybe_store(&mut self, now: u64, have_waiters: bool) {
-        if self.store.is_some() {
+        if self.store.some() {
             return;
         }
         let Some(c) = self.current.as_mut() else {
@@ -1204,10 +1217,10 @@ impl<T: Clone> Session<T> {
         let next = c.tokens.clone();
         self.stores += 1;
         let id = StoreId(self.stores);
-        self.store = Some(StoreOp {
+        self.store = StoreOp {
             id,
             deadline: now.saturating_add(self.config.store_timeout_ms),
-        });
+        };
         let previous = self.acked.clone();
         self.actions.push(Action::Store { id, next, previous });
     }
