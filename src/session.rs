@@ -222,12 +222,12 @@ impl Spent {
         crate::pkce::sha256(rt.expose().as_bytes())
     }
 
-    /// Probe `i` of `d` in the filter: its byte and bit (from 4 bytes of `d`).
-    fn probe(d: &[u8; 32], i: usize) -> (usize, u8) {
+    /// Probe `i` of `d` in the filter: its bit number (from 4 bytes of
+    /// `d`; byte `b / 8`, bit `b % 8`: a plain number, no pair returned
+    /// through memory).
+    fn probe(d: &[u8; 32], i: usize) -> usize {
         let i = 4 * (i % SPENT_PROBES);
-        let b = u32::from_le_bytes([d[i], d[i + 1], d[i + 2], d[i + 3]]) as usize
-            & (SPENT_FILTER_BITS - 1);
-        (b / 8, 1 << (b % 8))
+        u32::from_le_bytes([d[i], d[i + 1], d[i + 2], d[i + 3]]) as usize & (SPENT_FILTER_BITS - 1)
     }
 
     /// Spends `rt`, which is not spent yet (the caller checked).
@@ -240,9 +240,9 @@ impl Spent {
             // Allocated at the first overflow (a no-op afterwards).
             self.older.resize(SPENT_FILTER_BITS / 8, 0);
             for i in 0..SPENT_PROBES {
-                let (at, bit) = Self::probe(&old, i);
-                if let Some(w) = self.older.get_mut(at) {
-                    *w |= bit;
+                let b = Self::probe(&old, i);
+                if let Some(w) = self.older.get_mut(b / 8) {
+                    *w |= 1 << (b % 8);
                 }
             }
         }
@@ -263,8 +263,8 @@ impl Spent {
         // (An empty filter has no bits: `get` finds none.)
         self.recent.contains(&d)
             || (0..SPENT_PROBES).all(|i| {
-                let (at, bit) = Self::probe(&d, i);
-                self.older.get(at).is_some_and(|w| w & bit != 0)
+                let b = Self::probe(&d, i);
+                self.older.get(b / 8).is_some_and(|w| w >> (b % 8) & 1 != 0)
             })
     }
 }
