@@ -839,8 +839,11 @@ impl<T: Clone> Session<T> {
     /// [`Session::handle_timeout`] must be called, if any.
     pub fn poll_timeout(&self) -> Option<u64> {
         let r = self.inflight().map(|r| r.deadline);
-        let s = self.store.some().then_some(self.store.deadline);
-        r.map_or(s, |a| Some(s.map_or(a, |b| a.min(b))))
+        if !self.store.some() {
+            return r;
+        }
+        let s = self.store.deadline;
+        Some(r.map_or(s, |a| a.min(s)))
     }
 
     /// Fails what has passed its deadline at `now`.
