@@ -253,7 +253,7 @@ impl Spent {
     /// request forgets the last one); anything else stays spent, the safe
     /// side.
     fn remove(&mut self, rt: &Secret) {
-        if self.recent.last() == Some(&Self::digest(rt)) {
+        if self.recent.last().is_some_and(|l| *l == Self::digest(rt)) {
             self.recent.pop();
         }
     }
