@@ -1055,9 +1055,12 @@ impl<T: Clone> Session<T> {
         rt: Option<Secret>,
         payload: T,
     ) {
-        let Some(rt) = rt.filter(|r| !r.expose().is_empty()) else {
+        let Some(rt) = rt else {
             return;
         };
+        if rt.expose().is_empty() {
+            return;
+        }
         if carries(carried, Some(&rt)) {
             self.unspend(carried);
         }
