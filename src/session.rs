@@ -944,7 +944,9 @@ impl<T: Clone> Session<T> {
                 }
                 if live {
                     // Without a new refresh token, the old one stays.
-                    t.refresh_token = t.refresh_token.or(carried);
+                    if t.refresh_token.is_none() {
+                        t.refresh_token = carried;
+                    }
                     self.install(now, t, true, false);
                 }
                 None
