@@ -222,12 +222,12 @@ impl Spent {
         crate::pkce::sha256(rt.expose().as_bytes())
     }
 
-    /// Probe `i` of `d` in the filter: its byte and bit (from 4 bytes of `d`).
-    fn probe(d: &[u8; 32], i: usize) -> (usize, u8) {
+    /// Probe `i` of `d` in the filter: its bit number (from 4 bytes of
+    /// `d`; byte `b / 8`, bit `b % 8`: a plain number, no pair returned
+    /// through memory).
+    fn probe(d: &[u8; 32], i: usize) -> usize {
         let i = 4 * (i % SPENT_PROBES);
-        let b = u32::from_le_bytes([d[i], d[i + 1], d[i + 2], d[i + 3]]) as usize
-            & (SPENT_FILTER_BITS - 1);
-        (b / 8, 1 << (b % 8))
+        u32::from_le_bytes([d[i], d[i + 1], d[i + 2], d[i + 3]]) as usize & (SPENT_FILTER_BITS - 1)
     }
 
     /// Spends `rt`, which is not spent yet (the caller checked).
@@ -240,9 +240,9 @@ impl Spent {
             // Allocated at the first overflow (a no-op afterwards).
             self.older.resize(SPENT_FILTER_BITS / 8, 0);
             for i in 0..SPENT_PROBES {
-                let (at, bit) = Self::probe(&old, i);
-                if let Some(w) = self.older.get_mut(at) {
-                    *w |= bit;
+                let b = Self::probe(&old, i);
+                if let Some(w) = self.older.get_mut(b / 8) {
+                    *w |= 1 << (b % 8);
                 }
             }
         }
@@ -253,7 +253,7 @@ impl Spent {
     /// request forgets the last one); anything else stays spent, the safe
     /// side.
     fn remove(&mut self, rt: &Secret) {
-        if self.recent.last() == Some(&Self::digest(rt)) {
+        if self.recent.last().is_some_and(|l| *l == Self::digest(rt)) {
             self.recent.pop();
         }
     }
@@ -263,8 +263,8 @@ impl Spent {
         // (An empty filter has no bits: `get` finds none.)
         self.recent.contains(&d)
             || (0..SPENT_PROBES).all(|i| {
-                let (at, bit) = Self::probe(&d, i);
-                self.older.get(at).is_some_and(|w| w & bit != 0)
+                let b = Self::probe(&d, i);
+                self.older.get(b / 8).is_some_and(|w| w >> (b % 8) & 1 != 0)
             })
     }
 }
@@ -631,10 +631,22 @@ struct Request {
     open: bool,
 }
 
+/// A store in flight (`id` 0: none; `StoreId(0)` is never issued).
 #[derive(Clone, Copy, Debug)]
 struct StoreOp {
     id: StoreId,
     deadline: u64,
+}
+
+const NO_STORE: StoreOp = StoreOp {
+    id: StoreId(0),
+    deadline: 0,
+};
+
+impl StoreOp {
+    fn some(self) -> bool {
+        self.id.0 != 0
+    }
 }
 
 /// The token session state machine; see the module docs.
@@ -654,8 +666,8 @@ pub struct Session<T = ()> {
     /// Refresh tokens that may have reached the server.
     spent: Spent,
     request: Option<Request>,
-    /// The store in flight (always of the current set).
-    store: Option<StoreOp>,
+    /// The store in flight (always of the current set), or [`NO_STORE`].
+    store: StoreOp,
     waiters: Vec<Waiter>,
     /// Actions not yet handed out, oldest first.
     actions: Vec<Action<T>>,
@@ -669,7 +681,7 @@ impl<T> fmt::Debug for Session<T> {
             .field("stored", &self.current.as_ref().map(|c| c.stored))
             .field("refused", &self.refused.is_some())
             .field("request", &self.request.as_ref().map(|r| (r.id, r.open)))
-            .field("store", &self.store.map(|s| s.id))
+            .field("store", &self.store.id)
             .field("waiters", &self.waiters.len())
             .finish_non_exhaustive()
     }
@@ -729,7 +741,7 @@ impl<T: Clone> Session<T> {
             refused: None,
             spent: Spent::default(),
             request: None,
-            store: None,
+            store: NO_STORE,
             waiters: Vec::new(),
             actions: Vec::new(),
         };
@@ -827,14 +839,17 @@ impl<T: Clone> Session<T> {
     /// [`Session::handle_timeout`] must be called, if any.
     pub fn poll_timeout(&self) -> Option<u64> {
         let r = self.inflight().map(|r| r.deadline);
-        let s = self.store.map(|s| s.deadline);
-        r.map_or(s, |a| Some(s.map_or(a, |b| a.min(b))))
+        if !self.store.some() {
+            return r;
+        }
+        let s = self.store.deadline;
+        Some(r.map_or(s, |a| a.min(s)))
     }
 
     /// Fails what has passed its deadline at `now`.
     pub fn handle_timeout(&mut self, now: u64) {
-        if self.store.is_some_and(|op| now >= op.deadline) {
-            self.store = None;
+        if self.store.some() && now >= self.store.deadline {
+            self.store = NO_STORE;
             if self.store_pending() {
                 self.fail_waiters(now, err(ErrorCode::StoreFailed, MSG_STORE_TIMEOUT));
             }
@@ -929,7 +944,9 @@ impl<T: Clone> Session<T> {
                 }
                 if live {
                     // Without a new refresh token, the old one stays.
-                    t.refresh_token = t.refresh_token.or(carried);
+                    if t.refresh_token.is_none() {
+                        t.refresh_token = carried;
+                    }
                     self.install(now, t, true, false);
                 }
                 None
@@ -965,9 +982,10 @@ impl<T: Clone> Session<T> {
     /// The result of store `id` (from [`Action::Store`]). Unknown ids are
     /// ignored; a late success for the set still pending acknowledges it.
     pub fn store_done(&mut self, now: u64, id: StoreId, result: Result<(), Error>) {
-        let was_inflight = self.store.is_some_and(|s| s.id == id);
+        // (Id 0 is never issued: clearing no store changes nothing.)
+        let was_inflight = self.store.id == id;
         if was_inflight {
-            self.store = None;
+            self.store = NO_STORE;
         }
         // A store of the current set, still waiting for the store.
         let Some(c) = self
@@ -982,7 +1000,7 @@ impl<T: Clone> Session<T> {
                 c.stored = true;
                 self.acked = Some(c.tokens.clone());
                 // Any other store of this set is now moot.
-                self.store = None;
+                self.store = NO_STORE;
             }
             Err(e) => {
                 if was_inflight {
@@ -1008,7 +1026,7 @@ impl<T: Clone> Session<T> {
         if !access_bad {
             self.epoch = self.epoch.wrapping_add(1);
         }
-        self.store = None;
+        self.store = NO_STORE;
         self.current = Some(Current {
             tokens,
             stores_before: self.stores,
@@ -1039,9 +1057,12 @@ impl<T: Clone> Session<T> {
         rt: Option<Secret>,
         payload: T,
     ) {
-        let Some(rt) = rt.filter(|r| !r.expose().is_empty()) else {
+        let Some(rt) = rt else {
             return;
         };
+        if rt.expose().is_empty() {
+            return;
+        }
         if carries(carried, Some(&rt)) {
             self.unspend(carried);
         }
@@ -1124,14 +1145,14 @@ impl<T: Clone> Session<T> {
         let current = self.current.as_ref().map(|c| tag(&c.tokens.access_token));
         for &w in &core::mem::take(&mut self.waiters) {
             let avoided = w.avoid.is_some() && w.avoid == current;
-            let r = match &fail {
-                None => self.settle(&w, avoided, now),
-                Some(_) if fallback && !w.must_be_newer && !avoided => Some(Ok(())),
-                Some(e) => Some(Err(e.clone())),
-            };
-            match r {
-                Some(r) => self.answer(w.call, r),
-                None => self.waiters.push(w),
+            match &fail {
+                None => {
+                    if !self.settle(&w, avoided, now) {
+                        self.waiters.push(w);
+                    }
+                }
+                Some(_) if fallback && !w.must_be_newer && !avoided => self.answer(w.call, Ok(())),
+                Some(e) => self.answer(w.call, Err(e.clone())),
             }
         }
     }
@@ -1191,7 +1212,7 @@ impl<T: Clone> Session<T> {
     /// Offers the pending set to the store unless a store of it is in
     /// flight; without waiters only if it was never offered.
     fn maybe_store(&mut self, now: u64, have_waiters: bool) {
-        if self.store.is_some() {
+        if self.store.some() {
             return;
         }
         let Some(c) = self.current.as_mut() else {
@@ -1204,44 +1225,53 @@ impl<T: Clone> Session<T> {
         let next = c.tokens.clone();
         self.stores += 1;
         let id = StoreId(self.stores);
-        self.store = Some(StoreOp {
+        self.store = StoreOp {
             id,
             deadline: now.saturating_add(self.config.store_timeout_ms),
-        });
+        };
         let previous = self.acked.clone();
         self.actions.push(Action::Store { id, next, previous });
     }
 
-    /// What waiter `w` gets now, if anything without a new set (`Ok`: the
-    /// current access token). `avoided`: the current access token is the
-    /// one `w` must not get.
-    fn settle(&self, w: &Waiter, avoided: bool, now: u64) -> Option<Result<(), Error>> {
-        let c = self.current.as_ref()?;
+    /// Answers waiter `w` if it can be answered without a new set (`Ok`:
+    /// the current access token); whether it was. `avoided`: the current
+    /// access token is the one `w` must not get.
+    fn settle(&mut self, w: &Waiter, avoided: bool, now: u64) -> bool {
+        let Some(c) = self.current.as_ref() else {
+            return false;
+        };
         let newer = self.epoch != w.joined;
         if w.must_be_newer && !newer {
-            return None;
+            return false;
         }
         let access = &c.tokens.access_token;
-        if avoided {
+        let r = if avoided {
             // The refused token came back: never resend it.
-            return newer
-                .then(|| Err(err(ErrorCode::Unauthorized, MSG_SAME_TOKEN).with_status(401)));
-        }
-        // A set the server issued after this caller joined is handed out
-        // even inside the skew — no second refresh for this caller, or a
-        // store slower than half the token's lifetime would refresh forever —
-        // but never once it has expired.
-        let late = newer && c.from_server && !c.access_bad && !access.expose().is_empty();
-        if self.fresh(c, now) || (late && Self::usable(c, now)) {
-            return Some(Ok(()));
-        }
-        let exp = c.tokens.expires_at.unwrap_or(u64::MAX);
-        let (code, msg) = if c.received_at >= exp {
-            (ErrorCode::InvalidResponse, MSG_ISSUED_EXPIRED)
+            if !newer {
+                return false;
+            }
+            Err(err(ErrorCode::Unauthorized, MSG_SAME_TOKEN).with_status(401))
         } else {
-            (ErrorCode::Timeout, MSG_EXPIRED_BEFORE_STORED)
+            // A set the server issued after this caller joined is handed out
+            // even inside the skew — no second refresh for this caller, or a
+            // store slower than half the token's lifetime would refresh
+            // forever — but never once it has expired.
+            let late = newer && c.from_server && !c.access_bad && !access.expose().is_empty();
+            if self.fresh(c, now) || (late && Self::usable(c, now)) {
+                Ok(())
+            } else if !late {
+                return false;
+            } else {
+                let exp = c.tokens.expires_at.unwrap_or(u64::MAX);
+                Err(if c.received_at >= exp {
+                    err(ErrorCode::InvalidResponse, MSG_ISSUED_EXPIRED)
+                } else {
+                    err(ErrorCode::Timeout, MSG_EXPIRED_BEFORE_STORED)
+                })
+            }
         };
-        late.then(|| Err(err(code, msg)))
+        self.answer(w.call, r);
+        true
     }
 }
 
