@@ -817,6 +817,14 @@ mod tests {
             for r in g[..3].iter().flatten() {
                 assert_ne!(r.encoding, BodyEncoding::Empty, "{p:?}");
             }
+            // The `|`-separated rows are read by position: a missing or
+            // extra `|` would shift every later endpoint or host.
+            let pr = p.profile();
+            let bars = |s: &str| s.bytes().filter(|&b| b == b'|').count();
+            assert!(pr.paths.is_empty() || bars(pr.paths) == 6, "{p:?} paths");
+            for h in [pr.auth_hosts, pr.api_hosts] {
+                assert!(h.is_empty() || bars(h) == 2, "{p:?} hosts {h}");
+            }
         }
         assert_eq!(Provider::from_name("nope"), None);
     }
