@@ -164,7 +164,7 @@ pub(crate) fn put(o: Obj) -> String {
 
 /// The slab index of handle `h` (`usize::MAX`, no slot, for none or a
 /// negative number; `ops::idx` reads the driver's indexes the same way).
-fn slot(h: Option<f64>) -> usize {
+pub(crate) fn slot(h: Option<f64>) -> usize {
     h.filter(|h| *h >= 0.0).map_or(usize::MAX, |h| h as usize)
 }
 

@@ -405,12 +405,7 @@ mod c {
 /// Option `i` given as the index of its value in the driver's list of
 /// names, or a count (`usize::MAX` for none or negative): look it up with `get`.
 fn idx(a: &Args, i: usize) -> usize {
-    let n = a.f(i, -1.0);
-    if n >= 0.0 {
-        n as usize
-    } else {
-        usize::MAX
-    }
+    super::slot(Some(a.f(i, -1.0)))
 }
 
 /// `"basic" | "post" | "none"`.

@@ -21,13 +21,10 @@ use crate::session::{
 };
 use crate::Secret;
 
-/// 2^53 − 1: the largest time the driver can hold exactly.
-const MAX_SAFE: u64 = (1 << 53) - 1;
-
 /// A time in ms from the driver: fractions dropped, clamped to
-/// `0..=MAX_SAFE` (`as` saturates; NaN and none are 0).
+/// `0..=MAX_SAFE_INTEGER` (`as` saturates; NaN and none are 0).
 fn ms(v: Option<f64>) -> u64 {
-    v.map_or(0, |n| (n as u64).min(MAX_SAFE))
+    v.map_or(0, |n| (n as u64).min(crate::session::MAX_SAFE_INTEGER))
 }
 
 /// A token set from `[accessToken, refreshToken?, expiresAt?, payloadJson]`
@@ -209,7 +206,7 @@ fn step(s: &mut Session<String>, a: &Args, input: u8, now: u64) -> Result<String
             let mut r = String::from("[");
             write_str(t.expose(), &mut r);
             r.push(',');
-            put_int(&mut r, Some(until.min(MAX_SAFE)));
+            put_int(&mut r, Some(until.min(crate::session::MAX_SAFE_INTEGER)));
             r.push(']');
             return Ok(r);
         }
