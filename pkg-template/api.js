@@ -4,7 +4,64 @@
 // throwing getter gives a coded error; promises, timers and `fetch` here;
 // building requests, reading answers, URL and origin checks, time-limit
 // validation and the token session's state machine in Rust. Docs: index.d.ts.
-import { call, failed as callFailed } from "./expense_auth.js";
+//
+// The wasm's loader is here too (one module instead of two: 195 B gzipped
+// less than a separate loader file, and one request fewer before the wasm
+// loads; bench/size-breakdown.md s. 9.1). The entries (index.js, node.js,
+// workerd.js) call the default export `load` once; it is not part of the API
+// (`export *` does not re-export a default).
+//
+// The module exports `buf(len) -> ptr`, `call(op, la, lb, lr, lx) -> len`
+// (bitwise negated for an error) and `out() -> ptr`; the strings cross as
+// UTF-8 in its memory. Hand-written instead of wasm-bindgen's generated glue
+// (1.5 KB gzipped less, see src/wasm/mod.rs).
+let w;
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+// wasm-bindgen (which cleans the module at build time) leaves one import:
+// the externref table's set-up, unused here since nothing crosses as a JS
+// value (its `__wbindgen_start` export is that import itself: not called).
+const imports = { "./expense_auth_bg.js": { __wbindgen_init_externref_table() {} } };
+const ready = (i) => (w = (i.instance ?? i).exports);
+
+// Instantiates the wasm once and returns its exports. `sync`: `s` is a
+// WebAssembly.Module or the wasm's bytes, instantiated at once. Otherwise
+// (a promise) `s` may also be a URL (string, URL or Request) or a Response.
+export default function load(s, sync) {
+  if (w) return w;
+  if (sync) return ready(new WebAssembly.Instance(s instanceof WebAssembly.Module ? s : new WebAssembly.Module(s), imports));
+  return (async () => {
+    if (typeof s === "string" || s instanceof URL || (typeof Request === "function" && s instanceof Request)) s = fetch(s);
+    s = await s;
+    if (typeof Response === "function" && s instanceof Response) {
+      if (!s.ok) throw new Error(`failed to fetch the wasm: HTTP ${s.status}`);
+      if (typeof WebAssembly.instantiateStreaming === "function" && s.headers.get("content-type") === "application/wasm")
+        return ready(await WebAssembly.instantiateStreaming(s, imports));
+      s = await s.arrayBuffer();
+    }
+    return ready(await WebAssembly.instantiate(s, imports));
+  })();
+}
+
+// Whether the last call failed (its answer is then the error).
+let callFailed;
+// Runs operation `op` on strings `a`, `b` and `rest` (and the random bytes
+// `x`, written after them); returns the answer.
+function call(op, a, b, rest, x) {
+  const k = x ? x.length : 0;
+  const n = (a.length + b.length + rest.length) * 3 + k;
+  // buf() first: it may grow the memory, which replaces memory.buffer.
+  const p = w.buf(n);
+  const m = new Uint8Array(w.memory.buffer, p, n);
+  const la = enc.encodeInto(a, m).written;
+  const lb = enc.encodeInto(b, m.subarray(la)).written;
+  const lr = enc.encodeInto(rest, m.subarray(la + lb)).written;
+  if (k) m.set(x, la + lb + lr);
+  const len = w.call(op, la, lb, lr, k);
+  callFailed = len < 0;
+  const q = w.out();
+  return dec.decode(new Uint8Array(w.memory.buffer, q, callFailed ? ~len : len));
+}
 
 export class ExpenseAuthError extends Error {
   // `f`: the core's error object, { code, message, status?, error?,

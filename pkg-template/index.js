@@ -1,6 +1,6 @@
 // Entry for browsers (an ES module with no bundler) and bundlers such as Vite:
 // fetches and instantiates the wasm next to this file, with top-level await,
 // so every export is ready once the import resolves.
-import init from "./expense_auth.js";
-await init({ module_or_path: new URL("./expense_auth_bg.wasm", import.meta.url) });
+import load from "./api.js";
+await load(new URL("./expense_auth_bg.wasm", import.meta.url));
 export * from "./api.js";

@@ -1,5 +1,5 @@
 // Entry for Node 20+: reads and instantiates the wasm synchronously at import.
 import { readFileSync } from "node:fs";
-import { initSync } from "./expense_auth.js";
-initSync({ module: readFileSync(new URL("./expense_auth_bg.wasm", import.meta.url)) });
+import load from "./api.js";
+load(readFileSync(new URL("./expense_auth_bg.wasm", import.meta.url)), true);
 export * from "./api.js";

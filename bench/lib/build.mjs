@@ -75,7 +75,7 @@ export async function buildAll({ root, pkgDir, outDir }) {
  * Does a bundler keep the browser entry's wasm initialisation? Bundles
  * `import { createPkce } from "expense-auth"` from a node_modules copy of the
  * snapshot WITH pkg/package.json (the snapshot itself has none), and looks
- * for index.js's `await init(...)` in the output. `"sideEffects": false`
+ * for index.js's `await load(...)` in the output. `"sideEffects": false`
  * lets bundlers drop it, leaving every export calling an uninitialised wasm.
  */
 export async function bundlerCheck({ pkgDir, packageJson, outDir }) {
@@ -84,15 +84,15 @@ export async function bundlerCheck({ pkgDir, packageJson, outDir }) {
   rmSync(dir, { recursive: true, force: true });
   const mod = join(dir, "node_modules", "expense-auth");
   mkdirSync(mod, { recursive: true });
-  for (const f of ["index.js", "expense_auth.js", "api.js", "expense_auth_bg.wasm"]) copyFileSync(join(pkgDir, f), join(mod, f));
+  for (const f of ["index.js", "api.js", "expense_auth_bg.wasm"]) copyFileSync(join(pkgDir, f), join(mod, f));
   copyFileSync(packageJson, join(mod, "package.json"));
   const outfile = join(dir, "out.js");
   await bundle(dir, `import { createPkce } from "expense-auth"; export { createPkce };`, outfile, false);
-  const kept = /module_or_path:\s*new URL/.test(readFileSync(outfile, "utf8"));
+  const kept = /new URL\("\.\/expense_auth_bg\.wasm"/.test(readFileSync(outfile, "utf8"));
   const sideEffects = JSON.parse(readFileSync(packageJson, "utf8")).sideEffects;
   return {
     sideEffects,
-    result: kept ? "ok: index.js's `await init(...)` is kept" : "BROKEN: esbuild dropped index.js's `await init(...)`; every export then calls an uninitialised wasm (TypeError)",
+    result: kept ? "ok: index.js's `await load(...)` is kept" : "BROKEN: esbuild dropped index.js's `await load(...)`; every export then calls an uninitialised wasm (TypeError)",
     kept,
   };
 }

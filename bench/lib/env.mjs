@@ -12,7 +12,7 @@ export const BUILD = join(BENCH, ".build");
 export const SNAPSHOT = join(BUILD, "pkg");
 export const PEERS_DIR = join(BUILD, "peers");
 
-export const PKG_FILES = ["expense_auth_bg.wasm", "expense_auth.js", "api.js", "node.js", "index.js", "workerd.js"];
+export const PKG_FILES = ["expense_auth_bg.wasm", "api.js", "node.js", "index.js", "workerd.js"];
 export const PEER_PACKAGES = ["oauth4webapi", "arctic", "oidc-client-ts", "jose", "jwt-decode", "pkce-challenge"];
 export const TOOL_PACKAGES = ["esbuild", "playwright-core", "miniflare", "workerd"];
 

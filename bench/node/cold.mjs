@@ -24,14 +24,13 @@ let out;
 if (subject === "expense-auth:phases") {
   const { readFileSync } = await import("node:fs");
   const t0 = performance.now();
-  const glue = await import(`${pkg}/expense_auth.js`);
   const api = await import(`${pkg}/api.js`);
   const t1 = performance.now();
   const bytes = readFileSync(`${pkg}/expense_auth_bg.wasm`);
   const t2 = performance.now();
   const module = new WebAssembly.Module(bytes);
   const t3 = performance.now();
-  glue.initSync({ module });
+  api.default(module, true);
   const t4 = performance.now();
   // Node loads its webcrypto lazily, at the first getRandomValues: done here
   // on its own so that the first createPkce() below shows the wasm's share.

@@ -14,10 +14,9 @@ import * as fx from "../lib/fixtures.mjs";
 const pkg = process.env.BENCH_PKG;
 const OPS = Number(process.env.BENCH_MEMORY_OPS || 1e6);
 const WARM = Math.min(20_000, OPS);
-const glue = await import(pathToFileURL(join(pkg, "expense_auth.js")).href);
-const w = glue.initSync({ module: readFileSync(join(pkg, "expense_auth_bg.wasm")) });
-// The API is the JS driver's (api.js), over the glue's one export.
+// The API is the JS driver's (api.js); its default export loads the wasm.
 const api = await import(pathToFileURL(join(pkg, "api.js")).href);
+const w = api.default(readFileSync(join(pkg, "expense_auth_bg.wasm")), true);
 
 const caught = (f) => () => {
   try {

@@ -3,8 +3,9 @@
 // after a warm-up, for each case id given on the command line (ids from
 // bench/lib/cases.mjs). Self time is bucketed by what runs: the Rust code
 // (wasm functions; the build has no name section, so they are
-// wasm-function[N]), the wasm-bindgen JS glue, string copies across the
-// boundary (TextEncoder/TextDecoder), the JS engine's JSON.parse, the
+// wasm-function[N]), the JS driver and loader (api.js; expense_auth.js in
+// packages before they were merged), string copies across the boundary
+// (TextEncoder/TextDecoder), the JS engine's JSON.parse, the
 // CSPRNG (crypto.getRandomValues), the garbage collector, the rest.
 // Prints JSON on stdout.
 import { Session } from "node:inspector/promises";
@@ -27,11 +28,12 @@ function bucket(chain) {
   // everything below it is the CSPRNG.
   if (chain.some((c) => /^(getRandomValues|randomFillSync)$/.test(c.functionName) || c.url.includes("internal/crypto/random"))) return "CSPRNG";
   if (f.startsWith("wasm-function[") || url.startsWith("wasm://")) return "Rust (wasm)";
-  const inGlue = chain.some((c) => c.url.endsWith("expense_auth.js"));
+  const ours = (u) => u.endsWith("expense_auth.js") || u.endsWith("api.js");
+  const inGlue = chain.some((c) => ours(c.url));
   if (inGlue && /^(passStringToWasm0|__wbg___wbindgen_string_get_.*|encode|encodeInto|encodeUtf8String)$/.test(f)) return "string copy in";
   if (inGlue && /^(getStringFromWasm0|getArrayU8FromWasm0|decode|decodeUTF8)$/.test(f)) return "string copy out";
   if (f === "(garbage collector)") return "GC";
-  if (url.endsWith("expense_auth.js")) return "glue & imports";
+  if (ours(url)) return "glue & imports";
   if (url.includes("/bench/")) return "loop";
   return "other";
 }

@@ -31,11 +31,11 @@ const PUBLISHED = {
 
 export async function run({ pkgDir, bundles }) {
   const files = {};
-  for (const f of ["expense_auth_bg.wasm", "expense_auth.js", "api.js", "node.js", "index.js", "workerd.js"]) files[f] = measure(join(pkgDir, f));
-  // The module: the wasm, its loader (expense_auth.js) and the JS driver (api.js).
-  const core = add(files["expense_auth_bg.wasm"], files["expense_auth.js"], files["api.js"]);
+  for (const f of ["expense_auth_bg.wasm", "api.js", "node.js", "index.js", "workerd.js"]) files[f] = measure(join(pkgDir, f));
+  // The module: the wasm and the JS driver with its loader (api.js).
+  const core = add(files["expense_auth_bg.wasm"], files["api.js"]);
   const entries = {};
-  for (const e of ["node.js", "index.js", "workerd.js"]) entries[e] = add(files[e], files["expense_auth.js"], files["api.js"], files["expense_auth_bg.wasm"]);
+  for (const e of ["node.js", "index.js", "workerd.js"]) entries[e] = add(files[e], files["api.js"], files["expense_auth_bg.wasm"]);
 
   const published = {};
   for (const [p, f] of Object.entries(PUBLISHED)) published[p] = { file: f, ...measure(join(ROOT, "node_modules", p, f)) };

@@ -50,7 +50,7 @@ export default {
       { type: "ESModule", path: join(root, "fixtures.mjs") },
     ];
     if (id === "expense-auth") {
-      for (const f of ["workerd.js", "expense_auth.js", "api.js"]) modules.push({ type: "ESModule", path: join(root, "pkg", f) });
+      for (const f of ["workerd.js", "api.js"]) modules.push({ type: "ESModule", path: join(root, "pkg", f) });
       modules.push({ type: "CompiledWasm", path: join(root, "pkg", "expense_auth_bg.wasm") });
     } else if (src) {
       modules.push({ type: "ESModule", path: join(root, src) });

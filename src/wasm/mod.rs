@@ -25,9 +25,8 @@
 //! ~1.8 KB of wasm, gzipped 2.1 KB together): the driver writes the three
 //! strings as UTF-8 into [`buf`], [`call`] replaces them with the answer and
 //! returns its length (negated for an error), and the driver reads it at
-//! [`out`]. The loader
-//! (`pkg-template/expense_auth.js`, 40 lines) instantiates the module with no
-//! imports. This needs `#[no_mangle]` (an export's name is its ABI), the one
+//! [`out`]. The loader (at the top of `pkg-template/api.js`, 30 lines)
+//! instantiates the module with one empty import. This needs `#[no_mangle]` (an export's name is its ABI), the one
 //! `unsafe`-lint exception in the crate; no memory is touched through a raw
 //! pointer here.
 

@@ -1,9 +1,8 @@
 // A module service worker that uses the package and runs worker-checks.mjs
 // when the page asks (a MessagePort in the message). Service workers refuse
 // top-level await, so it cannot import the browser entry (/pkg/index.js):
-// it imports the entry's two modules and instantiates the wasm itself.
-import init from "/pkg/expense_auth.js";
-import * as lib from "/pkg/api.js";
+// it imports the driver and instantiates the wasm itself.
+import load, * as lib from "/pkg/api.js";
 import { workerChecks } from "./worker-checks.mjs";
 
 self.addEventListener("install", () => self.skipWaiting());
@@ -14,7 +13,7 @@ self.addEventListener("message", (event) => {
   event.waitUntil(
     (async () => {
       try {
-        await init({ module_or_path: new URL("/pkg/expense_auth_bg.wasm", self.location.href) });
+        await load(new URL("/pkg/expense_auth_bg.wasm", self.location.href));
         port.postMessage(await workerChecks(lib, sandbox, kind));
       } catch (e) {
         port.postMessage({ fatal: `${kind}: ${String(e?.stack ?? e)}` });
