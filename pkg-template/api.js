@@ -20,7 +20,7 @@ export class ExpenseAuthError extends Error {
 }
 export const isExpenseAuthError = (e) => e instanceof ExpenseAuthError;
 
-const fail = (code, message, cause, fields) => new ExpenseAuthError({ code, message, ...fields }, cause);
+const fail = (code, message, cause, status) => new ExpenseAuthError({ code, message, status }, cause);
 const bad = (message, cause) => fail("INVALID_ARGUMENT", message, cause);
 const NOT_SENT = Symbol();
 const ISSUED = new WeakMap();
@@ -60,12 +60,13 @@ function opts(o, optional) {
   if (!isObj(o)) throw bad("options must be an object");
   return o;
 }
-// Option `k` of `o` (absent or null: undefined, which crosses to the core as
-// null), of type `t` when one is given (numbers cross as num() has them).
+// Option `k` of `o` (absent: undefined or null, both cross to the core as
+// null and are read as "not given" here), of type `t` when one is given
+// (numbers cross as num() has them).
 function read(o, k, t, what = "options") {
   const name = `${what}.${k}`;
-  const v = attempt(() => o[k] ?? undefined, name);
-  return v === undefined || !t ? v : num(is(v, t, name));
+  const v = attempt(() => o[k], name);
+  return v == null || !t ? v : num(is(v, t, name));
 }
 const str = (o, k, what) => read(o, k, "string", what);
 const numOpt = (o, k) => read(o, k, "number");
@@ -74,7 +75,7 @@ const fnOpt = (o, k) => read(o, k, "function");
 // [length, ...strings] ([-1]: not given): lists cross as arguments of their
 // own, after the others.
 function list(o, k, v = read(o, k)) {
-  if (v === undefined) return [-1];
+  if (v == null) return [-1];
   if (typeof v === "string") v = v.split(" ").filter((x) => x);
   const a = attempt(() => Array.isArray(v) && Array.from(v), `options.${k}`);
   if (a && a.every((x) => typeof x === "string")) return [a.length, ...a];
@@ -83,7 +84,7 @@ function list(o, k, v = read(o, k)) {
 // An object of strings, flattened to [key, value, ...].
 function pairs(o, k) {
   const v = read(o, k);
-  if (v === undefined) return [];
+  if (v == null) return [];
   const e = isObj(v) && attempt(() => Object.entries(v), `options.${k}`);
   if (e && e.every(([, x]) => typeof x === "string")) return e.flat();
   throw bad(`options.${k} must be an object of strings`);
@@ -91,7 +92,7 @@ function pairs(o, k) {
 // One of `names` (space-separated; or absent): its index.
 function oneOf(o, k, names) {
   const v = str(o, k);
-  if (v === undefined) return v;
+  if (v == null) return v;
   names = names.split(" ");
   const i = names.indexOf(v);
   if (i < 0) throw bad(`options.${k} must be "${names.join('" or "')}"`);
@@ -100,7 +101,7 @@ function oneOf(o, k, names) {
 const AUTH = "basic post none";
 function signalOf(options) {
   const s = read(opts(options, true), "signal");
-  if (s !== undefined && !attempt(() => typeof s === "object" && typeof s?.addEventListener === "function", "options.signal"))
+  if (s != null && !attempt(() => typeof s === "object" && typeof s?.addEventListener === "function", "options.signal"))
     throw bad("options.signal must be an AbortSignal");
   return s;
 }
@@ -169,7 +170,7 @@ async function send(f, t, signal, url, init, cap) {
     }
     try {
       if (typeof res.status !== "number" || typeof res.headers.get !== "function") throw undefined;
-      if (cap === undefined) return res;
+      if (cap == null) return res;
       status = res.type === "opaqueredirect" ? 0 : res.status;
       type = res.headers.get("content-type");
       length = Number(res.headers.get("content-length"));
@@ -203,13 +204,13 @@ async function send(f, t, signal, url, init, cap) {
         } catch {
           // Not a stream: nothing to stop.
         }
-      throw fail("RESPONSE_TOO_LARGE", "response body over 256 KiB", undefined, { status });
+      throw fail("RESPONSE_TOO_LARGE", "response body over 256 KiB", undefined, status);
     }
     return { status, type, body };
   } finally {
     clearTimeout(timer);
     // session.fetch's Response keeps the caller's signal: it aborts the body.
-    if (cap !== undefined) signal?.removeEventListener("abort", onAbort);
+    if (cap != null) signal?.removeEventListener("abort", onAbort);
   }
 }
 
@@ -449,16 +450,16 @@ function tokenArgs(ts, what) {
 function tokenObject(t) {
   if (!t) return;
   const o = { ...JSON.parse(t[0]), accessToken: t[1], refreshToken: t[2], expiresAt: t[3] };
-  if (t[2] == null) delete o.refreshToken;
-  if (t[3] == null) delete o.expiresAt;
+  t[2] ?? delete o.refreshToken;
+  t[3] ?? delete o.expiresAt;
   return o;
 }
 function nonNegative(v, k) {
-  if (v !== undefined && !(v >= 0)) throw bad(`options.${k} must be a non-negative number`);
+  if (v != null && !(v >= 0)) throw bad(`options.${k} must be a non-negative number`);
 }
 const errorArgs = (e) =>
   isExpenseAuthError(e)
-    ? "code message status error errorDescription errorUri".split(" ").map((k) => e[k])
+    ? [e.code, e.message, e.status, e.error, e.errorDescription, e.errorUri]
     : ["NETWORK_ERROR", "the refresh failed"];
 
 export class TokenSession {
@@ -509,7 +510,7 @@ export class TokenSession {
     // (An infinite skewMs crosses as the string "Infinity", which is >= 0: the core judges it.)
     nonNegative(skew, "skewMs");
     nonNegative(storeTimeout, "storeTimeoutMs");
-    const t = tokens === undefined ? null : tokenArgs(tokens, "options.tokens");
+    const t = tokens == null ? null : tokenArgs(tokens, "options.tokens");
     if (t) core(19, [null, 1, 0, t]);
     // The machine is made at the first use, with the clock read then: the
     // constructor does not call the app's now().
@@ -518,9 +519,9 @@ export class TokenSession {
   }
 
   #handle() {
-    if (this.#h === undefined) {
+    if (this.#h == null) {
       const t = this.#clock();
-      if (this.#h === undefined) {
+      if (this.#h == null) {
         this.#h = core(19, [null, 0, t, ...this.#init]);
         freed?.register(this, this.#h);
       }
@@ -551,7 +552,7 @@ export class TokenSession {
     this.#usable = null;
     this.#reconnect = re === 1;
     clearTimeout(this.#timer);
-    if (t != null) this.#timer = setTimeout(() => this.#input(8), Math.min(Math.max(0, t - this.#clock()), 2147483647));
+    if (t != null) this.#timer = setTimeout(() => this.#input(8), Math.min(Math.max(0, t - this.#clock()), 2 ** 31 - 1));
     for (const a of acts) this.#act(a);
   }
 
@@ -639,13 +640,11 @@ export class TokenSession {
       this.#checked.add(url);
     }
     const i = bearerInit(init);
-    const used = await this.getAccessToken();
-    const r = await sendBearer(this.#f, this.#t, url, i, used, this);
-    if (r.status !== 401) return r;
-    const next = await this.#call(2, used);
-    const r2 = await sendBearer(this.#f, this.#t, url, i, next, this);
-    if (r2.status === 401)
-      throw fail("UNAUTHORIZED", "the API answered 401 to a refreshed token", undefined, { status: 401 });
-    return r2;
+    // A 401 refreshes the token once and sends again.
+    for (let used = await this.getAccessToken(), n = 0; ; used = await this.#call(2, used)) {
+      const r = await sendBearer(this.#f, this.#t, url, i, used, this);
+      if (r.status !== 401) return r;
+      if (n++) throw fail("UNAUTHORIZED", "the API answered 401 to a refreshed token", undefined, 401);
+    }
   }
 }
