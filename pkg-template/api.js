@@ -99,12 +99,6 @@ function oneOf(o, k, names) {
   return i;
 }
 const AUTH = "basic post none";
-function signalOf(options) {
-  const s = read(opts(options, true), "signal");
-  if (s != null && !attempt(() => typeof s === "object" && typeof s?.addEventListener === "function", "options.signal"))
-    throw bad("options.signal must be an AbortSignal");
-  return s;
-}
 const now = () => Date.now();
 // Where a client secret would be shipped to a browser: a page (`window` and
 // `document`), or a dedicated, shared or service worker (`self` a
@@ -142,8 +136,11 @@ const same = (p) => p;
 // the global fetch, which honours it (its body stream too).
 async function send(f, t, signal, url, init, cap) {
   if (signal?.aborted) throw failed("ABORTED");
-  // `until` wraps each wait (the race, or nothing); `abort(why)` ends the request.
-  let why = "", until = same, abort, onAbort, timer, res, status, type, length, body = "";
+  // `until` wraps each wait (the race, or nothing); `abort(why)` ends the
+  // request: "TIMEOUT", "" (no reason: the body is over its cap) or, as the
+  // signal's listener, "ABORTED" (any other truthy `why`, such as the abort
+  // Event it is called with, means the same).
+  let why = "", until = same, abort, timer, res, status, type, length, body = "";
   if (t != null || signal) {
     const ac = new AbortController();
     let stop;
@@ -152,13 +149,12 @@ async function send(f, t, signal, url, init, cap) {
       stopped.catch(same);
       until = (p) => Promise.race([p, stopped]);
     }
-    abort = (w) => {
+    abort = (w = "ABORTED") => {
       why ||= w;
       ac.abort();
       stop?.();
     };
-    onAbort = () => abort("ABORTED");
-    signal?.addEventListener("abort", onAbort);
+    signal?.addEventListener("abort", abort);
     if (t != null) timer = setTimeout(abort, t, "TIMEOUT");
     init = { ...init, signal: ac.signal };
   }
@@ -210,7 +206,7 @@ async function send(f, t, signal, url, init, cap) {
   } finally {
     clearTimeout(timer);
     // session.fetch's Response keeps the caller's signal: it aborts the body.
-    if (cap != null) signal?.removeEventListener("abort", onAbort);
+    if (cap != null) signal?.removeEventListener("abort", abort);
   }
 }
 
@@ -253,14 +249,6 @@ function sendBearer(f, t, url, init, token, by) {
     throw bad("the token cannot be sent in a header", e);
   }
   return send(f, t, init.signal, url, init);
-}
-// The URL as given (the core checks it as written, not as a WHATWG parser
-// would repair it).
-function hrefOf(input) {
-  if (typeof input === "string") return input;
-  const h = attempt(() => input instanceof URL && input.href, "input");
-  if (h) return h;
-  throw bad("input must be a string or URL");
 }
 
 // ------------------------------------------------------------ functions
@@ -347,20 +335,22 @@ class Client {
     return grant(this, 1, () => [typeof refreshToken === "string" ? refreshToken : ""], options);
   }
   clientCredentials(options) {
-    return grant(this, 2, () => ["", "", list(opts(options, true), "scopes")], options);
+    return grant(this, 2, () => ["", "", ...list(opts(options, true), "scopes")], options);
   }
 }
 
 // Sends one token-endpoint request and reads the answer. Grants: 0 code,
 // 1 refresh, 2 client credentials, 3 API key, 4 Findity's authorization grant;
-// `xy()` gives the grant's strings [x, y, scopes?].
+// `xy()` gives the grant's strings [x, y, ...scopes].
 async function grant(self, kind, xy, options) {
   const { h: c, f, timeout: t } = P.get(self);
   let req, signal;
   try {
-    signal = signalOf(options);
-    const [x = "", y, sc] = xy();
-    req = core(12, [c, kind, ...(sc || [])], x, y ?? "");
+    signal = read(opts(options, true), "signal");
+    if (signal != null && !attempt(() => typeof signal === "object" && typeof signal?.addEventListener === "function", "options.signal"))
+      throw bad("options.signal must be an AbortSignal");
+    const [x, y, ...sc] = xy();
+    req = core(12, [c, kind, ...sc], x, y ?? "");
   } catch (e) {
     e[NOT_SENT] = true;
     throw e;
@@ -457,10 +447,6 @@ function tokenObject(t) {
 function nonNegative(v, k) {
   if (v != null && !(v >= 0)) throw bad(`options.${k} must be a non-negative number`);
 }
-const errorArgs = (e) =>
-  isExpenseAuthError(e)
-    ? [e.code, e.message, e.status, e.error, e.errorDescription, e.errorUri]
-    : ["NETWORK_ERROR", "the refresh failed"];
 
 export class TokenSession {
   #h;
@@ -481,7 +467,8 @@ export class TokenSession {
   #next = 1;
   #timer;
   #inNow;
-  #reconnect = false;
+  // The last input's "reconnect required" flag (1: yes).
+  #reconnect;
 
   constructor(options) {
     const o = opts(options);
@@ -493,15 +480,14 @@ export class TokenSession {
     if (!isObj(client) && !renew) throw bad("options.client (or options.renew) is required");
     this.#client = client;
     this.#renew = renew;
-    const allowed = attempt(() => o.allowedOrigins, "options.allowedOrigins");
-    if (allowed !== undefined) {
-      if (!attempt(() => Array.isArray(allowed), "options.allowedOrigins"))
-        throw bad("options.allowedOrigins must be an array of strings");
-      this.#allowed = [1, ...core(18, list(o, "allowedOrigins", allowed))];
-    } else {
+    // The origins given, or else the client's API origin, or none (any).
+    let allowed = attempt(() => o.allowedOrigins, "options.allowedOrigins");
+    if (allowed === undefined) {
       const api = client && P.get(client)?.apiBaseUrl;
-      this.#allowed = api ? [1, ...core(18, [1, api])] : [0];
-    }
+      allowed = api && [api];
+    } else if (!attempt(() => Array.isArray(allowed), "options.allowedOrigins"))
+      throw bad("options.allowedOrigins must be an array of strings");
+    this.#allowed = allowed ? [1, ...core(18, list(o, "allowedOrigins", allowed))] : [0];
     this.#t = core(14, [numOpt(o, "timeoutMs")]);
     const skew = numOpt(o, "skewMs");
     const storeTimeout = numOpt(o, "storeTimeoutMs");
@@ -550,7 +536,7 @@ export class TokenSession {
     this.#usable = null;
     const [re, t, ...acts] = core(19, [h, kind, this.#clock(), ...args]);
     this.#usable = null;
-    this.#reconnect = re === 1;
+    this.#reconnect = re;
     clearTimeout(this.#timer);
     if (t != null) this.#timer = setTimeout(() => this.#input(8), Math.min(Math.max(0, t - this.#clock()), 2 ** 31 - 1));
     for (const a of acts) this.#act(a);
@@ -584,7 +570,9 @@ export class TokenSession {
       } catch (e) {
         this.#lastError = e;
         // The payload of an issued refresh token defaults to "{}" in the core.
-        out = [false, errorArgs(e), !e?.[NOT_SENT], ISSUED.get(e)];
+        out = [false, e instanceof ExpenseAuthError
+            ? [e.code, e.message, e.status, e.error, e.errorDescription, e.errorUri]
+            : ["NETWORK_ERROR", "the refresh failed"], !e?.[NOT_SENT], ISSUED.get(e)];
       }
       this.#input(6, id, ...out);
     });
@@ -628,11 +616,15 @@ export class TokenSession {
     return tokenObject(core(19, [this.#handle(), 3, 0]));
   }
   get reconnectRequired() {
-    return this.#reconnect;
+    return this.#reconnect === 1;
   }
 
   async fetch(input, init) {
-    const url = hrefOf(input);
+    // The URL as given (the core checks it as written, not as a WHATWG parser
+    // would repair it).
+    let url = input;
+    if (typeof url !== "string" && !(url = attempt(() => input instanceof URL && input.href, "input")))
+      throw bad("input must be a string or URL");
     // The core's check is a pure function of the URL: remembered per URL.
     if (!this.#checked.has(url)) {
       core(17, this.#allowed, url);
