@@ -30,74 +30,74 @@ const num = (v) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v
 
 // One call into the core: `a` and `b` cross as plain strings (the hot
 // paths' token, URL or body), `rest` as a JSON array.
-function core(op, rest, a = "", b = "", x) {
+const core = (op, rest, a = "", b = "", x) => {
   const v = JSON.parse(call(op, a, b, rest ? attempt(() => JSON.stringify(rest), "an argument") : "", x));
   if (callFailed) throw new ExpenseAuthError(v);
   return v;
-}
+};
 // `f()`; what it throws (a throwing getter, a revoked Proxy) becomes a coded
 // error naming `what`.
-function attempt(f, what) {
+const attempt = (f, what) => {
   try {
     return f();
   } catch (e) {
     throw bad(what + " could not be read", e);
   }
-}
+};
 // `v` if it is of type `t`, else INVALID_ARGUMENT naming it.
-function is(v, t, name) {
+const is = (v, t, name) => {
   if (typeof v !== t) throw bad(`${name} must be a ${t}`);
   return v;
-}
+};
 // A string argument; `optS`: or null / undefined.
 const S = (v, name) => is(v, "string", name);
 const optS = (v, name) => (v == null ? v : S(v, name));
 
 // ------------------------------------------------------------ option reading
 const isObj = (o) => typeof o === "object" && o !== null && !attempt(() => Array.isArray(o), "options");
-function opts(o, optional) {
+const opts = (o, optional) => {
   if (o == null && optional) return {};
   if (!isObj(o)) throw bad("options must be an object");
   return o;
-}
+};
 // Option `k` of `o` (absent: undefined or null, both cross to the core as
 // null and are read as "not given" here), of type `t` when one is given
 // (numbers cross as num() has them).
-function read(o, k, t, what = "options") {
+const read = (o, k, t, what = "options") => {
   const name = `${what}.${k}`;
   const v = attempt(() => o[k], name);
   return v == null || !t ? v : num(is(v, t, name));
-}
+};
 const str = (o, k, what) => read(o, k, "string", what);
 const numOpt = (o, k) => read(o, k, "number");
 const fnOpt = (o, k) => read(o, k, "function");
 // A string (split at spaces), or an array of strings (copied), as
 // [length, ...strings] ([-1]: not given): lists cross as arguments of their
 // own, after the others.
-function list(o, k, v = read(o, k)) {
+const list = (o, k, v = read(o, k)) => {
   if (v == null) return [-1];
   if (typeof v === "string") v = v.split(" ").filter((x) => x);
   const a = attempt(() => Array.isArray(v) && Array.from(v), `options.${k}`);
   if (a && a.every((x) => typeof x === "string")) return [a.length, ...a];
   throw bad(`options.${k} must be a string or an array of strings`);
-}
+};
 // An object of strings, flattened to [key, value, ...].
-function pairs(o, k) {
+const pairs = (o, k) => {
   const v = read(o, k);
   if (v == null) return [];
   const e = isObj(v) && attempt(() => Object.entries(v), `options.${k}`);
   if (e && e.every(([, x]) => typeof x === "string")) return e.flat();
   throw bad(`options.${k} must be an object of strings`);
-}
+};
 // One of `names` (space-separated; or absent): its index.
-function oneOf(o, k, names) {
+const oneOf = (o, k, names) => {
   const v = str(o, k);
   if (v == null) return v;
   names = names.split(" ");
   const i = names.indexOf(v);
   if (i < 0) throw bad(`options.${k} must be "${names.join('" or "')}"`);
   return i;
-}
+};
 const AUTH = "basic post none";
 const now = () => Date.now();
 // Where a client secret would be shipped to a browser: a page (`window` and
@@ -134,7 +134,7 @@ const same = (p) => p;
 // AbortController for the fetch's signal, and a race only for a `fetch`
 // option, which may ignore its signal (a hung one must still end), not for
 // the global fetch, which honours it (its body stream too).
-async function send(f, t, signal, url, init, cap) {
+const send = async (f, t, signal, url, init, cap) => {
   if (signal?.aborted) throw failed("ABORTED");
   // `until` wraps each wait (the race, or nothing); `abort(why)` ends the
   // request: "TIMEOUT", "" (no reason: the body is over its cap) or, as the
@@ -208,7 +208,7 @@ async function send(f, t, signal, url, init, cap) {
     // session.fetch's Response keeps the caller's signal: it aborts the body.
     if (cap != null) signal?.removeEventListener("abort", abort);
   }
-}
+};
 
 // `fetch(url, init)` with the bearer token, through the one transport.
 // `init` is copied (the caller's object is not changed). Its headers become
@@ -216,7 +216,7 @@ async function send(f, t, signal, url, init, cap) {
 // them); otherwise they are a plain object with the one header, as a raw
 // fetch call would pass (a Headers object costs 0.5–1 µs per request in Node
 // and Chromium: bench/results.md s. 6).
-function bearerInit(init) {
+const bearerInit = (init) => {
   if (init == null) return {};
   if (typeof init !== "object") throw bad("init must be an object");
   return attempt(() => {
@@ -224,7 +224,7 @@ function bearerInit(init) {
     if (i.headers !== undefined) i.headers = new Headers(i.headers);
     return i;
   }, "init");
-}
+};
 // `init` is bearerInit's own copy: its Headers are set in place, or its
 // plain headers replaced. A plain header is checked as a Headers object would
 // check it (that check scans the whole value: a 1 KB JWT costs about 6 µs in
@@ -234,7 +234,7 @@ function bearerInit(init) {
 // unless it is printable ASCII, which always makes a valid header value.
 const fits = new WeakMap();
 const PRINTABLE = /^[\x21-\x7e]*$/;
-function sendBearer(f, t, url, init, token, by) {
+const sendBearer = (f, t, url, init, token, by) => {
   const v = "Bearer " + token;
   try {
     if (init.headers instanceof Headers) init.headers.set("authorization", v);
@@ -249,27 +249,27 @@ function sendBearer(f, t, url, init, token, by) {
     throw bad("the token cannot be sent in a header", e);
   }
   return send(f, t, init.signal, url, init);
-}
+};
 
 // ------------------------------------------------------------ functions
 // `n` random bytes for the core (which imports no RNG).
-function rnd(n) {
+const rnd = (n) => {
   try {
     return crypto.getRandomValues(new Uint8Array(n));
   } catch (e) {
     throw fail("RANDOM_UNAVAILABLE", "crypto.getRandomValues is not available", e);
   }
-}
+};
 export const createPkce = (length) => core(0, [num(length)], "", "", rnd(96));
 export const pkceChallenge = (verifier) => core(1, 0, S(verifier, "verifier"));
 export const randomState = () => core(2, 0, "", "", rnd(32));
 export const statesEqual = (a, b) => core(3, 0, S(a, "a"), S(b, "b"));
 
-function authUrl(preset, options) {
+const authUrl = (preset, options) => {
   const o = opts(options);
   return core(4, [preset, str(o, "authorizationEndpoint"), str(o, "environment"), str(o, "baseUrl"), str(o, "clientId"),
     str(o, "redirectUri"), str(o, "state"), str(o, "codeChallenge"), ...list(o, "scopes"), ...pairs(o, "extraParams")]);
-}
+};
 export const buildAuthorizationUrl = (options) => authUrl(0, options);
 export const pleoAuthorizationUrl = (options) => authUrl(1, options);
 export const spendeskAuthorizationUrl = (options) => authUrl(2, options);
@@ -342,7 +342,7 @@ class Client {
 // Sends one token-endpoint request and reads the answer. Grants: 0 code,
 // 1 refresh, 2 client credentials, 3 API key, 4 Findity's authorization grant;
 // `xy()` gives the grant's strings [x, y, ...scopes].
-async function grant(self, kind, xy, options) {
+const grant = async (self, kind, xy, options) => {
   const { h: c, f, timeout: t } = P.get(self);
   let req, signal;
   try {
@@ -360,7 +360,7 @@ async function grant(self, kind, xy, options) {
   const ts = core(13, [res.status, res.type, c, kind, started], res.body);
   if (kind !== 4) ts.raw = JSON.parse(res.body);
   return ts;
-}
+};
 
 export class OAuth2Client extends Client {
   constructor(options) {
@@ -431,22 +431,22 @@ export class ProSpend {
 // it): refresh / renew / store are started in a microtask, callers settled,
 // one timer armed at the machine's next deadline.
 
-function tokenArgs(ts, what) {
+const tokenArgs = (ts, what) => {
   if (!isObj(ts)) throw bad(`${what} must be a token set`);
   return [str(ts, "accessToken", what), str(ts, "refreshToken", what), read(ts, "expiresAt", "number", what),
     attempt(() => JSON.stringify(ts), what)];
-}
+};
 // A token set object from the machine's [payload, accessToken, refreshToken?, expiresAt?].
-function tokenObject(t) {
+const tokenObject = (t) => {
   if (!t) return;
   const o = { ...JSON.parse(t[0]), accessToken: t[1], refreshToken: t[2], expiresAt: t[3] };
   t[2] ?? delete o.refreshToken;
   t[3] ?? delete o.expiresAt;
   return o;
-}
-function nonNegative(v, k) {
+};
+const nonNegative = (v, k) => {
   if (v != null && !(v >= 0)) throw bad(`options.${k} must be a non-negative number`);
-}
+};
 
 export class TokenSession {
   #h;
@@ -594,13 +594,10 @@ export class TokenSession {
   getAccessToken() {
     try {
       const now = this.#clock();
-      const u = this.#usable;
-      if (u && now <= u[1] && now >= u[2]) return Promise.resolve(u[0]);
-      const r = core(19, [this.#handle(), 2, now]);
-      if (r) {
-        this.#usable = [r[0], r[1], now];
-        return Promise.resolve(r[0]);
-      }
+      let u = this.#usable;
+      // [token, usable until, asked at]: kept until the next input.
+      if (!(u && now <= u[1] && now >= u[2])) u = (u = core(19, [this.#handle(), 2, now])) && (this.#usable = [u[0], u[1], now]);
+      if (u) return Promise.resolve(u[0]);
     } catch (e) {
       return Promise.reject(e);
     }
