@@ -104,11 +104,13 @@ const now = () => Date.now();
 // `document`), or a dedicated, shared or service worker (`self` a
 // WorkerGlobalScope with `importScripts`, which every browser worker has).
 // Not Node, Bun (no WorkerGlobalScope), Deno's workers (no importScripts) or
-// workerd (WorkerGlobalScope is defined, `self` is not one): servers.
+// workerd (WorkerGlobalScope is defined, `self` is not one): servers. (Where
+// WorkerGlobalScope or `self` is not defined, or not a class, the instanceof
+// throws: not a browser.)
 const inBrowser = () => {
   try {
     return (typeof window !== "undefined" && typeof document !== "undefined") ||
-      (typeof WorkerGlobalScope === "function" && self instanceof WorkerGlobalScope && typeof importScripts === "function");
+      (self instanceof WorkerGlobalScope && typeof importScripts === "function");
   } catch {
     return false;
   }
@@ -481,7 +483,7 @@ export class TokenSession {
     this.#client = client;
     this.#renew = renew;
     // The origins given, or else the client's API origin, or none (any).
-    let allowed = attempt(() => o.allowedOrigins, "options.allowedOrigins");
+    let allowed = read(o, "allowedOrigins");
     if (allowed === undefined) {
       const api = client && P.get(client)?.apiBaseUrl;
       allowed = api && [api];
