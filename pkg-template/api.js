@@ -142,7 +142,7 @@ const send = async (f, t, signal, url, init, cap) => {
   // request: "TIMEOUT", "" (no reason: the body is over its cap) or, as the
   // signal's listener, "ABORTED" (any other truthy `why`, such as the abort
   // Event it is called with, means the same).
-  let why = "", until = same, abort, timer, res, status, type, length, body = "";
+  let why, until = same, abort, timer, res, status, type, length, body = "";
   if (t != null || signal) {
     const ac = new AbortController();
     let stop;
@@ -349,7 +349,7 @@ const grant = async (self, kind, xy, options) => {
   let req, signal;
   try {
     signal = read(opts(options, true), "signal");
-    if (signal != null && !attempt(() => typeof signal === "object" && typeof signal?.addEventListener === "function", "options.signal"))
+    if (signal != null && !attempt(() => typeof signal === "object" && typeof signal.addEventListener === "function", "options.signal"))
       throw bad("options.signal must be an AbortSignal");
     const [x, y, ...sc] = xy();
     req = core(12, [c, kind, ...sc], x, y ?? "");
@@ -485,7 +485,7 @@ export class TokenSession {
     // The origins given, or else the client's API origin, or none (any).
     let allowed = read(o, "allowedOrigins");
     if (allowed === undefined) {
-      const api = client && P.get(client)?.apiBaseUrl;
+      const api = P.get(client)?.apiBaseUrl;
       allowed = api && [api];
     } else if (!attempt(() => Array.isArray(allowed), "options.allowedOrigins"))
       throw bad("options.allowedOrigins must be an array of strings");
@@ -525,9 +525,8 @@ export class TokenSession {
         t = this.#now();
       } catch {
         // A throwing clock falls back to Date.now().
-      } finally {
-        this.#inNow = false;
       }
+      this.#inNow = false;
     }
     return Number.isFinite(t) ? t : now();
   }
@@ -536,9 +535,9 @@ export class TokenSession {
   #input(kind, ...args) {
     const h = this.#handle();
     this.#usable = null;
-    const [re, t, ...acts] = core(19, [h, kind, this.#clock(), ...args]);
+    let t, acts;
+    [this.#reconnect, t, ...acts] = core(19, [h, kind, this.#clock(), ...args]);
     this.#usable = null;
-    this.#reconnect = re;
     clearTimeout(this.#timer);
     if (t != null) this.#timer = setTimeout(() => this.#input(8), Math.min(Math.max(0, t - this.#clock()), 2 ** 31 - 1));
     for (const a of acts) this.#act(a);
