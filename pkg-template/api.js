@@ -69,7 +69,7 @@ const read = (o, k, t, what = "options") => {
   return v == null || !t ? v : num(is(v, t, name));
 };
 const str = (o, k, what) => read(o, k, "string", what);
-const numOpt = (o, k) => read(o, k, "number");
+const numOpt = (o, k, what) => read(o, k, "number", what);
 const fnOpt = (o, k) => read(o, k, "function");
 // A string (split at spaces), or an array of strings (copied), as
 // [length, ...strings] ([-1]: not given): lists cross as arguments of their
@@ -276,17 +276,17 @@ export const buildAuthorizationUrl = (options) => authUrl(0, options);
 export const pleoAuthorizationUrl = (options) => authUrl(1, options);
 export const spendeskAuthorizationUrl = (options) => authUrl(2, options);
 
-export function parseCallback(url, expectedState) {
+export const parseCallback = (url, expectedState) => {
   if (expectedState === undefined)
     throw bad("expectedState is required (null if no state was sent)");
   return core(5, [optS(expectedState, "expectedState")], S(url, "url"));
-}
+};
 export const decodeJwtUnverified = (token) => core(6, 0, S(token, "token"));
 export const spendeskWalletId = (accessToken, claimName) =>
   core(7, [optS(claimName, "claimName")], S(accessToken, "accessToken"));
 export const spendeskWalletClaims = () => core(8);
 
-export function parseTokenResponse(options) {
+export const parseTokenResponse = (options) => {
   const o = opts(options);
   const body = S(str(o, "body"), "options.body");
   const ts = core(9, [numOpt(o, "status"), str(o, "contentType"),
@@ -294,7 +294,7 @@ export function parseTokenResponse(options) {
     numOpt(o, "now") ?? now()], body);
   ts.raw = JSON.parse(body);
   return ts;
-}
+};
 
 // ------------------------------------------------------------ clients
 // Each client's (and ProSpend's) state: the core's answer when it was built
@@ -435,7 +435,7 @@ export class ProSpend {
 
 const tokenArgs = (ts, what) => {
   if (!isObj(ts)) throw bad(`${what} must be a token set`);
-  return [str(ts, "accessToken", what), str(ts, "refreshToken", what), read(ts, "expiresAt", "number", what),
+  return [str(ts, "accessToken", what), str(ts, "refreshToken", what), numOpt(ts, "expiresAt", what),
     attempt(() => JSON.stringify(ts), what)];
 };
 // A token set object from the machine's [payload, accessToken, refreshToken?, expiresAt?].
@@ -547,12 +547,10 @@ export class TokenSession {
   #act([kind, id, x, y]) {
     if (kind < 2) {
       // The call's [resolve, reject].
-      const c = this.#calls.get(id);
       const l = this.#lastError;
-      this.#calls.delete(id);
       // The refresh's own error (with its cause) when that is what the machine reports.
-      c?.[kind](kind ? (l?.code === x.code && l.message === x.message ? l : new ExpenseAuthError(x)) : x);
-      return;
+      this.#calls.get(id)?.[kind](kind ? (l?.code === x.code && l.message === x.message ? l : new ExpenseAuthError(x)) : x);
+      return this.#calls.delete(id);
     }
     // refresh / renew / store run after this input returned.
     queueMicrotask(async () => {
