@@ -93,13 +93,11 @@ const pairs = (o, k) => {
 const oneOf = (o, k, names) => {
   const v = str(o, k);
   if (v == null) return v;
-  names = names.split(" ");
-  const i = names.indexOf(v);
-  if (i < 0) throw bad(`options.${k} must be "${names.join('" or "')}"`);
+  const i = names.split(" ").indexOf(v);
+  if (i < 0) throw bad(`options.${k} must be one of: ${names}`);
   return i;
 };
 const AUTH = "basic post none";
-const now = () => Date.now();
 // Where a client secret would be shipped to a browser: a page (`window` and
 // `document`), or a dedicated, shared or service worker (`self` a
 // WorkerGlobalScope with `importScripts`, which every browser worker has).
@@ -127,7 +125,7 @@ const same = (p) => p;
 
 // One path for every request. `f`: the `fetch` option (null: the global
 // fetch); `t`: time limit in ms (null: none); `cap`: read the body as text up
-// to that many bytes and answer { status, type, body } (undefined: hand back
+// to that many bytes and answer [status, type, body] (undefined: hand back
 // the Response, checked to look like one, for session.fetch).
 // What can end a request early costs per request (bench/results.md s. 6: an
 // AbortController several µs in Node, a timer and a Promise.race about 1 µs
@@ -204,7 +202,7 @@ const send = async (f, t, signal, url, init, cap) => {
         }
       throw fail("RESPONSE_TOO_LARGE", "response body over 256 KiB", undefined, status);
     }
-    return { status, type, body };
+    return [status, type, body];
   } finally {
     clearTimeout(timer);
     // session.fetch's Response keeps the caller's signal: it aborts the body.
@@ -291,7 +289,7 @@ export const parseTokenResponse = (options) => {
   const body = S(str(o, "body"), "options.body");
   const ts = core(9, [numOpt(o, "status"), str(o, "contentType"),
     oneOf(o, "provider", "oauth2 pleo spendesk findity prospend"), oneOf(o, "grant", "authorization_code refresh_token client_credentials"),
-    numOpt(o, "now") ?? now()], body);
+    numOpt(o, "now") ?? Date.now()], body);
   ts.raw = JSON.parse(body);
   return ts;
 };
@@ -357,10 +355,10 @@ const grant = async (self, kind, xy, options) => {
     e[NOT_SENT] = true;
     throw e;
   }
-  const started = now();
-  const res = await send(f, t, signal, req.url, req.init, req.cap);
-  const ts = core(13, [res.status, res.type, c, kind, started], res.body);
-  if (kind !== 4) ts.raw = JSON.parse(res.body);
+  const started = Date.now();
+  const [status, type, body] = await send(f, t, signal, req.url, req.init, req.cap);
+  const ts = core(13, [status, type, c, kind, started], body);
+  if (kind !== 4) ts.raw = JSON.parse(body);
   return ts;
 };
 
@@ -402,7 +400,7 @@ export class ProSpend {
     const o = opts(options);
     const token = str(o, "token");
     const fetch = fnOpt(o, "fetch");
-    const r = core(15, [str(o, "environment"), str(o, "apiBaseUrl"), numOpt(o, "timeoutMs"), now()], token ?? "");
+    const r = core(15, [str(o, "environment"), str(o, "apiBaseUrl"), numOpt(o, "timeoutMs"), Date.now()], token ?? "");
     r.f = fetch;
     r.token = token;
     P.set(this, r);
@@ -415,13 +413,13 @@ export class ProSpend {
   }
   tokenSet() {
     const { token, apiBaseUrl: api } = P.get(this);
-    const r = core(15, [null, api, null, now()], token);
+    const r = core(15, [null, api, null, Date.now()], token);
     return { accessToken: token, tokenType: "Bearer", expiresAt: r.expiresAt, raw: {} };
   }
   async fetch(path, init) {
     const { token, f, timeout: t, apiBaseUrl: api } = P.get(this);
     const i = bearerInit(init);
-    const url = core(16, [api, now()], S(path, "path"), token);
+    const url = core(16, [api, Date.now()], S(path, "path"), token);
     return sendBearer(f, t, url, i, token);
   }
 }
@@ -528,7 +526,7 @@ export class TokenSession {
       }
       this.#inNow = false;
     }
-    return Number.isFinite(t) ? t : now();
+    return Number.isFinite(t) ? t : Date.now();
   }
 
   // One input to the machine, then its actions.
