@@ -29,7 +29,8 @@ const ISSUED = new WeakMap();
 const num = (v) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v);
 
 // One call into the core: `a` and `b` cross as plain strings (the hot
-// paths' token, URL or body), `rest` as a JSON array.
+// paths' token, URL or body), `rest` as a JSON array (where undefined and
+// holes cross as null).
 const core = (op, rest, a = "", b = "", x) => {
   const v = JSON.parse(call(op, a, b, rest ? attempt(() => JSON.stringify(rest), "an argument") : "", x));
   if (callFailed) throw new ExpenseAuthError(v);
@@ -413,7 +414,7 @@ export class ProSpend {
   }
   tokenSet() {
     const { token, apiBaseUrl: api } = P.get(this);
-    const r = core(15, [null, api, null, Date.now()], token);
+    const r = core(15, [, api, , Date.now()], token);
     return { accessToken: token, tokenType: "Bearer", expiresAt: r.expiresAt, raw: {} };
   }
   async fetch(path, init) {
@@ -496,8 +497,8 @@ export class TokenSession {
     // (An infinite skewMs crosses as the string "Infinity", which is >= 0: the core judges it.)
     nonNegative(skew, "skewMs");
     nonNegative(storeTimeout, "storeTimeoutMs");
-    const t = tokens == null ? null : tokenArgs(tokens, "options.tokens");
-    if (t) core(19, [null, 1, 0, t]);
+    let t;
+    if (tokens != null) core(19, [, 1, 0, (t = tokenArgs(tokens, "options.tokens"))]);
     // The machine is made at the first use, with the clock read then: the
     // constructor does not call the app's now().
     // The machine's deadline for a refresh is a backstop behind the transport's time limit.
@@ -508,7 +509,7 @@ export class TokenSession {
     if (this.#h == null) {
       const t = this.#clock();
       if (this.#h == null) {
-        this.#h = core(19, [null, 0, t, ...this.#init]);
+        this.#h = core(19, [, 0, t, ...this.#init]);
         freed?.register(this, this.#h);
       }
     }
