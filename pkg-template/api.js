@@ -98,7 +98,6 @@ const oneOf = (o, k, names) => {
   if (i < 0) throw bad(`options.${k} must be one of: ${names}`);
   return i;
 };
-const AUTH = "basic post none";
 // Where a client secret would be shipped to a browser: a page (`window` and
 // `document`), or a dedicated, shared or service worker (`self` a
 // WorkerGlobalScope with `importScripts`, which every browser worker has).
@@ -309,13 +308,13 @@ class Client {
     const fetch = fnOpt(o, "fetch");
     const pkce = read(o, "pkce", "boolean");
     // The core checks and builds the client once and keeps it under handle `c`.
-    const r = core(10, [kind, str(o, "clientId"), str(o, "clientSecret"), oneOf(o, "clientAuth", AUTH), str(o, "tokenEndpoint"),
+    const r = core(10, [kind, str(o, "clientId"), str(o, "clientSecret"), oneOf(o, "clientAuth", "basic post none"), str(o, "tokenEndpoint"),
       str(o, "authorizationEndpoint"), str(o, "redirectUri"), str(o, "environment"), str(o, "baseUrl"),
       str(o, "apiBaseUrl"), str(o, "apiKeyId"), str(o, "apiKeySecret"), numOpt(o, "timeoutMs"), inBrowser(),
       read(o, "allowSecretInBrowser") === true, pkce,
       // The overrides of the provider's guesses (docs/providers.md).
       oneOf(o, "expiresInUnit", "auto seconds milliseconds"), oneOf(o, "bodyEncoding", "form json"),
-      oneOf(o, "codeExchangeAuth", AUTH), oneOf(o, "refreshAuth", AUTH), oneOf(o, "apiKeyMethod", "POST GET"),
+      oneOf(o, "codeExchangeAuth", "basic post none"), oneOf(o, "refreshAuth", "basic post none"), oneOf(o, "apiKeyMethod", "POST GET"),
       ...list(o, "scopes")]);
     freed?.register(this, r.h);
     r.f = fetch;
@@ -464,7 +463,7 @@ export class TokenSession {
   #f;
   #t;
   #allowed;
-  #calls = new Map();
+  #calls = {};
   #next = 1;
   #timer;
   #inNow;
@@ -548,8 +547,8 @@ export class TokenSession {
       // The call's [resolve, reject].
       const l = this.#lastError;
       // The refresh's own error (with its cause) when that is what the machine reports.
-      this.#calls.get(id)?.[kind](kind ? (l?.code === x.code && l.message === x.message ? l : new ExpenseAuthError(x)) : x);
-      return this.#calls.delete(id);
+      this.#calls[id]?.[kind](kind ? (l?.code === x.code && l.message === x.message ? l : new ExpenseAuthError(x)) : x);
+      return delete this.#calls[id];
     }
     // refresh / renew / store run after this input returned.
     queueMicrotask(async () => {
@@ -579,11 +578,11 @@ export class TokenSession {
   #call(kind, used) {
     return new Promise((...c) => {
       const id = this.#next++;
-      this.#calls.set(id, c);
+      this.#calls[id] = c;
       try {
         this.#input(4, id, kind, used);
       } catch (e) {
-        this.#calls.delete(id);
+        delete this.#calls[id];
         c[1](e);
       }
     });
