@@ -538,41 +538,39 @@ export class TokenSession {
     this.#usable = null;
     clearTimeout(this.#timer);
     if (t != null) this.#timer = setTimeout(() => this.#input(8), Math.min(Math.max(0, t - this.#clock()), 2 ** 31 - 1));
-    for (const a of acts) this.#act(a);
-  }
-
-  // Actions: 0 resolve, 1 reject, 2 refresh, 3 renew, 4 store.
-  #act([kind, id, x, y]) {
-    if (kind < 2) {
-      // The call's [resolve, reject].
-      const l = this.#lastError;
-      // The refresh's own error (with its cause) when that is what the machine reports.
-      this.#calls[id]?.[kind](kind ? (l?.code === x.code && l.message === x.message ? l : new ExpenseAuthError(x)) : x);
-      return delete this.#calls[id];
-    }
-    // refresh / renew / store run after this input returned.
-    queueMicrotask(async () => {
-      if (kind > 3) {
-        let ok = true;
-        try {
-          await this.#onTokens?.(tokenObject(x), tokenObject(y));
-        } catch {
-          ok = false;
-        }
-        return this.#input(7, id, ok);
+    // Actions: 0 resolve, 1 reject, 2 refresh, 3 renew, 4 store.
+    for (const [kind, id, x, y] of acts)
+      if (kind < 2) {
+        // The call's [resolve, reject].
+        const l = this.#lastError;
+        // The refresh's own error (with its cause) when that is what the machine reports.
+        this.#calls[id]?.[kind](kind ? (l?.code === x.code && l.message === x.message ? l : new ExpenseAuthError(x)) : x);
+        delete this.#calls[id];
       }
-      let out;
-      try {
-        out = [true, tokenArgs(await (kind < 3 ? this.#client.refresh(x) : this.#renew()), "the new token set")];
-      } catch (e) {
-        this.#lastError = e;
-        // The payload of an issued refresh token defaults to "{}" in the core.
-        out = [false, e instanceof ExpenseAuthError
-            ? [e.code, e.message, e.status, e.error, e.errorDescription, e.errorUri]
-            : ["NETWORK_ERROR", "the refresh failed"], !e?.[NOT_SENT], ISSUED.get(e)];
-      }
-      this.#input(6, id, ...out);
-    });
+      // refresh / renew / store run after this input returned.
+      else
+        queueMicrotask(async () => {
+          if (kind > 3) {
+            let ok = true;
+            try {
+              await this.#onTokens?.(tokenObject(x), tokenObject(y));
+            } catch {
+              ok = false;
+            }
+            return this.#input(7, id, ok);
+          }
+          let out;
+          try {
+            out = [true, tokenArgs(await (kind < 3 ? this.#client.refresh(x) : this.#renew()), "the new token set")];
+          } catch (e) {
+            this.#lastError = e;
+            // The payload of an issued refresh token defaults to "{}" in the core.
+            out = [false, e instanceof ExpenseAuthError
+                ? [e.code, e.message, e.status, e.error, e.errorDescription, e.errorUri]
+                : ["NETWORK_ERROR", "the refresh failed"], !e?.[NOT_SENT], ISSUED.get(e)];
+          }
+          this.#input(6, id, ...out);
+        });
   }
 
   #call(kind, used) {
