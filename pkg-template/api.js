@@ -55,7 +55,7 @@ const S = (v, name) => is(v, "string", name);
 const optS = (v, name) => (v == null ? v : S(v, name));
 
 // ------------------------------------------------------------ option reading
-const isObj = (o) => typeof o === "object" && o !== null && !attempt(() => Array.isArray(o), "options");
+const isObj = (o) => o && typeof o === "object" && !attempt(() => Array.isArray(o), "options");
 const opts = (o, optional) => {
   if (o == null && optional) return {};
   if (!isObj(o)) throw bad("options must be an object");
@@ -565,7 +565,7 @@ export class TokenSession {
           } catch (e) {
             this.#lastError = e;
             // The payload of an issued refresh token defaults to "{}" in the core.
-            out = [false, e instanceof ExpenseAuthError
+            out = [false, isExpenseAuthError(e)
                 ? [e.code, e.message, e.status, e.error, e.errorDescription, e.errorUri]
                 : ["NETWORK_ERROR", "the refresh failed"], !e?.[NOT_SENT], ISSUED.get(e)];
           }
