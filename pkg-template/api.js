@@ -590,8 +590,8 @@ export class TokenSession {
     try {
       const now = this.#clock();
       let u = this.#usable;
-      // [token, usable until, asked at]: kept until the next input.
-      if (!(u && now <= u[1] && now >= u[2])) u = (u = core(19, [this.#handle(), 2, now])) && (this.#usable = [u[0], u[1], now]);
+      // The core's [token, usable until], plus when it was asked: kept until the next input.
+      if (!(u && now <= u[1] && now >= u[2]) && (u = core(19, [this.#handle(), 2, now]))) (this.#usable = u).push(now);
       if (u) return Promise.resolve(u[0]);
     } catch (e) {
       return Promise.reject(e);
