@@ -77,7 +77,7 @@ export class ExpenseAuthError extends Error {
 }
 export const isExpenseAuthError = (e) => e instanceof ExpenseAuthError;
 
-const fail = (code, message, cause, fields) => new ExpenseAuthError({ code, message, ...fields }, cause);
+const fail = (code, message, cause, status) => new ExpenseAuthError({ code, message, status }, cause);
 const bad = (message, cause) => fail("INVALID_ARGUMENT", message, cause);
 const NOT_SENT = Symbol();
 const ISSUED = new WeakMap();
@@ -86,91 +86,86 @@ const ISSUED = new WeakMap();
 const num = (v) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v);
 
 // One call into the core: `a` and `b` cross as plain strings (the hot
-// paths' token, URL or body), `rest` as a JSON array.
-function core(op, rest, a = "", b = "", x) {
+// paths' token, URL or body), `rest` as a JSON array (where undefined and
+// holes cross as null).
+const core = (op, rest, a = "", b = "", x) => {
   const v = JSON.parse(call(op, a, b, rest ? attempt(() => JSON.stringify(rest), "an argument") : "", x));
   if (callFailed) throw new ExpenseAuthError(v);
   return v;
-}
+};
 // `f()`; what it throws (a throwing getter, a revoked Proxy) becomes a coded
 // error naming `what`.
-function attempt(f, what) {
+const attempt = (f, what) => {
   try {
     return f();
   } catch (e) {
     throw bad(what + " could not be read", e);
   }
-}
+};
 // `v` if it is of type `t`, else INVALID_ARGUMENT naming it.
-function is(v, t, name) {
+const is = (v, t, name) => {
   if (typeof v !== t) throw bad(`${name} must be a ${t}`);
   return v;
-}
+};
 // A string argument; `optS`: or null / undefined.
 const S = (v, name) => is(v, "string", name);
 const optS = (v, name) => (v == null ? v : S(v, name));
 
 // ------------------------------------------------------------ option reading
-const isObj = (o) => typeof o === "object" && o !== null && !attempt(() => Array.isArray(o), "options");
-function opts(o, optional) {
+const isObj = (o) => o && typeof o === "object" && !attempt(() => Array.isArray(o), "options");
+const opts = (o, optional) => {
   if (o == null && optional) return {};
   if (!isObj(o)) throw bad("options must be an object");
   return o;
-}
-// Option `k` of `o` (absent or null: undefined, which crosses to the core as
-// null), of type `t` when one is given (numbers cross as num() has them).
-function read(o, k, t, what = "options") {
+};
+// Option `k` of `o` (absent: undefined or null, both cross to the core as
+// null and are read as "not given" here), of type `t` when one is given
+// (numbers cross as num() has them).
+const read = (o, k, t, what = "options") => {
   const name = `${what}.${k}`;
-  const v = attempt(() => o[k] ?? undefined, name);
-  return v === undefined || !t ? v : num(is(v, t, name));
-}
+  const v = attempt(() => o[k], name);
+  return v == null || !t ? v : num(is(v, t, name));
+};
 const str = (o, k, what) => read(o, k, "string", what);
-const numOpt = (o, k) => read(o, k, "number");
+const numOpt = (o, k, what) => read(o, k, "number", what);
 const fnOpt = (o, k) => read(o, k, "function");
 // A string (split at spaces), or an array of strings (copied), as
 // [length, ...strings] ([-1]: not given): lists cross as arguments of their
 // own, after the others.
-function list(o, k, v = read(o, k)) {
-  if (v === undefined) return [-1];
+const list = (o, k, v = read(o, k)) => {
+  if (v == null) return [-1];
   if (typeof v === "string") v = v.split(" ").filter((x) => x);
   const a = attempt(() => Array.isArray(v) && Array.from(v), `options.${k}`);
   if (a && a.every((x) => typeof x === "string")) return [a.length, ...a];
   throw bad(`options.${k} must be a string or an array of strings`);
-}
+};
 // An object of strings, flattened to [key, value, ...].
-function pairs(o, k) {
+const pairs = (o, k) => {
   const v = read(o, k);
-  if (v === undefined) return [];
+  if (v == null) return [];
   const e = isObj(v) && attempt(() => Object.entries(v), `options.${k}`);
   if (e && e.every(([, x]) => typeof x === "string")) return e.flat();
   throw bad(`options.${k} must be an object of strings`);
-}
+};
 // One of `names` (space-separated; or absent): its index.
-function oneOf(o, k, names) {
+const oneOf = (o, k, names) => {
   const v = str(o, k);
-  if (v === undefined) return v;
-  names = names.split(" ");
-  const i = names.indexOf(v);
-  if (i < 0) throw bad(`options.${k} must be "${names.join('" or "')}"`);
+  if (v == null) return v;
+  const i = names.split(" ").indexOf(v);
+  if (i < 0) throw bad(`options.${k} must be one of: ${names}`);
   return i;
-}
-const AUTH = "basic post none";
-function signalOf(options) {
-  const s = read(opts(options, true), "signal");
-  if (s !== undefined && !attempt(() => typeof s === "object" && typeof s?.addEventListener === "function", "options.signal"))
-    throw bad("options.signal must be an AbortSignal");
-  return s;
-}
-const now = () => Date.now();
+};
 // Where a client secret would be shipped to a browser: a page (`window` and
 // `document`), or a dedicated, shared or service worker (`self` a
 // WorkerGlobalScope with `importScripts`, which every browser worker has).
 // Not Node, Bun (no WorkerGlobalScope), Deno's workers (no importScripts) or
-// workerd (WorkerGlobalScope is defined, `self` is not one): servers.
+// workerd (WorkerGlobalScope is defined, `self` is not one): servers. (Where
+// WorkerGlobalScope or `self` is not defined, or not a class, the instanceof
+// throws: not a browser.)
 const inBrowser = () => {
   try {
     return (typeof window !== "undefined" && typeof document !== "undefined") ||
-      (typeof WorkerGlobalScope === "function" && self instanceof WorkerGlobalScope && typeof importScripts === "function");
+      (self instanceof WorkerGlobalScope && typeof importScripts === "function");
   } catch {
     return false;
   }
@@ -187,7 +182,7 @@ const same = (p) => p;
 
 // One path for every request. `f`: the `fetch` option (null: the global
 // fetch); `t`: time limit in ms (null: none); `cap`: read the body as text up
-// to that many bytes and answer { status, type, body } (undefined: hand back
+// to that many bytes and answer [status, type, body] (undefined: hand back
 // the Response, checked to look like one, for session.fetch).
 // What can end a request early costs per request (bench/results.md s. 6: an
 // AbortController several µs in Node, a timer and a Promise.race about 1 µs
@@ -196,10 +191,13 @@ const same = (p) => p;
 // AbortController for the fetch's signal, and a race only for a `fetch`
 // option, which may ignore its signal (a hung one must still end), not for
 // the global fetch, which honours it (its body stream too).
-async function send(f, t, signal, url, init, cap) {
+const send = async (f, t, signal, url, init, cap) => {
   if (signal?.aborted) throw failed("ABORTED");
-  // `until` wraps each wait (the race, or nothing); `abort(why)` ends the request.
-  let why = "", until = same, abort, onAbort, timer, res, status, type, length, body = "";
+  // `until` wraps each wait (the race, or nothing); `abort(why)` ends the
+  // request: "TIMEOUT", "" (no reason: the body is over its cap) or, as the
+  // signal's listener, "ABORTED" (any other truthy `why`, such as the abort
+  // Event it is called with, means the same).
+  let why, until = same, abort, timer, res, status, type, length, body = "";
   if (t != null || signal) {
     const ac = new AbortController();
     let stop;
@@ -208,13 +206,12 @@ async function send(f, t, signal, url, init, cap) {
       stopped.catch(same);
       until = (p) => Promise.race([p, stopped]);
     }
-    abort = (w) => {
+    abort = (w = "ABORTED") => {
       why ||= w;
       ac.abort();
       stop?.();
     };
-    onAbort = () => abort("ABORTED");
-    signal?.addEventListener("abort", onAbort);
+    signal?.addEventListener("abort", abort);
     if (t != null) timer = setTimeout(abort, t, "TIMEOUT");
     init = { ...init, signal: ac.signal };
   }
@@ -226,7 +223,7 @@ async function send(f, t, signal, url, init, cap) {
     }
     try {
       if (typeof res.status !== "number" || typeof res.headers.get !== "function") throw undefined;
-      if (cap === undefined) return res;
+      if (cap == null) return res;
       status = res.type === "opaqueredirect" ? 0 : res.status;
       type = res.headers.get("content-type");
       length = Number(res.headers.get("content-length"));
@@ -260,15 +257,15 @@ async function send(f, t, signal, url, init, cap) {
         } catch {
           // Not a stream: nothing to stop.
         }
-      throw fail("RESPONSE_TOO_LARGE", "response body over 256 KiB", undefined, { status });
+      throw fail("RESPONSE_TOO_LARGE", "response body over 256 KiB", undefined, status);
     }
-    return { status, type, body };
+    return [status, type, body];
   } finally {
     clearTimeout(timer);
     // session.fetch's Response keeps the caller's signal: it aborts the body.
-    if (cap !== undefined) signal?.removeEventListener("abort", onAbort);
+    if (cap != null) signal?.removeEventListener("abort", abort);
   }
-}
+};
 
 // `fetch(url, init)` with the bearer token, through the one transport.
 // `init` is copied (the caller's object is not changed). Its headers become
@@ -276,7 +273,7 @@ async function send(f, t, signal, url, init, cap) {
 // them); otherwise they are a plain object with the one header, as a raw
 // fetch call would pass (a Headers object costs 0.5–1 µs per request in Node
 // and Chromium: bench/results.md s. 6).
-function bearerInit(init) {
+const bearerInit = (init) => {
   if (init == null) return {};
   if (typeof init !== "object") throw bad("init must be an object");
   return attempt(() => {
@@ -284,7 +281,7 @@ function bearerInit(init) {
     if (i.headers !== undefined) i.headers = new Headers(i.headers);
     return i;
   }, "init");
-}
+};
 // `init` is bearerInit's own copy: its Headers are set in place, or its
 // plain headers replaced. A plain header is checked as a Headers object would
 // check it (that check scans the whole value: a 1 KB JWT costs about 6 µs in
@@ -294,7 +291,7 @@ function bearerInit(init) {
 // unless it is printable ASCII, which always makes a valid header value.
 const fits = new WeakMap();
 const PRINTABLE = /^[\x21-\x7e]*$/;
-function sendBearer(f, t, url, init, token, by) {
+const sendBearer = (f, t, url, init, token, by) => {
   const v = "Bearer " + token;
   try {
     if (init.headers instanceof Headers) init.headers.set("authorization", v);
@@ -309,58 +306,50 @@ function sendBearer(f, t, url, init, token, by) {
     throw bad("the token cannot be sent in a header", e);
   }
   return send(f, t, init.signal, url, init);
-}
-// The URL as given (the core checks it as written, not as a WHATWG parser
-// would repair it).
-function hrefOf(input) {
-  if (typeof input === "string") return input;
-  const h = attempt(() => input instanceof URL && input.href, "input");
-  if (h) return h;
-  throw bad("input must be a string or URL");
-}
+};
 
 // ------------------------------------------------------------ functions
 // `n` random bytes for the core (which imports no RNG).
-function rnd(n) {
+const rnd = (n) => {
   try {
     return crypto.getRandomValues(new Uint8Array(n));
   } catch (e) {
     throw fail("RANDOM_UNAVAILABLE", "crypto.getRandomValues is not available", e);
   }
-}
+};
 export const createPkce = (length) => core(0, [num(length)], "", "", rnd(96));
 export const pkceChallenge = (verifier) => core(1, 0, S(verifier, "verifier"));
 export const randomState = () => core(2, 0, "", "", rnd(32));
 export const statesEqual = (a, b) => core(3, 0, S(a, "a"), S(b, "b"));
 
-function authUrl(preset, options) {
+const authUrl = (preset, options) => {
   const o = opts(options);
   return core(4, [preset, str(o, "authorizationEndpoint"), str(o, "environment"), str(o, "baseUrl"), str(o, "clientId"),
     str(o, "redirectUri"), str(o, "state"), str(o, "codeChallenge"), ...list(o, "scopes"), ...pairs(o, "extraParams")]);
-}
+};
 export const buildAuthorizationUrl = (options) => authUrl(0, options);
 export const pleoAuthorizationUrl = (options) => authUrl(1, options);
 export const spendeskAuthorizationUrl = (options) => authUrl(2, options);
 
-export function parseCallback(url, expectedState) {
+export const parseCallback = (url, expectedState) => {
   if (expectedState === undefined)
     throw bad("expectedState is required (null if no state was sent)");
   return core(5, [optS(expectedState, "expectedState")], S(url, "url"));
-}
+};
 export const decodeJwtUnverified = (token) => core(6, 0, S(token, "token"));
 export const spendeskWalletId = (accessToken, claimName) =>
   core(7, [optS(claimName, "claimName")], S(accessToken, "accessToken"));
 export const spendeskWalletClaims = () => core(8);
 
-export function parseTokenResponse(options) {
+export const parseTokenResponse = (options) => {
   const o = opts(options);
   const body = S(str(o, "body"), "options.body");
   const ts = core(9, [numOpt(o, "status"), str(o, "contentType"),
     oneOf(o, "provider", "oauth2 pleo spendesk findity prospend"), oneOf(o, "grant", "authorization_code refresh_token client_credentials"),
-    numOpt(o, "now") ?? now()], body);
+    numOpt(o, "now") ?? Date.now()], body);
   ts.raw = JSON.parse(body);
   return ts;
-}
+};
 
 // ------------------------------------------------------------ clients
 // Each client's (and ProSpend's) state: the core's answer when it was built
@@ -376,13 +365,13 @@ class Client {
     const fetch = fnOpt(o, "fetch");
     const pkce = read(o, "pkce", "boolean");
     // The core checks and builds the client once and keeps it under handle `c`.
-    const r = core(10, [kind, str(o, "clientId"), str(o, "clientSecret"), oneOf(o, "clientAuth", AUTH), str(o, "tokenEndpoint"),
+    const r = core(10, [kind, str(o, "clientId"), str(o, "clientSecret"), oneOf(o, "clientAuth", "basic post none"), str(o, "tokenEndpoint"),
       str(o, "authorizationEndpoint"), str(o, "redirectUri"), str(o, "environment"), str(o, "baseUrl"),
       str(o, "apiBaseUrl"), str(o, "apiKeyId"), str(o, "apiKeySecret"), numOpt(o, "timeoutMs"), inBrowser(),
       read(o, "allowSecretInBrowser") === true, pkce,
       // The overrides of the provider's guesses (docs/providers.md).
       oneOf(o, "expiresInUnit", "auto seconds milliseconds"), oneOf(o, "bodyEncoding", "form json"),
-      oneOf(o, "codeExchangeAuth", AUTH), oneOf(o, "refreshAuth", AUTH), oneOf(o, "apiKeyMethod", "POST GET"),
+      oneOf(o, "codeExchangeAuth", "basic post none"), oneOf(o, "refreshAuth", "basic post none"), oneOf(o, "apiKeyMethod", "POST GET"),
       ...list(o, "scopes")]);
     freed?.register(this, r.h);
     r.f = fetch;
@@ -403,30 +392,32 @@ class Client {
     return grant(this, 1, () => [typeof refreshToken === "string" ? refreshToken : ""], options);
   }
   clientCredentials(options) {
-    return grant(this, 2, () => ["", "", list(opts(options, true), "scopes")], options);
+    return grant(this, 2, () => ["", "", ...list(opts(options, true), "scopes")], options);
   }
 }
 
 // Sends one token-endpoint request and reads the answer. Grants: 0 code,
 // 1 refresh, 2 client credentials, 3 API key, 4 Findity's authorization grant;
-// `xy()` gives the grant's strings [x, y, scopes?].
-async function grant(self, kind, xy, options) {
+// `xy()` gives the grant's strings [x, y, ...scopes].
+const grant = async (self, kind, xy, options) => {
   const { h: c, f, timeout: t } = P.get(self);
   let req, signal;
   try {
-    signal = signalOf(options);
-    const [x = "", y, sc] = xy();
-    req = core(12, [c, kind, ...(sc || [])], x, y ?? "");
+    signal = read(opts(options, true), "signal");
+    if (signal != null && !attempt(() => typeof signal === "object" && typeof signal.addEventListener === "function", "options.signal"))
+      throw bad("options.signal must be an AbortSignal");
+    const [x, y, ...sc] = xy();
+    req = core(12, [c, kind, ...sc], x, y ?? "");
   } catch (e) {
     e[NOT_SENT] = true;
     throw e;
   }
-  const started = now();
-  const res = await send(f, t, signal, req.url, req.init, req.cap);
-  const ts = core(13, [res.status, res.type, c, kind, started], res.body);
-  if (kind !== 4) ts.raw = JSON.parse(res.body);
+  const started = Date.now();
+  const [status, type, body] = await send(f, t, signal, req.url, req.init, req.cap);
+  const ts = core(13, [status, type, c, kind, started], body);
+  if (kind !== 4) ts.raw = JSON.parse(body);
   return ts;
-}
+};
 
 export class OAuth2Client extends Client {
   constructor(options) {
@@ -466,7 +457,7 @@ export class ProSpend {
     const o = opts(options);
     const token = str(o, "token");
     const fetch = fnOpt(o, "fetch");
-    const r = core(15, [str(o, "environment"), str(o, "apiBaseUrl"), numOpt(o, "timeoutMs"), now()], token ?? "");
+    const r = core(15, [str(o, "environment"), str(o, "apiBaseUrl"), numOpt(o, "timeoutMs"), Date.now()], token ?? "");
     r.f = fetch;
     r.token = token;
     P.set(this, r);
@@ -479,13 +470,13 @@ export class ProSpend {
   }
   tokenSet() {
     const { token, apiBaseUrl: api } = P.get(this);
-    const r = core(15, [null, api, null, now()], token);
+    const r = core(15, [, api, , Date.now()], token);
     return { accessToken: token, tokenType: "Bearer", expiresAt: r.expiresAt, raw: {} };
   }
   async fetch(path, init) {
     const { token, f, timeout: t, apiBaseUrl: api } = P.get(this);
     const i = bearerInit(init);
-    const url = core(16, [api, now()], S(path, "path"), token);
+    const url = core(16, [api, Date.now()], S(path, "path"), token);
     return sendBearer(f, t, url, i, token);
   }
 }
@@ -497,26 +488,22 @@ export class ProSpend {
 // it): refresh / renew / store are started in a microtask, callers settled,
 // one timer armed at the machine's next deadline.
 
-function tokenArgs(ts, what) {
+const tokenArgs = (ts, what) => {
   if (!isObj(ts)) throw bad(`${what} must be a token set`);
-  return [str(ts, "accessToken", what), str(ts, "refreshToken", what), read(ts, "expiresAt", "number", what),
+  return [str(ts, "accessToken", what), str(ts, "refreshToken", what), numOpt(ts, "expiresAt", what),
     attempt(() => JSON.stringify(ts), what)];
-}
+};
 // A token set object from the machine's [payload, accessToken, refreshToken?, expiresAt?].
-function tokenObject(t) {
+const tokenObject = (t) => {
   if (!t) return;
   const o = { ...JSON.parse(t[0]), accessToken: t[1], refreshToken: t[2], expiresAt: t[3] };
-  if (t[2] == null) delete o.refreshToken;
-  if (t[3] == null) delete o.expiresAt;
+  t[2] ?? delete o.refreshToken;
+  t[3] ?? delete o.expiresAt;
   return o;
-}
-function nonNegative(v, k) {
-  if (v !== undefined && !(v >= 0)) throw bad(`options.${k} must be a non-negative number`);
-}
-const errorArgs = (e) =>
-  isExpenseAuthError(e)
-    ? "code message status error errorDescription errorUri".split(" ").map((k) => e[k])
-    : ["NETWORK_ERROR", "the refresh failed"];
+};
+const nonNegative = (v, k) => {
+  if (v != null && !(v >= 0)) throw bad(`options.${k} must be a non-negative number`);
+};
 
 export class TokenSession {
   #h;
@@ -533,11 +520,12 @@ export class TokenSession {
   #f;
   #t;
   #allowed;
-  #calls = new Map();
+  #calls = {};
   #next = 1;
   #timer;
   #inNow;
-  #reconnect = false;
+  // The last input's "reconnect required" flag (1: yes).
+  #reconnect;
 
   constructor(options) {
     const o = opts(options);
@@ -549,15 +537,14 @@ export class TokenSession {
     if (!isObj(client) && !renew) throw bad("options.client (or options.renew) is required");
     this.#client = client;
     this.#renew = renew;
-    const allowed = attempt(() => o.allowedOrigins, "options.allowedOrigins");
-    if (allowed !== undefined) {
-      if (!attempt(() => Array.isArray(allowed), "options.allowedOrigins"))
-        throw bad("options.allowedOrigins must be an array of strings");
-      this.#allowed = [1, ...core(18, list(o, "allowedOrigins", allowed))];
-    } else {
-      const api = client && P.get(client)?.apiBaseUrl;
-      this.#allowed = api ? [1, ...core(18, [1, api])] : [0];
-    }
+    // The origins given, or else the client's API origin, or none (any).
+    let allowed = read(o, "allowedOrigins");
+    if (allowed === undefined) {
+      const api = P.get(client)?.apiBaseUrl;
+      allowed = api && [api];
+    } else if (!attempt(() => Array.isArray(allowed), "options.allowedOrigins"))
+      throw bad("options.allowedOrigins must be an array of strings");
+    this.#allowed = allowed ? [1, ...core(18, list(o, "allowedOrigins", allowed))] : [0];
     this.#t = core(14, [numOpt(o, "timeoutMs")]);
     const skew = numOpt(o, "skewMs");
     const storeTimeout = numOpt(o, "storeTimeoutMs");
@@ -566,8 +553,8 @@ export class TokenSession {
     // (An infinite skewMs crosses as the string "Infinity", which is >= 0: the core judges it.)
     nonNegative(skew, "skewMs");
     nonNegative(storeTimeout, "storeTimeoutMs");
-    const t = tokens === undefined ? null : tokenArgs(tokens, "options.tokens");
-    if (t) core(19, [null, 1, 0, t]);
+    let t;
+    if (tokens != null) core(19, [, 1, 0, (t = tokenArgs(tokens, "options.tokens"))]);
     // The machine is made at the first use, with the clock read then: the
     // constructor does not call the app's now().
     // The machine's deadline for a refresh is a backstop behind the transport's time limit.
@@ -575,10 +562,10 @@ export class TokenSession {
   }
 
   #handle() {
-    if (this.#h === undefined) {
+    if (this.#h == null) {
       const t = this.#clock();
-      if (this.#h === undefined) {
-        this.#h = core(19, [null, 0, t, ...this.#init]);
+      if (this.#h == null) {
+        this.#h = core(19, [, 0, t, ...this.#init]);
         freed?.register(this, this.#h);
       }
     }
@@ -593,67 +580,64 @@ export class TokenSession {
         t = this.#now();
       } catch {
         // A throwing clock falls back to Date.now().
-      } finally {
-        this.#inNow = false;
       }
+      this.#inNow = false;
     }
-    return Number.isFinite(t) ? t : now();
+    return Number.isFinite(t) ? t : Date.now();
   }
 
   // One input to the machine, then its actions.
   #input(kind, ...args) {
     const h = this.#handle();
     this.#usable = null;
-    const [re, t, ...acts] = core(19, [h, kind, this.#clock(), ...args]);
+    let t, acts;
+    [this.#reconnect, t, ...acts] = core(19, [h, kind, this.#clock(), ...args]);
     this.#usable = null;
-    this.#reconnect = re === 1;
     clearTimeout(this.#timer);
-    if (t != null) this.#timer = setTimeout(() => this.#input(8), Math.min(Math.max(0, t - this.#clock()), 2147483647));
-    for (const a of acts) this.#act(a);
-  }
-
-  // Actions: 0 resolve, 1 reject, 2 refresh, 3 renew, 4 store.
-  #act([kind, id, x, y]) {
-    if (kind < 2) {
-      // The call's [resolve, reject].
-      const c = this.#calls.get(id);
-      const l = this.#lastError;
-      this.#calls.delete(id);
-      // The refresh's own error (with its cause) when that is what the machine reports.
-      c?.[kind](kind ? (l?.code === x.code && l.message === x.message ? l : new ExpenseAuthError(x)) : x);
-      return;
-    }
-    // refresh / renew / store run after this input returned.
-    queueMicrotask(async () => {
-      if (kind > 3) {
-        let ok = true;
-        try {
-          await this.#onTokens?.(tokenObject(x), tokenObject(y));
-        } catch {
-          ok = false;
-        }
-        return this.#input(7, id, ok);
+    if (t != null) this.#timer = setTimeout(() => this.#input(8), Math.min(Math.max(0, t - this.#clock()), 2 ** 31 - 1));
+    // Actions: 0 resolve, 1 reject, 2 refresh, 3 renew, 4 store.
+    for (const [kind, id, x, y] of acts)
+      if (kind < 2) {
+        // The call's [resolve, reject].
+        const l = this.#lastError;
+        // The refresh's own error (with its cause) when that is what the machine reports.
+        this.#calls[id]?.[kind](kind ? (l?.code === x.code && l.message === x.message ? l : new ExpenseAuthError(x)) : x);
+        delete this.#calls[id];
       }
-      let out;
-      try {
-        out = [true, tokenArgs(await (kind < 3 ? this.#client.refresh(x) : this.#renew()), "the new token set")];
-      } catch (e) {
-        this.#lastError = e;
-        // The payload of an issued refresh token defaults to "{}" in the core.
-        out = [false, errorArgs(e), !e?.[NOT_SENT], ISSUED.get(e)];
-      }
-      this.#input(6, id, ...out);
-    });
+      // refresh / renew / store run after this input returned.
+      else
+        queueMicrotask(async () => {
+          if (kind > 3) {
+            let ok = true;
+            try {
+              await this.#onTokens?.(tokenObject(x), tokenObject(y));
+            } catch {
+              ok = false;
+            }
+            return this.#input(7, id, ok);
+          }
+          let out;
+          try {
+            out = [true, tokenArgs(await (kind < 3 ? this.#client.refresh(x) : this.#renew()), "the new token set")];
+          } catch (e) {
+            this.#lastError = e;
+            // The payload of an issued refresh token defaults to "{}" in the core.
+            out = [false, isExpenseAuthError(e)
+                ? [e.code, e.message, e.status, e.error, e.errorDescription, e.errorUri]
+                : ["NETWORK_ERROR", "the refresh failed"], !e?.[NOT_SENT], ISSUED.get(e)];
+          }
+          this.#input(6, id, ...out);
+        });
   }
 
   #call(kind, used) {
     return new Promise((...c) => {
       const id = this.#next++;
-      this.#calls.set(id, c);
+      this.#calls[id] = c;
       try {
         this.#input(4, id, kind, used);
       } catch (e) {
-        this.#calls.delete(id);
+        delete this.#calls[id];
         c[1](e);
       }
     });
@@ -662,13 +646,10 @@ export class TokenSession {
   getAccessToken() {
     try {
       const now = this.#clock();
-      const u = this.#usable;
-      if (u && now <= u[1] && now >= u[2]) return Promise.resolve(u[0]);
-      const r = core(19, [this.#handle(), 2, now]);
-      if (r) {
-        this.#usable = [r[0], r[1], now];
-        return Promise.resolve(r[0]);
-      }
+      let u = this.#usable;
+      // The core's [token, usable until], plus when it was asked: kept until the next input.
+      if (!(u && now <= u[1] && now >= u[2]) && (u = core(19, [this.#handle(), 2, now]))) (this.#usable = u).push(now);
+      if (u) return Promise.resolve(u[0]);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -684,11 +665,15 @@ export class TokenSession {
     return tokenObject(core(19, [this.#handle(), 3, 0]));
   }
   get reconnectRequired() {
-    return this.#reconnect;
+    return this.#reconnect === 1;
   }
 
   async fetch(input, init) {
-    const url = hrefOf(input);
+    // The URL as given (the core checks it as written, not as a WHATWG parser
+    // would repair it).
+    let url = input;
+    if (typeof url !== "string" && !(url = attempt(() => input instanceof URL && input.href, "input")))
+      throw bad("input must be a string or URL");
     // The core's check is a pure function of the URL: remembered per URL.
     if (!this.#checked.has(url)) {
       core(17, this.#allowed, url);
@@ -696,13 +681,11 @@ export class TokenSession {
       this.#checked.add(url);
     }
     const i = bearerInit(init);
-    const used = await this.getAccessToken();
-    const r = await sendBearer(this.#f, this.#t, url, i, used, this);
-    if (r.status !== 401) return r;
-    const next = await this.#call(2, used);
-    const r2 = await sendBearer(this.#f, this.#t, url, i, next, this);
-    if (r2.status === 401)
-      throw fail("UNAUTHORIZED", "the API answered 401 to a refreshed token", undefined, { status: 401 });
-    return r2;
+    // A 401 refreshes the token once and sends again.
+    for (let used = await this.getAccessToken(), n = 0; ; used = await this.#call(2, used)) {
+      const r = await sendBearer(this.#f, this.#t, url, i, used, this);
+      if (r.status !== 401) return r;
+      if (n++) throw fail("UNAUTHORIZED", "the API answered 401 to a refreshed token", undefined, 401);
+    }
   }
 }
