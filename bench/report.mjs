@@ -574,7 +574,7 @@ export function render(r) {
   if (!mem || mem.error) P(`Not measured: ${mem?.error ?? "section skipped"}`);
   else {
     P(
-      `The glue's \`initSync({ module: bytes })\` returns the wasm exports; \`memory.buffer.byteLength\` and the length of \`__wbindgen_externrefs\` (the table of JS values wasm holds; a leaked handle grows it) are read after a ${group3(mem.warmup)}-call warm-up and after the run. Initially: ${B(mem.initial.memoryBytes)} B, ${mem.initial.externrefs} table slots. No growth after warm-up = no leak.`,
+      `The driver's \`load(bytes, true)\` returns the wasm exports; \`memory.buffer.byteLength\` and the length of \`__wbindgen_externrefs\` (the table of JS values wasm holds; a leaked handle grows it; 0 since the module has no table) are read after a ${group3(mem.warmup)}-call warm-up and after the run. Initially: ${B(mem.initial.memoryBytes)} B, ${mem.initial.externrefs} table slots. No growth after warm-up = no leak.`,
       "",
       table(["Calls", "count", "memory after warm-up B", "memory after B", "growth B", "externref table growth", "JS heap after (B, after gc)", "seconds", "leak?"],
         Object.entries(mem.kinds).map(([k, v]) => (v.unavailable ? [k, "", "", "", "", "", "", "", v.unavailable] : [`\`${k}\``, group3(v.ops), B(v.afterWarmup.memoryBytes), B(v.after.memoryBytes), B(v.growthBytes), String(v.externrefGrowth), B(v.after.jsHeapBytes), ms(v.seconds, 1), v.growthBytes === 0 && v.externrefGrowth === 0 ? "no" : "**growth**"]))),

@@ -18,28 +18,24 @@
 let w;
 const enc = new TextEncoder();
 const dec = new TextDecoder();
-// wasm-bindgen (which cleans the module at build time) leaves one import:
-// the externref table's set-up, unused here since nothing crosses as a JS
-// value (its `__wbindgen_start` export is that import itself: not called).
-const imports = { "./expense_auth_bg.js": { __wbindgen_init_externref_table() {} } };
+// The module imports nothing (scripts/build drops what wasm-bindgen leaves).
 const ready = (i) => (w = (i.instance ?? i).exports);
 
 // Instantiates the wasm once and returns its exports. `sync`: `s` is a
-// WebAssembly.Module or the wasm's bytes, instantiated at once. Otherwise
-// (a promise) `s` may also be a URL (string, URL or Request) or a Response.
+// WebAssembly.Module or the wasm's bytes, instantiated at once; otherwise
+// `s` is the wasm's URL, fetched (compiled while it streams in when it is
+// served as application/wasm), and a promise is returned.
 export default function load(s, sync) {
   if (w) return w;
-  if (sync) return ready(new WebAssembly.Instance(s instanceof WebAssembly.Module ? s : new WebAssembly.Module(s), imports));
+  if (sync) return ready(new WebAssembly.Instance(s instanceof WebAssembly.Module ? s : new WebAssembly.Module(s)));
   return (async () => {
-    if (typeof s === "string" || s instanceof URL || (typeof Request === "function" && s instanceof Request)) s = fetch(s);
-    s = await s;
-    if (typeof Response === "function" && s instanceof Response) {
-      if (!s.ok) throw new Error(`failed to fetch the wasm: HTTP ${s.status}`);
-      if (typeof WebAssembly.instantiateStreaming === "function" && s.headers.get("content-type") === "application/wasm")
-        return ready(await WebAssembly.instantiateStreaming(s, imports));
-      s = await s.arrayBuffer();
-    }
-    return ready(await WebAssembly.instantiate(s, imports));
+    s = await fetch(s);
+    if (!s.ok) throw new Error(`failed to fetch the wasm: HTTP ${s.status}`);
+    return ready(
+      await (WebAssembly.instantiateStreaming && s.headers.get("content-type") === "application/wasm"
+        ? WebAssembly.instantiateStreaming(s)
+        : WebAssembly.instantiate(await s.arrayBuffer())),
+    );
   })();
 }
 

@@ -1,7 +1,8 @@
 // Wasm memory over many calls, in a fresh Node process (run by bench/run.mjs
-// with --expose-gc). The glue's initSync returns the wasm exports: `memory`
-// (linear memory) and `__wbindgen_externrefs` (the table of JS values held
-// by wasm; a leaked handle would grow it). For each kind of call: a
+// with --expose-gc). The driver's load() returns the wasm exports: `memory`
+// (linear memory) and, in packages built before the module imported nothing,
+// `__wbindgen_externrefs` (the table of JS values held by wasm; a leaked
+// handle would grow it; 0 when there is none). For each kind of call: a
 // warm-up, then BENCH_MEMORY_OPS calls (default 1e6) of the four kinds the
 // issue names, and a fifth of that of the extra kinds (parseTokenResponse
 // and more error paths; they are slower, and the run must stay short); a
@@ -45,7 +46,7 @@ const KINDS = {
 
 const read = () => {
   globalThis.gc?.();
-  return { memoryBytes: w.memory.buffer.byteLength, externrefs: w.__wbindgen_externrefs.length, jsHeapBytes: process.memoryUsage().heapUsed };
+  return { memoryBytes: w.memory.buffer.byteLength, externrefs: w.__wbindgen_externrefs?.length ?? 0, jsHeapBytes: process.memoryUsage().heapUsed };
 };
 const out = { ops: OPS, warmup: WARM, initial: read(), kinds: {} };
 const FULL = new Set(["createPkce", "decodeJwtUnverified", "buildAuthorizationUrl", 'decodeJwtUnverified("bad") (throws)']);
