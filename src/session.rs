@@ -1140,17 +1140,12 @@ impl<T: Clone> Session<T> {
                 .current
                 .as_ref()
                 .is_some_and(|c| c.stored && Self::usable(c, now));
-        // The current access token (the fallback's too), to compare with
-        // the one each 401 caller must not get: hashed only when a waiter
-        // has one to avoid (the 401 retry), not on every answer.
-        let current = self
-            .waiters
-            .iter()
-            .any(|w| w.avoid.is_some())
-            .then(|| self.current.as_ref().map(|c| tag(&c.tokens.access_token)))
-            .flatten();
         for &w in &core::mem::take(&mut self.waiters) {
-            let avoided = w.avoid.is_some() && w.avoid == current;
+            // The current access token (the fallback's too) is the one this
+            // 401 caller must not get: hashed only for a waiter with one to
+            // avoid (the 401 retry), not on every answer.
+            let avoided = w.avoid.is_some()
+                && w.avoid == self.current.as_ref().map(|c| tag(&c.tokens.access_token));
             match &fail {
                 None => {
                     if !self.settle(&w, avoided, now) {
