@@ -1144,8 +1144,11 @@ impl<T: Clone> Session<T> {
             // The current access token (the fallback's too) is the one this
             // 401 caller must not get: hashed only for a waiter with one to
             // avoid (the 401 retry), not on every answer.
-            let avoided = w.avoid.is_some()
-                && w.avoid == self.current.as_ref().map(|c| tag(&c.tokens.access_token));
+            let avoided = w.avoid.is_some_and(|a| {
+                self.current
+                    .as_ref()
+                    .is_some_and(|c| tag(&c.tokens.access_token) == a)
+            });
             match &fail {
                 None => {
                     if !self.settle(&w, avoided, now) {
