@@ -62,8 +62,9 @@ fn error_from(a: &Args, i: usize) -> Error {
     e.with_server_error(f.s(3), f.s(4), f.s(5))
 }
 
-/// Writes `n` (`null` for none).
+/// Writes `,` and `n` (`null` for none).
 fn put_int(r: &mut String, n: Option<u64>) {
+    r.push(',');
     match n {
         Some(n) => r.push_str(&crate::encoding::decimal(n.min(i64::MAX as u64) as i64)),
         None => r.push_str("null"),
@@ -90,12 +91,11 @@ fn put_tokens(r: &mut String, t: Option<&Tokens<String>>) {
     write_str(&t.payload, r);
     put_str(r, Some(&t.access_token));
     put_str(r, t.refresh_token.as_ref());
-    r.push(',');
     put_int(r, t.expires_at);
     r.push(']');
 }
 
-/// Opens action `[kind, id` (`open`: `,[kind,`).
+/// Opens action `[kind, id` (`open`: `,[kind`).
 fn head(r: &mut String, open: &str, id: u64) {
     r.push_str(open);
     put_int(r, Some(id));
@@ -105,26 +105,26 @@ fn head(r: &mut String, open: &str, id: u64) {
 /// deadline and the queued actions (`[kind, id, x?, y?]`, kinds 0 resolve,
 /// 1 reject, 2 refresh, 3 renew, 4 store).
 fn drain(s: &mut Session<String>) -> String {
-    let mut r = String::from(if s.reconnect_required() { "[1," } else { "[0," });
+    let mut r = String::from(if s.reconnect_required() { "[1" } else { "[0" });
     put_int(&mut r, s.poll_timeout());
     for a in &s.take_actions() {
         match a {
             Action::Resolve { call, access_token } => {
-                head(&mut r, ",[0,", call.0);
+                head(&mut r, ",[0", call.0);
                 put_str(&mut r, Some(access_token));
             }
             Action::Reject { call, error } => {
-                head(&mut r, ",[1,", call.0);
+                head(&mut r, ",[1", call.0);
                 r.push(',');
                 r.push_str(&super::error_json(error));
             }
             Action::Refresh { id, refresh_token } => {
-                head(&mut r, ",[2,", id.0);
+                head(&mut r, ",[2", id.0);
                 put_str(&mut r, Some(refresh_token));
             }
-            Action::Renew { id } => head(&mut r, ",[3,", id.0),
+            Action::Renew { id } => head(&mut r, ",[3", id.0),
             Action::Store { id, next, previous } => {
-                head(&mut r, ",[4,", id.0);
+                head(&mut r, ",[4", id.0);
                 r.push(',');
                 put_tokens(&mut r, Some(next));
                 r.push(',');
@@ -205,7 +205,6 @@ fn step(s: &mut Session<String>, a: &Args, input: u8, now: u64) -> Result<String
             // driver may hand the token out before then without asking again.
             let mut r = String::from("[");
             write_str(t.expose(), &mut r);
-            r.push(',');
             put_int(&mut r, Some(until.min(crate::session::MAX_SAFE_INTEGER)));
             r.push(']');
             return Ok(r);
