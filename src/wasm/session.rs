@@ -146,13 +146,18 @@ pub fn op(a: &Args) -> Result<String> {
     let now = ms(a.n(4));
     // The inputs with a token set (new: the initial one, if any; check;
     // set) read it before anything else.
-    let new = input == 0;
-    let set = if new && a.given(10) || input == 1 || input == 5 {
-        Some(tokens(a, if new { 10 } else { 5 }, true)?)
+    // (Where the set is, chosen first: one `tokens` call site.)
+    let at = match input {
+        0 if a.given(10) => 10,
+        1 | 5 => 5,
+        _ => 0,
+    };
+    let set = if at != 0 {
+        Some(tokens(a, at, true)?)
     } else {
         None
     };
-    if new {
+    if input == 0 {
         // [.., now, skewMs, storeTimeoutMs, requestTimeoutMs, canRefresh, canRenew, tokens?]
         let d = SessionConfig::default();
         let dur = |i: usize, default: u64| match a.n(i) {
