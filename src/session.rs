@@ -1084,11 +1084,6 @@ impl<T: Clone> Session<T> {
             .map_or_else(|| Secret::new(""), |c| c.tokens.access_token.clone())
     }
 
-    fn fresh_id(&mut self) -> u64 {
-        self.next_id = self.next_id.wrapping_add(1);
-        self.next_id
-    }
-
     /// Whether `c`'s access token may be handed out at time `at` (the
     /// store aside): not refused, not empty, not expired by then.
     fn usable(c: &Current<T>, at: u64) -> bool {
@@ -1184,7 +1179,7 @@ impl<T: Clone> Session<T> {
             .as_ref()
             .and_then(|c| c.tokens.refresh_token.as_ref());
         let spent = rt.is_some_and(|r| self.spent.contains(r));
-        let carried = rt.filter(|_| self.config.can_refresh && !spent).cloned();
+        let carried = rt.filter(|_| self.config.can_refresh && !spent);
         if carried.is_none() && !self.config.can_renew {
             let e = match rt {
                 Some(_) if spent => err(ErrorCode::ReconnectRequired, MSG_SPENT),
@@ -1196,21 +1191,26 @@ impl<T: Clone> Session<T> {
             self.fail_waiters(now, e);
             return;
         }
-        let id = RequestId(self.fresh_id());
+        self.next_id = self.next_id.wrapping_add(1);
+        let id = RequestId(self.next_id);
+        let action = match carried {
+            Some(rt) => {
+                self.spent.insert(rt);
+                Action::Refresh {
+                    id,
+                    refresh_token: rt.clone(),
+                }
+            }
+            None => Action::Renew { id },
+        };
         self.request = Some(Request {
             id,
             live: true,
-            carried: carried.clone(),
+            carried: carried.cloned(),
             deadline: now.saturating_add(self.config.request_timeout_ms),
             open: true,
         });
-        self.actions.push(match carried {
-            Some(refresh_token) => {
-                self.spent.insert(&refresh_token);
-                Action::Refresh { id, refresh_token }
-            }
-            None => Action::Renew { id },
-        });
+        self.actions.push(action);
     }
 
     /// Offers the pending set to the store unless a store of it is in
