@@ -95,9 +95,10 @@ fn put_tokens(r: &mut String, t: Option<&Tokens<String>>) {
     r.push(']');
 }
 
-/// Opens action `[kind, id` (`open`: `,[kind`).
-fn head(r: &mut String, open: &str, id: u64) {
-    r.push_str(open);
+/// Opens action `[kind, id`.
+fn head(r: &mut String, kind: u8, id: u64) {
+    r.push_str(",[");
+    r.push(char::from(b'0' + kind));
     put_int(r, Some(id));
 }
 
@@ -110,21 +111,21 @@ fn drain(s: &mut Session<String>) -> String {
     for a in &s.take_actions() {
         match a {
             Action::Resolve { call, access_token } => {
-                head(&mut r, ",[0", call.0);
+                head(&mut r, 0, call.0);
                 put_str(&mut r, Some(access_token));
             }
             Action::Reject { call, error } => {
-                head(&mut r, ",[1", call.0);
+                head(&mut r, 1, call.0);
                 r.push(',');
                 r.push_str(&super::error_json(error));
             }
             Action::Refresh { id, refresh_token } => {
-                head(&mut r, ",[2", id.0);
+                head(&mut r, 2, id.0);
                 put_str(&mut r, Some(refresh_token));
             }
-            Action::Renew { id } => head(&mut r, ",[3", id.0),
+            Action::Renew { id } => head(&mut r, 3, id.0),
             Action::Store { id, next, previous } => {
-                head(&mut r, ",[4", id.0);
+                head(&mut r, 4, id.0);
                 r.push(',');
                 put_tokens(&mut r, Some(next));
                 r.push(',');
