@@ -109,23 +109,30 @@ fn drain(s: &mut Session<String>) -> String {
     let mut r = String::from(if s.reconnect_required() { "[1" } else { "[0" });
     put_int(&mut r, s.poll_timeout());
     for a in &s.take_actions() {
+        // (Kind and id first: one `head` call.)
+        let (kind, id) = match a {
+            Action::Resolve { call, .. } => (0, call.0),
+            Action::Reject { call, .. } => (1, call.0),
+            Action::Refresh { id, .. } => (2, id.0),
+            Action::Renew { id } => (3, id.0),
+            Action::Store { id, .. } => (4, id.0),
+        };
+        head(&mut r, kind, id);
         match a {
-            Action::Resolve { call, access_token } => {
-                head(&mut r, 0, call.0);
-                put_str(&mut r, Some(access_token));
+            Action::Resolve {
+                access_token: t, ..
             }
-            Action::Reject { call, error } => {
-                head(&mut r, 1, call.0);
+            | Action::Refresh {
+                refresh_token: t, ..
+            } => {
+                put_str(&mut r, Some(t));
+            }
+            Action::Reject { error, .. } => {
                 r.push(',');
                 r.push_str(&super::error_json(error));
             }
-            Action::Refresh { id, refresh_token } => {
-                head(&mut r, 2, id.0);
-                put_str(&mut r, Some(refresh_token));
-            }
-            Action::Renew { id } => head(&mut r, 3, id.0),
-            Action::Store { id, next, previous } => {
-                head(&mut r, 4, id.0);
+            Action::Renew { .. } => {}
+            Action::Store { next, previous, .. } => {
                 r.push(',');
                 put_tokens(&mut r, Some(next));
                 r.push(',');
