@@ -106,7 +106,8 @@ fn head(r: &mut String, kind: u8, id: u64) {
 /// deadline and the queued actions (`[kind, id, x?, y?]`, kinds 0 resolve,
 /// 1 reject, 2 refresh, 3 renew, 4 store).
 fn drain(s: &mut Session<String>) -> String {
-    let mut r = String::from(if s.reconnect_required() { "[1" } else { "[0" });
+    let mut r = String::from("[");
+    r.push(char::from(b'0' + u8::from(s.reconnect_required())));
     put_int(&mut r, s.poll_timeout());
     for a in &s.take_actions() {
         // (Kind and id first: one `head` call.)
