@@ -1130,11 +1130,6 @@ impl<T: Clone> Session<T> {
     /// Answers the waiting callers: with `fail`, every one (see
     /// [`Self::fail_waiters`]); without, those [`Self::settle`] can answer.
     fn answer_waiters(&mut self, now: u64, fail: Option<Error>) {
-        let fallback = self.refused.is_none()
-            && self
-                .current
-                .as_ref()
-                .is_some_and(|c| c.stored && Self::usable(c, now));
         for &w in &core::mem::take(&mut self.waiters) {
             // The current access token (the fallback's too) is the one this
             // 401 caller must not get: hashed only for a waiter with one to
@@ -1150,7 +1145,17 @@ impl<T: Clone> Session<T> {
                         self.waiters.push(w);
                     }
                 }
-                Some(_) if fallback && !w.must_be_newer && !avoided => self.answer(w.call, Ok(())),
+                Some(_)
+                    if !w.must_be_newer
+                        && !avoided
+                        && self.refused.is_none()
+                        && self
+                            .current
+                            .as_ref()
+                            .is_some_and(|c| c.stored && Self::usable(c, now)) =>
+                {
+                    self.answer(w.call, Ok(()))
+                }
                 Some(e) => self.answer(w.call, Err(e.clone())),
             }
         }
