@@ -66,7 +66,7 @@ fn error_from(a: &Args, i: usize) -> Error {
 fn put_int(r: &mut String, n: Option<u64>) {
     r.push(',');
     match n {
-        Some(n) => r.push_str(&crate::encoding::decimal(n.min(i64::MAX as u64) as i64)),
+        Some(n) => super::out::int(r, n.min(i64::MAX as u64) as i64),
         None => r.push_str("null"),
     }
 }
