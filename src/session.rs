@@ -931,8 +931,7 @@ impl<T: Clone> Session<T> {
         let fail = match outcome {
             // No access token: an invalid answer (a rotated refresh token kept).
             RefreshOutcome::Issued(t) if t.access_token.expose().is_empty() => {
-                let rt = t.refresh_token.filter(|r| !carries(&carried, Some(r)));
-                self.keep(now, live, &carried, rt, t.payload);
+                self.keep(now, live, &carried, t.refresh_token, t.payload, true);
                 Some(err(ErrorCode::InvalidResponse, MSG_NO_ACCESS_TOKEN))
             }
             RefreshOutcome::Issued(mut t) => {
@@ -956,7 +955,7 @@ impl<T: Clone> Session<T> {
                 refresh_token,
                 payload,
             } => {
-                self.keep(now, live, &carried, refresh_token, payload);
+                self.keep(now, live, &carried, refresh_token, payload, false);
                 Some(error)
             }
             RefreshOutcome::Refused(e) => {
@@ -1048,7 +1047,9 @@ impl<T: Clone> Session<T> {
     /// Installs (if the request is `live`) the set that keeps `rt`, a rotated
     /// refresh token from an answer that failed validation (an empty one
     /// counts as none): its access token counts as expired. The request's
-    /// own refresh token handed back (a 2xx answer) is un-spent.
+    /// own refresh token handed back (a 2xx answer) is un-spent, and kept;
+    /// but not at all with `no_access` (an answer without an access token:
+    /// its own token handed back is no rotation).
     fn keep(
         &mut self,
         now: u64,
@@ -1056,6 +1057,7 @@ impl<T: Clone> Session<T> {
         carried: &Option<Secret>,
         rt: Option<Secret>,
         payload: T,
+        no_access: bool,
     ) {
         let Some(rt) = rt else {
             return;
@@ -1064,6 +1066,9 @@ impl<T: Clone> Session<T> {
             return;
         }
         if carries(carried, Some(&rt)) {
+            if no_access {
+                return;
+            }
             self.unspend(carried);
         }
         if live {
