@@ -806,7 +806,8 @@ impl<T: Clone> Session<T> {
     /// get at once, without any request or store (the hot path; a driver may
     /// use it instead of a call when it is `Some`).
     pub fn usable_access_token(&self, now: u64) -> Option<&Secret> {
-        self.usable_until(now).map(|u| u.0)
+        let c = self.current.as_ref()?;
+        (self.refused.is_none() && c.stored && self.fresh(c, now)).then_some(&c.tokens.access_token)
     }
 
     /// [`Session::usable_access_token`] at `now`, with the last time (ms)
@@ -814,14 +815,18 @@ impl<T: Clone> Session<T> {
     /// only ends as time goes on, so the token may be handed out until then
     /// without asking again.
     pub fn usable_until(&self, now: u64) -> Option<(&Secret, u64)> {
-        let c = self.current.as_ref()?;
-        let t = (self.refused.is_none() && c.stored && self.fresh(c, now))
-            .then_some(&c.tokens.access_token)?;
-        let until = c
-            .tokens
-            .expires_at
-            .map_or(u64::MAX, |exp| exp.saturating_sub(self.skew(c) + 1));
-        Some((t, until))
+        let t = self.usable_access_token(now)?;
+        Some((t, self.holds_until()))
+    }
+
+    /// The `until` of [`Session::usable_until`] (in a register: the
+    /// adapter asks for the token and this apart).
+    pub(crate) fn holds_until(&self) -> u64 {
+        self.current.as_ref().map_or(u64::MAX, |c| {
+            c.tokens
+                .expires_at
+                .map_or(u64::MAX, |exp| exp.saturating_sub(self.skew(c) + 1))
+        })
     }
 
     /// The next action, if any.
@@ -854,11 +859,10 @@ impl<T: Clone> Session<T> {
                 self.fail_waiters(now, err(ErrorCode::StoreFailed, MSG_STORE_TIMEOUT));
             }
         }
-        if let Some(r) = self
-            .request
-            .as_mut()
-            .filter(|r| r.open && now >= r.deadline)
-        {
+        let Some(r) = self.request.as_mut() else {
+            return self.drive(now);
+        };
+        if r.open && now >= r.deadline {
             // Ambiguous: the refresh token stays spent (marked at send).
             // A stale request's callers are not its own: they wait for
             // the next one, which `drive` starts.

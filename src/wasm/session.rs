@@ -212,9 +212,10 @@ fn step(s: &mut Session<String>, a: &Args, input: u8, now: u64) -> Result<String
     let id = a.n(5).unwrap_or(0.0) as u64;
     match input {
         2 => {
-            let Some((t, until)) = s.usable_until(now) else {
+            let Some(t) = s.usable_access_token(now) else {
                 return Ok("null".into());
             };
+            let until = s.holds_until();
             // Until when (with no other input) the same answer holds: the
             // driver may hand the token out before then without asking again.
             let mut r = String::from("[");
