@@ -923,11 +923,13 @@ impl<T: Clone> Session<T> {
     /// [`Action::Renew`]). Unknown ids are ignored; see the module docs for
     /// late answers.
     pub fn refresh_done(&mut self, now: u64, id: RequestId, outcome: RefreshOutcome<T>) {
-        let Some(req) = self.request.take_if(|r| r.id == id) else {
-            return;
+        // An unknown id runs the match below as a stale request carrying
+        // nothing (no effect; the outcome is dropped by its own arm, not by
+        // a drop of the whole enum here) and does not drive.
+        let (carried, live, known) = match self.request.take_if(|r| r.id == id) {
+            Some(req) => (req.carried, req.live, true),
+            None => (None, false, false),
         };
-        let carried = req.carried;
-        let live = req.live;
         // Facts about the refresh token hold whether or not the result is
         // used: an answer that proves it unspent un-spends it. The error of
         // the waiting callers (after a set kept for its rotated refresh
@@ -979,7 +981,9 @@ impl<T: Clone> Session<T> {
         if let Some(e) = fail.filter(|_| live) {
             self.fail_waiters(now, e);
         }
-        self.drive(now);
+        if known {
+            self.drive(now);
+        }
     }
 
     /// The result of store `id` (from [`Action::Store`]). Unknown ids are
