@@ -837,7 +837,13 @@ impl<T: Clone> Session<T> {
     /// Every action not yet handed out, oldest first (what repeated
     /// [`Session::poll_action`] would give).
     pub fn take_actions(&mut self) -> Vec<Action<T>> {
-        core::mem::take(&mut self.actions)
+        core::mem::take(self.actions_mut())
+    }
+
+    /// The actions not yet handed out, in place (the adapter reads them
+    /// and clears the list: its capacity is kept, no new `Vec` each time).
+    pub(crate) fn actions_mut(&mut self) -> &mut Vec<Action<T>> {
+        &mut self.actions
     }
 
     /// The earliest deadline (ms since the epoch) at which

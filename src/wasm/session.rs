@@ -109,7 +109,8 @@ fn drain(s: &mut Session<String>) -> String {
     let mut r = String::from("[");
     r.push(char::from(b'0' + u8::from(s.reconnect_required())));
     put_int(&mut r, s.poll_timeout());
-    for a in &s.take_actions() {
+    let actions = s.actions_mut();
+    for a in actions.iter() {
         // (Kind and id first: one `head` call.)
         let (kind, id) = match a {
             Action::Resolve { call, .. } => (0, call.0),
@@ -142,6 +143,7 @@ fn drain(s: &mut Session<String>) -> String {
         }
         r.push(']');
     }
+    actions.clear();
     r.push(']');
     r
 }
