@@ -1164,18 +1164,21 @@ impl<T: Clone> Session<T> {
                         self.waiters.push(w);
                     }
                 }
-                Some(_)
-                    if !w.must_be_newer
+                Some(e) => {
+                    let r = if !w.must_be_newer
                         && !avoided
                         && self.refused.is_none()
                         && self
                             .current
                             .as_ref()
-                            .is_some_and(|c| c.stored && Self::usable(c, now)) =>
-                {
-                    self.answer(w.call, Ok(()))
+                            .is_some_and(|c| c.stored && Self::usable(c, now))
+                    {
+                        Ok(())
+                    } else {
+                        Err(e.clone())
+                    };
+                    self.answer(w.call, r);
                 }
-                Some(e) => self.answer(w.call, Err(e.clone())),
             }
         }
     }
