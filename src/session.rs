@@ -650,27 +650,31 @@ impl StoreOp {
 }
 
 /// The token session state machine; see the module docs.
+///
+/// `repr(C)`, the fields the code reads most first: in wasm a field at an
+/// offset below 128 is one byte shorter to load or store.
+#[repr(C)]
 pub struct Session<T = ()> {
-    config: SessionConfig,
     current: Option<Current<T>>,
-    /// The set the store last acknowledged (or the app gave): `previous`.
-    acked: Option<Rc<Tokens<T>>>,
-    /// Bumped whenever a new access token becomes current.
-    epoch: u64,
-    /// The last request id issued.
-    next_id: u64,
-    /// The last store id issued (`StoreId(0)` is never issued).
-    stores: u64,
     /// Sticky `RECONNECT_REQUIRED` after a refusal.
     refused: Option<Error>,
-    /// Refresh tokens that may have reached the server.
-    spent: Spent,
-    request: Option<Request>,
-    /// The store in flight (always of the current set), or [`NO_STORE`].
-    store: StoreOp,
     waiters: Vec<Waiter>,
     /// Actions not yet handed out, oldest first.
     actions: Vec<Action<T>>,
+    /// Bumped whenever a new access token becomes current.
+    epoch: u64,
+    /// The last store id issued (`StoreId(0)` is never issued).
+    stores: u64,
+    /// The store in flight (always of the current set), or [`NO_STORE`].
+    store: StoreOp,
+    /// The set the store last acknowledged (or the app gave): `previous`.
+    acked: Option<Rc<Tokens<T>>>,
+    request: Option<Request>,
+    /// The last request id issued.
+    next_id: u64,
+    config: SessionConfig,
+    /// Refresh tokens that may have reached the server.
+    spent: Spent,
 }
 
 impl<T> fmt::Debug for Session<T> {
