@@ -1153,7 +1153,7 @@ impl<T: Clone> Session<T> {
     /// Answers the waiting callers: with `fail`, every one (see
     /// [`Self::fail_waiters`]); without, those [`Self::settle`] can answer.
     fn answer_waiters(&mut self, now: u64, fail: Option<Error>) {
-        for &w in &core::mem::take(&mut self.waiters) {
+        for w in &core::mem::take(&mut self.waiters) {
             // The current access token (the fallback's too) is the one this
             // 401 caller must not get: hashed only for a waiter with one to
             // avoid (the 401 retry), not on every answer.
@@ -1164,8 +1164,8 @@ impl<T: Clone> Session<T> {
             });
             match &fail {
                 None => {
-                    if !self.settle(&w, avoided, now) {
-                        self.waiters.push(w);
+                    if !self.settle(w, avoided, now) {
+                        self.waiters.push(*w);
                     }
                 }
                 Some(e) => {
