@@ -23,6 +23,8 @@ use crate::Secret;
 
 /// A time in ms from the driver: fractions dropped, clamped to
 /// `0..=MAX_SAFE_INTEGER` (`as` saturates; NaN and none are 0).
+// (Not inlined: its clamp constant, 8 bytes of code, once.)
+#[inline(never)]
 fn ms(v: Option<f64>) -> u64 {
     v.map_or(0, |n| (n as u64).min(crate::session::MAX_SAFE_INTEGER))
 }
