@@ -224,7 +224,8 @@ fn step(s: &mut Session<String>, a: &Args, input: u8, now: u64) -> Result<String
             // driver may hand the token out before then without asking again.
             let mut r = String::from("[");
             write_str(t.expose(), &mut r);
-            put_int(&mut r, Some(until.min(crate::session::MAX_SAFE_INTEGER)));
+            // (Clamped by `ms`: exact below 2^53, clamped above.)
+            put_int(&mut r, Some(ms(Some(until as f64))));
             r.push(']');
             return Ok(r);
         }
