@@ -213,7 +213,8 @@ pub fn op(a: &Args) -> Result<String> {
 }
 
 fn step(s: &mut Session<String>, a: &Args, input: u8, now: u64) -> Result<String> {
-    let id = a.n(5).unwrap_or(0.0) as u64;
+    // (Read like a time: the driver's ids are counters far below 2^53.)
+    let id = ms(a.n(5));
     match input {
         2 => {
             let Some(t) = s.usable_access_token(now) else {
