@@ -869,10 +869,11 @@ impl<T: Clone> Session<T> {
                 self.fail_waiters(now, err(ErrorCode::StoreFailed, MSG_STORE_TIMEOUT));
             }
         }
-        let Some(r) = self.request.as_mut() else {
-            return self.drive(now);
-        };
-        if r.open && now >= r.deadline {
+        if let Some(r) = self
+            .request
+            .as_mut()
+            .filter(|r| r.open && now >= r.deadline)
+        {
             // Ambiguous: the refresh token stays spent (marked at send).
             // A stale request's callers are not its own: they wait for
             // the next one, which `drive` starts.
