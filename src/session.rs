@@ -650,27 +650,31 @@ impl StoreOp {
 }
 
 /// The token session state machine; see the module docs.
+///
+/// `repr(C)`, the fields the code reads most first: in wasm a field at an
+/// offset below 128 is one byte shorter to load or store.
+#[repr(C)]
 pub struct Session<T = ()> {
-    config: SessionConfig,
     current: Option<Current<T>>,
-    /// The set the store last acknowledged (or the app gave): `previous`.
-    acked: Option<Rc<Tokens<T>>>,
-    /// Bumped whenever a new access token becomes current.
-    epoch: u64,
-    /// The last request id issued.
-    next_id: u64,
-    /// The last store id issued (`StoreId(0)` is never issued).
-    stores: u64,
     /// Sticky `RECONNECT_REQUIRED` after a refusal.
     refused: Option<Error>,
-    /// Refresh tokens that may have reached the server.
-    spent: Spent,
-    request: Option<Request>,
-    /// The store in flight (always of the current set), or [`NO_STORE`].
-    store: StoreOp,
     waiters: Vec<Waiter>,
     /// Actions not yet handed out, oldest first.
     actions: Vec<Action<T>>,
+    /// Bumped whenever a new access token becomes current.
+    epoch: u64,
+    /// The last store id issued (`StoreId(0)` is never issued).
+    stores: u64,
+    /// The store in flight (always of the current set), or [`NO_STORE`].
+    store: StoreOp,
+    /// The set the store last acknowledged (or the app gave): `previous`.
+    acked: Option<Rc<Tokens<T>>>,
+    request: Option<Request>,
+    /// The last request id issued.
+    next_id: u64,
+    config: SessionConfig,
+    /// Refresh tokens that may have reached the server.
+    spent: Spent,
 }
 
 impl<T> fmt::Debug for Session<T> {
@@ -806,7 +810,8 @@ impl<T: Clone> Session<T> {
     /// get at once, without any request or store (the hot path; a driver may
     /// use it instead of a call when it is `Some`).
     pub fn usable_access_token(&self, now: u64) -> Option<&Secret> {
-        self.usable_until(now).map(|u| u.0)
+        let c = self.current.as_ref()?;
+        (self.refused.is_none() && c.stored && self.fresh(c, now)).then_some(&c.tokens.access_token)
     }
 
     /// [`Session::usable_access_token`] at `now`, with the last time (ms)
@@ -814,14 +819,18 @@ impl<T: Clone> Session<T> {
     /// only ends as time goes on, so the token may be handed out until then
     /// without asking again.
     pub fn usable_until(&self, now: u64) -> Option<(&Secret, u64)> {
-        let c = self.current.as_ref()?;
-        let t = (self.refused.is_none() && c.stored && self.fresh(c, now))
-            .then_some(&c.tokens.access_token)?;
-        let until = c
-            .tokens
-            .expires_at
-            .map_or(u64::MAX, |exp| exp.saturating_sub(self.skew(c) + 1));
-        Some((t, until))
+        let t = self.usable_access_token(now)?;
+        Some((t, self.holds_until()))
+    }
+
+    /// The `until` of [`Session::usable_until`] (in a register: the
+    /// adapter asks for the token and this apart).
+    pub(crate) fn holds_until(&self) -> u64 {
+        self.current.as_ref().map_or(u64::MAX, |c| {
+            c.tokens
+                .expires_at
+                .map_or(u64::MAX, |exp| exp.saturating_sub(self.skew(c) + 1))
+        })
     }
 
     /// The next action, if any.
@@ -832,7 +841,13 @@ impl<T: Clone> Session<T> {
     /// Every action not yet handed out, oldest first (what repeated
     /// [`Session::poll_action`] would give).
     pub fn take_actions(&mut self) -> Vec<Action<T>> {
-        core::mem::take(&mut self.actions)
+        core::mem::take(self.actions_mut())
+    }
+
+    /// The actions not yet handed out, in place (the adapter reads them
+    /// and clears the list: its capacity is kept, no new `Vec` each time).
+    pub(crate) fn actions_mut(&mut self) -> &mut Vec<Action<T>> {
+        &mut self.actions
     }
 
     /// The earliest deadline (ms since the epoch) at which
@@ -919,11 +934,13 @@ impl<T: Clone> Session<T> {
     /// [`Action::Renew`]). Unknown ids are ignored; see the module docs for
     /// late answers.
     pub fn refresh_done(&mut self, now: u64, id: RequestId, outcome: RefreshOutcome<T>) {
-        let Some(req) = self.request.take_if(|r| r.id == id) else {
-            return;
+        // An unknown id runs the match below as a stale request carrying
+        // nothing (no effect; the outcome is dropped by its own arm, not by
+        // a drop of the whole enum here) and does not drive.
+        let (carried, live, known) = match self.request.take_if(|r| r.id == id) {
+            Some(req) => (req.carried, req.live, true),
+            None => (None, false, false),
         };
-        let carried = req.carried;
-        let live = req.live;
         // Facts about the refresh token hold whether or not the result is
         // used: an answer that proves it unspent un-spends it. The error of
         // the waiting callers (after a set kept for its rotated refresh
@@ -931,8 +948,7 @@ impl<T: Clone> Session<T> {
         let fail = match outcome {
             // No access token: an invalid answer (a rotated refresh token kept).
             RefreshOutcome::Issued(t) if t.access_token.expose().is_empty() => {
-                let rt = t.refresh_token.filter(|r| !carries(&carried, Some(r)));
-                self.keep(now, live, &carried, rt, t.payload);
+                self.keep(now, live, &carried, t.refresh_token, t.payload, true);
                 Some(err(ErrorCode::InvalidResponse, MSG_NO_ACCESS_TOKEN))
             }
             RefreshOutcome::Issued(mut t) => {
@@ -956,7 +972,7 @@ impl<T: Clone> Session<T> {
                 refresh_token,
                 payload,
             } => {
-                self.keep(now, live, &carried, refresh_token, payload);
+                self.keep(now, live, &carried, refresh_token, payload, false);
                 Some(error)
             }
             RefreshOutcome::Refused(e) => {
@@ -976,7 +992,9 @@ impl<T: Clone> Session<T> {
         if let Some(e) = fail.filter(|_| live) {
             self.fail_waiters(now, e);
         }
-        self.drive(now);
+        if known {
+            self.drive(now);
+        }
     }
 
     /// The result of store `id` (from [`Action::Store`]). Unknown ids are
@@ -1048,7 +1066,9 @@ impl<T: Clone> Session<T> {
     /// Installs (if the request is `live`) the set that keeps `rt`, a rotated
     /// refresh token from an answer that failed validation (an empty one
     /// counts as none): its access token counts as expired. The request's
-    /// own refresh token handed back (a 2xx answer) is un-spent.
+    /// own refresh token handed back (a 2xx answer) is un-spent, and kept;
+    /// but not at all with `no_access` (an answer without an access token:
+    /// its own token handed back is no rotation).
     fn keep(
         &mut self,
         now: u64,
@@ -1056,6 +1076,7 @@ impl<T: Clone> Session<T> {
         carried: &Option<Secret>,
         rt: Option<Secret>,
         payload: T,
+        no_access: bool,
     ) {
         let Some(rt) = rt else {
             return;
@@ -1064,6 +1085,9 @@ impl<T: Clone> Session<T> {
             return;
         }
         if carries(carried, Some(&rt)) {
+            if no_access {
+                return;
+            }
             self.unspend(carried);
         }
         if live {
@@ -1082,11 +1106,6 @@ impl<T: Clone> Session<T> {
         self.current
             .as_ref()
             .map_or_else(|| Secret::new(""), |c| c.tokens.access_token.clone())
-    }
-
-    fn fresh_id(&mut self) -> u64 {
-        self.next_id = self.next_id.wrapping_add(1);
-        self.next_id
     }
 
     /// Whether `c`'s access token may be handed out at time `at` (the
@@ -1135,30 +1154,36 @@ impl<T: Clone> Session<T> {
     /// Answers the waiting callers: with `fail`, every one (see
     /// [`Self::fail_waiters`]); without, those [`Self::settle`] can answer.
     fn answer_waiters(&mut self, now: u64, fail: Option<Error>) {
-        let fallback = self.refused.is_none()
-            && self
-                .current
-                .as_ref()
-                .is_some_and(|c| c.stored && Self::usable(c, now));
-        // The current access token (the fallback's too), to compare with
-        // the one each 401 caller must not get: hashed only when a waiter
-        // has one to avoid (the 401 retry), not on every answer.
-        let current = self
-            .waiters
-            .iter()
-            .any(|w| w.avoid.is_some())
-            .then(|| self.current.as_ref().map(|c| tag(&c.tokens.access_token)))
-            .flatten();
-        for &w in &core::mem::take(&mut self.waiters) {
-            let avoided = w.avoid.is_some() && w.avoid == current;
+        for w in &core::mem::take(&mut self.waiters) {
+            // The current access token (the fallback's too) is the one this
+            // 401 caller must not get: hashed only for a waiter with one to
+            // avoid (the 401 retry), not on every answer.
+            let avoided = w.avoid.is_some_and(|a| {
+                self.current
+                    .as_ref()
+                    .is_some_and(|c| tag(&c.tokens.access_token) == a)
+            });
             match &fail {
                 None => {
-                    if !self.settle(&w, avoided, now) {
-                        self.waiters.push(w);
+                    if !self.settle(w, avoided, now) {
+                        self.waiters.push(*w);
                     }
                 }
-                Some(_) if fallback && !w.must_be_newer && !avoided => self.answer(w.call, Ok(())),
-                Some(e) => self.answer(w.call, Err(e.clone())),
+                Some(e) => {
+                    let r = if !w.must_be_newer
+                        && !avoided
+                        && self.refused.is_none()
+                        && self
+                            .current
+                            .as_ref()
+                            .is_some_and(|c| c.stored && Self::usable(c, now))
+                    {
+                        Ok(())
+                    } else {
+                        Err(e.clone())
+                    };
+                    self.answer(w.call, r);
+                }
             }
         }
     }
@@ -1186,7 +1211,7 @@ impl<T: Clone> Session<T> {
             .as_ref()
             .and_then(|c| c.tokens.refresh_token.as_ref());
         let spent = rt.is_some_and(|r| self.spent.contains(r));
-        let carried = rt.filter(|_| self.config.can_refresh && !spent).cloned();
+        let carried = rt.filter(|_| self.config.can_refresh && !spent);
         if carried.is_none() && !self.config.can_renew {
             let e = match rt {
                 Some(_) if spent => err(ErrorCode::ReconnectRequired, MSG_SPENT),
@@ -1198,21 +1223,26 @@ impl<T: Clone> Session<T> {
             self.fail_waiters(now, e);
             return;
         }
-        let id = RequestId(self.fresh_id());
+        self.next_id = self.next_id.wrapping_add(1);
+        let id = RequestId(self.next_id);
+        let action = match carried {
+            Some(rt) => {
+                self.spent.insert(rt);
+                Action::Refresh {
+                    id,
+                    refresh_token: rt.clone(),
+                }
+            }
+            None => Action::Renew { id },
+        };
         self.request = Some(Request {
             id,
             live: true,
-            carried: carried.clone(),
+            carried: carried.cloned(),
             deadline: now.saturating_add(self.config.request_timeout_ms),
             open: true,
         });
-        self.actions.push(match carried {
-            Some(refresh_token) => {
-                self.spent.insert(&refresh_token);
-                Action::Refresh { id, refresh_token }
-            }
-            None => Action::Renew { id },
-        });
+        self.actions.push(action);
     }
 
     /// Offers the pending set to the store unless a store of it is in

@@ -47,7 +47,7 @@ impl Out {
     /// An integer member.
     pub fn n(&mut self, k: &str, v: i64) {
         self.key(k);
-        self.s.push_str(&decimal(v));
+        int(&mut self.s, v);
     }
     /// A member whose value is already JSON.
     pub fn raw(&mut self, k: &str, json: &str) {
@@ -76,6 +76,12 @@ impl Out {
         self.s.push(char::from(close));
         self.s
     }
+}
+
+/// Writes the integer `v` onto `s` (the session's answers write theirs
+/// with it too).
+pub fn int(s: &mut String, v: i64) {
+    s.push_str(&decimal(v));
 }
 
 /// A JSON string literal.

@@ -23,6 +23,8 @@ use crate::Secret;
 
 /// A time in ms from the driver: fractions dropped, clamped to
 /// `0..=MAX_SAFE_INTEGER` (`as` saturates; NaN and none are 0).
+// (Not inlined: its clamp constant, 8 bytes of code, once.)
+#[inline(never)]
 fn ms(v: Option<f64>) -> u64 {
     v.map_or(0, |n| (n as u64).min(crate::session::MAX_SAFE_INTEGER))
 }
@@ -62,10 +64,11 @@ fn error_from(a: &Args, i: usize) -> Error {
     e.with_server_error(f.s(3), f.s(4), f.s(5))
 }
 
-/// Writes `n` (`null` for none).
+/// Writes `,` and `n` (`null` for none).
 fn put_int(r: &mut String, n: Option<u64>) {
+    r.push(',');
     match n {
-        Some(n) => r.push_str(&crate::encoding::decimal(n.min(i64::MAX as u64) as i64)),
+        Some(n) => super::out::int(r, n.min(i64::MAX as u64) as i64),
         None => r.push_str("null"),
     }
 }
@@ -90,14 +93,14 @@ fn put_tokens(r: &mut String, t: Option<&Tokens<String>>) {
     write_str(&t.payload, r);
     put_str(r, Some(&t.access_token));
     put_str(r, t.refresh_token.as_ref());
-    r.push(',');
     put_int(r, t.expires_at);
     r.push(']');
 }
 
-/// Opens action `[kind, id` (`open`: `,[kind,`).
-fn head(r: &mut String, open: &str, id: u64) {
-    r.push_str(open);
+/// Opens action `[kind, id`.
+fn head(r: &mut String, kind: u8, id: u64) {
+    r.push_str(",[");
+    r.push(char::from(b'0' + kind));
     put_int(r, Some(id));
 }
 
@@ -105,26 +108,35 @@ fn head(r: &mut String, open: &str, id: u64) {
 /// deadline and the queued actions (`[kind, id, x?, y?]`, kinds 0 resolve,
 /// 1 reject, 2 refresh, 3 renew, 4 store).
 fn drain(s: &mut Session<String>) -> String {
-    let mut r = String::from(if s.reconnect_required() { "[1," } else { "[0," });
+    let mut r = String::from("[");
+    r.push(char::from(b'0' + u8::from(s.reconnect_required())));
     put_int(&mut r, s.poll_timeout());
-    for a in &s.take_actions() {
+    let actions = s.actions_mut();
+    for a in actions.iter() {
+        // (Kind and id first: one `head` call.)
+        let (kind, id) = match a {
+            Action::Resolve { call, .. } => (0, call.0),
+            Action::Reject { call, .. } => (1, call.0),
+            Action::Refresh { id, .. } => (2, id.0),
+            Action::Renew { id } => (3, id.0),
+            Action::Store { id, .. } => (4, id.0),
+        };
+        head(&mut r, kind, id);
         match a {
-            Action::Resolve { call, access_token } => {
-                head(&mut r, ",[0,", call.0);
-                put_str(&mut r, Some(access_token));
+            Action::Resolve {
+                access_token: t, ..
             }
-            Action::Reject { call, error } => {
-                head(&mut r, ",[1,", call.0);
+            | Action::Refresh {
+                refresh_token: t, ..
+            } => {
+                put_str(&mut r, Some(t));
+            }
+            Action::Reject { error, .. } => {
                 r.push(',');
                 r.push_str(&super::error_json(error));
             }
-            Action::Refresh { id, refresh_token } => {
-                head(&mut r, ",[2,", id.0);
-                put_str(&mut r, Some(refresh_token));
-            }
-            Action::Renew { id } => head(&mut r, ",[3,", id.0),
-            Action::Store { id, next, previous } => {
-                head(&mut r, ",[4,", id.0);
+            Action::Renew { .. } => {}
+            Action::Store { next, previous, .. } => {
                 r.push(',');
                 put_tokens(&mut r, Some(next));
                 r.push(',');
@@ -133,6 +145,7 @@ fn drain(s: &mut Session<String>) -> String {
         }
         r.push(']');
     }
+    actions.clear();
     r.push(']');
     r
 }
@@ -146,13 +159,18 @@ pub fn op(a: &Args) -> Result<String> {
     let now = ms(a.n(4));
     // The inputs with a token set (new: the initial one, if any; check;
     // set) read it before anything else.
-    let new = input == 0;
-    let set = if new && a.given(10) || input == 1 || input == 5 {
-        Some(tokens(a, if new { 10 } else { 5 }, true)?)
+    // (Where the set is, chosen first: one `tokens` call site.)
+    let at = match input {
+        0 if a.given(10) => 10,
+        1 | 5 => 5,
+        _ => 0,
+    };
+    let set = if at != 0 {
+        Some(tokens(a, at, true)?)
     } else {
         None
     };
-    if new {
+    if input == 0 {
         // [.., now, skewMs, storeTimeoutMs, requestTimeoutMs, canRefresh, canRenew, tokens?]
         let d = SessionConfig::default();
         let dur = |i: usize, default: u64| match a.n(i) {
@@ -195,18 +213,20 @@ pub fn op(a: &Args) -> Result<String> {
 }
 
 fn step(s: &mut Session<String>, a: &Args, input: u8, now: u64) -> Result<String> {
-    let id = a.n(5).unwrap_or(0.0) as u64;
+    // (Read like a time: the driver's ids are counters far below 2^53.)
+    let id = ms(a.n(5));
     match input {
         2 => {
-            let Some((t, until)) = s.usable_until(now) else {
+            let Some(t) = s.usable_access_token(now) else {
                 return Ok("null".into());
             };
+            let until = s.holds_until();
             // Until when (with no other input) the same answer holds: the
             // driver may hand the token out before then without asking again.
             let mut r = String::from("[");
             write_str(t.expose(), &mut r);
-            r.push(',');
-            put_int(&mut r, Some(until.min(crate::session::MAX_SAFE_INTEGER)));
+            // (Clamped by `ms`: exact below 2^53, clamped above.)
+            put_int(&mut r, Some(ms(Some(until as f64))));
             r.push(']');
             return Ok(r);
         }
