@@ -183,14 +183,23 @@ pub fn parse_array(text: &str) -> Option<Vec<Value>> {
 /// [`parse_array`] with another length limit (the wasm skin's arguments,
 /// which carry whole response bodies and tokens for the core to refuse).
 pub fn parse_array_within(text: &str, max_len: usize) -> Option<Vec<Value>> {
-    let mut elements = Vec::new();
-    let t = scan(text, max_len, b'[', &mut elements)?;
     let mut out = Vec::new();
+    parse_array_onto(text, max_len, &mut out).then_some(out)
+}
+
+/// [`parse_array_within`] onto the end of `out`; whether `text` was an
+/// array (a `bool` comes back in a register, an `Option<Vec>` through
+/// memory; the wasm boundary's arguments go after its two strings).
+pub(crate) fn parse_array_onto(text: &str, max_len: usize, out: &mut Vec<Value>) -> bool {
+    let mut elements = Vec::new();
+    let Some(t) = scan(text, max_len, b'[', &mut elements) else {
+        return false;
+    };
     for &(_, v) in &elements {
         // (Spans from `scan` sit on ASCII bytes: `get` cannot fail.)
         out.push(value_of(t.get(v.0..v.1).unwrap_or_default()));
     }
-    Some(out)
+    true
 }
 
 /// An identifier member: a non-empty string as it is, an integer in decimal.

@@ -99,9 +99,9 @@ pub extern "C" fn call(op: u32, la: usize, lb: usize, lr: usize, lx: usize) -> u
 /// `call` on strings: the answer (or the error) put in the buffer, and its
 /// length as `call` returns it.
 fn run(op: u32, a: String, b: String, rest: &str, x: &[u8]) -> usize {
-    let mut v = crate::json::parse_array_within(rest, usize::MAX).unwrap_or_default();
-    v.insert(0, Value::String(b));
-    v.insert(0, Value::String(a));
+    let mut v = vec![Value::String(a), Value::String(b)];
+    // Not an array (the driver sends "" for no more arguments): none.
+    crate::json::parse_array_onto(rest, usize::MAX, &mut v);
     let a = ops::Args(v, x);
     let (r, n) = match ops::dispatch(op, &a) {
         Ok(r) => (r, 0),
