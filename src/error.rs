@@ -124,16 +124,23 @@ impl ErrorCode {
 
     /// The stable string form, e.g. `"STATE_MISMATCH"`.
     pub const fn as_str(self) -> &'static str {
-        // Cut from one string by an end table: a `match` was a (pointer,
-        // length) pair per code in the wasm's data.
-        let i = self as usize;
-        let start = if i == 0 {
-            0
-        } else {
-            CODE_ENDS[i - 1] as usize + 1
-        };
-        let (_, rest) = CODES.as_bytes().split_at(start);
-        let (s, _) = rest.split_at(CODE_ENDS[i] as usize - start);
+        // Cut from one string, found by counting its spaces: a `match` was
+        // a (pointer, length) pair per code in the wasm's data, a table of
+        // where each ends 54 bytes more.
+        let b = CODES.as_bytes();
+        let (mut i, mut start, mut n) = (0, 0, self as usize);
+        while i < b.len() {
+            if b[i] == b' ' {
+                if n == 0 {
+                    break;
+                }
+                n -= 1;
+                start = i + 1;
+            }
+            i += 1;
+        }
+        let (_, rest) = b.split_at(start);
+        let (s, _) = rest.split_at(i - start);
         match core::str::from_utf8(s) {
             Ok(s) => s,
             Err(_) => "",
@@ -169,21 +176,6 @@ const CODES: &str = "INVALID_ARGUMENT \
      SECRET_IN_BROWSER \
      STORE_FAILED \
      NO_REFRESH_TOKEN ";
-
-/// Where each code in [`CODES`] ends (the index of its space).
-const CODE_ENDS: [u16; ErrorCode::ALL.len()] = {
-    let b = CODES.as_bytes();
-    let mut t = [0u16; ErrorCode::ALL.len()];
-    let (mut i, mut n) = (0, 0);
-    while i < b.len() {
-        if b[i] == b' ' {
-            t[n] = i as u16;
-            n += 1;
-        }
-        i += 1;
-    }
-    t
-};
 
 impl fmt::Display for ErrorCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
