@@ -106,7 +106,7 @@ const UNRESERVED: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01
 /// An integer in decimal, without `core::fmt` (which costs kilobytes of wasm).
 pub fn decimal(n: i64) -> String {
     let m = n.unsigned_abs();
-    let mut out = String::with_capacity(20);
+    let mut out = String::new();
     if n < 0 {
         out.push('-');
     }
@@ -230,7 +230,7 @@ pub fn decode_form_component(s: &str) -> String {
 /// bench/size-breakdown.md s. 9.1). The lossy path (form decoding only)
 /// restarts after each invalid subpart, which `Utf8Error` locates.
 pub(crate) fn utf8(mut b: &[u8], strict: bool) -> Option<String> {
-    let mut out = String::with_capacity(b.len());
+    let mut out = String::new();
     loop {
         match std::str::from_utf8(b) {
             Ok(s) => {
