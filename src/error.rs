@@ -299,7 +299,6 @@ impl Error {
 }
 
 /// `s.as_deref()`, once for the three server fields.
-#[inline(never)]
 fn text(s: &Option<String>) -> Option<&str> {
     s.as_deref()
 }
