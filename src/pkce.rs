@@ -8,6 +8,7 @@ use crate::encoding::b64url;
 use crate::error::{Error, ErrorCode, Result};
 use crate::random;
 use crate::secret::Secret;
+use core::sync::atomic::{AtomicU32, Ordering};
 
 /// Shortest verifier, RFC 7636 §4.1.
 pub const MIN_VERIFIER_LEN: usize = 43;
@@ -100,10 +101,10 @@ pub fn challenge_s256(verifier: &str) -> Result<String> {
 /// `Digest` wrapper and block buffer alone are ~1 KB of wasm.
 pub fn sha256(data: &[u8]) -> [u8; 32] {
     let c = constants();
-    let (mut h, k) = (
-        *c.first_chunk::<8>().unwrap_or(&[0; 8]),
-        c.last_chunk::<64>().unwrap_or(&[0; 64]),
-    );
+    let mut h = [0u32; 8];
+    for j in 0..8 {
+        h[j] = c[j].load(Ordering::Relaxed);
+    }
     // The message, 0x80, zeros, and the bit length (big-endian): whole
     // 64-byte blocks, read byte by byte without building a padded copy.
     let n = data.len();
@@ -143,7 +144,7 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
             let t1 = v[7]
                 .wrapping_add(s1)
                 .wrapping_add(ch)
-                .wrapping_add(k[t])
+                .wrapping_add(c[8 + t].load(Ordering::Relaxed))
                 .wrapping_add(w[t]);
             let s0 = a.rotate_right(2) ^ a.rotate_right(13) ^ a.rotate_right(22);
             let maj = (a & v[1]) ^ (a & v[2]) ^ (v[1] & v[2]);
@@ -167,52 +168,50 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
     out
 }
 
-thread_local! {
-    /// [`constants`], once computed.
-    static CONSTANTS: core::cell::Cell<[u32; 72]> = const { core::cell::Cell::new([0; 72]) };
-}
+/// [`constants`], once computed (zeros before). Atomics (plain loads and
+/// stores in the wasm, which has no threads), not a `thread_local!`,
+/// which the wasm reaches through an indirect call to its accessor.
+static CONSTANTS: [AtomicU32; 72] = [const { AtomicU32::new(0) }; 72];
 
 /// SHA-256's constants (FIPS 180-4 §5.3.3, §4.2.2): the first 32 bits of
 /// the fractional parts of the square roots of the first 8 primes (the
 /// initial hash value), then of the cube roots of the first 64 (the round
 /// constants). Computed on the first hash (~60 µs in Node, then read from
-/// the cache), not stored: the 288 bytes of the tables were data gzip
-/// cannot shrink (−175 B gzipped; uncached, every hash took ~60 µs more).
-fn constants() -> [u32; 72] {
-    CONSTANTS.with(|cell| {
-        let mut c = cell.get();
-        if c[0] == 0 {
-            // The fraction's first 32 bits (the integer part is shifted out).
-            let frac = |r: f64| (r * 4_294_967_296.0) as u64 as u32;
-            let mut p = 1u32;
-            for t in 0..64 {
-                // The next prime.
-                loop {
-                    p += 1;
-                    let mut d = 2;
-                    while p % d != 0 {
-                        d += 1;
-                    }
-                    if d == p {
-                        break;
-                    }
+/// [`CONSTANTS`]), not stored: the 288 bytes of the tables were data gzip
+/// cannot shrink (uncached, every hash took ~60 µs more).
+fn constants() -> &'static [AtomicU32; 72] {
+    // The last one is stored last (Release) and read first (Acquire): once
+    // it is set, so are the others. (Natively, two threads may both
+    // compute them: the same values.)
+    if CONSTANTS[71].load(Ordering::Acquire) == 0 {
+        // The fraction's first 32 bits (the integer part is shifted out).
+        let frac = |r: f64| (r * 4_294_967_296.0) as u64 as u32;
+        let mut p = 1u32;
+        for t in 0..64 {
+            // The next prime.
+            loop {
+                p += 1;
+                let mut d = 2;
+                while p % d != 0 {
+                    d += 1;
                 }
-                let x = f64::from(p);
-                if t < 8 {
-                    c[t] = frac(x.sqrt());
+                if d == p {
+                    break;
                 }
-                // Newton's method for the cube root, from above
-                // (cbrt(311) < 7).
-                let mut r = 7f64;
-                for _ in 0..24 {
-                    r = (2.0 * r + x / (r * r)) / 3.0;
-                }
-                c[8 + t] = frac(r);
             }
-            cell.set(c);
+            let x = f64::from(p);
+            if t < 8 {
+                CONSTANTS[t].store(frac(x.sqrt()), Ordering::Relaxed);
+            }
+            // Newton's method for the cube root, from above (cbrt(311) < 7).
+            let mut r = 7f64;
+            for _ in 0..24 {
+                r = (2.0 * r + x / (r * r)) / 3.0;
+            }
+            CONSTANTS[8 + t].store(frac(r), Ordering::Release);
         }
-        c
-    })
+    }
+    &CONSTANTS
 }
 
 #[cfg(test)]
@@ -258,14 +257,15 @@ mod tests {
 
     #[test]
     fn computed_constants_are_fips_180_4s() {
-        let c = constants();
+        let c: Vec<u32> = constants()
+            .iter()
+            .map(|a| a.load(Ordering::Relaxed))
+            .collect();
         // H(0) (§5.3.3), then K's first and last words (§4.2.2).
         assert_eq!(c[..2], [0x6a09e667, 0xbb67ae85]);
         assert_eq!(c[7], 0x5be0cd19);
         assert_eq!(c[8..10], [0x428a2f98, 0x71374491]);
         assert_eq!(c[71], 0xc67178f2);
-        // Computed once.
-        assert_eq!(constants(), c);
     }
 
     #[test]
