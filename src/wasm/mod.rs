@@ -156,7 +156,11 @@ thread_local! {
 pub(crate) fn put(o: Obj) -> String {
     let h = SLAB.with(|s| {
         let mut s = s.borrow_mut();
-        let h = s.iter().position(Option::is_none).unwrap_or(s.len());
+        // The first free slot, or the end.
+        let mut h = 0;
+        while s.get(h).is_some_and(Option::is_some) {
+            h += 1;
+        }
         if h == s.len() {
             s.push(None);
         }
