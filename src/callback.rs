@@ -97,15 +97,20 @@ pub fn parse_callback_checked(input: &str, checks: &CallbackChecks) -> Result<Ca
     for p in split_byte(query_of(input), b'&') {
         let (k, v) = split_once_byte(p, b'=').unwrap_or((p, ""));
         let k = decode_form_component(k);
-        if let Some(i) = SINGLE.iter().position(|n| *n == k) {
-            if got[i].is_some() {
-                return Err(Error::about(
-                    ErrorCode::DuplicateParameter,
-                    SINGLE[i],
-                    " is repeated in the callback",
-                ));
+        // A plain loop (no `Iterator::position` instance).
+        let mut i = 0;
+        while i < SINGLE.len() {
+            if SINGLE[i] == k {
+                if got[i].is_some() {
+                    return Err(Error::about(
+                        ErrorCode::DuplicateParameter,
+                        SINGLE[i],
+                        " is repeated in the callback",
+                    ));
+                }
+                got[i] = Some(v);
             }
-            got[i] = Some(v);
+            i += 1;
         }
     }
     let get = |i: usize| got[i].map(decode_form_component);
