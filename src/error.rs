@@ -312,10 +312,14 @@ fn keep(slot: &mut Option<String>, s: Option<&str>) {
 /// `s`, cut to [`MAX_SERVER_TEXT`] bytes (on a char boundary) and marked `…`.
 pub(crate) fn truncate(s: &str) -> String {
     let mut end = s.len().min(MAX_SERVER_TEXT);
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    let mut out = s.get(..end).unwrap_or_default().to_owned();
+    // Back to a char boundary (one check: `get` makes it).
+    let head = loop {
+        match s.get(..end) {
+            Some(h) => break h,
+            None => end -= 1,
+        }
+    };
+    let mut out = head.to_owned();
     if end < s.len() {
         out.push('…');
     }
