@@ -161,8 +161,10 @@ fn is_reg_host(host: &str) -> bool {
     }
     let name = host.strip_suffix(".").unwrap_or(host);
     let last = rsplit_once_byte(name, b'.').map_or(name, |(_, l)| l);
-    let hex = last.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("0x"))
-        && all_in(last.get(2..).unwrap_or_default(), HEX);
+    let hex = match last.split_at_checked(2) {
+        Some((p, rest)) => p.eq_ignore_ascii_case("0x") && all_in(rest, HEX),
+        None => false,
+    };
     let numeric = hex || (!last.is_empty() && all_in(last, DIGIT));
     !numeric || is_dotted_quad(name, true)
 }
