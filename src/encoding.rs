@@ -175,11 +175,11 @@ fn push_form_pair(out: &mut String, k: &str, v: &str) {
     encode_form_component(v, out);
 }
 
-/// The value of the `n` (at most 4) hex digits `b` starts with;
-/// [`NOT_HEX`] when it does not start with `n` of them (a plain `u32`
+/// The value of the `n` (at most 4) hex digits at `b[at..]`;
+/// [`NOT_HEX`] when there are not `n` of them there (a plain `u32`
 /// comes back in a register, an `Option<u32>` through memory).
-pub(crate) fn hex(b: &[u8], n: usize) -> u32 {
-    let Some(digits) = b.get(..n) else {
+pub(crate) fn hex(b: &[u8], at: usize, n: usize) -> u32 {
+    let Some(digits) = b.get(at..at + n) else {
         return NOT_HEX;
     };
     let mut v = 0;
@@ -206,7 +206,7 @@ pub fn decode_form_component(s: &str) -> String {
         i += 1;
         out.push(match c {
             b'+' => b' ',
-            b'%' => match hex(b.get(i..).unwrap_or_default(), 2) {
+            b'%' => match hex(b, i, 2) {
                 NOT_HEX => c,
                 v => {
                     i += 2;

@@ -281,7 +281,7 @@ fn string(t: &str, mut i: usize, mut out: Option<&mut String>) -> usize {
                 match crate::url::find_byte("\"\\/bfnrt", e) {
                     Some(j) => u32::from(b"\"\\/\x08\x0c\n\r\t"[j]),
                     None if e == b'u' => {
-                        let mut u = crate::encoding::hex(b.get(i + 1..).unwrap_or(&[]), 4);
+                        let mut u = crate::encoding::hex(b, i + 1, 4);
                         i += 4;
                         // Not hex, or a lone low surrogate.
                         if u > 0xffff || u & 0xfc00 == 0xdc00 {
@@ -289,7 +289,7 @@ fn string(t: &str, mut i: usize, mut out: Option<&mut String>) -> usize {
                         }
                         if u & 0xfc00 == 0xd800 {
                             // (Not hex fails the low-surrogate test.)
-                            let lo = crate::encoding::hex(b.get(i + 3..).unwrap_or(&[]), 4);
+                            let lo = crate::encoding::hex(b, i + 3, 4);
                             if at(b, i + 1) != b'\\'
                                 || at(b, i + 2) != b'u'
                                 || lo & 0xfc00 != 0xdc00

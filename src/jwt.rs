@@ -115,7 +115,11 @@ impl UnverifiedClaims {
             // (NaN, which no JSON number reads as, fails the test too.)
             _ => match self.claims.num(name).unwrap_or(f64::NAN) {
                 n if n.abs() <= MAX_NUMERIC_DATE => Ok(Some(n)),
-                _ => Err(Error::about(ErrorCode::InvalidJwt, name, " is not a valid date")),
+                _ => Err(Error::about(
+                    ErrorCode::InvalidJwt,
+                    name,
+                    " is not a valid date",
+                )),
             },
         }
     }
