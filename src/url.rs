@@ -431,7 +431,7 @@ pub(crate) fn split_once_str<'a>(s: &'a str, pat: &str) -> Option<(&'a str, &'a 
     let (b, p) = (s.as_bytes(), pat.as_bytes());
     let mut i = 0;
     while i + p.len() <= b.len() {
-        if b.get(i..i + p.len()) == Some(p) {
+        if b.get(i..i + p.len()).is_some_and(|w| w == p) {
             return cut(s, i, p.len());
         }
         i += 1;
