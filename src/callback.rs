@@ -137,12 +137,13 @@ pub fn parse_callback_checked(input: &str, checks: &CallbackChecks) -> Result<Ca
     }
     if let Some(err) = get(2) {
         let description = get(3);
-        let desc = description.as_deref().filter(|d| !d.is_empty());
         let mut msg = String::from("authorization failed: ");
         msg.push_str(&err);
-        if let Some(d) = desc {
-            msg.push_str(": ");
-            msg.push_str(d);
+        if let Some(d) = description.as_deref() {
+            if !d.is_empty() {
+                msg.push_str(": ");
+                msg.push_str(d);
+            }
         }
         // Cap what a server-sent string can put in our message.
         return Err(
