@@ -91,11 +91,11 @@ pub fn decode_unverified(token: &str) -> Result<UnverifiedClaims> {
     // Read where it was decoded (no String copy of the payload).
     let mut b = Vec::new();
     payload_bytes(token, &mut b)?;
-    let claims = core::str::from_utf8(&b)
-        .ok()
-        .and_then(json::parse_object)
-        .ok_or_else(bad_payload)?;
-    Ok(UnverifiedClaims { claims })
+    // (Not UTF-8 reads as "", which is not an object either.)
+    match json::parse_object(core::str::from_utf8(&b).unwrap_or_default()) {
+        Some(claims) => Ok(UnverifiedClaims { claims }),
+        None => Err(bad_payload()),
+    }
 }
 
 impl UnverifiedClaims {
