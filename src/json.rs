@@ -140,8 +140,10 @@ impl JsonObject for Object {
         ];
         match self.raw(key) {
             None => Kind::Missing,
-            Some(raw) => crate::url::find_byte("ntf\"[{", first(raw))
-                .and_then(|j| KINDS.get(j).copied())
+            // (Not found: past the table, a number.)
+            Some(raw) => KINDS
+                .get(crate::url::find_byte("ntf\"[{", first(raw)).unwrap_or(6))
+                .copied()
                 .unwrap_or(Kind::Number),
         }
     }
