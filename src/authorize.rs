@@ -112,7 +112,7 @@ impl AuthorizationRequest<'_> {
     /// The URL to send the user to. Parameters are percent-encoded per
     /// RFC 3986 (space as `%20`), in a fixed order.
     pub fn build(&self) -> Result<String> {
-        let mut url = String::with_capacity(256);
+        let mut url = String::new();
         self.write(&mut url)?;
         Ok(url)
     }

@@ -97,15 +97,20 @@ pub fn parse_callback_checked(input: &str, checks: &CallbackChecks) -> Result<Ca
     for p in split_byte(query_of(input), b'&') {
         let (k, v) = split_once_byte(p, b'=').unwrap_or((p, ""));
         let k = decode_form_component(k);
-        if let Some(i) = SINGLE.iter().position(|n| *n == k) {
-            if got[i].is_some() {
-                return Err(Error::about(
-                    ErrorCode::DuplicateParameter,
-                    SINGLE[i],
-                    " is repeated in the callback",
-                ));
+        // A plain loop (no `Iterator::position` instance).
+        let mut i = 0;
+        while i < SINGLE.len() {
+            if SINGLE[i] == k {
+                if got[i].is_some() {
+                    return Err(Error::about(
+                        ErrorCode::DuplicateParameter,
+                        SINGLE[i],
+                        " is repeated in the callback",
+                    ));
+                }
+                got[i] = Some(v);
             }
-            got[i] = Some(v);
+            i += 1;
         }
     }
     let get = |i: usize| got[i].map(decode_form_component);
@@ -132,12 +137,13 @@ pub fn parse_callback_checked(input: &str, checks: &CallbackChecks) -> Result<Ca
     }
     if let Some(err) = get(2) {
         let description = get(3);
-        let desc = description.as_deref().filter(|d| !d.is_empty());
         let mut msg = String::from("authorization failed: ");
         msg.push_str(&err);
-        if let Some(d) = desc {
-            msg.push_str(": ");
-            msg.push_str(d);
+        if let Some(d) = description.as_deref() {
+            if !d.is_empty() {
+                msg.push_str(": ");
+                msg.push_str(d);
+            }
         }
         // Cap what a server-sent string can put in our message.
         return Err(

@@ -106,7 +106,7 @@ const UNRESERVED: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01
 /// An integer in decimal, without `core::fmt` (which costs kilobytes of wasm).
 pub fn decimal(n: i64) -> String {
     let m = n.unsigned_abs();
-    let mut out = String::with_capacity(20);
+    let mut out = String::new();
     if n < 0 {
         out.push('-');
     }
@@ -175,11 +175,11 @@ fn push_form_pair(out: &mut String, k: &str, v: &str) {
     encode_form_component(v, out);
 }
 
-/// The value of the `n` (at most 4) hex digits `b` starts with;
-/// [`NOT_HEX`] when it does not start with `n` of them (a plain `u32`
+/// The value of the `n` (at most 4) hex digits at `b[at..]`;
+/// [`NOT_HEX`] when there are not `n` of them there (a plain `u32`
 /// comes back in a register, an `Option<u32>` through memory).
-pub(crate) fn hex(b: &[u8], n: usize) -> u32 {
-    let Some(digits) = b.get(..n) else {
+pub(crate) fn hex(b: &[u8], at: usize, n: usize) -> u32 {
+    let Some(digits) = b.get(at..at + n) else {
         return NOT_HEX;
     };
     let mut v = 0;
@@ -206,7 +206,7 @@ pub fn decode_form_component(s: &str) -> String {
         i += 1;
         out.push(match c {
             b'+' => b' ',
-            b'%' => match hex(b.get(i..).unwrap_or_default(), 2) {
+            b'%' => match hex(b, i, 2) {
                 NOT_HEX => c,
                 v => {
                     i += 2;
@@ -230,7 +230,7 @@ pub fn decode_form_component(s: &str) -> String {
 /// bench/size-breakdown.md s. 9.1). The lossy path (form decoding only)
 /// restarts after each invalid subpart, which `Utf8Error` locates.
 pub(crate) fn utf8(mut b: &[u8], strict: bool) -> Option<String> {
-    let mut out = String::with_capacity(b.len());
+    let mut out = String::new();
     loop {
         match std::str::from_utf8(b) {
             Ok(s) => {

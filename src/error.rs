@@ -124,16 +124,23 @@ impl ErrorCode {
 
     /// The stable string form, e.g. `"STATE_MISMATCH"`.
     pub const fn as_str(self) -> &'static str {
-        // Cut from one string by an end table: a `match` was a (pointer,
-        // length) pair per code in the wasm's data.
-        let i = self as usize;
-        let start = if i == 0 {
-            0
-        } else {
-            CODE_ENDS[i - 1] as usize + 1
-        };
-        let (_, rest) = CODES.as_bytes().split_at(start);
-        let (s, _) = rest.split_at(CODE_ENDS[i] as usize - start);
+        // Cut from one string, found by counting its spaces: a `match` was
+        // a (pointer, length) pair per code in the wasm's data, a table of
+        // where each ends 54 bytes more.
+        let b = CODES.as_bytes();
+        let (mut i, mut start, mut n) = (0, 0, self as usize);
+        while i < b.len() {
+            if b[i] == b' ' {
+                if n == 0 {
+                    break;
+                }
+                n -= 1;
+                start = i + 1;
+            }
+            i += 1;
+        }
+        let (_, rest) = b.split_at(start);
+        let (s, _) = rest.split_at(i - start);
         match core::str::from_utf8(s) {
             Ok(s) => s,
             Err(_) => "",
@@ -169,21 +176,6 @@ const CODES: &str = "INVALID_ARGUMENT \
      SECRET_IN_BROWSER \
      STORE_FAILED \
      NO_REFRESH_TOKEN ";
-
-/// Where each code in [`CODES`] ends (the index of its space).
-const CODE_ENDS: [u16; ErrorCode::ALL.len()] = {
-    let b = CODES.as_bytes();
-    let mut t = [0u16; ErrorCode::ALL.len()];
-    let (mut i, mut n) = (0, 0);
-    while i < b.len() {
-        if b[i] == b' ' {
-            t[n] = i as u16;
-            n += 1;
-        }
-        i += 1;
-    }
-    t
-};
 
 impl fmt::Display for ErrorCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -307,7 +299,6 @@ impl Error {
 }
 
 /// `s.as_deref()`, once for the three server fields.
-#[inline(never)]
 fn text(s: &Option<String>) -> Option<&str> {
     s.as_deref()
 }
@@ -321,10 +312,14 @@ fn keep(slot: &mut Option<String>, s: Option<&str>) {
 /// `s`, cut to [`MAX_SERVER_TEXT`] bytes (on a char boundary) and marked `…`.
 pub(crate) fn truncate(s: &str) -> String {
     let mut end = s.len().min(MAX_SERVER_TEXT);
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    let mut out = s.get(..end).unwrap_or_default().to_owned();
+    // Back to a char boundary (one check: `get` makes it).
+    let head = loop {
+        match s.get(..end) {
+            Some(h) => break h,
+            None => end -= 1,
+        }
+    };
+    let mut out = head.to_owned();
     if end < s.len() {
         out.push('…');
     }

@@ -140,8 +140,10 @@ impl JsonObject for Object {
         ];
         match self.raw(key) {
             None => Kind::Missing,
-            Some(raw) => crate::url::find_byte("ntf\"[{", first(raw))
-                .and_then(|j| KINDS.get(j).copied())
+            // (Not found: past the table, a number.)
+            Some(raw) => KINDS
+                .get(crate::url::find_byte("ntf\"[{", first(raw)).unwrap_or(6))
+                .copied()
                 .unwrap_or(Kind::Number),
         }
     }
@@ -183,14 +185,23 @@ pub fn parse_array(text: &str) -> Option<Vec<Value>> {
 /// [`parse_array`] with another length limit (the wasm skin's arguments,
 /// which carry whole response bodies and tokens for the core to refuse).
 pub fn parse_array_within(text: &str, max_len: usize) -> Option<Vec<Value>> {
-    let mut elements = Vec::new();
-    let t = scan(text, max_len, b'[', &mut elements)?;
     let mut out = Vec::new();
+    parse_array_onto(text, max_len, &mut out).then_some(out)
+}
+
+/// [`parse_array_within`] onto the end of `out`; whether `text` was an
+/// array (a `bool` comes back in a register, an `Option<Vec>` through
+/// memory; the wasm boundary's arguments go after its two strings).
+pub(crate) fn parse_array_onto(text: &str, max_len: usize, out: &mut Vec<Value>) -> bool {
+    let mut elements = Vec::new();
+    let Some(t) = scan(text, max_len, b'[', &mut elements) else {
+        return false;
+    };
     for &(_, v) in &elements {
         // (Spans from `scan` sit on ASCII bytes: `get` cannot fail.)
         out.push(value_of(t.get(v.0..v.1).unwrap_or_default()));
     }
-    Some(out)
+    true
 }
 
 /// An identifier member: a non-empty string as it is, an integer in decimal.
@@ -272,7 +283,7 @@ fn string(t: &str, mut i: usize, mut out: Option<&mut String>) -> usize {
                 match crate::url::find_byte("\"\\/bfnrt", e) {
                     Some(j) => u32::from(b"\"\\/\x08\x0c\n\r\t"[j]),
                     None if e == b'u' => {
-                        let mut u = crate::encoding::hex(b.get(i + 1..).unwrap_or(&[]), 4);
+                        let mut u = crate::encoding::hex(b, i + 1, 4);
                         i += 4;
                         // Not hex, or a lone low surrogate.
                         if u > 0xffff || u & 0xfc00 == 0xdc00 {
@@ -280,7 +291,7 @@ fn string(t: &str, mut i: usize, mut out: Option<&mut String>) -> usize {
                         }
                         if u & 0xfc00 == 0xd800 {
                             // (Not hex fails the low-surrogate test.)
-                            let lo = crate::encoding::hex(b.get(i + 3..).unwrap_or(&[]), 4);
+                            let lo = crate::encoding::hex(b, i + 3, 4);
                             if at(b, i + 1) != b'\\'
                                 || at(b, i + 2) != b'u'
                                 || lo & 0xfc00 != 0xdc00

@@ -8,6 +8,7 @@ use crate::encoding::b64url;
 use crate::error::{Error, ErrorCode, Result};
 use crate::random;
 use crate::secret::Secret;
+use core::sync::atomic::{AtomicU32, Ordering};
 
 /// Shortest verifier, RFC 7636 §4.1.
 pub const MIN_VERIFIER_LEN: usize = 43;
@@ -99,22 +100,11 @@ pub fn challenge_s256(verifier: &str) -> Result<String> {
 /// inputs here (verifiers, refresh tokens). By hand: the `sha2` crate's
 /// `Digest` wrapper and block buffer alone are ~1 KB of wasm.
 pub fn sha256(data: &[u8]) -> [u8; 32] {
-    const K: [u32; 64] = [
-        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
-        0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
-        0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
-        0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
-        0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
-        0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
-        0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
-        0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
-        0xc67178f2,
-    ];
-    let mut h: [u32; 8] = [
-        0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab,
-        0x5be0cd19,
-    ];
+    let c = constants();
+    let mut h = [0u32; 8];
+    for j in 0..8 {
+        h[j] = c[j].load(Ordering::Relaxed);
+    }
     // The message, 0x80, zeros, and the bit length (big-endian): whole
     // 64-byte blocks, read byte by byte without building a padded copy.
     let n = data.len();
@@ -154,28 +144,74 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
             let t1 = v[7]
                 .wrapping_add(s1)
                 .wrapping_add(ch)
-                .wrapping_add(K[t])
+                .wrapping_add(c[8 + t].load(Ordering::Relaxed))
                 .wrapping_add(w[t]);
             let s0 = a.rotate_right(2) ^ a.rotate_right(13) ^ a.rotate_right(22);
             let maj = (a & v[1]) ^ (a & v[2]) ^ (v[1] & v[2]);
-            let mut k = 7;
-            while k > 0 {
-                v[k] = v[k - 1];
-                k -= 1;
+            let mut j = 7;
+            while j > 0 {
+                v[j] = v[j - 1];
+                j -= 1;
             }
             v[0] = t1.wrapping_add(s0).wrapping_add(maj);
             v[4] = v[4].wrapping_add(t1);
         }
-        for k in 0..8 {
-            h[k] = h[k].wrapping_add(v[k]);
+        for j in 0..8 {
+            h[j] = h[j].wrapping_add(v[j]);
         }
         base += 64;
     }
     let mut out = [0u8; 32];
-    for k in 0..32 {
-        out[k] = (h[k / 4] >> (24 - 8 * (k % 4))) as u8;
+    for j in 0..32 {
+        out[j] = (h[j / 4] >> (24 - 8 * (j % 4))) as u8;
     }
     out
+}
+
+/// [`constants`], once computed (zeros before). Atomics (plain loads and
+/// stores in the wasm, which has no threads), not a `thread_local!`,
+/// which the wasm reaches through an indirect call to its accessor.
+static CONSTANTS: [AtomicU32; 72] = [const { AtomicU32::new(0) }; 72];
+
+/// SHA-256's constants (FIPS 180-4 §5.3.3, §4.2.2): the first 32 bits of
+/// the fractional parts of the square roots of the first 8 primes (the
+/// initial hash value), then of the cube roots of the first 64 (the round
+/// constants). Computed on the first hash (~60 µs in Node, then read from
+/// [`CONSTANTS`]), not stored: the 288 bytes of the tables were data gzip
+/// cannot shrink (uncached, every hash took ~60 µs more).
+fn constants() -> &'static [AtomicU32; 72] {
+    // The last one is stored last (Release) and read first (Acquire): once
+    // it is set, so are the others. (Natively, two threads may both
+    // compute them: the same values.)
+    if CONSTANTS[71].load(Ordering::Acquire) == 0 {
+        // The fraction's first 32 bits (the integer part is shifted out).
+        let frac = |r: f64| (r * 4_294_967_296.0) as u64 as u32;
+        let mut p = 1u32;
+        for t in 0..64 {
+            // The next prime.
+            loop {
+                p += 1;
+                let mut d = 2;
+                while p % d != 0 {
+                    d += 1;
+                }
+                if d == p {
+                    break;
+                }
+            }
+            let x = f64::from(p);
+            if t < 8 {
+                CONSTANTS[t].store(frac(x.sqrt()), Ordering::Relaxed);
+            }
+            // Newton's method for the cube root, from above (cbrt(311) < 7).
+            let mut r = 7f64;
+            for _ in 0..24 {
+                r = (2.0 * r + x / (r * r)) / 3.0;
+            }
+            CONSTANTS[8 + t].store(frac(r), Ordering::Release);
+        }
+    }
+    &CONSTANTS
 }
 
 #[cfg(test)]
@@ -217,6 +253,19 @@ mod tests {
                 0xf2, 0x00, 0x15, 0xad
             ]
         );
+    }
+
+    #[test]
+    fn computed_constants_are_fips_180_4s() {
+        let c: Vec<u32> = constants()
+            .iter()
+            .map(|a| a.load(Ordering::Relaxed))
+            .collect();
+        // H(0) (§5.3.3), then K's first and last words (§4.2.2).
+        assert_eq!(c[..2], [0x6a09e667, 0xbb67ae85]);
+        assert_eq!(c[7], 0x5be0cd19);
+        assert_eq!(c[8..10], [0x428a2f98, 0x71374491]);
+        assert_eq!(c[71], 0xc67178f2);
     }
 
     #[test]

@@ -38,6 +38,7 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::json::Value;
 use out::Out;
 use std::cell::RefCell;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 // A free-list allocator instead of std's dlmalloc: 1.8 KB gzipped smaller
 // (bench/results.md section 7). The 1e6 calls of bench/node/memory.mjs leave
@@ -52,9 +53,14 @@ use std::cell::RefCell;
 static ALLOC: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
     unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
 
-thread_local! {
-    /// The call's arguments, then its answer.
-    static IO: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+/// The call's arguments, then its answer. A `Mutex` (never contended, no
+/// threads), not a `thread_local!`: a thread-local is reached through an
+/// indirect call to its accessor, with a failure path, at every use.
+static IO: Mutex<Vec<u8>> = Mutex::new(Vec::new());
+
+/// `m` locked (a panic aborts the module, so nothing is ever poisoned).
+fn lock<T>(m: &'static Mutex<T>) -> MutexGuard<'static, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// A zeroed buffer of `len` bytes for the driver to write a call's arguments
@@ -62,19 +68,17 @@ thread_local! {
 #[allow(unsafe_code)]
 #[no_mangle]
 pub extern "C" fn buf(len: usize) -> *mut u8 {
-    IO.with(|b| {
-        let mut b = b.borrow_mut();
-        b.clear();
-        b.resize(len, 0);
-        b.as_mut_ptr()
-    })
+    let mut b = lock(&IO);
+    b.clear();
+    b.resize(len, 0);
+    b.as_mut_ptr()
 }
 
 /// Where the last answer is (its length is what [`call`] returned).
 #[allow(unsafe_code)]
 #[no_mangle]
 pub extern "C" fn out() -> *const u8 {
-    IO.with(|b| b.borrow().as_ptr())
+    lock(&IO).as_ptr()
 }
 
 /// Runs operation `op` on the buffer's `a` (`la` bytes), `b` (`lb`), `rest`
@@ -84,7 +88,7 @@ pub extern "C" fn out() -> *const u8 {
 #[allow(unsafe_code)]
 #[no_mangle]
 pub extern "C" fn call(op: u32, la: usize, lb: usize, lr: usize, lx: usize) -> usize {
-    let io = IO.with(|b| std::mem::take(&mut *b.borrow_mut()));
+    let io = std::mem::take(&mut *lock(&IO));
     // The driver's TextEncoder writes valid UTF-8; anything else reads as "".
     let mut at = 0usize;
     let mut text = |len: usize| {
@@ -103,9 +107,9 @@ pub extern "C" fn call(op: u32, la: usize, lb: usize, lr: usize, lx: usize) -> u
 /// `call` on strings: the answer (or the error) put in the buffer, and its
 /// length as `call` returns it.
 fn run(op: u32, a: String, b: String, rest: &str, x: &[u8]) -> usize {
-    let mut v = crate::json::parse_array_within(rest, usize::MAX).unwrap_or_default();
-    v.insert(0, Value::String(b));
-    v.insert(0, Value::String(a));
+    let mut v = vec![Value::String(a), Value::String(b)];
+    // Not an array (the driver sends "" for no more arguments): none.
+    crate::json::parse_array_onto(rest, usize::MAX, &mut v);
     let a = ops::Args(v, x);
     let (r, n) = match ops::dispatch(op, &a) {
         Ok(r) => (r, 0),
@@ -120,7 +124,7 @@ fn run(op: u32, a: String, b: String, rest: &str, x: &[u8]) -> usize {
         }
     };
     let len = r.len() ^ n;
-    IO.with(|b| *b.borrow_mut() = r.into_bytes());
+    *lock(&IO) = r.into_bytes();
     len
 }
 
@@ -156,7 +160,11 @@ thread_local! {
 pub(crate) fn put(o: Obj) -> String {
     let h = SLAB.with(|s| {
         let mut s = s.borrow_mut();
-        let h = s.iter().position(Option::is_none).unwrap_or(s.len());
+        // The first free slot, or the end.
+        let mut h = 0;
+        while s.get(h).is_some_and(Option::is_some) {
+            h += 1;
+        }
         if h == s.len() {
             s.push(None);
         }
