@@ -43,7 +43,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 // A free-list allocator instead of std's dlmalloc: 1.8 KB gzipped smaller
 // (bench/results.md section 7). The 1e6 calls of bench/node/memory.mjs leave
 // the memory where the warm-up left it. Without a lock
-// (`AssumeSingleThreaded` instead of `LockedAllocator`'s spin lock: 61 B
+// (`AssumeSingleThreaded` instead of `LockedAllocator`'s spin lock: 69 B
 // gzipped less). SAFETY: this module is built without the `atomics` feature,
 // so its memory is never shared: one instance runs on one thread (a Worker
 // instantiates its own), and nothing allocates while an allocation runs (no
