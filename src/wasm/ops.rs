@@ -299,16 +299,19 @@ fn authorization_url(a: &Args) -> Result<String> {
 
 /// Grants, by the driver's number.
 fn grant_at(a: &Args, i: usize) -> GrantKind {
-    [
-        GrantKind::AuthorizationCode,
-        GrantKind::RefreshToken,
-        GrantKind::ClientCredentials,
-        GrantKind::ApiKey,
-    ]
-    .get(idx(a, i))
-    .copied()
-    .unwrap_or(GrantKind::AuthorizationCode)
+    GRANTS
+        .get(idx(a, i))
+        .copied()
+        .unwrap_or(GrantKind::AuthorizationCode)
 }
+
+/// The grants in the driver's order.
+const GRANTS: &[GrantKind] = &[
+    GrantKind::AuthorizationCode,
+    GrantKind::RefreshToken,
+    GrantKind::ClientCredentials,
+    GrantKind::ApiKey,
+];
 
 /// A token set as the JSON object the driver hands out (it adds `raw`).
 fn token_set_json(t: &TokenSet, provider: Provider) -> String {
@@ -589,11 +592,15 @@ fn request_json(req: &HttpRequest) -> String {
 /// (`issuedRefreshToken`), so the session keeps it instead of the spent one.
 fn respond(a: &Args, cl: &Client) -> Answer {
     let resp = response(a);
-    if idx(a, 5) == 4 {
+    let g = idx(a, 5);
+    if g == 4 {
         let code = token::process_findity_authorization_grant(&resp)?;
         return Ok(out::string(code.expose()));
     }
-    let kind = grant_at(a, 5);
+    let kind = GRANTS
+        .get(g)
+        .copied()
+        .unwrap_or(GrantKind::AuthorizationCode);
     match cl.config.process_token_response(kind, &resp, a.f(6, 0.0)) {
         Ok(t) => Ok(token_set_json(&t, cl.config.provider())),
         Err(e) => Err(Failure(e, cl.config.issued_refresh_token(kind, &resp))),
