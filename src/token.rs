@@ -293,7 +293,11 @@ impl ClientConfig {
     /// `INVALID_ARGUMENT` for a missing `clientId`/`tokenEndpoint`, an option
     /// the provider does not take, or a `clientAuth` without a secret;
     /// `INVALID_URL`/`INSECURE_URL` for bad URLs.
-    #[inline(never)]
+    ///
+    /// Always inlined: the wasm has one caller (the boundary's client
+    /// construction), where the options the driver never sets for a class
+    /// fold away.
+    #[inline(always)]
     pub fn new(o: &ClientOptions) -> Result<ClientConfig> {
         let profile = o.provider.profile();
         // Only the generic profile takes its endpoints and client
