@@ -268,6 +268,9 @@ fn arg(msg: &str) -> Error {
     Error::new(ErrorCode::InvalidArgument, msg)
 }
 
+/// `v`, refused when empty. Inlined: a `Result<&str>` comes back through
+/// memory, where the inlined test is a compare and the shared `Error::about`.
+#[inline(always)]
 fn require<'a>(v: &'a str, what: &str) -> Result<&'a str> {
     if v.is_empty() {
         Err(Error::about(
