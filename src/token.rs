@@ -735,7 +735,9 @@ pub fn findity_authorization_grant_request(
     Ok(post("POST", url, Some(body), Some(bearer)))
 }
 
-/// Reads the authorization-grant answer: the single-use code.
+/// Reads the authorization-grant answer: the single-use code. Inlined into
+/// the boundary's answer op, its one wasm caller.
+#[inline(always)]
 pub fn process_findity_authorization_grant(resp: &HttpResponse) -> Result<Secret> {
     let o = success_object(
         &crate::providers::FINDITY,
