@@ -434,6 +434,8 @@ impl ClientConfig {
     /// The authorization URL for this client (RFC 6749 §4.1.1, PKCE S256),
     /// with its endpoint, `client_id` and `redirect_uri`. See
     /// [`crate::authorize::AuthorizationRequest::build`] for the checks.
+    /// Inlined into the boundary's op, its one wasm caller.
+    #[inline(always)]
     pub fn authorization_url(
         &self,
         scopes: &[&str],
@@ -698,6 +700,8 @@ pub fn spendesk_api_key_request(
 }
 
 /// [`spendesk_api_key_request`] with `method` (the `apiKeyMethod` override).
+/// Inlined into `token_request`, its one wasm caller.
+#[inline(always)]
 fn api_key_request(
     method: &'static str,
     url: &Endpoint,
