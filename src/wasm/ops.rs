@@ -255,7 +255,9 @@ fn timeout_json(t: Option<f64>) -> Result<String> {
     })
 }
 
-/// Providers by the driver's number (0 the generic client).
+/// Providers by the driver's number (0 the generic client). Inlined into
+/// its three callers.
+#[inline(always)]
 fn provider_at(a: &Args, i: usize) -> Provider {
     [
         Provider::Rfc6749,
