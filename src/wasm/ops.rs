@@ -320,7 +320,8 @@ fn token_set_json(t: &TokenSet, provider: Provider) -> String {
     let mut o = Out::obj();
     o.s("accessToken", t.access_token.expose());
     o.s("tokenType", &t.token_type);
-    if let Some(e) = t.expires_at.filter(|e| e.is_finite()) {
+    // Finite by construction (`TokenSet::expires_at`).
+    if let Some(e) = t.expires_at {
         o.n("expiresAt", out::ms(e));
     }
     o.os("refreshToken", t.refresh_token.as_ref().map(Secret::expose));
