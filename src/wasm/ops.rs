@@ -319,7 +319,8 @@ const GRANTS: &[GrantKind] = &[
 fn token_set_json(t: &TokenSet, provider: Provider) -> String {
     let mut o = Out::obj();
     o.s("accessToken", t.access_token.expose());
-    o.s("tokenType", &t.token_type);
+    // `process_with` always answers `Bearer` (any case is accepted, one is sent).
+    o.s("tokenType", "Bearer");
     // Finite by construction (`TokenSet::expires_at`).
     if let Some(e) = t.expires_at {
         o.n("expiresAt", out::ms(e));
