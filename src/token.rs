@@ -606,6 +606,8 @@ impl ClientConfig {
 
     /// Findity's user authorization-grant request (see
     /// [`findity_authorization_grant_request`]) to this client's endpoint.
+    /// Inlined (with that function) into the boundary's token-request op.
+    #[inline(always)]
     pub fn authorization_grant_request(
         &self,
         org_access_token: &str,
@@ -723,6 +725,7 @@ fn api_key_request(
 /// Findity's user authorization grant (findity-authentication.txt): `POST
 /// /api/oauth/authorization-grant` with the organisation token as Bearer and
 /// `user_id` in a form body; answers `{"code": ...}`.
+#[inline(always)]
 pub fn findity_authorization_grant_request(
     url: &Endpoint,
     org_access_token: &str,
