@@ -570,6 +570,7 @@ impl ClientConfig {
 
     /// Reads a token endpoint's answer to a `kind` grant. `now_ms` is the
     /// clock (ms since the epoch) read once, before the request was sent.
+    #[inline(always)]
     pub fn process_token_response(
         &self,
         kind: GrantKind,
