@@ -205,9 +205,9 @@ pub fn dispatch(op: u32, a: &Args) -> Answer {
         8 => out::strings(jwt::SPENDESK_WALLET_CLAIMS.iter().copied()),
         9 => parse_token_response(a)?,
         10 => client(a)?,
-        11 => with_client(a, 2, &client_authorization_url)?,
-        12 => with_client(a, 2, &token_request)?,
-        13 => with_client(a, 4, &respond)?,
+        11 => with_client(a, 2, client_authorization_url)?,
+        12 => with_client(a, 2, token_request)?,
+        13 => with_client(a, 4, respond)?,
         // [_, _, timeoutMs]
         14 => timeout_json(a.n(2))?,
         15 => prospend(a)?,
@@ -486,8 +486,9 @@ fn client(a: &Args) -> Result<String> {
 }
 
 /// `f` on the client behind the handle at argument `i` (taken out of the
-/// slab for the call and put back).
-fn with_client(a: &Args, i: usize, f: &dyn Fn(&Args, &Client) -> Answer) -> Answer {
+/// slab for the call and put back). `f` is a plain `fn` pointer: a `&dyn Fn`
+/// went through a vtable shim per operation.
+fn with_client(a: &Args, i: usize, f: fn(&Args, &Client) -> Answer) -> Answer {
     let h = a.n(i);
     let o = take(h)?;
     let r = match &o {
