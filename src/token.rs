@@ -976,18 +976,17 @@ fn process_with(
 ) -> Result<TokenSet> {
     let rules = rules_for(p, kind);
     let o = success_object(p, kind, rules.created_ok, resp)?;
-    let bad = |msg| Err(invalid_response(msg, resp.status));
 
     // Read with `kind`/`str`/`num` (no `Value` built per member).
     let Some(access_token) = o.str("access_token").filter(|t| is_access_token(t)) else {
-        return bad("no usable access_token");
+        return Err(invalid_response("no usable access_token", resp.status));
     };
     // RFC 6749 §5.1: token_type is required and (§7.1) case-insensitive.
     // Spendesk's answers may omit it; its tokens are Bearer tokens.
     match o.str("token_type") {
         Some(t) if t.eq_ignore_ascii_case("bearer") => {}
         None if p.token_type_may_be_absent && o.kind("token_type") == Kind::Missing => {}
-        _ => return bad("token_type must be Bearer"),
+        _ => return Err(invalid_response("token_type must be Bearer", resp.status)),
     }
     let expires_in = match o.kind("expires_in") {
         Kind::Missing | Kind::Null => None,
@@ -1001,13 +1000,13 @@ fn process_with(
         _ => Some(f64::NAN),
     };
     if expires_in.is_some_and(|n| n.is_nan() || n < 0.0) {
-        return bad("invalid expires_in");
+        return Err(invalid_response("invalid expires_in", resp.status));
     }
     let refresh_token = match o.str("refresh_token") {
         Some(t) if t.is_empty() => None,
         Some(t) if is_refresh_token(&t) => Some(Secret::new(t)),
         None if matches!(o.kind("refresh_token"), Kind::Missing | Kind::Null) => None,
-        _ => return bad("invalid refresh_token"),
+        _ => return Err(invalid_response("invalid refresh_token", resp.status)),
     };
     let scope = o.str("scope").and_then(|s| {
         let mut b = s.into_bytes();
