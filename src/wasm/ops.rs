@@ -209,7 +209,7 @@ pub fn dispatch(op: u32, a: &Args) -> Answer {
         12 => with_client(a, 2, token_request)?,
         13 => with_client(a, 4, respond)?,
         // [_, _, timeoutMs]
-        14 => timeout_json(a.n(2))?,
+        14 => timeout_json(a, 2)?,
         15 => prospend(a)?,
         // [path, token, apiBaseUrl, now]
         16 => {
@@ -247,9 +247,10 @@ pub fn dispatch(op: u32, a: &Args) -> Answer {
     })
 }
 
-/// `null` for no limit, else the limit in ms (whole ms, at least 1).
-fn timeout_json(t: Option<f64>) -> Result<String> {
-    Ok(match transport::timeout(t)? {
+/// Argument `i` as a time limit: `null` for no limit, else the limit in ms
+/// (whole ms, at least 1).
+fn timeout_json(a: &Args, i: usize) -> Result<String> {
+    Ok(match transport::timeout(a.n(i))? {
         None => "null".into(),
         Some(ms) => crate::encoding::decimal(ms.ceil() as i64),
     })
@@ -420,7 +421,7 @@ const AUTH: &[ClientAuth] = &[ClientAuth::Basic, ClientAuth::Post, ClientAuth::N
 
 /// The construction arguments → `{h, apiBaseUrl?, timeout}` (or the error).
 fn client(a: &Args) -> Result<String> {
-    let timeout = timeout_json(a.n(c::TIMEOUT_MS))?;
+    let timeout = timeout_json(a, c::TIMEOUT_MS)?;
     let secret = a.ne(c::CLIENT_SECRET);
     let key_secret = a.ne(c::API_KEY_SECRET);
     if (secret.is_some() || key_secret.is_some())
@@ -621,7 +622,7 @@ fn prospend(a: &Args) -> Result<String> {
     }
     let expires_at = token::check_static_jwt(token, a.f(5, 0.0))?;
     let e = Endpoints::resolve(Provider::ProSpend, a.s(2), None, a.s(3))?;
-    let timeout = timeout_json(a.n(4))?;
+    let timeout = timeout_json(a, 4)?;
     let mut o = Out::obj();
     o.os("apiBaseUrl", e.api_base.as_deref());
     if let Some(e) = expires_at.filter(|e| e.is_finite()) {
