@@ -80,7 +80,9 @@ impl Provider {
 pub type Hosts = &'static str;
 
 /// The host root in `hosts` of the named environment (`None` or
-/// `"production"`, or the provider's test name).
+/// `"production"`, or the provider's test name). Inlined into `root`, its
+/// one caller (the environment check then shares its code).
+#[inline(always)]
 pub fn host_url(hosts: Hosts, environment: Option<&str>) -> Result<&'static str> {
     let (production, rest) = split_once_byte(hosts, b'|').unwrap_or((hosts, ""));
     let (test, test_name) = split_once_byte(rest, b'|').unwrap_or((rest, ""));

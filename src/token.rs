@@ -268,6 +268,9 @@ fn arg(msg: &str) -> Error {
     Error::new(ErrorCode::InvalidArgument, msg)
 }
 
+/// `v`, refused when empty. Inlined: a `Result<&str>` comes back through
+/// memory, where the inlined test is a compare and the shared `Error::about`.
+#[inline(always)]
 fn require<'a>(v: &'a str, what: &str) -> Result<&'a str> {
     if v.is_empty() {
         Err(Error::about(
@@ -293,7 +296,11 @@ impl ClientConfig {
     /// `INVALID_ARGUMENT` for a missing `clientId`/`tokenEndpoint`, an option
     /// the provider does not take, or a `clientAuth` without a secret;
     /// `INVALID_URL`/`INSECURE_URL` for bad URLs.
-    #[inline(never)]
+    ///
+    /// Always inlined: the wasm has one caller (the boundary's client
+    /// construction), where the options the driver never sets for a class
+    /// fold away.
+    #[inline(always)]
     pub fn new(o: &ClientOptions) -> Result<ClientConfig> {
         let profile = o.provider.profile();
         // Only the generic profile takes its endpoints and client
@@ -427,6 +434,8 @@ impl ClientConfig {
     /// The authorization URL for this client (RFC 6749 §4.1.1, PKCE S256),
     /// with its endpoint, `client_id` and `redirect_uri`. See
     /// [`crate::authorize::AuthorizationRequest::build`] for the checks.
+    /// Inlined into the boundary's op, its one wasm caller.
+    #[inline(always)]
     pub fn authorization_url(
         &self,
         scopes: &[&str],
@@ -561,6 +570,7 @@ impl ClientConfig {
 
     /// Reads a token endpoint's answer to a `kind` grant. `now_ms` is the
     /// clock (ms since the epoch) read once, before the request was sent.
+    #[inline(always)]
     pub fn process_token_response(
         &self,
         kind: GrantKind,
@@ -597,6 +607,8 @@ impl ClientConfig {
 
     /// Findity's user authorization-grant request (see
     /// [`findity_authorization_grant_request`]) to this client's endpoint.
+    /// Inlined (with that function) into the boundary's token-request op.
+    #[inline(always)]
     pub fn authorization_grant_request(
         &self,
         org_access_token: &str,
@@ -691,6 +703,8 @@ pub fn spendesk_api_key_request(
 }
 
 /// [`spendesk_api_key_request`] with `method` (the `apiKeyMethod` override).
+/// Inlined into `token_request`, its one wasm caller.
+#[inline(always)]
 fn api_key_request(
     method: &'static str,
     url: &Endpoint,
@@ -712,6 +726,7 @@ fn api_key_request(
 /// Findity's user authorization grant (findity-authentication.txt): `POST
 /// /api/oauth/authorization-grant` with the organisation token as Bearer and
 /// `user_id` in a form body; answers `{"code": ...}`.
+#[inline(always)]
 pub fn findity_authorization_grant_request(
     url: &Endpoint,
     org_access_token: &str,
@@ -728,7 +743,9 @@ pub fn findity_authorization_grant_request(
     Ok(post("POST", url, Some(body), Some(bearer)))
 }
 
-/// Reads the authorization-grant answer: the single-use code.
+/// Reads the authorization-grant answer: the single-use code. Inlined into
+/// the boundary's answer op, its one wasm caller.
+#[inline(always)]
 pub fn process_findity_authorization_grant(resp: &HttpResponse) -> Result<Secret> {
     let o = success_object(
         &crate::providers::FINDITY,
@@ -959,18 +976,17 @@ fn process_with(
 ) -> Result<TokenSet> {
     let rules = rules_for(p, kind);
     let o = success_object(p, kind, rules.created_ok, resp)?;
-    let bad = |msg| Err(invalid_response(msg, resp.status));
 
     // Read with `kind`/`str`/`num` (no `Value` built per member).
     let Some(access_token) = o.str("access_token").filter(|t| is_access_token(t)) else {
-        return bad("no usable access_token");
+        return Err(invalid_response("no usable access_token", resp.status));
     };
     // RFC 6749 §5.1: token_type is required and (§7.1) case-insensitive.
     // Spendesk's answers may omit it; its tokens are Bearer tokens.
     match o.str("token_type") {
         Some(t) if t.eq_ignore_ascii_case("bearer") => {}
         None if p.token_type_may_be_absent && o.kind("token_type") == Kind::Missing => {}
-        _ => return bad("token_type must be Bearer"),
+        _ => return Err(invalid_response("token_type must be Bearer", resp.status)),
     }
     let expires_in = match o.kind("expires_in") {
         Kind::Missing | Kind::Null => None,
@@ -984,13 +1000,13 @@ fn process_with(
         _ => Some(f64::NAN),
     };
     if expires_in.is_some_and(|n| n.is_nan() || n < 0.0) {
-        return bad("invalid expires_in");
+        return Err(invalid_response("invalid expires_in", resp.status));
     }
     let refresh_token = match o.str("refresh_token") {
         Some(t) if t.is_empty() => None,
         Some(t) if is_refresh_token(&t) => Some(Secret::new(t)),
         None if matches!(o.kind("refresh_token"), Kind::Missing | Kind::Null) => None,
-        _ => return bad("invalid refresh_token"),
+        _ => return Err(invalid_response("invalid refresh_token", resp.status)),
     };
     let scope = o.str("scope").and_then(|s| {
         let mut b = s.into_bytes();

@@ -21,7 +21,9 @@ pub const DEFAULT_TIMEOUT_MS: f64 = 30_000.0;
 pub const MAX_TIMEOUT_MS: f64 = 2_147_483_647.0;
 
 /// The time limit for `timeout_ms` as given (`None`: not given): `Some(ms)`,
-/// or `None` for no limit (`0` or `Infinity`).
+/// or `None` for no limit (`0` or `Infinity`). Inlined (its
+/// `Result<Option<f64>>` comes back through memory).
+#[inline(always)]
 pub fn timeout(timeout_ms: Option<f64>) -> Result<Option<f64>> {
     match timeout_ms {
         None => Ok(Some(DEFAULT_TIMEOUT_MS)),

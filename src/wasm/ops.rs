@@ -205,11 +205,11 @@ pub fn dispatch(op: u32, a: &Args) -> Answer {
         8 => out::strings(jwt::SPENDESK_WALLET_CLAIMS.iter().copied()),
         9 => parse_token_response(a)?,
         10 => client(a)?,
-        11 => with_client(a, 2, &client_authorization_url)?,
-        12 => with_client(a, 2, &token_request)?,
-        13 => with_client(a, 4, &respond)?,
+        11 => with_client(a, 2, client_authorization_url)?,
+        12 => with_client(a, 2, token_request)?,
+        13 => with_client(a, 4, respond)?,
         // [_, _, timeoutMs]
-        14 => timeout_json(a.n(2))?,
+        14 => timeout_json(a, 2)?,
         15 => prospend(a)?,
         // [path, token, apiBaseUrl, now]
         16 => {
@@ -247,15 +247,18 @@ pub fn dispatch(op: u32, a: &Args) -> Answer {
     })
 }
 
-/// `null` for no limit, else the limit in ms (whole ms, at least 1).
-fn timeout_json(t: Option<f64>) -> Result<String> {
-    Ok(match transport::timeout(t)? {
+/// Argument `i` as a time limit: `null` for no limit, else the limit in ms
+/// (whole ms, at least 1).
+fn timeout_json(a: &Args, i: usize) -> Result<String> {
+    Ok(match transport::timeout(a.n(i))? {
         None => "null".into(),
         Some(ms) => crate::encoding::decimal(ms.ceil() as i64),
     })
 }
 
-/// Providers by the driver's number (0 the generic client).
+/// Providers by the driver's number (0 the generic client). Inlined into
+/// its three callers.
+#[inline(always)]
 fn provider_at(a: &Args, i: usize) -> Provider {
     [
         Provider::Rfc6749,
@@ -299,23 +302,28 @@ fn authorization_url(a: &Args) -> Result<String> {
 
 /// Grants, by the driver's number.
 fn grant_at(a: &Args, i: usize) -> GrantKind {
-    [
-        GrantKind::AuthorizationCode,
-        GrantKind::RefreshToken,
-        GrantKind::ClientCredentials,
-        GrantKind::ApiKey,
-    ]
-    .get(idx(a, i))
-    .copied()
-    .unwrap_or(GrantKind::AuthorizationCode)
+    GRANTS
+        .get(idx(a, i))
+        .copied()
+        .unwrap_or(GrantKind::AuthorizationCode)
 }
+
+/// The grants in the driver's order.
+const GRANTS: &[GrantKind] = &[
+    GrantKind::AuthorizationCode,
+    GrantKind::RefreshToken,
+    GrantKind::ClientCredentials,
+    GrantKind::ApiKey,
+];
 
 /// A token set as the JSON object the driver hands out (it adds `raw`).
 fn token_set_json(t: &TokenSet, provider: Provider) -> String {
     let mut o = Out::obj();
     o.s("accessToken", t.access_token.expose());
-    o.s("tokenType", &t.token_type);
-    if let Some(e) = t.expires_at.filter(|e| e.is_finite()) {
+    // `process_with` always answers `Bearer` (any case is accepted, one is sent).
+    o.s("tokenType", "Bearer");
+    // Finite by construction (`TokenSet::expires_at`).
+    if let Some(e) = t.expires_at {
         o.n("expiresAt", out::ms(e));
     }
     o.os("refreshToken", t.refresh_token.as_ref().map(Secret::expose));
@@ -413,7 +421,7 @@ const AUTH: &[ClientAuth] = &[ClientAuth::Basic, ClientAuth::Post, ClientAuth::N
 
 /// The construction arguments → `{h, apiBaseUrl?, timeout}` (or the error).
 fn client(a: &Args) -> Result<String> {
-    let timeout = timeout_json(a.n(c::TIMEOUT_MS))?;
+    let timeout = timeout_json(a, c::TIMEOUT_MS)?;
     let secret = a.ne(c::CLIENT_SECRET);
     let key_secret = a.ne(c::API_KEY_SECRET);
     if (secret.is_some() || key_secret.is_some())
@@ -479,8 +487,9 @@ fn client(a: &Args) -> Result<String> {
 }
 
 /// `f` on the client behind the handle at argument `i` (taken out of the
-/// slab for the call and put back).
-fn with_client(a: &Args, i: usize, f: &dyn Fn(&Args, &Client) -> Answer) -> Answer {
+/// slab for the call and put back). `f` is a plain `fn` pointer: a `&dyn Fn`
+/// went through a vtable shim per operation.
+fn with_client(a: &Args, i: usize, f: fn(&Args, &Client) -> Answer) -> Answer {
     let h = a.n(i);
     let o = take(h)?;
     let r = match &o {
@@ -589,11 +598,15 @@ fn request_json(req: &HttpRequest) -> String {
 /// (`issuedRefreshToken`), so the session keeps it instead of the spent one.
 fn respond(a: &Args, cl: &Client) -> Answer {
     let resp = response(a);
-    if idx(a, 5) == 4 {
+    let g = idx(a, 5);
+    if g == 4 {
         let code = token::process_findity_authorization_grant(&resp)?;
         return Ok(out::string(code.expose()));
     }
-    let kind = grant_at(a, 5);
+    let kind = GRANTS
+        .get(g)
+        .copied()
+        .unwrap_or(GrantKind::AuthorizationCode);
     match cl.config.process_token_response(kind, &resp, a.f(6, 0.0)) {
         Ok(t) => Ok(token_set_json(&t, cl.config.provider())),
         Err(e) => Err(Failure(e, cl.config.issued_refresh_token(kind, &resp))),
@@ -609,7 +622,7 @@ fn prospend(a: &Args) -> Result<String> {
     }
     let expires_at = token::check_static_jwt(token, a.f(5, 0.0))?;
     let e = Endpoints::resolve(Provider::ProSpend, a.s(2), None, a.s(3))?;
-    let timeout = timeout_json(a.n(4))?;
+    let timeout = timeout_json(a, 4)?;
     let mut o = Out::obj();
     o.os("apiBaseUrl", e.api_base.as_deref());
     if let Some(e) = expires_at.filter(|e| e.is_finite()) {
