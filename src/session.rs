@@ -591,18 +591,19 @@ impl<T> fmt::Debug for Action<T> {
 
 /// The session's current set and what it knows about it.
 #[derive(Clone)]
+#[repr(C)]
 struct Current<T> {
     tokens: Rc<Tokens<T>>,
-    /// The store ids issued before it: those above are stores of this set.
-    stores_before: u64,
-    /// When the session got it (for the lifetime used to clamp the skew).
-    received_at: u64,
     /// The store acknowledged it (or the app gave it).
     stored: bool,
     /// The API refused its access token (401), or it is known to be unusable.
     access_bad: bool,
     /// Issued by the server in answer to a request (not given by the app).
     from_server: bool,
+    /// When the session got it (for the lifetime used to clamp the skew).
+    received_at: u64,
+    /// The store ids issued before it: those above are stores of this set.
+    stores_before: u64,
 }
 
 #[derive(Clone, Copy, Debug)]
