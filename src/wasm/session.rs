@@ -49,8 +49,13 @@ fn tokens(a: &Args, i: usize, strict: bool) -> Result<Tokens<String>> {
         Secret::new(access),
         f.ne(1).map(Secret::new),
         expires_at,
-        f.s(3).unwrap_or("{}").to_owned(),
+        payload(&f, 3),
     ))
+}
+
+/// A set's payload, its JS object as JSON text at `a[i]` (`{}` for none).
+fn payload(a: &Args, i: usize) -> String {
+    a.s(i).unwrap_or("{}").to_owned()
 }
 
 /// An error from `[code, message, status?, error?, errorDescription?, errorUri?]`.
@@ -259,7 +264,7 @@ fn step(s: &mut Session<String>, a: &Args, input: u8, now: u64) -> Result<String
                         RefreshOutcome::IssuedInvalid {
                             error: e,
                             refresh_token: Some(Secret::new(rt)),
-                            payload: a.s(10).unwrap_or("{}").to_owned(),
+                            payload: payload(a, 10),
                         }
                     }
                     _ => RefreshOutcome::from_error(e, a.b(8)),
