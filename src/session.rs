@@ -1300,11 +1300,12 @@ impl<T: Clone> Session<T> {
                 return false;
             } else {
                 let exp = c.tokens.expires_at.unwrap_or(u64::MAX);
-                Err(if c.received_at >= exp {
-                    err(ErrorCode::InvalidResponse, MSG_ISSUED_EXPIRED)
+                let (code, msg) = if c.received_at >= exp {
+                    (ErrorCode::InvalidResponse, MSG_ISSUED_EXPIRED)
                 } else {
-                    err(ErrorCode::Timeout, MSG_EXPIRED_BEFORE_STORED)
-                })
+                    (ErrorCode::Timeout, MSG_EXPIRED_BEFORE_STORED)
+                };
+                Err(err(code, msg))
             }
         };
         self.answer(w.call, r);
