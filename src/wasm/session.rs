@@ -196,24 +196,22 @@ pub fn op(a: &Args) -> Result<String> {
         return Ok("0".into());
     }
     let h = a.n(2);
-    let mut s = match take(h)? {
-        Obj::Session(s) => s,
-        // Another kind of object (only a driver mismatch): put it back
+    let mut o = take(h)?;
+    let r = match &mut o {
+        // Only the set input has a set here (check and new returned).
+        Obj::Session(s) => match set {
+            Some(t) => {
+                s.set_tokens(now, t);
+                Ok(drain(s))
+            }
+            None => step(s, a, input, now),
+        },
+        // Another kind of object (only a driver mismatch): put back
         // untouched; no session behind the handle, as `take` says.
-        o => {
-            restore(h, Some(o));
-            return Err(bad("this object is gone"));
-        }
+        _ => Err(bad("this object is gone")),
     };
-    // Only the set input has a set here (check and new returned).
-    let r = match set {
-        Some(t) => {
-            s.set_tokens(now, t);
-            Ok(drain(&mut s))
-        }
-        None => step(&mut s, a, input, now),
-    };
-    restore(h, Some(Obj::Session(s)));
+    // (One site puts the object back, whatever it is.)
+    restore(h, Some(o));
     r
 }
 
