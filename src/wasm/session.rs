@@ -43,7 +43,8 @@ fn tokens(a: &Args, i: usize, strict: bool) -> Result<Tokens<String>> {
         Some(n) if n.is_nan() || strict && n.is_infinite() => {
             return Err(bad("expiresAt must be a finite number"))
         }
-        n => n.map(|n| ms(Some(n))),
+        None => None,
+        n => Some(ms(n)),
     };
     Ok(Tokens::new(
         Secret::new(access),
