@@ -1093,12 +1093,13 @@ impl<T: Clone> Session<T> {
         }
         if live {
             let access = self.access();
-            self.install(
-                now,
-                Tokens::new(access, Some(rt), Some(0), payload),
-                true,
-                true,
-            );
+            let t = Tokens {
+                access_token: access,
+                refresh_token: Some(rt),
+                expires_at: Some(0),
+                payload,
+            };
+            self.install(now, t, true, true);
         }
     }
 
