@@ -234,17 +234,19 @@ impl Spent {
     fn insert(&mut self, rt: &Secret) {
         self.recent.push(Self::digest(rt));
         if self.recent.len() > SPENT_EXACT {
-            let old = self.recent[0];
-            self.recent.copy_within(1.., 0);
-            self.recent.pop();
             // Allocated at the first overflow (a no-op afterwards).
             self.older.resize(SPENT_FILTER_BITS / 8, 0);
+            // The oldest, read in place (not copied out), into the filter,
+            // then the rest moved down over it.
+            let old = &self.recent[0];
             for i in 0..SPENT_PROBES {
-                let b = Self::probe(&old, i);
+                let b = Self::probe(old, i);
                 if let Some(w) = self.older.get_mut(b / 8) {
                     *w |= 1 << (b % 8);
                 }
             }
+            self.recent.copy_within(1.., 0);
+            self.recent.truncate(SPENT_EXACT);
         }
     }
 
