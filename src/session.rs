@@ -650,6 +650,12 @@ impl StoreOp {
     fn some(self) -> bool {
         self.id.0 != 0
     }
+
+    /// None in flight any more: the id alone says so (a deadline is read
+    /// only with an id), so only it is cleared.
+    fn clear(&mut self) {
+        self.id = StoreId(0);
+    }
 }
 
 /// The token session state machine; see the module docs.
@@ -668,7 +674,9 @@ pub struct Session<T = ()> {
     epoch: u64,
     /// The last store id issued (`StoreId(0)` is never issued).
     stores: u64,
-    /// The store in flight (always of the current set), or [`NO_STORE`].
+    /// The store in flight (always of the current set), or none (id 0, as
+    /// [`NO_STORE`] and `StoreOp::clear` leave it; its deadline is then
+    /// never read).
     store: StoreOp,
     /// The set the store last acknowledged (or the app gave): `previous`.
     acked: Option<Rc<Tokens<T>>>,
@@ -867,7 +875,7 @@ impl<T: Clone> Session<T> {
     /// Fails what has passed its deadline at `now`.
     pub fn handle_timeout(&mut self, now: u64) {
         if self.store.some() && now >= self.store.deadline {
-            self.store = NO_STORE;
+            self.store.clear();
             if self.store_pending() {
                 self.fail_waiters(now, err(ErrorCode::StoreFailed, MSG_STORE_TIMEOUT));
             }
@@ -1006,7 +1014,7 @@ impl<T: Clone> Session<T> {
         // (Id 0 is never issued: clearing no store changes nothing.)
         let was_inflight = self.store.id == id;
         if was_inflight {
-            self.store = NO_STORE;
+            self.store.clear();
         }
         // A store of the current set, still waiting for the store.
         let Some(c) = self
@@ -1021,7 +1029,7 @@ impl<T: Clone> Session<T> {
                 c.stored = true;
                 self.acked = Some(c.tokens.clone());
                 // Any other store of this set is now moot.
-                self.store = NO_STORE;
+                self.store.clear();
             }
             Err(e) => {
                 if was_inflight {
@@ -1047,7 +1055,7 @@ impl<T: Clone> Session<T> {
         if !access_bad {
             self.epoch = self.epoch.wrapping_add(1);
         }
-        self.store = NO_STORE;
+        self.store.clear();
         self.current = Some(Current {
             tokens,
             stores_before: self.stores,
