@@ -65,7 +65,9 @@ fn error_from(a: &Args, i: usize) -> Error {
     let code = ErrorCode::from_code(f.st(0)).unwrap_or(ErrorCode::NetworkError);
     let mut e = Error::new(code, f.st(1));
     if let Some(s) = f.n(2).filter(|s| (0.0..1000.0).contains(s)) {
-        e = e.with_status(s as u16);
+        // (Below 1000: through u32, one saturating conversion, no clamp
+        // to u16's range.)
+        e = e.with_status(s as u32 as u16);
     }
     e.with_server_error(f.s(3), f.s(4), f.s(5))
 }
