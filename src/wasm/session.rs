@@ -163,7 +163,9 @@ fn drain(s: &mut Session<String>) -> String {
 /// `TokenSession`).
 pub fn op(a: &Args) -> Result<String> {
     // (The driver sends integers; none reads as an unknown input.)
-    let input = a.n(3).map_or(u8::MAX, |n| n as u8);
+    // (As u32: one saturating truncation, no clamp to a byte's range; any
+    // number past the inputs is unknown either way.)
+    let input = a.n(3).map_or(u32::MAX, |n| n as u32);
     let now = ms(a.n(4));
     // The inputs with a token set (new: the initial one, if any; check;
     // set) read it before anything else.
@@ -218,7 +220,7 @@ pub fn op(a: &Args) -> Result<String> {
     r
 }
 
-fn step(s: &mut Session<String>, a: &Args, input: u8, now: u64) -> Result<String> {
+fn step(s: &mut Session<String>, a: &Args, input: u32, now: u64) -> Result<String> {
     // (Read like a time: the driver's ids are counters far below 2^53.)
     let id = ms(a.n(5));
     match input {
@@ -242,7 +244,7 @@ fn step(s: &mut Session<String>, a: &Args, input: u8, now: u64) -> Result<String
             return Ok(r);
         }
         4 => {
-            let kind = match a.n(6).map_or(0, |n| n as u8) {
+            let kind = match a.n(6).map_or(0, |n| n as u32) {
                 1 => CallKind::ForceRefresh,
                 2 => CallKind::Unauthorized {
                     used: Secret::new(a.st(7)),
