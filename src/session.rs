@@ -234,17 +234,19 @@ impl Spent {
     fn insert(&mut self, rt: &Secret) {
         self.recent.push(Self::digest(rt));
         if self.recent.len() > SPENT_EXACT {
-            let old = self.recent[0];
-            self.recent.copy_within(1.., 0);
-            self.recent.pop();
             // Allocated at the first overflow (a no-op afterwards).
             self.older.resize(SPENT_FILTER_BITS / 8, 0);
+            // The oldest, read in place (not copied out), into the filter,
+            // then the rest moved down over it.
+            let old = &self.recent[0];
             for i in 0..SPENT_PROBES {
-                let b = Self::probe(&old, i);
+                let b = Self::probe(old, i);
                 if let Some(w) = self.older.get_mut(b / 8) {
                     *w |= 1 << (b % 8);
                 }
             }
+            self.recent.copy_within(1.., 0);
+            self.recent.truncate(SPENT_EXACT);
         }
     }
 
@@ -591,18 +593,19 @@ impl<T> fmt::Debug for Action<T> {
 
 /// The session's current set and what it knows about it.
 #[derive(Clone)]
+#[repr(C)]
 struct Current<T> {
     tokens: Rc<Tokens<T>>,
-    /// The store ids issued before it: those above are stores of this set.
-    stores_before: u64,
-    /// When the session got it (for the lifetime used to clamp the skew).
-    received_at: u64,
     /// The store acknowledged it (or the app gave it).
     stored: bool,
     /// The API refused its access token (401), or it is known to be unusable.
     access_bad: bool,
     /// Issued by the server in answer to a request (not given by the app).
     from_server: bool,
+    /// When the session got it (for the lifetime used to clamp the skew).
+    received_at: u64,
+    /// The store ids issued before it: those above are stores of this set.
+    stores_before: u64,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -647,6 +650,12 @@ impl StoreOp {
     fn some(self) -> bool {
         self.id.0 != 0
     }
+
+    /// None in flight any more: the id alone says so (a deadline is read
+    /// only with an id), so only it is cleared.
+    fn clear(&mut self) {
+        self.id = StoreId(0);
+    }
 }
 
 /// The token session state machine; see the module docs.
@@ -665,7 +674,9 @@ pub struct Session<T = ()> {
     epoch: u64,
     /// The last store id issued (`StoreId(0)` is never issued).
     stores: u64,
-    /// The store in flight (always of the current set), or [`NO_STORE`].
+    /// The store in flight (always of the current set), or none (id 0, as
+    /// [`NO_STORE`] and `StoreOp::clear` leave it; its deadline is then
+    /// never read).
     store: StoreOp,
     /// The set the store last acknowledged (or the app gave): `previous`.
     acked: Option<Rc<Tokens<T>>>,
@@ -864,7 +875,7 @@ impl<T: Clone> Session<T> {
     /// Fails what has passed its deadline at `now`.
     pub fn handle_timeout(&mut self, now: u64) {
         if self.store.some() && now >= self.store.deadline {
-            self.store = NO_STORE;
+            self.store.clear();
             if self.store_pending() {
                 self.fail_waiters(now, err(ErrorCode::StoreFailed, MSG_STORE_TIMEOUT));
             }
@@ -1003,7 +1014,7 @@ impl<T: Clone> Session<T> {
         // (Id 0 is never issued: clearing no store changes nothing.)
         let was_inflight = self.store.id == id;
         if was_inflight {
-            self.store = NO_STORE;
+            self.store.clear();
         }
         // A store of the current set, still waiting for the store.
         let Some(c) = self
@@ -1018,7 +1029,7 @@ impl<T: Clone> Session<T> {
                 c.stored = true;
                 self.acked = Some(c.tokens.clone());
                 // Any other store of this set is now moot.
-                self.store = NO_STORE;
+                self.store.clear();
             }
             Err(e) => {
                 if was_inflight {
@@ -1044,7 +1055,7 @@ impl<T: Clone> Session<T> {
         if !access_bad {
             self.epoch = self.epoch.wrapping_add(1);
         }
-        self.store = NO_STORE;
+        self.store.clear();
         self.current = Some(Current {
             tokens,
             stores_before: self.stores,
@@ -1092,12 +1103,13 @@ impl<T: Clone> Session<T> {
         }
         if live {
             let access = self.access();
-            self.install(
-                now,
-                Tokens::new(access, Some(rt), Some(0), payload),
-                true,
-                true,
-            );
+            let t = Tokens {
+                access_token: access,
+                refresh_token: Some(rt),
+                expires_at: Some(0),
+                payload,
+            };
+            self.install(now, t, true, true);
         }
     }
 
@@ -1299,11 +1311,12 @@ impl<T: Clone> Session<T> {
                 return false;
             } else {
                 let exp = c.tokens.expires_at.unwrap_or(u64::MAX);
-                Err(if c.received_at >= exp {
-                    err(ErrorCode::InvalidResponse, MSG_ISSUED_EXPIRED)
+                let (code, msg) = if c.received_at >= exp {
+                    (ErrorCode::InvalidResponse, MSG_ISSUED_EXPIRED)
                 } else {
-                    err(ErrorCode::Timeout, MSG_EXPIRED_BEFORE_STORED)
-                })
+                    (ErrorCode::Timeout, MSG_EXPIRED_BEFORE_STORED)
+                };
+                Err(err(code, msg))
             }
         };
         self.answer(w.call, r);

@@ -43,14 +43,20 @@ fn tokens(a: &Args, i: usize, strict: bool) -> Result<Tokens<String>> {
         Some(n) if n.is_nan() || strict && n.is_infinite() => {
             return Err(bad("expiresAt must be a finite number"))
         }
-        n => n.map(|n| ms(Some(n))),
+        None => None,
+        n => Some(ms(n)),
     };
     Ok(Tokens::new(
         Secret::new(access),
         f.ne(1).map(Secret::new),
         expires_at,
-        f.s(3).unwrap_or("{}").to_owned(),
+        payload(&f, 3),
     ))
+}
+
+/// A set's payload, its JS object as JSON text at `a[i]` (`{}` for none).
+fn payload(a: &Args, i: usize) -> String {
+    a.s(i).unwrap_or("{}").to_owned()
 }
 
 /// An error from `[code, message, status?, error?, errorDescription?, errorUri?]`.
@@ -59,7 +65,9 @@ fn error_from(a: &Args, i: usize) -> Error {
     let code = ErrorCode::from_code(f.st(0)).unwrap_or(ErrorCode::NetworkError);
     let mut e = Error::new(code, f.st(1));
     if let Some(s) = f.n(2).filter(|s| (0.0..1000.0).contains(s)) {
-        e = e.with_status(s as u16);
+        // (Below 1000: through u32, one saturating conversion, no clamp
+        // to u16's range.)
+        e = e.with_status(s as u32 as u16);
     }
     e.with_server_error(f.s(3), f.s(4), f.s(5))
 }
@@ -155,7 +163,9 @@ fn drain(s: &mut Session<String>) -> String {
 /// `TokenSession`).
 pub fn op(a: &Args) -> Result<String> {
     // (The driver sends integers; none reads as an unknown input.)
-    let input = a.n(3).map_or(u8::MAX, |n| n as u8);
+    // (As u32: one saturating truncation, no clamp to a byte's range; any
+    // number past the inputs is unknown either way.)
+    let input = a.n(3).map_or(u32::MAX, |n| n as u32);
     let now = ms(a.n(4));
     // The inputs with a token set (new: the initial one, if any; check;
     // set) read it before anything else.
@@ -191,28 +201,26 @@ pub fn op(a: &Args) -> Result<String> {
         return Ok("0".into());
     }
     let h = a.n(2);
-    let mut s = match take(h)? {
-        Obj::Session(s) => s,
-        // Another kind of object (only a driver mismatch): put it back
+    let mut o = take(h)?;
+    let r = match &mut o {
+        // Only the set input has a set here (check and new returned).
+        Obj::Session(s) => match set {
+            Some(t) => {
+                s.set_tokens(now, t);
+                Ok(drain(s))
+            }
+            None => step(s, a, input, now),
+        },
+        // Another kind of object (only a driver mismatch): put back
         // untouched; no session behind the handle, as `take` says.
-        o => {
-            restore(h, Some(o));
-            return Err(bad("this object is gone"));
-        }
+        _ => Err(bad("this object is gone")),
     };
-    // Only the set input has a set here (check and new returned).
-    let r = match set {
-        Some(t) => {
-            s.set_tokens(now, t);
-            Ok(drain(&mut s))
-        }
-        None => step(&mut s, a, input, now),
-    };
-    restore(h, Some(Obj::Session(s)));
+    // (One site puts the object back, whatever it is.)
+    restore(h, Some(o));
     r
 }
 
-fn step(s: &mut Session<String>, a: &Args, input: u8, now: u64) -> Result<String> {
+fn step(s: &mut Session<String>, a: &Args, input: u32, now: u64) -> Result<String> {
     // (Read like a time: the driver's ids are counters far below 2^53.)
     let id = ms(a.n(5));
     match input {
@@ -236,7 +244,7 @@ fn step(s: &mut Session<String>, a: &Args, input: u8, now: u64) -> Result<String
             return Ok(r);
         }
         4 => {
-            let kind = match a.n(6).map_or(0, |n| n as u8) {
+            let kind = match a.n(6).map_or(0, |n| n as u32) {
                 1 => CallKind::ForceRefresh,
                 2 => CallKind::Unauthorized {
                     used: Secret::new(a.st(7)),
@@ -259,7 +267,7 @@ fn step(s: &mut Session<String>, a: &Args, input: u8, now: u64) -> Result<String
                         RefreshOutcome::IssuedInvalid {
                             error: e,
                             refresh_token: Some(Secret::new(rt)),
-                            payload: a.s(10).unwrap_or("{}").to_owned(),
+                            payload: payload(a, 10),
                         }
                     }
                     _ => RefreshOutcome::from_error(e, a.b(8)),
