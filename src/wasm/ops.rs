@@ -337,6 +337,8 @@ fn token_set_json(t: &TokenSet, provider: Provider) -> String {
 }
 
 /// Argument `i` if it is a whole number from 0 to `max`, else `usize::MAX`.
+/// Inlined: its callers fix `max` (the range check folds).
+#[inline(always)]
 fn whole(a: &Args, i: usize, max: usize) -> usize {
     let n = a.f(i, f64::NAN);
     // The saturating cast gives back `n` only for a whole number in range.
