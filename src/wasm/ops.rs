@@ -80,6 +80,7 @@ impl Args<'_> {
     pub(super) fn b(&self, i: usize) -> bool {
         matches!(self.get(i), Some(Value::Bool(true)))
     }
+    #[inline(always)]
     pub(super) fn given(&self, i: usize) -> bool {
         self.get(i).is_some()
     }
