@@ -411,6 +411,7 @@ pub(crate) struct SplitByte<'a>(Option<&'a str>, u8);
 
 impl<'a> Iterator for SplitByte<'a> {
     type Item = &'a str;
+    #[inline(always)]
     fn next(&mut self) -> Option<&'a str> {
         let s = self.0?;
         match split_once_byte(s, self.1) {
