@@ -105,8 +105,14 @@ const UNRESERVED: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01
 
 /// An integer in decimal, without `core::fmt` (which costs kilobytes of wasm).
 pub fn decimal(n: i64) -> String {
-    let m = n.unsigned_abs();
     let mut out = String::new();
+    decimal_onto(n, &mut out);
+    out
+}
+
+/// [`decimal`] written onto `out` (no String of its own to copy and drop).
+pub(crate) fn decimal_onto(n: i64, out: &mut String) {
+    let m = n.unsigned_abs();
     if n < 0 {
         out.push('-');
     }
@@ -119,7 +125,6 @@ pub fn decimal(n: i64) -> String {
         out.push(char::from(b'0' + (m / p % 10) as u8));
         p /= 10;
     }
-    out
 }
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";

@@ -1,7 +1,6 @@
 //! Writing the JSON answers (strings and integers only: no float formatting
 //! in the binary).
 
-use crate::encoding::decimal;
 use crate::json::write_str;
 
 /// A JSON object or array being written.
@@ -81,7 +80,7 @@ impl Out {
 /// Writes the integer `v` onto `s` (the session's answers write theirs
 /// with it too).
 pub fn int(s: &mut String, v: i64) {
-    s.push_str(&decimal(v));
+    crate::encoding::decimal_onto(v, s);
 }
 
 /// A JSON string literal.
