@@ -23,7 +23,8 @@ impl Out {
     }
     fn sep(&mut self) {
         // Not first in its object or array.
-        if !matches!(self.s.as_bytes().last(), Some(b'{' | b'[')) {
+        // (`[` | 0x20 is `{`; the String is never empty.)
+        if self.s.as_bytes().last().is_some_and(|c| c | 0x20 != b'{') {
             self.s.push(',');
         }
     }
