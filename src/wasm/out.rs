@@ -28,6 +28,7 @@ impl Out {
             self.s.push(',');
         }
     }
+    #[inline(always)]
     fn key(&mut self, k: &str) {
         self.sep();
         write_str(k, &mut self.s);
@@ -39,6 +40,7 @@ impl Out {
         write_str(v, &mut self.s);
     }
     /// A string member, left out when `None`.
+    #[inline(always)]
     pub fn os(&mut self, k: &str, v: Option<&str>) {
         if let Some(v) = v {
             self.s(k, v);
