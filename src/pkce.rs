@@ -67,6 +67,7 @@ fn entropy_needed(len: usize) -> usize {
 
 const LEN_MSG: &str = "code verifier must be 43-128 characters";
 
+#[inline(always)]
 fn check_len(len: usize) -> Result<()> {
     if (MIN_VERIFIER_LEN..=MAX_VERIFIER_LEN).contains(&len) {
         Ok(())
