@@ -28,6 +28,7 @@ impl Out {
             self.s.push(',');
         }
     }
+    // This and `os` inlined: 41 B gzipped less than as functions.
     #[inline(always)]
     fn key(&mut self, k: &str) {
         self.sep();
