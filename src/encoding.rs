@@ -105,8 +105,14 @@ const UNRESERVED: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01
 
 /// An integer in decimal, without `core::fmt` (which costs kilobytes of wasm).
 pub fn decimal(n: i64) -> String {
-    let m = n.unsigned_abs();
     let mut out = String::new();
+    decimal_onto(n, &mut out);
+    out
+}
+
+/// [`decimal`] written onto `out` (no String of its own to copy and drop).
+pub(crate) fn decimal_onto(n: i64, out: &mut String) {
+    let m = n.unsigned_abs();
     if n < 0 {
         out.push('-');
     }
@@ -119,7 +125,6 @@ pub fn decimal(n: i64) -> String {
         out.push(char::from(b'0' + (m / p % 10) as u8));
         p /= 10;
     }
-    out
 }
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
@@ -142,6 +147,9 @@ fn percent_encode(s: &str, out: &mut String, keep: u16, form: bool) {
 
 /// Percent-encodes everything but RFC 3986 unreserved characters; spaces become
 /// `%20`. Safe for any query component, and what authorize URLs use.
+// This and `encode_form_component` #[inline(always)]: a call with two more
+// constant arguments is smaller than a wrapper function of its own.
+#[inline(always)]
 pub fn encode_component(s: &str, out: &mut String) {
     percent_encode(s, out, crate::url::UNRESERVED, false)
 }
@@ -150,6 +158,7 @@ pub fn encode_component(s: &str, out: &mut String) {
 /// keeps `*-._` and alphanumerics, turns space into `+`, encodes the rest.
 /// RFC 6749 §2.3.1 asks for this encoding of client_id and client_secret
 /// before they go into HTTP Basic, and token request bodies use it (§4.1.3).
+#[inline(always)]
 pub fn encode_form_component(s: &str, out: &mut String) {
     percent_encode(s, out, crate::url::FORM, true)
 }

@@ -113,6 +113,15 @@ impl Object {
         None
     }
 
+    /// Member `key` as a number, NaN when it is missing or not a number (no
+    /// JSON number reads as NaN).
+    pub(crate) fn number(&self, key: &str) -> f64 {
+        match self.raw(key) {
+            Some(raw) if matches!(first(raw), b'-' | b'0'..=b'9') => number(raw),
+            _ => f64::NAN,
+        }
+    }
+
     /// Member `key`, decoded one level deep.
     pub fn get(&self, key: &str) -> Option<Value> {
         self.raw(key).map(value_of)
@@ -151,9 +160,11 @@ impl JsonObject for Object {
         let raw = self.raw(key)?;
         (first(raw) == b'"').then(|| unescape(raw, 0))
     }
+    // (The test at the caller: an `Option<f64>` comes back through memory.)
+    #[inline(always)]
     fn num(&self, key: &str) -> Option<f64> {
-        let raw = self.raw(key)?;
-        matches!(first(raw), b'-' | b'0'..=b'9').then(|| number(raw))
+        let n = self.number(key);
+        (!n.is_nan()).then_some(n)
     }
     fn object(&self, key: &str) -> Option<Self> {
         parse_object(self.raw(key)?)
@@ -209,7 +220,8 @@ pub fn id_member(o: &Object, key: &str) -> Option<String> {
     if let Some(s) = o.str(key) {
         return Some(s).filter(|s| !s.is_empty());
     }
-    let n = o.num(key)?;
+    // (NaN, for none, fails the test.)
+    let n = o.number(key);
     (n.fract() == 0.0 && n.abs() < 9_007_199_254_740_992.0)
         .then(|| crate::encoding::decimal(n as i64))
 }

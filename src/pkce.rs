@@ -67,6 +67,7 @@ fn entropy_needed(len: usize) -> usize {
 
 const LEN_MSG: &str = "code verifier must be 43-128 characters";
 
+#[inline(always)]
 fn check_len(len: usize) -> Result<()> {
     if (MIN_VERIFIER_LEN..=MAX_VERIFIER_LEN).contains(&len) {
         Ok(())
@@ -78,6 +79,7 @@ fn check_len(len: usize) -> Result<()> {
 /// Checks a verifier against RFC 7636 §4.1: 43–128 characters of
 /// `[A-Z] / [a-z] / [0-9] / "-" / "." / "_" / "~"`. The message never
 /// repeats the verifier.
+#[inline(always)]
 pub fn validate_verifier(verifier: &str) -> Result<()> {
     let msg = if !(MIN_VERIFIER_LEN..=MAX_VERIFIER_LEN).contains(&verifier.len()) {
         LEN_MSG

@@ -45,6 +45,7 @@ impl Endpoint {
 
 /// Whether `host` (without port; IPv6 in brackets) is a loopback address:
 /// `localhost`, `127.0.0.0/8`, or `[::1]`.
+#[inline(always)]
 pub fn is_loopback_host(host: &str) -> bool {
     host.eq_ignore_ascii_case("localhost")
         || host == "[::1]"
@@ -411,6 +412,7 @@ pub(crate) struct SplitByte<'a>(Option<&'a str>, u8);
 
 impl<'a> Iterator for SplitByte<'a> {
     type Item = &'a str;
+    #[inline(always)]
     fn next(&mut self) -> Option<&'a str> {
         let s = self.0?;
         match split_once_byte(s, self.1) {

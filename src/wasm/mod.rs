@@ -91,17 +91,25 @@ pub extern "C" fn call(op: u32, la: usize, lb: usize, lr: usize, lx: usize) -> u
     let io = std::mem::take(&mut *lock(&IO));
     // The driver's TextEncoder writes valid UTF-8; anything else reads as "".
     let mut at = 0usize;
-    let mut text = |len: usize| {
-        let s = io
-            .get(at..at.saturating_add(len))
-            .and_then(|s| crate::encoding::utf8(s, true))
-            .unwrap_or_default();
-        at = at.saturating_add(len);
-        s
-    };
-    let (a, b, rest) = (text(la), text(lb), text(lr));
+    let (a, b, rest) = (
+        text(&io, &mut at, la),
+        text(&io, &mut at, lb),
+        text(&io, &mut at, lr),
+    );
     let x = io.get(at..at.saturating_add(lx)).unwrap_or_default();
     run(op, a, b, &rest, x)
+}
+
+/// The `len` bytes of `io` at `at` as a String (moving `at` past them): one
+/// copy of the read, not one inlined per argument.
+#[inline(never)]
+fn text(io: &[u8], at: &mut usize, len: usize) -> String {
+    let s = io
+        .get(*at..at.saturating_add(len))
+        .and_then(|s| crate::encoding::utf8(s, true))
+        .unwrap_or_default();
+    *at = at.saturating_add(len);
+    s
 }
 
 /// `call` on strings: the answer (or the error) put in the buffer, and its

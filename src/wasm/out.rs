@@ -1,7 +1,6 @@
 //! Writing the JSON answers (strings and integers only: no float formatting
 //! in the binary).
 
-use crate::encoding::decimal;
 use crate::json::write_str;
 
 /// A JSON object or array being written.
@@ -24,10 +23,13 @@ impl Out {
     }
     fn sep(&mut self) {
         // Not first in its object or array.
-        if !matches!(self.s.as_bytes().last(), Some(b'{' | b'[')) {
+        // (`[` | 0x20 is `{`; the String is never empty.)
+        if self.s.as_bytes().last().is_some_and(|c| c | 0x20 != b'{') {
             self.s.push(',');
         }
     }
+    // This and `os` inlined: 41 B gzipped less than as functions.
+    #[inline(always)]
     fn key(&mut self, k: &str) {
         self.sep();
         write_str(k, &mut self.s);
@@ -39,6 +41,7 @@ impl Out {
         write_str(v, &mut self.s);
     }
     /// A string member, left out when `None`.
+    #[inline(always)]
     pub fn os(&mut self, k: &str, v: Option<&str>) {
         if let Some(v) = v {
             self.s(k, v);
@@ -61,6 +64,8 @@ impl Out {
         self.s.push('{');
     }
     /// Closes an [`Out::open`] object.
+    // (A one-byte push: inlined, no function of its own.)
+    #[inline(always)]
     pub fn close(&mut self) {
         self.s.push('}');
     }
@@ -81,7 +86,7 @@ impl Out {
 /// Writes the integer `v` onto `s` (the session's answers write theirs
 /// with it too).
 pub fn int(s: &mut String, v: i64) {
-    s.push_str(&decimal(v));
+    crate::encoding::decimal_onto(v, s);
 }
 
 /// A JSON string literal.
