@@ -24,7 +24,11 @@ have_rustup_wasm() {
 GETRANDOM_CFG='--cfg getrandom_backend="wasm_js"'
 # No Debug formatting and no panic locations in the wasm (the binary formats
 # nothing; -260 B gzipped, bench/size-breakdown.md). build-std path only.
-WASM_SIZE_FLAGS='-Zfmt-debug=none -Zlocation-detail=none'
+# LLVM's inline threshold at 12 (opt-level z's default is lower): -154 B
+# gzipped, measured at 6, 10, 12, 15 (one plateau: 10 and below gave less)
+# and 18 (+168 B over no flag); re-measure it when the code changes much
+# (bench/size-breakdown.md s. 9.0).
+WASM_SIZE_FLAGS='-Zfmt-debug=none -Zlocation-detail=none -Cllvm-args=-inline-threshold=12'
 wasm_cargo() {
   local sub="$1"; shift
   if have_rustup_wasm; then
