@@ -301,10 +301,15 @@ fn authorization_url(a: &Args) -> Result<String> {
     ))
 }
 
-/// Grants, by the driver's number.
+/// Grants, by the driver's number at argument `i`.
 fn grant_at(a: &Args, i: usize) -> GrantKind {
+    grant(idx(a, i))
+}
+
+/// Grant number `g` (the driver's order; the code exchange for another).
+fn grant(g: usize) -> GrantKind {
     GRANTS
-        .get(idx(a, i))
+        .get(g)
         .copied()
         .unwrap_or(GrantKind::AuthorizationCode)
 }
@@ -606,10 +611,7 @@ fn respond(a: &Args, cl: &Client) -> Answer {
         let code = token::process_findity_authorization_grant(&resp)?;
         return Ok(out::string(code.expose()));
     }
-    let kind = GRANTS
-        .get(g)
-        .copied()
-        .unwrap_or(GrantKind::AuthorizationCode);
+    let kind = grant(g);
     match cl.config.process_token_response(kind, &resp, a.f(6, 0.0)) {
         Ok(t) => Ok(token_set_json(&t, cl.config.provider())),
         Err(e) => Err(Failure(e, cl.config.issued_refresh_token(kind, &resp))),
