@@ -538,7 +538,7 @@ export function render(r) {
     const e = S.empty;
     P(
       "",
-      `**workerd (miniflare, optional)** — ${cw.samples} samples per subject, medians, timed from Node: *ready* = \`new Miniflare()\` → \`await mf.ready\` (spawns workerd, which loads, compiles and evaluates the Worker's modules — for expense-auth, workerd.js's top-level \`initSync\` on the CompiledWasm module); *first fetch* = the first \`dispatchFetch\`, whose handler makes the first call. Timers are frozen inside a Worker, so nothing is timed inside it. Process start-up dominates; the "− empty" column is the library's share, and at this noise level differences of a few ms are not significant.`,
+      `**workerd (miniflare, optional)** — ${cw.samples} samples per subject, medians, timed from Node: *ready* = \`new Miniflare()\` → \`await mf.ready\` (spawns workerd, which loads, compiles and evaluates the Worker's modules — for expense-auth, workerd.js's top-level \`load(module, true)\` on the CompiledWasm module); *first fetch* = the first \`dispatchFetch\`, whose handler makes the first call. Timers are frozen inside a Worker, so nothing is timed inside it. Process start-up dominates; the "− empty" column is the library's share, and at this noise level differences of a few ms are not significant.`,
       "",
       table(["Subject", "ready ms", "first fetch ms", "total ms", "total − empty ms"],
         Object.entries(S).map(([id, v]) => [id === "empty" ? "(empty Worker)" : id, ms(v.readyMs.median, 1), ms(v.firstFetchMs.median, 1), ms(v.totalMs.median, 1), id === "empty" ? "" : ms(v.totalMs.median - e.totalMs.median, 1)])),

@@ -5,9 +5,9 @@
 // building requests, reading answers, URL and origin checks, time-limit
 // validation and the token session's state machine in Rust. Docs: index.d.ts.
 //
-// The wasm's loader is here too (one module instead of two: 195 B gzipped
+// The wasm's loader is here too (one module instead of two: 232 B gzipped
 // less than a separate loader file, and one request fewer before the wasm
-// loads; bench/size-breakdown.md s. 9.1). The entries (index.js, node.js,
+// loads; bench/size-breakdown.md s. 9.0). The entries (index.js, node.js,
 // workerd.js) call the default export `load` once; it is not part of the API
 // (`export *` does not re-export a default).
 //

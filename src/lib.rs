@@ -9,7 +9,8 @@
 //! takes time and randomness as inputs, so everything here is tested natively.
 
 // `deny`, not `forbid`: the wasm skin allows `no_mangle` on its three exports
-// (src/wasm/mod.rs), which the unsafe_code lint counts; nothing else may.
+// and the lock-free allocator's `unsafe` constructor (src/wasm/mod.rs, with
+// its SAFETY reasoning), which the unsafe_code lint counts; nothing else may.
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 

@@ -3,7 +3,7 @@
 // outside, in this Node process:
 //  - readyMs: `new Miniflare(...)` → `await mf.ready`: miniflare assembles the
 //    config, spawns workerd, which compiles and evaluates the Worker's
-//    modules — for expense-auth, workerd.js's top-level `initSync` (wasm
+//    modules — for expense-auth, workerd.js's top-level `load(module, true)` (wasm
 //    instantiation; the .wasm is a CompiledWasm module, compiled by workerd
 //    when it loads the Worker);
 //  - firstFetchMs: the first `mf.dispatchFetch()`, whose handler makes the

@@ -26,9 +26,10 @@
 //! strings as UTF-8 into [`buf`], [`call`] replaces them with the answer and
 //! returns its length (negated for an error), and the driver reads it at
 //! [`out`]. The loader (at the top of `pkg-template/api.js`, 30 lines)
-//! instantiates the module with one empty import. This needs `#[no_mangle]` (an export's name is its ABI), the one
-//! `unsafe`-lint exception in the crate; no memory is touched through a raw
-//! pointer here.
+//! instantiates the module, which imports nothing (`scripts/build` drops
+//! what wasm-bindgen leaves). This needs `#[no_mangle]` (an export's name is
+//! its ABI), the one `unsafe`-lint exception in the crate besides the
+//! allocator; no memory is touched through a raw pointer here.
 
 mod ops;
 mod out;
